@@ -1,0 +1,21 @@
+from .base import *
+
+SECRET_KEY = "test-only-secret-key"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+# Worker clusters started by the pipeline tests send through a real SMTP sink instead.
+EMAIL_BACKEND = os.environ.get(
+    "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SEED_DEMO_USERS = True
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+MEDIA_ROOT = BASE_DIR / ".test-media"
+WHITENOISE_AUTOREFRESH = True
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Scope cache keys per test run so CI runs against a shared Redis never see each other's entries.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+Q_CLUSTER["sync"] = env_bool("Q_SYNC", True)
+# Wagtail's indexing runs inline in tests, so a test sees the index right after a publish.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home.views import healthz
+
+handler500 = "home.views.server_error"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("api.urls", namespace="api")),
+    path("feeds/", include("api.feed_urls", namespace="feeds")),
+    path("tilmelding/", include("events.urls", namespace="registration")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page serving stays last; the system is headless, so pages are served to
+# previewing editors only (see the API for what consuming sites get).
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    name = "home"
+    verbose_name = _("Indhold og ordforråd")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from home import signal_handlers
+
+        signal_handlers.connect()

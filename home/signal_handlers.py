@@ -1,0 +1,85 @@
+"""Record every public change in the change log, in the same transaction as the change."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from home.models import Audience, ContentChange, Municipality, Partner, Topic
+
+VOCABULARY_TYPES = {
+    Partner: "partner",
+    Topic: "topic",
+    Audience: "audience",
+    Municipality: "municipality",
+}
+
+
+def page_object_type(page: Page) -> str:
+    """The API resource a page is served as."""
+    name = page.specific_class.__name__ if page.specific_class else ""
+    return {"EventPage": "event", "KnowledgePage": "knowledge"}.get(name, "page")
+
+
+def change_record(*, object_type: str, object_id: int, action: str) -> ContentChange:
+    return ContentChange.objects.create(object_type=object_type, object_id=object_id, action=action)
+
+
+def on_page_published(sender, instance, **kwargs):
+    change_record(object_type=page_object_type(instance), object_id=instance.pk, action="published")
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    change_record(
+        object_type=page_object_type(instance), object_id=instance.pk, action="unpublished"
+    )
+
+
+def on_page_moved(sender, instance, **kwargs):
+    if instance.live:
+        change_record(object_type=page_object_type(instance), object_id=instance.pk, action="moved")
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    # Fires for the base Page row of every deleted page, whatever its type.
+    change_record(object_type=page_object_type(instance), object_id=instance.pk, action="deleted")
+
+
+def on_restriction_saved(sender, instance, **kwargs):
+    # A page (and everything below it) made private has left the public content: for caches
+    # and mirrors that is an unpublish.
+    page = instance.page
+    change_record(object_type=page_object_type(page), object_id=page.pk, action="unpublished")
+
+
+def on_restriction_deleted(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None and page.live:
+        change_record(object_type=page_object_type(page), object_id=page.pk, action="published")
+
+
+def on_vocabulary_saved(sender, instance, **kwargs):
+    change_record(object_type=VOCABULARY_TYPES[sender], object_id=instance.pk, action="changed")
+
+
+def on_vocabulary_deleted(sender, instance, **kwargs):
+    change_record(object_type=VOCABULARY_TYPES[sender], object_id=instance.pk, action="deleted")
+
+
+def connect() -> None:
+    page_published.connect(on_page_published, dispatch_uid="home_change_published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="home_change_unpublished")
+    post_page_move.connect(on_page_moved, dispatch_uid="home_change_moved")
+    post_delete.connect(on_page_deleted, sender=Page, dispatch_uid="home_change_deleted")
+    post_save.connect(
+        on_restriction_saved, sender=PageViewRestriction, dispatch_uid="home_restriction_saved"
+    )
+    post_delete.connect(
+        on_restriction_deleted, sender=PageViewRestriction, dispatch_uid="home_restriction_deleted"
+    )
+    for model in VOCABULARY_TYPES:
+        post_save.connect(on_vocabulary_saved, sender=model, dispatch_uid=f"home_saved_{model}")
+        post_delete.connect(
+            on_vocabulary_deleted, sender=model, dispatch_uid=f"home_deleted_{model}"
+        )

@@ -1,0 +1,76 @@
+"""Operational views of the whole system."""
+
+import sys
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django_q.brokers import get_broker
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means "unreachable" for a liveness probe
+        return False
+    return True
+
+
+def _broker_ok() -> bool:
+    try:
+        return bool(get_broker().ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the database and the task broker answer."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that does not answer is a 503 (try again), not a 500.
+
+    Django calls this inside its ``except`` block, so the exception is at hand. Nothing of it
+    reaches the client: no stack trace, no message from the database.
+    """
+    exc = sys.exc_info()[1]
+    unavailable = isinstance(exc, (DatabaseError, ConnectionError, TimeoutError))
+    status = 503 if unavailable else 500
+    message = (
+        "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."
+        if unavailable
+        else "Der opstod en fejl på serveren. Fejlen er registreret."
+    )
+    code = "service_unavailable" if unavailable else "server_error"
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse({"code": code, "detail": message}, status=status)
+    elif request.path.startswith("/feeds/"):
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    else:
+        html = (
+            '<!doctype html><html lang="da"><head><meta charset="utf-8">'
+            f"<title>{status}</title></head><body><main><h1>{message}</h1></main></body></html>"
+        )
+        response = HttpResponse(html, status=status)
+    if unavailable:
+        response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response

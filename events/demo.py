@@ -1,0 +1,230 @@
+"""Danish demo events, placed relative to today (Europe/Copenhagen); idempotent by slug."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import EventIndexPage, EventPage, EventSession, centre_tz
+from home.models import Audience, KnowledgePage, Municipality, Partner, Topic
+
+
+def _last_sunday(year: int, month: int) -> date:
+    day = date(year, month + 1, 1) - timedelta(days=1) if month < 12 else date(year, 12, 31)
+    return day - timedelta(days=(day.weekday() - 6) % 7)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=centre_tz())
+
+
+def _timed(day: date, start: tuple[int, int], end: tuple[int, int], **fields) -> dict:
+    return {"start": _at(day, *start), "end": _at(day, *end), **fields}
+
+
+def _specs(today: date) -> list[dict[str, Any]]:
+    def d(days: int) -> date:
+        return today + timedelta(days=days)
+
+    conference_day = d(45)
+    course_start = d(21)
+    specs: list[dict[str, Any]] = [
+        {
+            "partner": "socialstyrelsen",
+            "slug": "konference-boerns-stemmer-i-sagsbehandlingen",
+            "title": "Konference: Børns stemmer i sagsbehandlingen",
+            "event_type": "conference",
+            "teaser": "To dage om, hvordan kommunerne reelt inddrager børn og unge i deres "
+            "egne sager – med oplæg fra forskning, praksis og unge selv.",
+            "format": "hybrid",
+            "venue_name": "Hotel Nyborg Strand",
+            "venue_address": "Østerøvej 2",
+            "venue_postcode": "5800",
+            "venue_city": "Nyborg",
+            "municipality": "Nyborg",
+            "platform_name": "Teams",
+            "join_url": "https://teams.example.com/konference-boerns-stemmer",
+            "capacity": 250,
+            "registration_closes": _at(conference_day - timedelta(days=7), 12),
+            "topics": ["Børneinddragelse", "Sagsbehandling"],
+            "audiences": ["ledere-i-myndighed", "sagsbehandlere"],
+            "co_organisers": ["vive", "boerns-vilkaar"],
+            "body": [
+                (
+                    "programme_item",
+                    {
+                        "time": "9.30–10.15",
+                        "title": "Velkomst og status",
+                        "speakers": "Socialstyrelsen",
+                    },
+                ),
+                (
+                    "programme_item",
+                    {
+                        "time": "10.15–11.00",
+                        "title": "Anbragte unges trivsel: hvad siger de unge?",
+                        "speakers": "VIVE",
+                    },
+                ),
+            ],
+            "sessions": [
+                _timed(conference_day, (9, 30), (16, 0), title="Dag 1"),
+                _timed(conference_day + timedelta(days=1), (9, 0), (15, 0), title="Dag 2"),
+            ],
+        },
+    ]
+    webinar_topics = [
+        ("Børnesamtaler i praksis", "Børnesamtaler"),
+        ("Når barnet er anbragt: inddragelse undervejs", "Anbringelse"),
+        ("Tidlig indsats på tværs af skole og myndighed", "Tidlig indsats"),
+    ]
+    for number, (subject, topic) in enumerate(webinar_topics, start=1):
+        day = d(14 * number)
+        specs.append(
+            {
+                "partner": "vive",
+                "slug": f"webinar-{number}-{topic.lower().replace(' ', '-')}",
+                "title": f"Webinarrække {number}/3: {subject}",
+                "event_type": "webinar",
+                "teaser": f"En times webinar om {subject.lower()} med ny viden fra VIVE.",
+                "format": "online",
+                "platform_name": "Zoom",
+                "join_url": f"https://zoom.example.com/j/vive-webinar-{number}",
+                "registration_closes": _at(day, 12),
+                "topics": [topic],
+                "audiences": ["sagsbehandlere"],
+                "sessions": [_timed(day, (14, 0), (15, 0))],
+            }
+        )
+    specs += [
+        {
+            "partner": "socialstyrelsen",
+            "slug": "raadgivningsforloeb-boerneinddragelse-i-myndighed",
+            "title": "Rådgivningsforløb: Børneinddragelse i myndighed",
+            "event_type": "advisory_course",
+            "teaser": "Et forløb i fire moduler for en hel medarbejdergruppe. Forløbet kræver "
+            "ledelsesmæssig forankring.",
+            "participation": "staff_group",
+            "capacity": 40,
+            "format": "physical",
+            "venue_name": "Socialstyrelsen",
+            "venue_address": "Edisonsvej 1",
+            "venue_postcode": "5000",
+            "venue_city": "Odense",
+            "municipality": "Odense",
+            "registration_closes": _at(course_start - timedelta(days=7), 12),
+            "topics": ["Børneinddragelse", "Sagsbehandling"],
+            "audiences": ["ledere-i-myndighed", "sagsbehandlere"],
+            "sessions": [
+                _timed(
+                    course_start + timedelta(weeks=3 * i), (9, 0), (15, 0), title=f"Modul {i + 1}"
+                )
+                for i in range(4)
+            ],
+        },
+        {
+            "partner": "boerns-vilkaar",
+            "slug": "workshop-barnets-perspektiv",
+            "title": "Workshop: Barnets perspektiv i handleplanen",
+            "event_type": "workshop",
+            "teaser": "Praksisnær workshop om at skrive barnets perspektiv ind i handleplanen.",
+            "format": "physical",
+            "venue_name": "Børns Vilkår",
+            "venue_address": "Trommesalen 4",
+            "venue_postcode": "1614",
+            "venue_city": "København V",
+            "municipality": "København",
+            "status": "cancelled",
+            "status_reason": "Workshoppen er aflyst på grund af sygdom. Tilmeldte får besked "
+            "om en ny dato.",
+            "topics": ["Børneinddragelse"],
+            "audiences": ["sagsbehandlere"],
+            "sessions": [_timed(d(10), (13, 0), (16, 0))],
+        },
+        {
+            # 02:30 on the nights the clocks change: missing in March, twice in October.
+            "partner": "boerns-vilkaar",
+            "slug": "kompetenceforloeb-natlige-moduler-2027",
+            "title": "Kompetenceforløb: Børnesamtaler (natmoduler ved tidsskift)",
+            "event_type": "competence_course",
+            "teaser": "Kompetenceforløb for sagsbehandlere i to online moduler.",
+            "format": "online",
+            "platform_name": "Teams",
+            "join_url": "https://teams.example.com/kompetenceforloeb-2027",
+            "topics": ["Børnesamtaler"],
+            "audiences": ["sagsbehandlere"],
+            "sessions": [
+                _timed(_last_sunday(2027, 3), (2, 30), (4, 30), title="Modul 1"),
+                _timed(_last_sunday(2027, 10), (2, 30), (4, 30), title="Modul 2"),
+            ],
+        },
+        {
+            "partner": "socialstyrelsen",
+            "slug": "netvaerksmoede-boerneinddragelse",
+            "title": "Netværksmøde for børneinddragelse i kommunerne",
+            "event_type": "network_meeting",
+            "teaser": "En dag til at dele erfaringer på tværs af kommuner.",
+            "format": "physical",
+            "venue_name": "Aarhus Rådhus",
+            "venue_city": "Aarhus",
+            "municipality": "Aarhus",
+            "topics": ["Tidlig indsats"],
+            "audiences": ["skole", "dagtilbud", "ppr", "sundhedspleje"],
+            "sessions": [{"all_day": True, "start_date": d(60), "end_date": d(60)}],
+        },
+        {
+            "partner": "vive",
+            "slug": "webinar-anbragte-unges-trivsel",
+            "title": "Webinar: Anbragte unges trivsel",
+            "event_type": "webinar",
+            "teaser": "43 % af de anbragte unge følte sig ikke spurgt om, hvor de skulle bo. "
+            "Se optagelsen af webinaret.",
+            "format": "online",
+            "platform_name": "Zoom",
+            "join_url": "https://zoom.example.com/j/vive-trivsel",
+            "recording_url": "https://video.example.com/vive/anbragte-unges-trivsel",
+            "evaluation_url": "https://survey.example.com/vive-trivsel",
+            "topics": ["Anbringelse"],
+            "audiences": ["sagsbehandlere", "ledere-i-myndighed"],
+            "knowledge": ["anbragte-unges-trivsel"],
+            "sessions": [_timed(d(-30), (14, 0), (15, 0))],
+        },
+    ]
+    return specs
+
+
+def _create(spec: dict[str, Any]) -> EventPage:
+    spec = dict(spec)
+    folder = EventIndexPage.objects.get(partner__slug=spec.pop("partner"))
+    sessions = spec.pop("sessions")
+    topics = spec.pop("topics", [])
+    audiences = spec.pop("audiences", [])
+    co_organisers = spec.pop("co_organisers", [])
+    knowledge = spec.pop("knowledge", [])
+    municipality = spec.pop("municipality", None)
+    page = EventPage(**spec)
+    if municipality:
+        page.venue_municipality = Municipality.objects.filter(name=municipality).first()
+    page.sessions = [EventSession(sort_order=i, **s) for i, s in enumerate(sessions)]
+    page.topics = list(Topic.objects.filter(name__in=topics))
+    page.audiences = list(Audience.objects.filter(slug__in=audiences))
+    page.co_organisers = list(Partner.objects.filter(slug__in=co_organisers))
+    page.related_knowledge = list(KnowledgePage.objects.filter(slug__in=knowledge))
+    folder.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@transaction.atomic
+def events_seed(*, today: date | None = None) -> list[EventPage]:
+    """Create the demo events that are missing; returns those created."""
+    today = today or timezone.localdate(timezone=centre_tz())
+    created = []
+    for spec in _specs(today):
+        if EventPage.objects.filter(slug=spec["slug"]).exists():
+            continue
+        created.append(_create(spec))
+    return created

@@ -1,0 +1,130 @@
+"""The email log in the admin: each email's state, scoped to the partner, and "send again"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
+
+from events.models import OutboundEmail
+from home.outbox import DeliveryStatus, outbox_resend
+from home.permissions import PartnerScopedPolicy
+
+email_policy = PartnerScopedPolicy(
+    OutboundEmail, partner_path="event__partner", moderator_actions=("resend",)
+)
+register_permission_policy(OutboundEmail, email_policy)
+
+RESENDABLE = (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
+
+
+class ScopedQuerysetMixin:
+    def get_base_queryset(self):
+        return email_policy.instances_user_has_permission_for(
+            self.request.user, "view"
+        ).select_related("event")
+
+
+class EmailIndexView(ScopedQuerysetMixin, IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if instance.status in RESENDABLE and email_policy.user_has_permission_for_instance(
+            self.request.user, "resend", instance
+        ):
+            buttons.append(
+                ListingButton(
+                    _("Send igen"),
+                    url=reverse("outbound_emails:resend", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class EmailInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            email_policy.instances_user_has_permission_for(self.request.user, "view"), pk=self.pk
+        )
+
+    def get_field_display_value(self, field_name, field):
+        # Wagtail shows an empty date ("sendt", "næste forsøg") as Python's English "None".
+        value = super().get_field_display_value(field_name, field)
+        return "–" if value is None else value
+
+
+def resend_view(request, pk: int):
+    """GET asks for confirmation; POST puts a failed email back in the queue."""
+    email = get_object_or_404(
+        email_policy.instances_user_has_permission_for(request.user, "resend"), pk=pk
+    )
+    if email.status not in RESENDABLE:
+        raise PermissionDenied
+    index_url = reverse("outbound_emails:index")
+    if request.method == "POST":
+        if outbox_resend(OutboundEmail, email.pk, "events.tasks.email_deliver"):
+            messages.success(request, _("E-mailen til %(to)s sendes igen.") % {"to": email.to})
+        return redirect(index_url)
+    return TemplateResponse(
+        request,
+        "events/admin/confirm_resend.html",
+        {"object": email, "index_url": index_url, "page_title": _("Send e-mail igen")},
+    )
+
+
+class OutboundEmailViewSet(ModelViewSet):
+    model = OutboundEmail
+    icon = "mail"
+    menu_label = _("E-mails")
+    menu_name = "outbound_emails"
+    menu_order = 320
+    add_to_admin_menu = True
+    url_prefix = "e-mails"
+    name = "outbound_emails"
+    index_view_class = EmailIndexView
+    inspect_view_class = EmailInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["to"]  # never editable: the policy grants no add, change or delete
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject"]
+    search_backend_name = None
+    list_display = [
+        "subject",
+        "to",
+        Column("kind", label=_("type"), accessor="get_kind_display"),
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "attempts",
+        DateColumn("created_at", label=_("oprettet")),
+        DateColumn("sent_at", label=_("sendt")),
+    ]
+    inspect_view_fields = [
+        "kind",
+        "status",
+        "to",
+        "subject",
+        "event",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+        "last_error",
+        "body_text",
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("resend/<int:pk>/", resend_view, name="resend"),
+        ]
+
+
+outbound_email_viewset = OutboundEmailViewSet()

@@ -1,0 +1,733 @@
+"""Calendars of the centre's events, built by pure functions (no requests, no writes).
+
+The feeds (``api/feeds.py``) and the emails' attachments (``events/notifications.py``) both call
+these, so a calendar client sees the same event the same way wherever it came from:
+
+- one VEVENT per session, its UID the session's uuid for good: a moved session keeps its UID and
+  gets a higher SEQUENCE, so clients update it in place;
+- DTSTAMP and LAST-MODIFIED are the event's last publish, never the time of the request, so the
+  same content gives the same bytes;
+- times carry TZID=Europe/Copenhagen with a VTIMEZONE in the RRULE form Outlook reads, and
+  all-day sessions are VALUE=DATE with an exclusive end;
+- cancelled sessions stay as STATUS:CANCELLED with "AFLYST: " before the summary, for clients
+  that hide the status;
+- the join URL only when a caller passes it (a confirmed registrant's own calendar).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
+from icalendar.parser import Contentline
+
+from events.models import (
+    EventFormat,
+    EventPage,
+    EventSession,
+    EventStatus,
+    EventType,
+    centre_tz,
+)
+
+PRODID = "-//Videnscenter om børneinddragelse og udsatte børns liv//Kalender//DA"
+UID_DOMAIN = "videnscenter-boerneinddragelse.dk"
+CALENDAR_PREFIX = "Videnscenter om børneinddragelse"
+EPOCH = datetime(2021, 1, 1, tzinfo=UTC)
+CANCELLED_PREFIX = "AFLYST: "
+POSTPONED_PREFIX = "UDSAT: "
+
+STATUS = {
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.MOVED_ONLINE: "CONFIRMED",
+    EventStatus.POSTPONED: "TENTATIVE",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+
+
+# --- plain text -------------------------------------------------------------------------------
+
+
+class _TextExtractor(HTMLParser):
+    """Rich text to readable plain text: paragraphs apart, list items as "- ", links kept.
+
+    Written here because the usual converters (html2text) emit Markdown, which calendar clients
+    show literally.
+    """
+
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._href: str | None = None
+        self._link_text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "a":
+            self._href = dict(attrs).get("href")
+            self._link_text = []
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a" and self._href:
+            text = "".join(self._link_text).strip()
+            if self._href.startswith(("http://", "https://", "mailto:")) and self._href != text:
+                self.parts.append(f" ({self._href.removeprefix('mailto:')})")
+            self._href = None
+
+    def handle_data(self, data):
+        data = re.sub(r"\s+", " ", data)
+        self.parts.append(data)
+        if self._href is not None:
+            self._link_text.append(data)
+
+
+def html_to_text(value: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(value or "")
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [line.strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _body_text(event: EventPage) -> str:
+    """The body as paragraphs; consecutive programme items form one list."""
+    text = ""
+    previous = None
+    for block in event.body or []:
+        kind = block.block_type
+        if kind == "paragraph":
+            part = html_to_text(block.value.source)
+        elif kind == "programme_item":
+            value = block.value
+            part = "- " + f"{value['time']} {value['title']}".strip()
+            if value.get("speakers"):
+                part += f" ({value['speakers']})"
+        elif kind == "speaker":
+            value = block.value
+            part = ", ".join(p for p in (value["name"], value.get("title")) if p)
+        else:
+            continue
+        if not part:
+            continue
+        if text:
+            text += "\n" if kind == previous == "programme_item" else "\n\n"
+        text += part
+        previous = kind
+    return text
+
+
+def event_description(event: EventPage, *, join_url: str | None = None) -> str:
+    parts = [event.teaser.strip()] if event.teaser else []
+    if event.status != EventStatus.SCHEDULED and event.status_reason:
+        parts.append(f"{event.get_status_display()}: {event.status_reason.strip()}")
+    if body := _body_text(event):
+        parts.append(body)
+    if join_url:
+        platform = f" ({event.platform_name})" if event.platform_name else ""
+        parts.append(f"Deltag online{platform}: {join_url}")
+    practical = []
+    if event.price_text:
+        practical.append(f"Pris: {event.price_text}")
+    if event.contact_email or event.contact_name:
+        contact = ", ".join(p for p in (event.contact_name, event.contact_email) if p)
+        practical.append(f"Kontakt: {contact}")
+    if practical:
+        parts.append("\n".join(practical))
+    parts.append(f"Læs mere og tilmeld dig: {event_url(event)}")
+    return "\n\n".join(parts)
+
+
+def event_url(event: EventPage) -> str:
+    """Where a person reads about the event and signs up: the partner's own event page when
+    the partner has said where those live, else the centre's own API detail."""
+    template = event.partner.event_url_template if event.partner_id else ""
+    if template:
+        return template.format(id=event.pk, slug=event.slug)
+    return f"{settings.BASE_URL}/api/v1/events/{event.pk}/"
+
+
+# --- time zones -------------------------------------------------------------------------------
+
+
+def _eu_rules_hold(zone: ZoneInfo, first: int, last: int) -> bool:
+    """Whether the zone changes clocks by the EU rule (last Sunday of March and October, 01:00
+    UTC) in every year from ``first`` to ``last``."""
+    for year in range(first, last + 1):
+        for month in (3, 10):
+            last_sunday = max(day for day in range(25, 32) if date(year, month, day).weekday() == 6)
+            switch = datetime(year, month, last_sunday, 1, tzinfo=UTC)
+            before = (switch - timedelta(minutes=1)).astimezone(zone).utcoffset()
+            after = switch.astimezone(zone).utcoffset()
+            if before == after:
+                return False
+    return True
+
+
+@cache
+def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE for ``tzid`` valid for every date from ``first_year`` to ``last_year``.
+
+    Zones that follow the EU rules get the compact RRULE form that Outlook, Google and Apple all
+    read; any other zone gets icalendar's explicit transitions for the range.
+    """
+    zone = ZoneInfo(tzid)
+    jan = datetime(first_year, 1, 15, tzinfo=zone)
+    jul = datetime(first_year, 7, 15, tzinfo=zone)
+    if _eu_rules_hold(zone, first_year, last_year):
+        standard, daylight = jan.utcoffset(), jul.utcoffset()
+        component = Calendar.from_ical(
+            "BEGIN:VTIMEZONE\r\n"
+            f"TZID:{tzid}\r\n"
+            f"X-LIC-LOCATION:{tzid}\r\n"
+            "BEGIN:DAYLIGHT\r\n"
+            f"TZOFFSETFROM:{_offset(standard)}\r\n"
+            f"TZOFFSETTO:{_offset(daylight)}\r\n"
+            f"TZNAME:{jul.tzname()}\r\n"
+            f"DTSTART:19700329T{_hhmm(standard + timedelta(hours=1))}00\r\n"
+            "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+            "END:DAYLIGHT\r\n"
+            "BEGIN:STANDARD\r\n"
+            f"TZOFFSETFROM:{_offset(daylight)}\r\n"
+            f"TZOFFSETTO:{_offset(standard)}\r\n"
+            f"TZNAME:{jan.tzname()}\r\n"
+            f"DTSTART:19701025T{_hhmm(daylight + timedelta(hours=1))}00\r\n"
+            "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+            "END:STANDARD\r\n"
+            "END:VTIMEZONE\r\n"
+        )
+        return component
+    return Timezone.from_tzinfo(
+        zone, tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
+    )
+
+
+def _offset(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def _hhmm(delta: timedelta) -> str:
+    """The local wall time of a 01:00 UTC switch, as HHMM."""
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}{minutes % 60:02d}"
+
+
+def wall_time(instant: datetime) -> datetime:
+    """The instant as the centre's wall time (written with TZID), or in UTC when that wall
+    time is ambiguous.
+
+    In the hour the clocks go back, 02:30 happens twice. RFC 5545 says a TZID time means the
+    first occurrence, but parsers disagree (ical.js, and so Thunderbird, takes the second), so
+    such an instant is written in UTC, which every parser reads the same. A wall time that
+    does not exist (the hour skipped in March) never comes out of a conversion from an instant.
+    """
+    local = timezone.localtime(instant, centre_tz()).replace(microsecond=0)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return instant.astimezone(UTC).replace(microsecond=0)
+    return local
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def session_uid(session: EventSession) -> str:
+    return f"{session.uuid}@{UID_DOMAIN}"
+
+
+def event_uid(event: EventPage) -> str:
+    """The parent that RELATED-TO ties a course's sessions to."""
+    return f"event-{event.pk}@{UID_DOMAIN}"
+
+
+def _sorted_sessions(sessions: Iterable[EventSession]) -> list[EventSession]:
+    return sorted(
+        sessions,
+        key=lambda s: (s.starts_at() is None, s.starts_at() or EPOCH, s.sort_order or 0, s.pk or 0),
+    )
+
+
+def _stamp(event: EventPage) -> datetime:
+    value = event.last_published_at or event.latest_revision_created_at or EPOCH
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _created(event: EventPage) -> datetime:
+    value = event.first_published_at or event.last_published_at or EPOCH
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _summary(event: EventPage, session: EventSession, multi: bool, status: str) -> str:
+    title = event.title
+    if session.title and multi:
+        title = f"{event.title}: {session.title}"
+    elif session.title:
+        title = f"{event.title} – {session.title}"
+    if status == EventStatus.CANCELLED:
+        return CANCELLED_PREFIX + title
+    if status == EventStatus.POSTPONED:
+        return POSTPONED_PREFIX + title
+    return title
+
+
+@dataclass(frozen=True, slots=True)
+class SessionItem:
+    """What one session's VEVENT says, worked out once for both writers below."""
+
+    uid: str
+    stamp: datetime
+    created: datetime
+    sequence: int
+    start: date | datetime
+    end: date | datetime
+    all_day: bool
+    summary: str
+    description: str
+    location: str
+    url: str
+    status: str
+    categories: tuple[str, ...]
+    organizer: tuple[str, str] | None  # (mailto: address, partner's name)
+    related_to: str | None
+    join_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _EventCommon:
+    """What every session of one event shares, worked out once per event."""
+
+    stamp: datetime
+    created: datetime
+    url: str
+    organizer: tuple[str, str] | None
+    related_to: str | None
+    description: str
+    categories: tuple[str, ...]
+    location: str
+
+
+def _event_common(
+    event: EventPage,
+    *,
+    multi: bool,
+    description: str,
+    categories: Sequence[str],
+    join_url: str | None,
+) -> _EventCommon:
+    organizer = None
+    if event.partner_id:
+        sender = settings.DEFAULT_FROM_EMAIL.rsplit("<")[-1].strip(">")
+        organizer = (f"mailto:{event.contact_email or sender}", event.partner.name)
+    return _EventCommon(
+        stamp=_stamp(event),
+        created=_created(event),
+        url=join_url or event_url(event),
+        organizer=organizer,
+        related_to=event_uid(event) if multi else None,
+        description=description,
+        categories=tuple(categories),
+        location=event.location_text(),
+    )
+
+
+def session_item(
+    event: EventPage,
+    session: EventSession,
+    *,
+    multi: bool,
+    description: str,
+    categories: Sequence[str],
+    join_url: str | None = None,
+    common: _EventCommon | None = None,
+) -> SessionItem | None:
+    """One session's calendar data; None when it has no time yet."""
+    if common is None:
+        common = _event_common(
+            event, multi=multi, description=description, categories=categories, join_url=join_url
+        )
+    status = str(session.effective_status(event))
+    if session.all_day:
+        if session.start_date is None:
+            return None
+        start: date | datetime = session.start_date
+        end: date | datetime = (session.end_date or session.start_date) + timedelta(days=1)
+    else:
+        if session.start is None or session.end is None:
+            return None
+        start, end = wall_time(session.start), wall_time(session.end)
+    return SessionItem(
+        uid=session_uid(session),
+        stamp=common.stamp,
+        created=common.created,
+        sequence=session.sequence,
+        start=start,
+        end=end,
+        all_day=session.all_day,
+        summary=_summary(event, session, multi, status),
+        description=common.description,
+        location=session.location or common.location,
+        url=common.url,
+        status=STATUS.get(status, "CONFIRMED"),
+        categories=common.categories,
+        organizer=common.organizer,
+        related_to=common.related_to,
+        join_url=join_url,
+    )
+
+
+def item_vevent(item: SessionItem) -> Event:
+    """The VEVENT of one session, as an icalendar component."""
+    vevent = Event()
+    vevent.add("uid", item.uid)
+    vevent.add("dtstamp", item.stamp)
+    vevent.add("created", item.created)
+    vevent.add("last-modified", item.stamp)
+    vevent.add("sequence", item.sequence)
+    vevent.add("dtstart", item.start)
+    vevent.add("dtend", item.end)
+    if item.all_day:
+        vevent.add("transp", "TRANSPARENT")
+    vevent.add("summary", item.summary)
+    vevent.add("description", item.description)
+    if item.location:
+        vevent.add("location", item.location)
+    vevent.add("url", item.url)
+    vevent.add("status", item.status)
+    if item.categories:
+        vevent.add("categories", list(item.categories))
+    if item.organizer:
+        organizer = vCalAddress(item.organizer[0])
+        organizer.params["cn"] = vText(item.organizer[1])
+        vevent.add("organizer", organizer)
+    if item.related_to:
+        vevent.add("related-to", item.related_to)
+    if item.join_url:
+        vevent.add("x-videnscenter-join-url", item.join_url)
+    return vevent
+
+
+def session_vevent(
+    event: EventPage,
+    session: EventSession,
+    *,
+    multi: bool,
+    description: str,
+    categories: Sequence[str],
+    join_url: str | None = None,
+) -> Event | None:
+    """The VEVENT of one session; None when it has no time yet."""
+    item = session_item(
+        event,
+        session,
+        multi=multi,
+        description=description,
+        categories=categories,
+        join_url=join_url,
+    )
+    return item_vevent(item) if item is not None else None
+
+
+@cache
+def _type_labels() -> dict[str, str]:
+    # get_event_type_display() hashes the lazy choices on every call: too slow per event.
+    return {value: str(label) for value, label in EventType.choices}
+
+
+def _categories(event: EventPage) -> list[str]:
+    labels = [_type_labels().get(event.event_type, event.event_type)] if event.event_type else []
+    return labels + sorted(topic.name for topic in event.topics.all())
+
+
+def event_items(
+    event: EventPage,
+    *,
+    sessions: Iterable[EventSession] | None = None,
+    join_url: str | None = None,
+) -> list[SessionItem]:
+    all_sessions = _sorted_sessions(event.sessions.all())
+    chosen = _sorted_sessions(sessions) if sessions is not None else all_sessions
+    multi = len(all_sessions) > 1
+    description = event_description(event, join_url=join_url)
+    categories = _categories(event)
+    common = _event_common(
+        event, multi=multi, description=description, categories=categories, join_url=join_url
+    )
+    items = []
+    for session in chosen:
+        item = session_item(
+            event,
+            session,
+            multi=multi,
+            description=description,
+            categories=categories,
+            join_url=join_url,
+            common=common,
+        )
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def event_vevents(
+    event: EventPage,
+    *,
+    sessions: Iterable[EventSession] | None = None,
+    join_url: str | None = None,
+) -> list[Event]:
+    return [item_vevent(item) for item in event_items(event, sessions=sessions, join_url=join_url)]
+
+
+def _calendar_header(*, name: str, method: str, refresh_minutes: int) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add(
+        "refresh-interval", timedelta(minutes=refresh_minutes), parameters={"VALUE": "DURATION"}
+    )
+    calendar.add("x-published-ttl", vDuration(timedelta(minutes=refresh_minutes)))
+    return calendar
+
+
+def _timezone_years(items: Sequence[SessionItem]) -> tuple[int, int] | None:
+    """The years a VTIMEZONE must cover, or None when no time carries a TZID."""
+    if not any(
+        isinstance(value, datetime) and value.tzinfo is not UTC
+        for item in items
+        for value in (item.start, item.end)
+    ):
+        return None
+    years = [value.year for item in items for value in (item.start, item.end)]
+    return min(years) - 1, max(years) + 1
+
+
+def _calendar(
+    *, name: str, method: str, items: Sequence[SessionItem], refresh_minutes: int
+) -> Calendar:
+    calendar = _calendar_header(name=name, method=method, refresh_minutes=refresh_minutes)
+    if years := _timezone_years(items):
+        calendar.add_component(vtimezone(settings.TIME_ZONE, *years))
+    for item in items:
+        calendar.add_component(item_vevent(item))
+    return calendar
+
+
+def calendar_for_events(
+    events: Iterable[EventPage], *, name: str, method: str = "PUBLISH", refresh_minutes: int = 60
+) -> Calendar:
+    """The feed: every session of every event given, in the order given."""
+    items = [item for event in events for item in event_items(event)]
+    return _calendar(name=name, method=method, items=items, refresh_minutes=refresh_minutes)
+
+
+def calendar_for_event(
+    event: EventPage,
+    *,
+    method: str = "PUBLISH",
+    sessions: Iterable[EventSession] | None = None,
+    join_url: str | None = None,
+) -> Calendar:
+    """One event (or the given sessions of it): a feed of one, or an email's attachment.
+
+    ``method="CANCEL"`` marks the sessions cancelled, as RFC 5546 asks of a cancellation.
+    """
+    items = event_items(event, sessions=sessions, join_url=join_url)
+    if method == "CANCEL":
+        items = [
+            replace(
+                item,
+                status="CANCELLED",
+                summary=item.summary
+                if item.summary.startswith(CANCELLED_PREFIX)
+                else CANCELLED_PREFIX + item.summary,
+            )
+            for item in items
+        ]
+    return _calendar(name=event.title, method=method, items=items, refresh_minutes=60)
+
+
+def calendar_for_registrant(
+    entries: Iterable[tuple[EventPage, str | None]], *, name: str
+) -> Calendar:
+    """A registrant's own calendar: their events, with the join link where they may have it."""
+    items = [item for event, join_url in entries for item in event_items(event, join_url=join_url)]
+    return _calendar(name=name, method="PUBLISH", items=items, refresh_minutes=60)
+
+
+# --- the feed, written directly ---------------------------------------------------------------
+#
+# A feed of thousands of sessions is written as text: building an icalendar component per
+# session costs about ten times more (parameter objects, a per-character fold of every line).
+# ``calendar_bytes`` writes exactly what ``calendar_for_events(...).to_ical()`` writes, and the
+# tests hold the two to the same bytes, so icalendar stays the reference for correctness.
+
+
+def _escape(text: str) -> str:
+    """RFC 5545 TEXT escaping, as icalendar does it."""
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 folding, exactly as icalendar folds: pieces of at most 74 octets, never inside
+    a UTF-8 character, and a trailing backslash or caret moves on with what it escapes."""
+    if len(line) < 75 and (line.isascii() or len(line.encode()) < 75):
+        return line
+    data = line.encode()
+    pieces = []
+    start, size = 0, len(data)
+    while size - start > 74:
+        end = start + 74
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: not a place to cut
+            end -= 1
+        if data[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode()
+
+
+def _utc_text(value: datetime) -> str:
+    return (
+        f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        f"T{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
+    )
+
+
+def _time_text(name: str, value: date | datetime) -> str:
+    if not isinstance(value, datetime):
+        return f"{name};VALUE=DATE:{value.year:04d}{value.month:02d}{value.day:02d}"
+    if value.tzinfo is UTC:
+        return f"{name}:{_utc_text(value)}"
+    return (
+        f"{name};TZID={value.tzinfo.key}:{value.year:04d}{value.month:02d}{value.day:02d}"
+        f"T{value.hour:02d}{value.minute:02d}{value.second:02d}"
+    )
+
+
+@cache
+def _organizer_line(address: str, name: str) -> str:
+    organizer = vCalAddress(address)
+    organizer.params["cn"] = vText(name)
+    return _fold(str(Contentline.from_parts("ORGANIZER", organizer.params, organizer)))
+
+
+def _item_text(item: SessionItem, shared: dict[str, str]) -> str:
+    """One VEVENT as folded lines; ``shared`` holds the lines the event's sessions share."""
+    lines = [
+        "BEGIN:VEVENT",
+        _fold(f"SUMMARY:{_escape(item.summary)}"),
+        _time_text("DTSTART", item.start),
+        _time_text("DTEND", item.end),
+        shared["stamp"],
+        _fold(f"UID:{_escape(item.uid)}"),
+        f"SEQUENCE:{item.sequence}",
+    ]
+    if item.categories:
+        lines.append(shared["categories"])
+    lines.append(shared["created"])
+    lines.append(shared["description"])
+    lines.append(shared["modified"])
+    if item.location:
+        lines.append(_fold(f"LOCATION:{_escape(item.location)}"))
+    if item.organizer:
+        lines.append(_organizer_line(*item.organizer))
+    if item.related_to:
+        lines.append(_fold(f"RELATED-TO:{_escape(item.related_to)}"))
+    lines.append(f"STATUS:{_escape(item.status)}")
+    if item.all_day:
+        lines.append("TRANSP:TRANSPARENT")
+    lines.append(_fold(f"URL:{item.url}"))
+    if item.join_url:
+        lines.append(_fold(f"X-VIDENSCENTER-JOIN-URL:{_escape(item.join_url)}"))
+    lines.append("END:VEVENT")
+    return "\r\n".join(lines)
+
+
+def _event_text(items: Sequence[SessionItem]) -> Iterable[str]:
+    if not items:
+        return
+    first = items[0]
+    stamp = _utc_text(first.stamp)
+    shared = {
+        "stamp": f"DTSTAMP:{stamp}",
+        "modified": f"LAST-MODIFIED:{stamp}",
+        "created": f"CREATED:{_utc_text(first.created)}",
+        "description": _fold(f"DESCRIPTION:{_escape(first.description)}"),
+        "categories": _fold("CATEGORIES:" + ",".join(_escape(c) for c in first.categories)),
+    }
+    for item in items:
+        yield _item_text(item, shared)
+
+
+@cache
+def _vtimezone_text(tzid: str, first_year: int, last_year: int) -> str:
+    return vtimezone(tzid, first_year, last_year).to_ical().decode()
+
+
+def calendar_bytes(
+    events: Iterable[EventPage], *, name: str, method: str = "PUBLISH", refresh_minutes: int = 60
+) -> bytes:
+    """``calendar_for_events(...).to_ical()``, written directly: the feeds' fast path."""
+    per_event = [event_items(event) for event in events]
+    items = [item for event_items_ in per_event for item in event_items_]
+    header = _calendar_header(name=name, method=method, refresh_minutes=refresh_minutes)
+    head = header.to_ical().decode()
+    end = "END:VCALENDAR\r\n"
+    parts = [head.removesuffix(end)]
+    if years := _timezone_years(items):
+        parts.append(_vtimezone_text(settings.TIME_ZONE, *years))
+    for event_items_ in per_event:
+        parts.extend(text + "\r\n" for text in _event_text(event_items_))
+    parts.append(end)
+    return "".join(parts).encode()
+
+
+def feed_name(
+    *, partners: Sequence[str] = (), types: Sequence[str] = (), extra: Sequence[str] = ()
+) -> str:
+    """A Danish calendar name that says what the selection is: "… – VIVE – webinarer"."""
+    parts = [CALENDAR_PREFIX]
+    if partners:
+        parts.append(", ".join(partners))
+    if types:
+        parts.append(", ".join(types))
+    parts.extend(extra)
+    return " – ".join(parts)
+
+
+def is_online(event: EventPage) -> bool:
+    return event.format in (EventFormat.ONLINE, EventFormat.HYBRID) or (
+        event.status == EventStatus.MOVED_ONLINE
+    )

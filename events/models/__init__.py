@@ -1,0 +1,49 @@
+"""The events app's models, one module per concern."""
+
+from events.models.emails import EmailKind, EmailStatus, OutboundEmail
+from events.models.pages import (
+    EventFormat,
+    EventIndexPage,
+    EventPage,
+    EventPageSlide,
+    EventSession,
+    EventStatus,
+    EventType,
+    Participation,
+    SessionStatus,
+    centre_tz,
+)
+from events.models.registrations import (
+    ACTIVE_STATUSES,
+    PRIVACY_TEXT_VERSION,
+    CancelReason,
+    IdempotentRequest,
+    RegistrantFeedKey,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "PRIVACY_TEXT_VERSION",
+    "CancelReason",
+    "IdempotentRequest",
+    "RegistrantFeedKey",
+    "Registration",
+    "RegistrationSource",
+    "RegistrationStatus",
+    "EmailKind",
+    "EmailStatus",
+    "EventFormat",
+    "EventIndexPage",
+    "EventPage",
+    "EventPageSlide",
+    "EventSession",
+    "EventStatus",
+    "EventType",
+    "OutboundEmail",
+    "Participation",
+    "SessionStatus",
+    "centre_tz",
+]

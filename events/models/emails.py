@@ -1,0 +1,62 @@
+"""Emails to professionals, as outbox rows (see home/outbox.py)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from home.outbox import DeliveryStatus, OutboxRow
+
+EmailStatus = DeliveryStatus
+
+
+class EmailKind(models.TextChoices):
+    CONFIRMATION = "confirmation", _("Bekræftelse af tilmelding")
+    WAITING_LIST = "waiting_list", _("Plads på venteliste")
+    PROMOTED = "promoted", _("Rykket op fra venteliste")
+    PENDING = "pending", _("Ansøgning modtaget")
+    MANAGER_REQUEST = "manager_request", _("Anmodning om ledelsens forankring")
+    APPLICATION_APPROVED = "application_approved", _("Ansøgning godkendt")
+    APPLICATION_DECLINED = "application_declined", _("Ansøgning afvist")
+    ALREADY_REGISTERED = "already_registered", _("Allerede tilmeldt")
+    CANCELLED = "cancelled", _("Afmelding bekræftet")
+    REMINDER = "reminder", _("Påmindelse")
+    JOIN_LINK = "join_link", _("Deltagerlink")
+    EVENT_CHANGED = "event_changed", _("Ændring af tid eller sted")
+    EVENT_CANCELLED = "event_cancelled", _("Aflysning")
+    FOLLOW_UP = "follow_up", _("Materiale efter arrangementet")
+
+
+class OutboundEmail(OutboxRow):
+    """One email to one person, rendered when it was caused; delivered by ``email_deliver``.
+
+    ``dedupe_key`` names the cause (``reminder:<registration>:<session>:<hours>:<start>``), so
+    the same cause never yields a second email, whichever worker or retry gets there.
+    """
+
+    kind = models.CharField(_("type"), max_length=30, choices=EmailKind.choices)
+    dedupe_key = models.CharField(_("nøgle"), max_length=255, unique=True)
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("arrangement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registration_id = models.BigIntegerField(_("tilmelding"), null=True, blank=True, db_index=True)
+    to = models.EmailField(_("modtager"), max_length=254)
+    subject = models.CharField(_("emne"), max_length=255)
+    body_text = models.TextField(_("tekst"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    ics = models.TextField(_("kalenderfil"), blank=True)
+    ics_method = models.CharField(_("kalendermetode"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to}"

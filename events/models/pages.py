@@ -1,0 +1,627 @@
+"""Events, their sessions, and the folders editors author them in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from events.blocks import EventBodyBlock
+from events.forms import SKIP_SCHEDULE_CHECKS, EventPageForm, SessionInlinePanel
+from home.models import PartnerAreaMixin, PartnerFolderMixin
+from home.preview import ApiPreviewMixin
+
+
+def centre_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+class EventIndexPage(PartnerFolderMixin, Page):
+    """The events section, and inside it one folder per partner."""
+
+    intro = RichTextField(_("introduktion"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("partner"), FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage", "events.EventIndexPage"]
+    subpage_types = ["events.EventIndexPage", "events.EventPage"]
+
+    template = "home/headless_page.html"
+
+    class Meta:
+        verbose_name = _("arrangementsoversigt")
+        verbose_name_plural = _("arrangementsoversigter")
+
+
+# --- Choices ----------------------------------------------------------------------------------
+
+
+class EventType(models.TextChoices):
+    CONFERENCE = "conference", _("Konference")
+    WEBINAR = "webinar", _("Webinar")
+    ADVISORY_COURSE = "advisory_course", _("Rådgivningsforløb")
+    COMPETENCE_COURSE = "competence_course", _("Kompetenceforløb")
+    WORKSHOP = "workshop", _("Workshop")
+    NETWORK_MEETING = "network_meeting", _("Netværksmøde")
+
+
+class Participation(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individuel")
+    STAFF_GROUP = "staff_group", _("Medarbejdergruppe")
+
+
+class EventFormat(models.TextChoices):
+    PHYSICAL = "physical", _("Fysisk")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Planlagt")
+    POSTPONED = "postponed", _("Udsat")
+    CANCELLED = "cancelled", _("Aflyst")
+    MOVED_ONLINE = "moved_online", _("Flyttet online")
+
+
+class SessionStatus(models.TextChoices):
+    INHERIT = "inherit", _("Som arrangementet")
+    CANCELLED = "cancelled", _("Aflyst")
+
+
+# Hours before a session's start at which registrants are reminded, unless the event says otherwise.
+DEFAULT_REMINDER_HOURS = {
+    EventType.CONFERENCE: (168, 24),
+    EventType.ADVISORY_COURSE: (168, 24),
+    EventType.COMPETENCE_COURSE: (168, 24),
+    EventType.WEBINAR: (24, 1),
+    EventType.WORKSHOP: (24,),
+    EventType.NETWORK_MEETING: (24,),
+}
+
+
+# --- Event ------------------------------------------------------------------------------------
+
+
+class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
+    event_type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
+    co_organisers = ParentalManyToManyField(
+        "home.Partner",
+        verbose_name=_("medarrangører"),
+        blank=True,
+        related_name="+",
+        help_text=_("Vises som medarrangører; giver ingen redigeringsrettigheder."),
+    )
+    teaser = models.TextField(
+        _("teaser"), help_text=_("Kort introduktion til oversigter og kalendere.")
+    )
+    body = StreamField(EventBodyBlock(), verbose_name=_("indhold"), blank=True)
+    topics = ParentalManyToManyField(
+        "home.Topic", verbose_name=_("emner"), blank=True, related_name="+"
+    )
+    audiences = ParentalManyToManyField(
+        "home.Audience", verbose_name=_("målgrupper"), blank=True, related_name="+"
+    )
+    participation = models.CharField(
+        _("deltagelse"),
+        max_length=20,
+        choices=Participation.choices,
+        default=Participation.INDIVIDUAL,
+        help_text=_("Forløb for en medarbejdergruppe kræver ledelsesmæssig forankring."),
+    )
+
+    format = models.CharField(
+        _("form"), max_length=20, choices=EventFormat.choices, default=EventFormat.PHYSICAL
+    )
+    venue_name = models.CharField(_("sted"), max_length=200, blank=True)
+    venue_address = models.CharField(_("adresse"), max_length=200, blank=True)
+    venue_postcode = models.CharField(_("postnummer"), max_length=10, blank=True)
+    venue_city = models.CharField(_("by"), max_length=100, blank=True)
+    venue_municipality = models.ForeignKey(
+        "home.Municipality",
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Kommunen, hvor arrangementet holdes."),
+    )
+    platform_name = models.CharField(
+        _("platform"), max_length=100, blank=True, help_text=_("Fx Teams eller Zoom.")
+    )
+    join_url = models.URLField(
+        _("deltagerlink"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Privat: sendes kun til bekræftede tilmeldte og vises aldrig offentligt eller i API'et."
+        ),
+    )
+
+    capacity = models.PositiveIntegerField(
+        _("antal pladser"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("Antal pladser kan ikke være negativt."))],
+        help_text=_("Tom: ubegrænset."),
+    )
+    waiting_list_enabled = models.BooleanField(_("venteliste"), default=True)
+    registration_opens = models.DateTimeField(_("tilmelding åbner"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("tilmeldingsfrist"), null=True, blank=True)
+    price_text = models.CharField(_("pris"), max_length=100, default="Gratis")
+    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-mail"), blank=True)
+    contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=30, blank=True)
+
+    reminder_hours = models.CharField(
+        _("påmindelser"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Timer før hver session, kommasepareret, fx “168, 24”. "
+            "Tom: standarden for arrangementstypen."
+        ),
+    )
+    join_link_hours = models.PositiveIntegerField(
+        _("deltagerlink sendes"),
+        default=24,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_(
+            "Timer før første session. Tilmeldte, der bekræftes senere, får linket straks."
+        ),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    status_reason = models.TextField(
+        _("begrundelse for status"),
+        blank=True,
+        help_text=_("Vises for deltagerne, når arrangementet er udsat, aflyst eller flyttet."),
+    )
+
+    recording_url = models.URLField(_("optagelse"), max_length=500, blank=True)
+    related_knowledge = ParentalManyToManyField(
+        "home.KnowledgePage",
+        verbose_name=_("relateret viden"),
+        blank=True,
+        related_name="events",
+    )
+    evaluation_url = models.URLField(_("evalueringslink"), max_length=500, blank=True)
+
+    # Kept from the sessions on every save, so lists filter and order without a join.
+    first_start = models.DateTimeField(_("første start"), null=True, editable=False, db_index=True)
+    last_end = models.DateTimeField(
+        _("sidste afslutning"), null=True, editable=False, db_index=True
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("event_type"),
+        FieldPanel("teaser"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("topics"), FieldPanel("audiences"), FieldPanel("co_organisers")],
+            heading=_("Emner, målgrupper og medarrangører"),
+        ),
+    ]
+    practical_panels = [
+        SessionInlinePanel("sessions", label=_("Sessioner"), min_num=1, heading=_("Tidspunkter")),
+        MultiFieldPanel(
+            [FieldPanel("format"), FieldPanel("platform_name"), FieldPanel("join_url")],
+            heading=_("Form"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldRowPanel([FieldPanel("venue_postcode"), FieldPanel("venue_city")]),
+                FieldPanel("venue_municipality"),
+            ],
+            heading=_("Sted"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Kontakt"),
+        ),
+        MultiFieldPanel([FieldPanel("status"), FieldPanel("status_reason")], heading=_("Status")),
+    ]
+    registration_panels = [
+        FieldPanel("participation"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("waiting_list_enabled")]),
+        FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
+        FieldPanel("price_text"),
+        MultiFieldPanel(
+            [FieldPanel("reminder_hours"), FieldPanel("join_link_hours")],
+            heading=_("Påmindelser og deltagerlink"),
+        ),
+    ]
+    material_panels = [
+        FieldPanel("recording_url"),
+        InlinePanel("slides", label=_("Slides og dokumenter")),
+        FieldPanel("related_knowledge"),
+        FieldPanel("evaluation_url"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Indhold")),
+            ObjectList(practical_panels, heading=_("Praktisk")),
+            ObjectList(registration_panels, heading=_("Tilmelding")),
+            ObjectList(material_panels, heading=_("Materiale")),
+            ObjectList(Page.promote_panels, heading=_("Promovering")),
+            ObjectList(Page.settings_panels, heading=_("Indstillinger")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("teaser"),
+        index.SearchField("body"),
+        index.SearchField("venue_city"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.FilterField("event_type"),
+        index.FilterField("format"),
+        index.FilterField("status"),
+        index.FilterField("partner"),
+        index.FilterField("first_start"),
+    ]
+
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    # For Wagtail's own API v2, which is not mounted (the REST API in api/ is the contract);
+    # bench/api.py mounts it to compare. Never the join URL.
+    api_fields = [
+        APIField(name)
+        for name in (
+            "event_type",
+            "teaser",
+            "body",
+            "topics",
+            "audiences",
+            "co_organisers",
+            "participation",
+            "format",
+            "venue_name",
+            "venue_address",
+            "venue_postcode",
+            "venue_city",
+            "venue_municipality",
+            "platform_name",
+            "capacity",
+            "waiting_list_enabled",
+            "registration_opens",
+            "registration_closes",
+            "price_text",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "status",
+            "status_reason",
+            "first_start",
+            "last_end",
+            "sessions",
+            "slides",
+            "recording_url",
+            "related_knowledge",
+            "evaluation_url",
+            "partner",
+        )
+    ]
+
+    base_form_class = EventPageForm
+    api_serializer = "api.event_serializers.EventSerializer"
+    template = "events/event_page.html"
+
+    class Meta:
+        verbose_name = _("arrangement")
+        verbose_name_plural = _("arrangementer")
+
+    # --- validation ---------------------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        # The admin form hands over the sessions as submitted (the in-memory relation still
+        # holds the old ones while the form validates); otherwise use the relation.
+        sessions = self.__dict__.pop("_submitted_sessions", None)
+        if sessions is None:
+            sessions = list(self.sessions.all())
+        errors: dict[str, list] = {}
+
+        def add(field: str, message) -> None:
+            errors.setdefault(field, []).append(ValidationError(message))
+
+        if self.format in (EventFormat.ONLINE, EventFormat.HYBRID) and not self.platform_name:
+            add(
+                "platform_name",
+                _("Platform: angiv platformen for et online eller hybridt arrangement."),
+            )
+        if self.format in (EventFormat.PHYSICAL, EventFormat.HYBRID):
+            if not self.venue_name:
+                add("venue_name", _("Sted: angiv stedet for et fysisk eller hybridt arrangement."))
+            if not self.venue_city:
+                add("venue_city", _("By: angiv byen for et fysisk eller hybridt arrangement."))
+        try:
+            self.reminder_offsets()
+        except ValueError:
+            add(
+                "reminder_hours",
+                _("Påmindelser: skriv hele timer mellem 1 og 1440 adskilt af komma, fx “168, 24”."),
+            )
+        if self.participation == Participation.STAFF_GROUP and self.capacity is None:
+            add(
+                "capacity",
+                _("Antal pladser: angiv antal pladser for et forløb for en medarbejdergruppe."),
+            )
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes < self.registration_opens
+        ):
+            add(
+                "registration_closes", _("Tilmeldingsfrist: fristen ligger før tilmeldingen åbner.")
+            )
+        if sessions == SKIP_SCHEDULE_CHECKS:
+            pass
+        elif not sessions:
+            add(NON_FIELD_ERRORS, _("Sessioner: et arrangement skal have mindst én session."))
+        else:
+            ends = [end for s in sessions if (end := s.ends_at()) is not None]
+            if ends and self.registration_closes and self.registration_closes > max(ends):
+                add(
+                    "registration_closes",
+                    _("Tilmeldingsfrist: fristen ligger efter, at sidste session er slut."),
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- denormalised schedule ----------------------------------------------------------------
+
+    def schedule_bounds(self) -> tuple[datetime | None, datetime | None]:
+        starts, ends = [], []
+        for session in self.sessions.all():
+            if (start := session.starts_at()) is not None:
+                starts.append(start)
+            if (end := session.ends_at()) is not None:
+                ends.append(end)
+        return (min(starts) if starts else None, max(ends) if ends else None)
+
+    def save(self, *args, **kwargs):
+        # Only a full save writes the sessions; a partial one (save_revision on a live page
+        # writes its bookkeeping fields) must keep the live schedule.
+        if kwargs.get("update_fields") is None:
+            self.first_start, self.last_end = self.schedule_bounds()
+        return super().save(*args, **kwargs)
+
+    def reminder_offsets(self) -> list[int]:
+        """Hours before each session at which registrants are reminded, largest first.
+
+        Raises ValueError on anything but whole hours from 1 to 1440.
+        """
+        if not self.reminder_hours.strip():
+            return list(DEFAULT_REMINDER_HOURS.get(self.event_type, (24,)))
+        hours = sorted({int(part) for part in self.reminder_hours.split(",") if part.strip()})
+        if not hours or not all(1 <= h <= 24 * 60 for h in hours):
+            raise ValueError(self.reminder_hours)
+        return hours[::-1]
+
+    def location_text(self) -> str:
+        if self.format == EventFormat.ONLINE or self.status == EventStatus.MOVED_ONLINE:
+            return f"Online ({self.platform_name})" if self.platform_name else "Online"
+        parts = [
+            self.venue_name,
+            self.venue_address,
+            " ".join(p for p in (self.venue_postcode, self.venue_city) if p),
+        ]
+        return ", ".join(p for p in parts if p)
+
+    # --- revisions: keep session identity and publish bookkeeping ----------------------------
+
+    def with_content_json(self, content):
+        """Restore a revision, keeping each session's identity and last-published state.
+
+        A session's uuid is fixed once its row exists, and its ``sequence`` and
+        ``calendar_fingerprint`` describe what was last published: both belong to the live rows,
+        not to whichever revision is being restored (which may predate the last publish).
+        """
+        obj = super().with_content_json(content)
+        rows = list(
+            EventSession.objects.filter(event_id=self.pk).only(
+                "pk", "uuid", "sequence", "calendar_fingerprint"
+            )
+        )
+        by_pk = {row.pk: row for row in rows}
+        by_uuid = {row.uuid: row for row in rows}
+        for session in obj.sessions.all():
+            row = by_pk.get(session.pk) or by_uuid.get(session.uuid)
+            if row is not None:
+                session.pk = row.pk
+                session.uuid = row.uuid
+                session.sequence = row.sequence
+                session.calendar_fingerprint = row.calendar_fingerprint
+            else:
+                session.sequence = 0
+                session.calendar_fingerprint = ""
+                if EventSession.objects.filter(uuid=session.uuid).exists():
+                    session.uuid = uuid.uuid4()
+        return obj
+
+    def copy_all_child_relations(self, target, exclude=None):
+        # A copied event is a new event: its sessions need identities of their own.
+        child_object_map = super().copy_all_child_relations(target, exclude=exclude)
+        for child in child_object_map.values():
+            if isinstance(child, EventSession):
+                child.uuid = uuid.uuid4()
+                child.sequence = 0
+                child.calendar_fingerprint = ""
+        return child_object_map
+
+    # --- preview ------------------------------------------------------------------------------
+
+    def get_context(self, request, *args, **kwargs):
+        from events.representation import event_public_dict
+
+        context = super().get_context(request, *args, **kwargs)
+        context["event"] = event_public_dict(self)
+        return context
+
+
+class EventSession(Orderable):
+    """One occurrence of an event; its uuid is its identity in calendars for good."""
+
+    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sessions")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(
+        _("titel"), max_length=200, blank=True, help_text=_("Fx “Dag 1” eller “Modul 2”.")
+    )
+    all_day = models.BooleanField(_("heldags"), default=False)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("slut"), null=True, blank=True)
+    start_date = models.DateField(_("startdato"), null=True, blank=True)
+    end_date = models.DateField(
+        _("slutdato"), null=True, blank=True, help_text=_("Sidste dag, inklusive.")
+    )
+    location = models.CharField(
+        _("sted for sessionen"),
+        max_length=300,
+        blank=True,
+        help_text=_("Tom: arrangementets sted bruges."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.INHERIT
+    )
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    api_fields = [
+        APIField(name)
+        for name in (
+            "uuid",
+            "title",
+            "all_day",
+            "start",
+            "end",
+            "start_date",
+            "end_date",
+            "location",
+            "status",
+            "sequence",
+        )
+    ]
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("all_day"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("location"),
+        FieldPanel("status"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessioner")
+
+    def __str__(self) -> str:
+        return self.title or str(self.starts_at() or "")
+
+    def clean(self):
+        super().clean()
+        errors: dict[str, list] = {}
+        if self.all_day:
+            if self.start_date is None:
+                errors["start_date"] = [_("Startdato: angiv startdato for en heldagssession.")]
+            if self.end_date is None:
+                errors["end_date"] = [_("Slutdato: angiv slutdato for en heldagssession.")]
+            if self.start_date and self.end_date and self.end_date < self.start_date:
+                errors["end_date"] = [_("Slutdato: slutdatoen ligger før startdatoen.")]
+            self.start = self.end = None
+        else:
+            if self.start is None:
+                errors["start"] = [_("Start: angiv starttidspunkt for sessionen.")]
+            if self.end is None:
+                errors["end"] = [_("Slut: angiv sluttidspunkt for sessionen.")]
+            if self.start and self.end and self.end <= self.start:
+                errors["end"] = [_("Slut: sessionen slutter før den starter.")]
+            self.start_date = self.end_date = None
+        if errors:
+            raise ValidationError(errors)
+
+    def starts_at(self) -> datetime | None:
+        if self.all_day:
+            return _local_midnight(self.start_date) if self.start_date else None
+        return self.start
+
+    def ends_at(self) -> datetime | None:
+        """The end instant; an all-day session ends at midnight after its inclusive end date."""
+        if self.all_day:
+            last = self.end_date or self.start_date
+            return _local_midnight(last + timedelta(days=1)) if last else None
+        return self.end
+
+    def effective_status(self, event: EventPage | None = None) -> str:
+        event = event or self.event
+        if self.status == SessionStatus.CANCELLED:
+            return EventStatus.CANCELLED
+        return event.status
+
+    def effective_location(self, event: EventPage | None = None) -> str:
+        event = event or self.event
+        return self.location or event.location_text()
+
+    def compute_fingerprint(self, event: EventPage | None = None) -> str:
+        """A hash of everything a calendar client shows for this session."""
+        event = event or self.event
+        data = [
+            self.all_day,
+            self.start.astimezone(UTC).isoformat() if self.start else None,
+            self.end.astimezone(UTC).isoformat() if self.end else None,
+            self.start_date.isoformat() if self.start_date else None,
+            self.end_date.isoformat() if self.end_date else None,
+            self.effective_location(event),
+            str(self.effective_status(event)),
+            self.title,
+            event.title,
+        ]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=centre_tz())
+
+
+class EventPageSlide(Orderable):
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="slides")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("dokument"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("linktekst"), max_length=255, blank=True, help_text=_("Tom: dokumentets titel bruges.")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("slide eller dokument")
+        verbose_name_plural = _("slides og dokumenter")

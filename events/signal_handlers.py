@@ -1,0 +1,24 @@
+"""Receivers of Wagtail's page signals for events: the publish that fans out to registrants."""
+
+from __future__ import annotations
+
+from wagtail.signals import page_published
+
+from events.models import EventPage
+from events.notifications import event_changes_notify, follow_up_notify
+from events.services import event_sessions_record_publish, registration_waiting_list_advance
+
+
+def on_event_published(sender, instance: EventPage, **kwargs) -> None:
+    # Inside the publish's transaction: the emails commit (and go out) with the publish, or not.
+    changed = event_sessions_record_publish(event=instance)
+    event_changes_notify(event=instance, sessions=changed)
+    follow_up_notify(event=instance)
+    # More seats (a raised or removed capacity) go to the waiting list at once.
+    registration_waiting_list_advance(event=instance)
+
+
+def register_signal_handlers() -> None:
+    page_published.connect(
+        on_event_published, sender=EventPage, dispatch_uid="events_sessions_record_publish"
+    )

@@ -1,0 +1,82 @@
+"""django-q2 tasks of the events pipeline: thin, idempotent, taking primary keys only."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
+from django_q.tasks import async_task
+
+from events.models import OutboundEmail
+from home.outbox import outbox_claim, outbox_due, outbox_failed, outbox_succeeded
+
+logger = logging.getLogger(__name__)
+
+EMAIL_LEASE = timedelta(minutes=5)  # longer than an SMTP exchange may take (EMAIL_TIMEOUT)
+EMAIL_MAX_ATTEMPTS = 10
+EMAIL_BACKOFF_CAP = timedelta(hours=2)
+
+
+def email_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={
+            # The same id on every attempt: a receiving server can drop a repeat.
+            "Message-ID": f"<outbox-{email.pk}-{email.dedupe_key.split(':')[0]}@{DNS_NAME}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.ics:
+        filename = "aflysning.ics" if email.ics_method == "CANCEL" else "arrangement.ics"
+        mimetype = f"text/calendar; method={email.ics_method or 'PUBLISH'}"
+        message.attach(filename, email.ics, mimetype)
+    return message
+
+
+def email_deliver(email_id: int) -> str:
+    """Send one outbox email, once: claim it, send it, mark it sent (or schedule a retry)."""
+    if not outbox_claim(OutboundEmail, email_id, lease=EMAIL_LEASE):
+        return "skipped"
+    email = OutboundEmail.objects.get(pk=email_id)
+    try:
+        email_message(email).send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - any failure of the mail server is retried
+        logger.warning("email %s not sent: %s", email_id, exc)
+        outbox_failed(
+            OutboundEmail,
+            email,
+            error=f"{type(exc).__name__}: {exc}",
+            max_attempts=EMAIL_MAX_ATTEMPTS,
+            cap=EMAIL_BACKOFF_CAP,
+        )
+        return "failed"
+    outbox_succeeded(OutboundEmail, email_id)
+    return "sent"
+
+
+def emails_sweep() -> int:
+    """Hand out due retries and the emails of workers that died mid-send (every minute)."""
+    ids = outbox_due(OutboundEmail, lease=EMAIL_LEASE)
+    for pk in ids:
+        async_task("events.tasks.email_deliver", pk)
+    return len(ids)
+
+
+def reminders_send_due() -> int:
+    from events.reminders import reminders_enqueue_due
+
+    return reminders_enqueue_due()
+
+
+def retention_run() -> dict[str, int]:
+    from events.retention import retention_apply
+
+    return retention_apply()

@@ -1,0 +1,16 @@
+"""The events app's admin: the email log, registrations and staff-group applications."""
+
+from wagtail import hooks
+
+from events.email_admin import outbound_email_viewset
+from events.registration_admin import application_viewset, registration_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_outbound_email_viewset():
+    return outbound_email_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_registration_viewsets():
+    return [registration_viewset, application_viewset]

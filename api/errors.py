@@ -1,0 +1,100 @@
+"""One error shape for the whole API: ``{"detail": ..., "errors": {parameter: [messages]}}``.
+
+Domain errors of the apps (each app has one error type, e.g. ``events.errors.EventsError``
+with its Danish messages) are mapped here to their status: 400, 404 or 409.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What every 4xx and 5xx answer of the API looks like."""
+
+    detail = serializers.CharField(help_text="A human-readable summary, in Danish.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages per offending parameter or field, keyed by its name.",
+    )
+
+
+class ParameterError(exceptions.ValidationError):
+    """A query parameter with a value the API cannot use."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__({parameter: [message]})
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(key): [str(m) for m in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(m) for m in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Ikke fundet."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OverflowError):
+        # A number in the query beyond what the database can compare (SQLite: 64 bits).
+        exc = exceptions.ValidationError(
+            {"query": [_("Et tal i forespørgslen er uden for det gyldige område.")]}
+        )
+    elif isinstance(exc, DatabaseError):
+        logger.exception("Database unavailable while answering an API request")
+        return Response(
+            {"detail": str(_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."))},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "30"},
+        )
+    domain = _domain_error(exc)
+    if domain is not None:
+        return domain
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "detail": str(_("Ugyldig forespørgsel.")),
+            "errors": _flatten(exc.detail),
+        }
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": str(response.data["detail"])}
+    return response
+
+
+def _domain_error(exc) -> Response | None:
+    """Map the apps' own error types (``http_status``, ``message``, optional ``field``) to
+    400, 404 or 409."""
+    code = getattr(exc, "http_status", None)
+    if code is None or not hasattr(exc, "message"):
+        return None
+    body = {"detail": str(exc.message)}
+    if getattr(exc, "field", None):
+        body["errors"] = {exc.field: [str(exc.message)]}
+    return Response(body, status=code)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Any path under /api/v1/ that names nothing, for any method."""
+    return JsonResponse({"detail": str(_("Ikke fundet."))}, status=404)

@@ -1,0 +1,13 @@
+from django.urls import path, re_path
+
+from api import feeds
+from api.registration_views import registrant_feed
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("events.ics", feeds.events_feed, name="events"),
+    path("events/<int:pk>.ics", feeds.event_feed, name="event"),
+    path("me/<str:token>.ics", registrant_feed, name="registrant"),
+    re_path(r"^.*$", feeds.not_found),
+]

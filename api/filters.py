@@ -1,0 +1,122 @@
+"""Query filters of the API (the feeds reuse the event filters)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import QueryArrayWidget
+from drf_spectacular.utils import extend_schema_field
+
+from api.errors import ParameterError
+from api.params import parse_datetime_value
+from events.models import EventFormat, EventStatus, EventType
+from home.models import Audience, KnowledgeKind, Partner, Topic
+
+
+class CommaSeparatedArrayWidget(QueryArrayWidget):
+    """Reads ``a&x=b`` as well as ``x=a,b``."""
+
+    def value_from_datadict(self, data, files, name):
+        values = super().value_from_datadict(data, files, name)
+        return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+class MultiValueChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Several values, repeated (``type=a&type=b``) or comma-separated (``type=a,b``), ORed."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CommaSeparatedArrayWidget)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "description": "A slug; several comma-separated."})
+class MultiValueModelFilter(django_filters.ModelMultipleChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CommaSeparatedArrayWidget)
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class SearchMixin:
+    """``q``: Wagtail search (Danish configuration on PostgreSQL), ANDed with the rest."""
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = queryset.model.objects.live().search(value, operator="and")
+        return queryset.filter(pk__in=[page.pk for page in matches])
+
+
+class DateOrDateTimeFilter(django_filters.CharFilter):
+    """An ISO 8601 date or datetime; a malformed value is a 400 naming the parameter."""
+
+    def __init__(self, *args, param: str, **kwargs):
+        self.param = param
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value in (None, ""):
+            return queryset
+        moment = parse_datetime_value(self.param, value)
+        return queryset.filter(**{f"{self.field_name}__{self.lookup_expr}": moment})
+
+
+class YearFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """``year=2020,2021``: years from 1900 to 2100; anything else is a 400 naming ``year``."""
+
+    def filter(self, queryset, value):
+        if value and not all(1900 <= year <= 2100 for year in value):
+            raise ParameterError("year", _("year skal være årstal mellem 1900 og 2100."))
+        return super().filter(queryset, value)
+
+
+class KnowledgeFilter(SearchMixin, django_filters.FilterSet):
+    partner = MultiValueModelFilter(queryset=Partner.objects.all(), field_name="partner__slug")
+    kind = MultiValueChoiceFilter(choices=KnowledgeKind.choices)
+    topic = MultiValueModelFilter(
+        queryset=Topic.objects.all(), field_name="topics__slug", distinct=True
+    )
+    audience = MultiValueModelFilter(
+        queryset=Audience.objects.all(), field_name="audiences__slug", distinct=True
+    )
+    year = YearFilter(field_name="year", lookup_expr="in")
+    modified_since = DateOrDateTimeFilter(
+        param="modified_since", field_name="last_published_at", lookup_expr="gte"
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Søgning"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("year", "year"), ("title", "title"), ("last_published_at", "last_published_at"))
+    )
+
+
+class EventFilter(SearchMixin, django_filters.FilterSet):
+    """The events filters of DESIGN.md, shared by ``/api/v1/events/`` and ``/feeds/events.ics``."""
+
+    partner = MultiValueModelFilter(queryset=Partner.objects.all(), field_name="partner__slug")
+    type = MultiValueChoiceFilter(field_name="event_type", choices=EventType.choices)
+    topic = MultiValueModelFilter(
+        queryset=Topic.objects.all(), field_name="topics__slug", distinct=True
+    )
+    audience = MultiValueModelFilter(
+        queryset=Audience.objects.all(), field_name="audiences__slug", distinct=True
+    )
+    format = MultiValueChoiceFilter(field_name="format", choices=EventFormat.choices)
+    status = MultiValueChoiceFilter(field_name="status", choices=EventStatus.choices)
+    starts_after = DateOrDateTimeFilter(
+        param="starts_after", field_name="first_start", lookup_expr="gte"
+    )
+    starts_before = DateOrDateTimeFilter(
+        param="starts_before", field_name="first_start", lookup_expr="lt"
+    )
+    modified_since = DateOrDateTimeFilter(
+        param="modified_since", field_name="last_published_at", lookup_expr="gte"
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Søgning"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("first_start", "start"),
+            ("title", "title"),
+            ("last_published_at", "last_published_at"),
+        )
+    )

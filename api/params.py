@@ -1,0 +1,37 @@
+"""Parsing of query parameters shared by the API and the feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import get_current_timezone, is_naive, make_aware
+from django.utils.translation import gettext_lazy as _
+
+from api.errors import ParameterError
+
+
+def parse_datetime_value(name: str, raw: str, *, end_of_day: bool = False) -> datetime:
+    """An ISO 8601 date or datetime; a date means the start of that day in Copenhagen time
+    (or the start of the next day with ``end_of_day``); a naive datetime is Copenhagen time."""
+    raw = raw.strip()
+    try:
+        value = parse_datetime(raw)
+        day = None if value else parse_date(raw)
+    except ValueError:
+        value = day = None
+    if value is None and day is None:
+        raise ParameterError(
+            name, _("%(name)s skal være en ISO 8601-dato eller -tidspunkt.") % {"name": name}
+        )
+    if value is None:
+        value = datetime.combine(day, time.min)
+        if end_of_day:
+            value += timedelta(days=1)
+    if is_naive(value):
+        value = make_aware(value, get_current_timezone())
+    return value
+
+
+def parse_datetime_param(name: str, params, **kwargs) -> datetime:
+    return parse_datetime_value(name, params.get(name, ""), **kwargs)

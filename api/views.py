@@ -1,0 +1,165 @@
+"""Read endpoints of the API (events in api/event_views.py). Thin: selectors do the reading."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, viewsets
+from wagtail.models import Page
+
+from api import serializers
+from api.errors import ErrorSerializer, ParameterError
+from api.filters import KnowledgeFilter
+from api.params import parse_datetime_param
+from home import selectors
+from home.models import Audience, ContentChange, KnowledgePage, Municipality, Partner, Topic
+
+ERRORS = {
+    400: OpenApiResponse(
+        ErrorSerializer, description="A parameter has a value the API cannot use."
+    ),
+    404: OpenApiResponse(ErrorSerializer, description="No such published object."),
+    503: OpenApiResponse(ErrorSerializer, description="The database is unavailable; try again."),
+}
+LIST_ERRORS = {k: v for k, v in ERRORS.items() if k != 404}
+
+
+def documented(list_serializer, detail_serializer=None):
+    detail_serializer = detail_serializer or list_serializer
+    return extend_schema_view(
+        list=extend_schema(responses={200: list_serializer(many=True), **LIST_ERRORS}),
+        retrieve=extend_schema(responses={200: detail_serializer, **ERRORS}),
+    )
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and detail, anonymous, JSON only."""
+
+    MAX_ID = 2**31 - 1  # page ids are 32-bit: a larger one names nothing (and overflows SQLite)
+
+    def get_object(self):
+        lookup = self.kwargs.get(self.lookup_field)
+        if lookup is not None and not (str(lookup).isdigit() and int(lookup) <= self.MAX_ID):
+            raise Http404
+        return super().get_object()
+
+
+@documented(serializers.PartnerSerializer)
+class PartnerViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.PartnerSerializer
+    queryset = Partner.objects.select_related("logo").order_by("name")
+    pagination_class = None
+
+
+@documented(serializers.TopicSerializer)
+class TopicViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.TopicSerializer
+    queryset = Topic.objects.order_by("name")
+    pagination_class = None
+
+
+@documented(serializers.AudienceSerializer)
+class AudienceViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.AudienceSerializer
+    queryset = Audience.objects.order_by("name")
+    pagination_class = None
+
+
+@documented(serializers.MunicipalitySerializer)
+class MunicipalityViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.MunicipalitySerializer
+    queryset = Municipality.objects.select_related("region").order_by("name")
+    pagination_class = None
+
+
+@documented(serializers.KnowledgeSerializer)
+class KnowledgeViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.KnowledgeSerializer
+    filterset_class = KnowledgeFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no database
+            return KnowledgePage.objects.none()
+        return selectors.knowledge_list_with_events(selectors.knowledge_list_public())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "path",
+                OpenApiTypes.STR,
+                description="A page's path below the site root, e.g. /om-videnscentret/",
+            ),
+            OpenApiParameter("modified_since", OpenApiTypes.DATETIME),
+        ],
+        responses={200: serializers.PageSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(responses={200: serializers.PageSerializer, **ERRORS}),
+)
+class PageViewSet(ReadOnlyViewSet):
+    """Content pages (the home page and common pages), by id or by ``?path=``."""
+
+    serializer_class = serializers.PageSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no database
+            return Page.objects.none()
+        queryset = selectors.page_list_public()
+        params = self.request.query_params
+        if "modified_since" in params:
+            queryset = queryset.filter(
+                last_published_at__gte=parse_datetime_param("modified_since", params)
+            )
+        path = params.get("path")
+        if path is not None:
+            queryset = [page for page in queryset if page_path(page) == normalise_path(path)]
+        return queryset
+
+
+def normalise_path(path: str) -> str:
+    path = "/" + path.strip().strip("/")
+    return path if path == "/" else path + "/"
+
+
+def page_path(page) -> str:
+    return serializers.PageSerializer().get_path(page)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changes at or after."),
+            OpenApiParameter(
+                "after", OpenApiTypes.INT, description="Changes after this cursor (exclusive)."
+            ),
+        ],
+        responses={200: serializers.ChangeSerializer(many=True), **LIST_ERRORS},
+    )
+)
+class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Everything that was published, changed, moved, unpublished or deleted, oldest first.
+
+    A mirroring site keeps the last ``cursor`` it saw and asks for ``?after=<cursor>``; rows
+    with ``action`` ``unpublished`` or ``deleted`` are tombstones: drop the object.
+    """
+
+    serializer_class = serializers.ChangeSerializer
+
+    def get_queryset(self):
+        queryset = ContentChange.objects.order_by("id")
+        params = self.request.query_params
+        if "since" in params:
+            queryset = queryset.filter(changed_at__gte=parse_datetime_param("since", params))
+        if "after" in params:
+            if not params["after"].isdigit():
+                raise ParameterError("after", _("after skal være et helt tal (en cursor)."))
+            queryset = queryset.filter(id__gt=int(params["after"]))
+        return queryset

@@ -1,0 +1,248 @@
+"""Webhooks in the admin: the endpoints (coordinators manage them, a partner's people see their
+own) and the delivery log with its filters and "Send igen"."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
+
+from api.models import WebhookDelivery, WebhookEndpoint, WebhookKind, WebhookStatus
+from home.outbox import outbox_resend
+from home.permissions import PartnerScopedPolicy
+from home.selectors import user_is_coordinator
+
+
+class CoordinatorsManagePolicy(PartnerScopedPolicy):
+    """The partner's people may look; the coordinators may do anything."""
+
+    def user_has_permission(self, user, action: str) -> bool:
+        return user_is_coordinator(user) or super().user_has_permission(user, action)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if user_is_coordinator(user):
+            return self.model._default_manager.all()
+        return super().instances_user_has_any_permission_for(user, actions)
+
+
+endpoint_policy = CoordinatorsManagePolicy(WebhookEndpoint, partner_path="partner")
+delivery_policy = CoordinatorsManagePolicy(
+    WebhookDelivery, partner_path="endpoint__partner", moderator_actions=("resend",)
+)
+register_permission_policy(WebhookEndpoint, endpoint_policy)
+register_permission_policy(WebhookDelivery, delivery_policy)
+
+RESENDABLE = (WebhookStatus.FAILED, WebhookStatus.CANCELLED)
+
+
+class EndpointForm(WagtailAdminModelForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("hændelser"),
+        choices=WebhookKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
+        help_text=_("De hændelser, modtageren får besked om."),
+    )
+
+    def save(self, commit=True):
+        # Switched on again by a coordinator: the reason it was switched off no longer holds.
+        if self.instance.active:
+            self.instance.disabled_reason = ""
+        return super().save(commit=commit)
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.startswith(("https://", "http://")):
+            raise forms.ValidationError(_("Adressen skal begynde med https://."))
+        return url
+
+
+class ScopedIndexMixin:
+    policy = None
+
+    def get_base_queryset(self):
+        return self.policy.instances_user_has_permission_for(self.request.user, "view")
+
+
+class EndpointIndexView(ScopedIndexMixin, IndexView):
+    policy = endpoint_policy
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("partner")
+
+
+class EndpointInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            endpoint_policy.instances_user_has_permission_for(self.request.user, "view"),
+            pk=self.pk,
+        )
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if field_name == "kinds":
+            labels = dict(WebhookKind.choices)
+            return ", ".join(str(labels.get(kind, kind)) for kind in self.object.kinds or [])
+        return "–" if value in (None, "") else value
+
+
+class WebhookEndpointViewSet(ModelViewSet):
+    model = WebhookEndpoint
+    icon = "link-external"
+    menu_label = _("Webhook-modtagere")
+    url_prefix = "webhooks/modtagere"
+    name = "webhook_endpoints"
+    index_view_class = EndpointIndexView
+    inspect_view_class = EndpointInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_filter = ["active", "partner"]
+    search_fields = ["name", "url"]
+    search_backend_name = None
+    list_display = [
+        "name",
+        "url",
+        Column("partner", label=_("partner")),
+        BooleanColumn("active", label=_("aktiv")),
+        "disabled_reason",
+    ]
+    # The secret is shown to the coordinators in the edit form, never in the inspect view.
+    inspect_view_fields = ["name", "url", "partner", "kinds", "active", "disabled_reason"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("url"),
+            FieldPanel("partner"),
+            FieldPanel("kinds"),
+            FieldPanel("active"),
+            FieldPanel("disabled_reason", read_only=True),
+            FieldPanel("secret"),
+        ],
+        base_form_class=EndpointForm,
+    )
+
+
+class DeliveryIndexView(ScopedIndexMixin, IndexView):
+    policy = delivery_policy
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("endpoint")
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if instance.status in RESENDABLE and delivery_policy.user_has_permission_for_instance(
+            self.request.user, "resend", instance
+        ):
+            buttons.append(
+                ListingButton(
+                    _("Send igen"),
+                    url=reverse("webhook_deliveries:resend", args=[instance.pk]),
+                    icon_name="redo",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class DeliveryInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            delivery_policy.instances_user_has_permission_for(self.request.user, "view"),
+            pk=self.pk,
+        )
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "–" if value is None else value
+
+
+def resend_view(request, pk: int):
+    """GET asks for confirmation; POST puts a failed delivery back in the queue."""
+    delivery = get_object_or_404(
+        delivery_policy.instances_user_has_permission_for(request.user, "resend"), pk=pk
+    )
+    if delivery.status not in RESENDABLE:
+        raise PermissionDenied
+    index_url = reverse("webhook_deliveries:index")
+    if request.method == "POST":
+        if outbox_resend(WebhookDelivery, delivery.pk, "api.tasks.webhook_deliver"):
+            messages.success(
+                request,
+                _("Beskeden til %(endpoint)s sendes igen.") % {"endpoint": delivery.endpoint},
+            )
+        return redirect(index_url)
+    return TemplateResponse(
+        request,
+        "api/admin/confirm_resend.html",
+        {"object": delivery, "index_url": index_url, "page_title": _("Send webhook igen")},
+    )
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    model = WebhookDelivery
+    icon = "list-ul"
+    menu_label = _("Webhook-log")
+    url_prefix = "webhooks/log"
+    name = "webhook_deliveries"
+    index_view_class = DeliveryIndexView
+    inspect_view_class = DeliveryInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["kind"]  # never editable: the policy grants no add, change or delete here
+    list_filter = ["status", "endpoint", "kind"]
+    search_fields = ["message_id"]
+    search_backend_name = None
+    list_display = [
+        "__str__",
+        Column("kind", label=_("hændelse"), accessor="get_kind_display"),
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "attempts",
+        "response_status",
+        DateColumn("created_at", label=_("oprettet")),
+        DateColumn("sent_at", label=_("sendt")),
+    ]
+    inspect_view_fields = [
+        "message_id",
+        "kind",
+        "endpoint",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+        "response_status",
+        "response_body",
+        "duration_ms",
+        "last_error",
+        "payload",
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("resend/<int:pk>/", resend_view, name="resend"),
+        ]
+
+
+class WebhooksGroup(ViewSetGroup):
+    menu_label = _("Webhooks")
+    menu_icon = "link-external"
+    menu_order = 330
+    items = (WebhookEndpointViewSet, WebhookDeliveryViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks_viewsets():
+    return WebhooksGroup()

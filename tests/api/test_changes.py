@@ -1,0 +1,34 @@
+from home.models import ContentChange, KnowledgePage
+
+
+def test_changes_report_publishes_and_tombstones_in_order(api, knowledge):
+    cursor = ContentChange.objects.latest("id").pk
+    page = KnowledgePage.objects.get(slug="anbragte-unges-trivsel")
+    page.unpublish()
+    other = KnowledgePage.objects.get(slug="udsatte-unges-inddragelse-i-kommunernes-sagsbehandling")
+    other_id = other.pk
+    other.delete()
+    results = api.get(f"/api/v1/changes/?after={cursor}").json()["results"]
+    assert [(r["type"], r["id"], r["action"]) for r in results] == [
+        ("knowledge", page.pk, "unpublished"),
+        # Wagtail unpublishes a live page before deleting it: both are tombstones.
+        ("knowledge", other_id, "unpublished"),
+        ("knowledge", other_id, "deleted"),
+    ]
+    assert results[-1]["cursor"] > cursor
+
+
+def test_modified_since_on_lists(api, knowledge):
+    page = KnowledgePage.objects.get(slug="anbragte-unges-trivsel")
+    page.save_revision().publish()
+    page.refresh_from_db()
+    since = page.last_published_at.isoformat()
+    results = api.get("/api/v1/knowledge/", {"modified_since": since}).json()["results"]
+    assert [r["id"] for r in results] == [page.pk]
+
+
+def test_malformed_since_is_400_naming_it(api, db):
+    response = api.get("/api/v1/changes/?since=yesterday")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["since"]
+    assert api.get("/api/v1/changes/?after=x").json()["errors"].keys() == {"after"}

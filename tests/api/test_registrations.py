@@ -1,0 +1,279 @@
+"""POST /api/v1/events/{id}/registrations/ and the registration by its token."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events.models import OutboundEmail, Registration
+from tests.events.registrations import emails_to, sign_up, vocabulary  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("vocabulary")
+
+
+def body(**fields) -> dict:
+    data = {
+        "name": "Anna Andersen",
+        "email": "anna@kommune.example",
+        "workplace": "Familieafdelingen",
+        "municipality": "0101",
+        "job_role": "sagsbehandlere",
+        "consent": True,
+    }
+    data.update(fields)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def post(api, event_id, data, **headers):
+    return api.post(
+        f"/api/v1/events/{event_id}/registrations/",
+        data=json.dumps(data) if not isinstance(data, str | bytes) else data,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+@pytest.fixture
+def webinar(event_of, vive):
+    return event_of(vive, capacity=1, waiting_list_enabled=True)
+
+
+def test_sign_up_answers_201_with_the_status_then_the_waiting_position(api, webinar):
+    first = post(api, webinar.pk, body(email="a@kommune.example"))
+    second = post(api, webinar.pk, body(email="b@kommune.example"))
+    assert first.status_code == second.status_code == 201
+    assert first.json()["status"] == "confirmed"
+    assert first.json()["waiting_position"] is None
+    assert second.json()["status"] == "waiting_list"
+    assert second.json()["waiting_position"] == 1
+    assert "nummer 1" in second.json()["detail"]
+    registration = Registration.objects.get(email="a@kommune.example")
+    assert registration.source == "api"
+    assert registration.privacy_version
+    assert registration.consent_at is not None
+
+
+def test_repeated_sign_up_answers_as_a_new_one_and_the_person_is_emailed(api, webinar):
+    post(api, webinar.pk, body(email="a@kommune.example"))
+    post(api, webinar.pk, body(email="b@kommune.example"))
+    stranger = post(api, webinar.pk, body(email="a@kommune.example", name="Fremmed"))
+    newcomer = post(api, webinar.pk, body(email="c@kommune.example"))
+    assert stranger.status_code == 201
+    assert stranger.json() == {**newcomer.json()}
+    assert Registration.objects.filter(email="a@kommune.example").count() == 1
+    assert emails_to("a@kommune.example") == ["confirmation", "already_registered"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "fragment"),
+    [
+        ({"email": "ikke-en-adresse"}, "email", "gyldig e-mailadresse"),
+        ({"municipality": "9999"}, "municipality", "ukendt kommunekode"),
+        ({"municipality": 101}, "municipality", "kommune"),
+        ({"job_role": "astronaut"}, "job_role", "ukendt stillingsgruppe"),
+        ({"consent": False}, "consent", "samtykke"),
+        ({"consent": None}, "consent", "udfyldes"),
+        ({"participants": 0}, "participants", "mindst 1"),
+        ({"name": ""}, "name", "udfyldes"),
+        ({"workplace": None}, "workplace", "udfyldes"),
+        ({"name": "x" * 201}, "name", "højst 200"),
+    ],
+)
+def test_bad_field_is_a_400_with_a_danish_message_for_that_field(
+    api, webinar, fields, field, fragment
+):
+    response = post(api, webinar.pk, body(**fields))
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert field in errors, errors
+    assert fragment.lower() in " ".join(errors[field]).lower()
+    assert not Registration.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_several_bad_fields_are_all_named(api, webinar):
+    response = post(api, webinar.pk, {"email": "x"})
+    assert response.status_code == 400
+    assert {"name", "email", "workplace", "municipality", "job_role", "consent"} <= set(
+        response.json()["errors"]
+    )
+
+
+@pytest.mark.parametrize("raw", ['{"name": ', "[1, 2]", "null", '"tekst"'])
+def test_malformed_json_is_a_400(api, webinar, raw):
+    response = post(api, webinar.pk, raw)
+    assert response.status_code == 400
+    assert "body" in response.json()["errors"]
+
+
+def test_body_over_64_kib_is_a_413(api, webinar):
+    response = post(api, webinar.pk, body(accessibility_needs="x" * (65 * 1024)))
+    assert response.status_code == 413
+    assert "64 KiB" in response.json()["detail"]
+    assert not Registration.objects.exists()
+
+
+def test_unknown_and_unpublished_events_are_404(api, event_of, vive, webinar):
+    draft = event_of(vive, capacity=10, publish=False)
+    for event_id in (draft.pk, 999999, webinar.get_parent().pk):
+        response = post(api, event_id, body())
+        assert response.status_code == 404, event_id
+        assert response.json()["detail"]
+    assert not Registration.objects.exists()
+
+
+def test_full_without_waiting_list_and_closed_are_409(api, event_of, vive):
+    full = event_of(vive, capacity=1, waiting_list_enabled=False)
+    assert post(api, full.pk, body(email="a@kommune.example")).status_code == 201
+    response = post(api, full.pk, body(email="b@kommune.example"))
+    assert response.status_code == 409
+    assert "fuldt" in response.json()["detail"]
+    closed = event_of(vive, capacity=5, registration_closes=timezone.now() - timedelta(hours=1))
+    response = post(api, closed.pk, body())
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Tilmeldingen er lukket."
+
+
+def test_staff_group_fields_are_required_for_a_staff_group_event(api, event_of, vive):
+    course = event_of(vive, participation="staff_group", capacity=20, event_type="advisory_course")
+    response = post(api, course.pk, body(participants=6))
+    assert response.status_code == 400
+    assert "unit" in response.json()["errors"]
+    response = post(
+        api,
+        course.pk,
+        body(
+            participants=6,
+            unit="Myndighed",
+            manager_name="Lene Leder",
+            manager_email="leder@kommune.example",
+        ),
+    )
+    assert response.status_code == 201
+    assert response.json()["status"] == "pending"
+    assert emails_to("leder@kommune.example") == ["manager_request"]
+
+
+def test_idempotency_key_gives_a_retry_the_first_answer_and_registers_once(api, webinar):
+    post(api, webinar.pk, body(email="first@kommune.example"))
+    first = post(api, webinar.pk, body(), **{"Idempotency-Key": "abc-123"})
+    # Meanwhile the seat situation changes; the retry still gets the first answer.
+    Registration.objects.filter(email="first@kommune.example").delete()
+    retry = post(api, webinar.pk, body(), **{"Idempotency-Key": "abc-123"})
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert first.json()["status"] == "waiting_list"
+    assert Registration.objects.filter(email="anna@kommune.example").count() == 1
+    assert emails_to("anna@kommune.example") == ["waiting_list"]
+
+
+def test_idempotency_key_reused_for_another_body_is_a_400(api, webinar):
+    post(api, webinar.pk, body(), **{"Idempotency-Key": "k1"})
+    response = post(api, webinar.pk, body(email="b@kommune.example"), **{"Idempotency-Key": "k1"})
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["errors"]
+    assert not Registration.objects.filter(email="b@kommune.example").exists()
+
+
+def test_cors_preflight_allows_partner_origins(api, webinar, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.vive.dk"]
+    response = api.options(
+        f"/api/v1/events/{webinar.pk}/registrations/",
+        headers={
+            "Origin": "https://www.vive.dk",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, idempotency-key",
+        },
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "https://www.vive.dk"
+    assert "idempotency-key" in response["Access-Control-Allow-Headers"].lower()
+    other = api.options(
+        f"/api/v1/events/{webinar.pk}/registrations/",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "Access-Control-Allow-Origin" not in other
+
+
+def test_sign_ups_are_throttled_per_client(api, webinar, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"registrations": "2/minute"},
+    }
+    codes = [
+        post(api, webinar.pk, body(email=f"p{i}@kommune.example")).status_code for i in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    response = post(api, webinar.pk, body(email="p9@kommune.example"))
+    assert response.json()["detail"].startswith("For mange tilmeldinger")
+    assert "Prøv igen om" in response.json()["detail"]
+    assert int(response["Retry-After"]) > 0
+    assert Registration.objects.count() == 2
+
+
+def test_registration_by_token_is_private_and_cancels_with_delete(api, webinar):
+    post(api, webinar.pk, body(email="a@kommune.example"))
+    post(api, webinar.pk, body(email="b@kommune.example"))
+    registration = Registration.objects.get(email="a@kommune.example")
+    response = api.get(f"/api/v1/registrations/{registration.token}/")
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["status"], data["email"], data["municipality"]) == (
+        "confirmed",
+        "a@kommune.example",
+        "0101",
+    )
+    assert data["event"]["id"] == webinar.pk
+    assert "private" in response["Cache-Control"]
+    deleted = api.delete(f"/api/v1/registrations/{registration.token}/")
+    assert deleted.status_code == 200
+    assert deleted.json()["status"] == "cancelled"
+    promoted = Registration.objects.get(email="b@kommune.example")
+    assert (promoted.status, promoted.waiting_position) == ("confirmed", None)
+    assert api.get("/api/v1/registrations/not-a-token/").status_code == 404
+    assert api.delete("/api/v1/registrations/not-a-token/").status_code == 404
+
+
+def test_events_api_shows_real_seats_left(api, event_of, vive):
+    event = event_of(vive, capacity=2, waiting_list_enabled=False)
+    sign_up(event)
+    assert api.get(f"/api/v1/events/{event.pk}/").json()["registration"] == {
+        "state": "open",
+        "seats_left": 1,
+    }
+    sign_up(event)
+    from django.core.cache import cache
+
+    cache.clear()  # the API's answers are cached per content version
+    listed = api.get("/api/v1/events/").json()["results"]
+    assert [e["registration"] for e in listed if e["id"] == event.pk] == [
+        {"state": "full", "seats_left": 0}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": {"first": "Anna"}}, "name"),
+        ({"email": ["a@kommune.example"]}, "email"),
+        ({"participants": "mange"}, "participants"),
+        ({"participants": 10**30}, "participants"),
+        ({"consent": "måske"}, "consent"),
+        ({"municipality": {"code": "0101"}}, "municipality"),
+        ({"accessibility_needs": "x" * 2001}, "accessibility_needs"),
+    ],
+)
+def test_odd_values_are_400_for_that_field_never_a_500(api, webinar, fields, field):
+    response = post(api, webinar.pk, body(**fields))
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Registration.objects.exists()
+
+
+def test_event_id_beyond_any_integer_column_is_a_404(api, webinar):
+    response = post(api, 10**20, body())
+    assert response.status_code == 404
+    assert not Registration.objects.exists()

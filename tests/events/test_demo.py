@@ -1,0 +1,49 @@
+"""The demo events and the load generator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management import call_command
+
+from events.demo import events_seed
+from events.models import EventPage, EventSession
+from home.demo import demo_seed
+
+
+def test_demo_seed_creates_the_demo_events_once(centre):
+    demo_seed()
+    count = EventPage.objects.count()
+    assert count == 9
+    assert all(page.live for page in EventPage.objects.all())
+    assert events_seed() == []
+    assert EventPage.objects.count() == count
+
+
+def test_demo_events_cover_the_edge_cases(centre):
+    demo_seed()
+    course = EventPage.objects.get(slug="raadgivningsforloeb-boerneinddragelse-i-myndighed")
+    assert (course.participation, course.capacity, course.sessions.count()) == (
+        "staff_group",
+        40,
+        4,
+    )
+    assert EventPage.objects.get(slug="workshop-barnets-perspektiv").status == "cancelled"
+    night = EventPage.objects.get(slug="kompetenceforloeb-natlige-moduler-2027")
+    starts = [s.start for s in night.sessions.order_by("start")]
+    assert [s.date() for s in starts] == [date(2027, 3, 28), date(2027, 10, 31)]
+    assert EventSession.objects.filter(all_day=True).exists()
+    past = EventPage.objects.get(slug="webinar-anbragte-unges-trivsel")
+    assert past.recording_url and past.related_knowledge.exists()
+
+
+def test_seed_load_creates_events_spread_over_the_partner_folders(centre):
+    demo_seed()
+    before = EventPage.objects.count()
+    call_command("seed_load", events=30)
+    new = EventPage.objects.exclude(slug__in=[]).count() - before
+    assert new == 30
+    assert EventPage.objects.values("partner").distinct().count() == 3
+    loaded = EventPage.objects.filter(slug__startswith="belastning-")
+    assert all(1 <= page.sessions.count() <= 5 for page in loaded)
+    assert all(page.live and page.first_start for page in loaded)

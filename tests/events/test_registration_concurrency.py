@@ -1,0 +1,68 @@
+"""Capacity holds under real concurrent sign-ups on PostgreSQL (threads, each its own
+connection): the event's row lock serialises the seat count, so seats never overflow and
+waiting-list positions never repeat."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+
+from events.models import OutboundEmail, Registration
+from events.services import registration_cancel
+from home.demo import vocabulary_seed
+from tests.events.registrations import sign_up
+from tests.markers import needs_postgres
+
+WORKERS = 16  # concurrent connections; PostgreSQL's default limit is 100, shared with others
+
+
+def in_own_connection(action):
+    def run(*args):
+        try:
+            return action(*args)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    return run
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_200_concurrent_sign_ups_for_50_seats_then_3_concurrent_cancellations(
+    centre, event_of, vive
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer, so it would prove nothing")
+    vocabulary_seed()
+    event = event_of(vive, capacity=50, waiting_list_enabled=True)
+
+    def attempt(i: int):
+        return sign_up(event, email=f"p{i:03d}@kommune.example")
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        outcomes = list(pool.map(in_own_connection(attempt), range(200)))
+
+    assert sum(o.status == "confirmed" for o in outcomes) == 50
+    registrations = Registration.objects.filter(event=event)
+    assert registrations.filter(status="confirmed").count() == 50
+    waiting = list(registrations.filter(status="waiting_list").order_by("pk"))
+    # Positions 1..150, unique, in the order the sign-ups got their turn.
+    assert [r.waiting_position for r in waiting] == list(range(1, 151))
+    assert sorted(o.waiting_position for o in outcomes if o.waiting_position) == list(range(1, 151))
+    assert OutboundEmail.objects.filter(event=event).count() == 200
+
+    leaving = list(registrations.filter(status="confirmed").order_by("pk")[:3])
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(in_own_connection(lambda r: registration_cancel(registration=r)), leaving))
+    promoted = [Registration.objects.get(pk=r.pk) for r in waiting[:3]]
+    assert [r.status for r in promoted] == ["confirmed"] * 3
+    assert all(
+        OutboundEmail.objects.filter(registration_id=r.pk, kind="promoted").exists()
+        for r in promoted
+    )
+    assert registrations.filter(status="confirmed").count() == 50
+    rest = registrations.filter(status="waiting_list").order_by("waiting_position")
+    assert [r.pk for r in rest] == [r.pk for r in waiting[3:]]
+    assert [r.waiting_position for r in rest] == list(range(1, 148))

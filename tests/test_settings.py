@@ -1,0 +1,82 @@
+"""Every integration is switched by an environment variable read in cms/settings/base.py."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import json, django; from django.conf import settings as s; django.setup();"
+    "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], 'db_name': "
+    "s.DATABASES['default']['NAME'], 'cache': s.CACHES['default']['BACKEND'], "
+    "'q_redis': s.Q_CLUSTER.get('redis'), 'q_orm': s.Q_CLUSTER.get('orm'), "
+    "'hosts': s.ALLOWED_HOSTS, 'csrf': s.CSRF_TRUSTED_ORIGINS, 'cors': s.CORS_ALLOWED_ORIGINS, "
+    "'email_host': s.EMAIL_HOST, 'email_port': s.EMAIL_PORT, 'base_url': s.BASE_URL, "
+    "'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, 'debug': s.DEBUG, "
+    "'search': s.WAGTAILSEARCH_BACKENDS['default'], 'secret': s.SECRET_KEY}))"
+)
+
+
+def _settings(module: str, **env: str) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.update({"DJANGO_SETTINGS_MODULE": module, **env})
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_defaults_are_sqlite_orm_broker_and_local_cache():
+    s = _settings("cms.settings.dev")
+    assert s["db"] == "django.db.backends.sqlite3"
+    assert s["q_orm"] == "default" and s["q_redis"] is None
+    assert s["cache"].endswith("LocMemCache")
+    assert s["tz"] == "Europe/Copenhagen" and s["lang"] == "da"
+    assert s["debug"] is True
+
+
+def test_database_redis_hosts_email_and_origins_come_from_environment():
+    s = _settings(
+        "cms.settings.dev",
+        DATABASE_URL="postgres://u@db.internal:5432/videnscenter",
+        REDIS_URL="redis://cache.internal:6379/2",
+        ALLOWED_HOSTS="api.example.dk,cms.example.dk",
+        CSRF_TRUSTED_ORIGINS="https://cms.example.dk",
+        CORS_ALLOWED_ORIGINS="https://www.vive.dk,https://bornsvilkar.dk",
+        EMAIL_HOST="smtp.example.dk",
+        EMAIL_PORT="587",
+        BASE_URL="https://cms.example.dk/",
+        DEBUG="false",
+    )
+    assert s["db"] == "django.db.backends.postgresql" and s["db_name"] == "videnscenter"
+    assert s["q_redis"] == "redis://cache.internal:6379/2" and s["q_orm"] is None
+    assert s["cache"].endswith("RedisCache")
+    assert s["hosts"] == ["api.example.dk", "cms.example.dk"]
+    assert s["csrf"] == ["https://cms.example.dk"]
+    assert s["cors"] == ["https://www.vive.dk", "https://bornsvilkar.dk"]
+    assert (s["email_host"], s["email_port"]) == ("smtp.example.dk", 587)
+    assert s["base_url"] == "https://cms.example.dk"
+    assert s["search"]["SEARCH_CONFIG"] == "danish"
+    assert s["debug"] is False
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode != 0
+    assert "SECRET_KEY" in out.stderr
+
+
+@pytest.mark.parametrize("module", ["cms.settings.production"])
+def test_production_reads_secret_key_and_turns_debug_off(module):
+    s = _settings(module, SECRET_KEY="x" * 60, DEBUG="true")
+    assert s["secret"] == "x" * 60
+    assert s["debug"] is False

@@ -1,0 +1,63 @@
+"""What every benchmark shares: its database, seeded once, and honest timing.
+
+Run a benchmark as ``.venv/bin/python bench/<name>.py``: it uses bench/settings.py, a throwaway
+SQLite file in /tmp (DATABASE_URL to use another), seeded with ``seed_load`` the first time.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+
+def setup(*, events: int = 2000) -> None:
+    """Django, a migrated database, and at least ``events`` seeded events."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from events.models import EventPage
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("setup_centre", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    missing = events - EventPage.objects.filter(slug__startswith="belastning-").count()
+    if missing > 0:
+        print(f"seeding {missing} events (once; the database is kept in {db_name()}) …")
+        call_command("seed_load", events=missing, seed=2026, verbosity=0)
+
+
+def db_name() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["NAME"])
+
+
+def median_seconds(action: Callable[[], object], *, runs: int = 7, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        action()
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def table(title: str, rows: list[tuple[str, str, str]]) -> None:
+    """Print rows of (measure, figure, goal) under a title."""
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{title}")
+    print("-" * (width + 40))
+    for measure, figure, goal in rows:
+        print(f"{measure:<{width}}  {figure:>14}  {goal}")

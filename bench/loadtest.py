@@ -1,0 +1,186 @@
+"""`make loadtest`: the web server with several processes on PostgreSQL and Redis, under about a
+minute of mixed traffic from locust, on 127.0.0.1 only.
+
+    .venv/bin/python bench/loadtest.py [--users 40] [--seconds 60] [--workers 3]
+
+It creates (once) and seeds the database `videnscenter_load` on the local PostgreSQL with
+`seed_load --events 2000`, starts gunicorn and a django-q2 cluster against it and Redis (database
+3), runs locust headless, prints requests per second, p50, p95 and p99 per kind and the errors,
+and exits non-zero on any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASE = "videnscenter_load"
+REDIS = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": f"{PG}/{DATABASE}",
+        "REDIS_URL": REDIS,
+        "Q_SYNC": "0",
+        "Q_CLUSTER_NAME": "videnscenter-loadtest",
+        "DB_CONN_MAX_AGE": "60",
+        "REGISTRATION_THROTTLE_RATE": "1000000/minute",
+    }
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env(), check=True)  # noqa: S603
+
+
+def prepare(events: int) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    manage("migrate", "--noinput", "-v", "0")
+    manage("setup_centre", "-v", "0")
+    manage("seed_demo", "-v", "0")
+    with psycopg.connect(f"{PG}/{DATABASE}") as conn:
+        seeded = conn.execute(
+            "SELECT count(*) FROM wagtailcore_page WHERE slug LIKE 'belastning-%%'"
+        ).fetchone()[0]
+    if seeded < events:
+        print(f"seeding {events - seeded} events into {DATABASE} (once) …", flush=True)
+        manage("seed_load", "--events", str(events - seeded), "--seed", "2026")
+
+
+def start(cmd: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        cmd,
+        cwd=ROOT,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until_up(url: str, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not come up: {url}")
+
+
+def report(prefix: Path) -> int:
+    rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
+    columns = ("requests", "req/s", "p50 ms", "p95 ms", "p99 ms")
+    print(f"\n{'kind':<24} " + " ".join(f"{c:>9}" for c in columns) + f" {'errors':>7}")
+    errors = 0
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "all"
+        failures = int(row["Failure Count"])
+        if name != "all":
+            errors += failures
+        print(
+            f"{name:<24} {row['Request Count']:>9} {float(row['Requests/s']):>9.1f} "
+            f"{row['50%']:>9} {row['95%']:>9} {row['99%']:>9} {failures:>7}"
+        )
+    return errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--events", type=int, default=2000)
+    args = parser.parse_args()
+
+    prepare(args.events)
+    port = 8765
+    host = f"http://127.0.0.1:{port}"
+    web = start(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "cms.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            "60",
+        ]
+    )
+    workers = start([PYTHON, "manage.py", "qcluster"])
+    prefix = Path("/tmp/videnscenter-loadtest")
+    try:
+        wait_until_up(f"{host}/healthz")
+        print(
+            f"{args.users} users for {args.seconds} s against {host} "
+            f"(gunicorn × {args.workers}, PostgreSQL, Redis) …",
+            flush=True,
+        )
+        subprocess.run(  # noqa: S603
+            [
+                PYTHON,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.users),
+                "--run-time",
+                f"{args.seconds}s",
+                "--host",
+                host,
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "10",
+            ],
+            cwd=ROOT,
+            check=False,
+            timeout=args.seconds + 120,
+        )
+    finally:
+        stop(web)
+        stop(workers)
+    errors = report(prefix)
+    print(f"\nerrors: {errors}")
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()

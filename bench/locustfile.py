@@ -1,0 +1,120 @@
+"""Mixed traffic for `make loadtest`: calendar clients, consuming sites and sign-ups.
+
+Weights follow what the centre sees: calendar clients polling feeds (most of them revalidating),
+sites listing and showing events, and now and then a professional signing up.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+from locust import FastHttpUser, between, events, task
+
+FILTERS = [
+    "type=webinar",
+    "partner=vive",
+    "partner=vive&type=webinar",
+    "format=online,hybrid",
+    "audience=sagsbehandlere",
+    "type=conference,workshop&partner=boerns-vilkaar",
+    "topic=boernesamtaler",
+]
+EVENT_IDS: list[int] = []
+OPEN_EVENT_IDS: list[int] = []
+
+
+@events.test_start.add_listener
+def _collect_ids(environment, **kwargs):
+    import json
+    import urllib.request
+
+    host = environment.host
+    for page in range(1, 6):
+        url = f"{host}/api/v1/events/?page_size=100&page={page}"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+                data = json.load(response)
+        except OSError:
+            break
+        for item in data["results"]:
+            EVENT_IDS.append(item["id"])
+            # Individual sign-ups only: a staff group applies with its unit and manager.
+            individual = item["participation"] == "individual"
+            if individual and item["registration"]["state"] in ("open", "waiting_list"):
+                OPEN_EVENT_IDS.append(item["id"])
+        if not data["next"]:
+            break
+
+
+class CalendarClient(FastHttpUser):
+    wait_time = between(0.5, 2)
+    etags: dict[str, str]
+
+    def on_start(self):
+        self.etags = {}
+
+    def _feed(self, path: str, name: str, revalidate: bool):
+        headers = {}
+        if revalidate and path in self.etags:
+            headers["If-None-Match"] = self.etags[path]
+        with self.client.get(path, headers=headers, name=name, catch_response=True) as response:
+            if response.status_code in (200, 304):
+                if etag := response.headers.get("ETag"):
+                    self.etags[path] = etag
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
+
+    @task(6)
+    def feed_revalidate(self):
+        self._feed(f"/feeds/events.ics?{random.choice(FILTERS)}", "feed (revalidate)", True)
+
+    @task(2)
+    def feed_full(self):
+        self._feed(f"/feeds/events.ics?{random.choice(FILTERS)}", "feed (full)", False)
+
+    @task(1)
+    def feed_one_event(self):
+        if EVENT_IDS:
+            self._feed(f"/feeds/events/{random.choice(EVENT_IDS)}.ics", "feed (one event)", False)
+
+
+class ConsumingSite(FastHttpUser):
+    wait_time = between(0.2, 1)
+
+    @task(4)
+    def list_events(self):
+        query = random.choice(FILTERS)
+        self.client.get(f"/api/v1/events/?{query}&page_size=20", name="events list (filtered)")
+
+    @task(4)
+    def event_detail(self):
+        if EVENT_IDS:
+            self.client.get(f"/api/v1/events/{random.choice(EVENT_IDS)}/", name="event detail")
+
+    @task(1)
+    def sign_up(self):
+        if not OPEN_EVENT_IDS:
+            return
+        event_id = random.choice(OPEN_EVENT_IDS)
+        body = {
+            "name": "Belastning Testesen",
+            "email": f"load-{uuid.uuid4().hex[:12]}@kommune.example",
+            "workplace": "Familieafdelingen",
+            "municipality": "0101",
+            "job_role": "sagsbehandlere",
+            "consent": True,
+        }
+        with self.client.post(
+            f"/api/v1/events/{event_id}/registrations/",
+            json=body,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            name="sign-up",
+            catch_response=True,
+        ) as response:
+            # Full or closed events answer 409 by design; anything else non-2xx is an error.
+            if response.status_code in (200, 201, 409):
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}: {response.text[:200]}")

@@ -1,0 +1,248 @@
+"""200 people click "tilmeld" at once for a webinar with 50 seats, through the real web server.
+
+    .venv/bin/python bench/registrations.py [--signups 200] [--seats 50] [--workers 2] [--threads 1]
+
+gunicorn with two worker processes on 127.0.0.1 against PostgreSQL (its own database,
+``bench_registrations``, created once) and Redis (the shared cache the throttle counts in, and
+the task broker the emails are queued on). A fresh webinar each run; 200 threads POST at once
+(released together by a barrier). Checks exactly 50 confirmed and 150 on the waiting list with
+positions 1..150 in sign-up order and no errors, prints sign-ups per second and latency, stops
+the server, and exits non-zero if anything is off. Bounded: requests time out after 60 s, the
+server is stopped in any case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASE = "bench_registrations"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+PORT = 8791
+
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+    "DATABASE_URL": f"{PG}/{DATABASE}",
+    "REDIS_URL": REDIS,
+    "Q_SYNC": "0",  # emails are queued for the workers (none run here), not sent inline
+    "Q_CLUSTER_NAME": "videnscenter-bench-registrations",
+    "DB_CONN_MAX_AGE": "60",
+    "REGISTRATION_THROTTLE_RATE": "1000000/minute",  # all threads come from 127.0.0.1
+    "BASE_URL": f"http://127.0.0.1:{PORT}",
+}
+
+
+def prepare() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("setup_centre", verbosity=0)
+    from home.demo import vocabulary_seed
+
+    vocabulary_seed()
+
+
+def create_webinar(seats: int) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import EventIndexPage, EventPage, EventSession
+    from home.models import Partner
+
+    folder = EventIndexPage.objects.get(partner=Partner.objects.get(slug="vive"))
+    start = timezone.now() + timedelta(days=14)
+    stamp = int(time.time())
+    page = EventPage(
+        title=f"Bench-webinar {stamp}",
+        slug=f"bench-webinar-{stamp}",
+        event_type="webinar",
+        teaser="Belastningstest af tilmelding.",
+        format="online",
+        platform_name="Teams",
+        join_url="https://teams.example.com/bench",
+        capacity=seats,
+        waiting_list_enabled=True,
+        live=False,
+    )
+    page.sessions = [EventSession(sort_order=0, start=start, end=start + timedelta(hours=2))]
+    folder.add_child(instance=page)
+    page.save_revision().publish()
+    return page.pk
+
+
+def start_server(workers: int, threads: int = 1) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "cms.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            "--backlog",
+            "512",
+            # Sync workers as in the Procfile; with threads (gthread), more requests than
+            # processes wait on the event's lock at once.
+            "--threads",
+            str(threads),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until_up(url: str, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not come up: {url}")
+
+
+def sign_up(url: str, i: int, barrier: threading.Barrier, results: list) -> None:
+    body = json.dumps(
+        {
+            "name": f"Deltager {i}",
+            "email": f"bench-{i}@kommune.example",
+            "workplace": "Familieafdelingen",
+            "municipality": "0101",
+            "job_role": "sagsbehandlere",
+            "consent": True,
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Idempotency-Key": f"bench-{i}"},
+    )
+    barrier.wait()
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            status, payload = response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, error.read()[:200]
+    except OSError as error:
+        status, payload = 0, str(error)
+    results[i] = (status, payload, time.perf_counter() - started)
+
+
+def verify(event_id: int, seats: int, signups: int) -> list[str]:
+    from events.models import Registration
+
+    problems = []
+    rows = Registration.objects.filter(event_id=event_id)
+    confirmed = rows.filter(status="confirmed").count()
+    waiting = list(rows.filter(status="waiting_list").order_by("pk"))
+    if confirmed != seats:
+        problems.append(f"{confirmed} confirmed, expected {seats}")
+    if len(waiting) != signups - seats:
+        problems.append(f"{len(waiting)} on the waiting list, expected {signups - seats}")
+    if [r.waiting_position for r in waiting] != list(range(1, len(waiting) + 1)):
+        problems.append("waiting-list positions are not 1..n in sign-up order")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--signups", type=int, default=200)
+    parser.add_argument("--seats", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
+    args = parser.parse_args()
+
+    prepare()
+    event_id = create_webinar(args.seats)
+    url = f"http://127.0.0.1:{PORT}/api/v1/events/{event_id}/registrations/"
+    server = start_server(args.workers, args.threads)
+    results: list = [None] * args.signups
+    try:
+        wait_until_up(f"http://127.0.0.1:{PORT}/healthz")
+        barrier = threading.Barrier(args.signups)
+        threads = [
+            threading.Thread(target=sign_up, args=(url, i, barrier, results))
+            for i in range(args.signups)
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        wall = time.perf_counter() - started
+    finally:
+        stop_server(server)
+
+    done = [r for r in results if r is not None]
+    errors = [r for r in done if r[0] != 201]
+    latencies = sorted(r[2] for r in done)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    statuses = {}
+    for status, payload, _ in done:
+        if status == 201:
+            statuses[payload["status"]] = statuses.get(payload["status"], 0) + 1
+    problems = verify(event_id, args.seats, args.signups)
+    if len(done) != args.signups:
+        problems.append(f"{args.signups - len(done)} sign-ups did not finish")
+    if errors:
+        problems.append(f"{len(errors)} errors, e.g. {errors[0][:2]}")
+
+    print(
+        f"\n{args.signups} concurrent sign-ups for {args.seats} seats "
+        f"(gunicorn × {args.workers}, {args.threads} thread(s) each, PostgreSQL, Redis)"
+    )
+    print(f"  answers            {statuses}")
+    print(f"  sign-ups/s         {len(done) / wall:.1f}")
+    print(f"  latency p50        {statistics.median(latencies) * 1000:.0f} ms")
+    print(f"  latency p95        {p95 * 1000:.0f} ms")
+    print(f"  errors             {len(errors)}")
+    print("  check              " + ("OK" if not problems else "; ".join(problems)))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Task,
@@ -154,8 +157,24 @@ def _assign_workflow(page: Page, workflow: Workflow) -> None:
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
 
 
+def wagtail_roots_ensure() -> None:
+    """Wagtail's default locale, root page and root collection, which its migrations create.
+
+    They are missing only where the tables were emptied after migrating (a transactional
+    test's flush, a restored partial dump); setting up the centre then puts them back.
+    """
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Rod", draft_title="Rod", slug="root", url_path="/"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 def home_page_ensure() -> HomePage:
     """The centre's home page as the default site's root, replacing Wagtail's welcome page."""
+    wagtail_roots_ensure()
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()

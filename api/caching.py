@@ -73,6 +73,15 @@ def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool
     return since is not None and int(last_modified) <= since
 
 
+def _keep_private(response: HttpResponse) -> HttpResponse:
+    """Personal answers (a registration by its token, a registrant's own feed) are marked by
+    their views; no shared cache or CDN may keep them, and no browser may store them."""
+    if response.has_header(PRIVATE_MARKER):
+        del response[PRIVATE_MARKER]
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
 class ConditionalContentMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -80,7 +89,7 @@ class ConditionalContentMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         bucket_seconds, cache_control = _policy(request.path)
         if request.method not in ("GET", "HEAD") or not bucket_seconds:
-            return self.get_response(request)
+            return _keep_private(self.get_response(request))
 
         state = content_state()
         request.content_version = state.version  # lets views key their own caches on it
@@ -111,11 +120,7 @@ class ConditionalContentMiddleware:
             if response.status_code != 200 or response.streaming:
                 return response
             if response.has_header(PRIVATE_MARKER):
-                # Personal answers (a registrant's own feed) are never shared.
-                del response[PRIVATE_MARKER]
-                response["Cache-Control"] = "private, no-cache"
-                response["ETag"] = etag
-                return response
+                return _keep_private(response)
             response.setdefault("Cache-Control", cache_control)
             headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
             entry = (response.status_code, headers, response.content)

@@ -94,6 +94,14 @@ class Registration(models.Model):
     participants = models.PositiveIntegerField(
         _("deltagere"), default=1, validators=[MinValueValidator(1)]
     )
+    # Known for confirmed registrants once the organiser has taken attendance; kept through
+    # anonymisation, so the reach report can set attendance against registrations.
+    attended = models.BooleanField(
+        _("mødte op"),
+        null=True,
+        blank=True,
+        help_text=_("Udfyldes efter arrangementet; tom, hvis fremmødet ikke er registreret."),
+    )
     cancel_reason = models.CharField(
         _("årsag til annullering"), max_length=20, choices=CancelReason.choices, blank=True
     )

@@ -7,10 +7,11 @@ import time
 from datetime import timedelta
 
 import requests
+from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from api.models import WebhookDelivery
+from api.models import WebhookDelivery, WebhookEndpoint
 from api.webhooks import (
     webhook_body,
     webhook_delivery_cancel,
@@ -31,15 +32,26 @@ WEBHOOK_MAX_ATTEMPTS = 15
 
 
 def webhook_deliver(delivery_id: int) -> str:
-    """POST one delivery, once: claim it, send it signed, mark it (or schedule a retry)."""
+    """POST one delivery, once: claim it, send it signed, mark it (or schedule a retry).
+
+    Deliveries to one receiver go one at a time, across workers and machines: the endpoint's
+    row stays locked while its POST is in flight. A receiver is never hit in parallel, and once
+    it has answered 410 Gone, the deliveries waiting behind it find it switched off and are
+    cancelled unsent.
+    """
     if not outbox_claim(WebhookDelivery, delivery_id, lease=WEBHOOK_LEASE):
         return "skipped"
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    endpoint = delivery.endpoint
-    if not endpoint.active:
-        webhook_delivery_cancel(delivery_id=delivery_id, reason="Modtageren er slået fra.")
-        return "cancelled"
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        if not endpoint.active:
+            webhook_delivery_cancel(delivery_id=delivery_id, reason="Modtageren er slået fra.")
+            return "cancelled"
+        return _post(delivery, endpoint)
 
+
+def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> str:
+    delivery_id = delivery.pk
     body = webhook_body(delivery.payload)
     headers = webhook_headers(
         secret=endpoint.secret, message_id=delivery.message_id, body=body, at=timezone.now()

@@ -1,8 +1,11 @@
 """The events app's admin: the email log, registrations and staff-group applications."""
 
+from functools import partial
+
+from django.urls import include, path
 from wagtail import hooks
 
-from events import dashboard
+from events import reports as reach_reports
 from events.email_admin import outbound_email_viewset
 from events.registration_admin import application_viewset, registration_viewset
 
@@ -17,6 +20,10 @@ def register_registration_viewsets():
     return [registration_viewset, application_viewset]
 
 
-@hooks.register("construct_homepage_panels")
-def add_dashboard_panels(request, panels):
-    dashboard.construct_homepage_panels(request, panels)
+@hooks.register("register_admin_urls")
+def register_reach_report_urls():
+    return [path("", include((reach_reports.urlpatterns(), "reach_reports")))]
+
+
+for _slug in reach_reports.REPORTS:
+    hooks.register("register_reports_menu_item", partial(reach_reports.menu_item, _slug))

@@ -5,6 +5,7 @@ from functools import partial
 from django.urls import include, path
 from wagtail import hooks
 
+from events import dashboard
 from events import reports as reach_reports
 from events.email_admin import outbound_email_viewset
 from events.registration_admin import application_viewset, registration_viewset
@@ -18,6 +19,11 @@ def register_outbound_email_viewset():
 @hooks.register("register_admin_viewset")
 def register_registration_viewsets():
     return [registration_viewset, application_viewset]
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    dashboard.construct_homepage_panels(request, panels)
 
 
 @hooks.register("register_admin_urls")

@@ -61,6 +61,12 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         "Idempotency-Key",
     ),
     "anonymised": (409, _("Tilmeldingens data er slettet."), None),
+    "already_cancelled": (409, _("Tilmeldingen er allerede annulleret."), None),
+    "attendance_not_confirmed": (
+        409,
+        _("Fremmøde kan kun registreres for bekræftede tilmeldinger."),
+        None,
+    ),
 }
 
 

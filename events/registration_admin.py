@@ -7,14 +7,17 @@ Exports are Wagtail's own list export (CSV, Excel), with spreadsheet formulas ne
 
 from __future__ import annotations
 
+from functools import partial
+
 import django_filters
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
@@ -24,13 +27,14 @@ from events import services
 from events.errors import EventsError
 from events.models import EventPage, Participation, Registration, RegistrationStatus
 from events.selectors import registration_counts
+from home.models import Audience, Municipality, Region
 from home.permissions import PartnerScopedPolicy
 from home.selectors import partners_of_user
 
 registration_policy = PartnerScopedPolicy(
     Registration,
     partner_path="event__partner",
-    moderator_actions=("approve", "decline", "promote", "cancel"),
+    moderator_actions=("approve", "decline", "promote", "cancel", "attend"),
 )
 register_permission_policy(Registration, registration_policy)
 
@@ -61,10 +65,51 @@ class RegistrationFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=RegistrationStatus.choices, empty_label=_("Alle")
     )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("kommune"),
+        queryset=Municipality.objects.order_by("name"),
+        empty_label=_("Alle kommuner"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("region"),
+        field_name="municipality__region",
+        queryset=Region.objects.order_by("name"),
+        empty_label=_("Alle regioner"),
+    )
+    job_role = django_filters.ModelChoiceFilter(
+        label=_("stillingsgruppe"),
+        queryset=Audience.objects.order_by("name"),
+        empty_label=_("Alle stillingsgrupper"),
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("tilmeldt i perioden"), widget=DateRangePickerWidget
+    )
+    attended = django_filters.ChoiceFilter(
+        label=_("mødte op"),
+        choices=[("yes", _("Ja")), ("no", _("Nej")), ("unknown", _("Ikke registreret"))],
+        empty_label=_("Alle"),
+        method="filter_attended",
+    )
+    anonymised = django_filters.ChoiceFilter(
+        label=_("anonymiseret"),
+        choices=[("yes", _("Ja")), ("no", _("Nej"))],
+        empty_label=_("Alle"),
+        method="filter_anonymised",
+    )
 
     class Meta:
         model = Registration
         fields = ["event", "status"]
+
+    def filter_attended(self, queryset, name, value):
+        if value == "unknown":
+            return queryset.filter(attended__isnull=True)
+        return queryset.filter(attended=value == "yes") if value in ("yes", "no") else queryset
+
+    def filter_anonymised(self, queryset, name, value):
+        if value not in ("yes", "no"):
+            return queryset
+        return queryset.filter(anonymised_at__isnull=value == "no")
 
 
 ACTIONS = {
@@ -93,16 +138,49 @@ ACTIONS = {
         (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING_LIST, RegistrationStatus.PENDING),
         None,
     ),
+    "attend": (
+        _("Registrér fremmøde"),
+        _("Registrér, at %(name)s mødte op?"),
+        (RegistrationStatus.CONFIRMED,),
+        partial(services.registration_attendance_set, attended=True),
+    ),
 }
+
+
+def attended_display(registration: Registration) -> str:
+    if registration.attended is None:
+        return "–"
+    return _("Ja") if registration.attended else _("Nej")
 
 
 class RegistrationIndexView(IndexView):
     participation: str = Participation.INDIVIDUAL
     namespace = "registrations"
+    template_name = "events/admin/registration_index.html"
     results_template_name = "events/admin/registration_results.html"
+
+    @cached_property
+    def can_act(self) -> bool:
+        """Moderators (and coordinators) get the checkboxes and the bulk actions' footer."""
+        return registration_policy.user_has_permission(self.request.user, "cancel")
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.can_act and not getattr(self, "is_export", False):
+            return [BulkActionsCheckboxColumn("bulk_actions", obj_type="registration"), *columns]
+        return columns
+
+    def _get_title_column(self, *args, **kwargs):
+        # The checkbox's aria-describedby names the row by this id.
+        return super()._get_title_column(
+            *args, **kwargs, get_title_id=lambda instance: f"registration_{instance.pk}_title"
+        )
 
     # Spreadsheet safety for both formats (Excel also runs "+", "-" and "@" cells).
     def preprocess_field_value(self, field, value, export_format):
+        if field == "attended":
+            value = "" if value is None else str(_("Ja") if value else _("Nej"))
         return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
 
     def get_base_queryset(self):
@@ -121,6 +199,8 @@ class RegistrationIndexView(IndexView):
                 continue
             if action in ("approve", "decline") and self.participation != Participation.STAFF_GROUP:
                 continue
+            if action == "attend" and instance.attended:
+                continue
             if not registration_policy.user_has_permission_for_instance(
                 self.request.user, action, instance
             ):
@@ -129,7 +209,7 @@ class RegistrationIndexView(IndexView):
                 ListingButton(
                     label,
                     url=reverse(f"{self.namespace}:action", args=[instance.pk, action]),
-                    icon_name="check" if action in ("approve", "promote") else "cross",
+                    icon_name="check" if action in ("approve", "promote", "attend") else "cross",
                     priority=10 + priority,
                 )
             )
@@ -139,6 +219,7 @@ class RegistrationIndexView(IndexView):
         context = super().get_context_data(*args, **kwargs)
         if not getattr(self, "is_export", False):
             context["event_counts"] = self.event_counts()
+            context["can_act"] = self.can_act
         return context
 
     def event_counts(self) -> list[dict]:
@@ -235,6 +316,7 @@ EXPORT_FIELDS = [
     "status",
     "waiting_position",
     "participants",
+    "attended",
     "accessibility_needs",
     "created_at",
 ]
@@ -249,6 +331,7 @@ EXPORT_HEADINGS = {
     "status": _("Status"),
     "waiting_position": _("Nummer på ventelisten"),
     "participants": _("Deltagere"),
+    "attended": _("Mødte op"),
     "accessibility_needs": _("Hensyn"),
     "created_at": _("Tilmeldt"),
     "unit": _("Enhed"),
@@ -282,6 +365,7 @@ class RegistrationViewSet(ModelViewSet):
         Column("event", label=_("arrangement"), accessor="event.title"),
         Column("status", label=_("status"), accessor="get_status_display"),
         Column("waiting_position", label=_("nr. på venteliste")),
+        Column("attended", label=_("mødte op"), accessor=attended_display),
         Column("municipality", label=_("kommune"), accessor="municipality.name"),
         DateColumn("created_at", label=_("tilmeldt")),
     ]
@@ -300,6 +384,7 @@ class RegistrationViewSet(ModelViewSet):
         "job_role",
         "accessibility_needs",
         "participants",
+        "attended",
         "source",
         "client",
         "consent_at",
@@ -335,6 +420,7 @@ class ApplicationViewSet(RegistrationViewSet):
         Column("participants", label=_("deltagere")),
         Column("event", label=_("arrangement"), accessor="event.title"),
         Column("status", label=_("status"), accessor="get_status_display"),
+        Column("attended", label=_("mødte op"), accessor=attended_display),
         DateColumn("manager_confirmed_at", label=_("ledelsen bekræftede")),
         DateColumn("created_at", label=_("modtaget")),
     ]

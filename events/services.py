@@ -468,6 +468,24 @@ def application_decline(
     return registration
 
 
+@transaction.atomic
+def registration_attendance_set(
+    *, registration: Registration, attended: bool | None, by=None
+) -> Registration:
+    """The organiser records whether a confirmed registrant came (None: not recorded).
+
+    Only the registration's row is locked: attendance moves no seats. ``by`` is the admin user
+    who recorded it, for the caller's messages and hooks; the row keeps no author.
+    """
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise EventsError("attendance_not_confirmed")
+    if registration.attended is not attended:
+        registration.attended = attended
+        registration.save(update_fields=["attended", "updated_at"])
+    return registration
+
+
 ANONYMOUS_DOMAIN = "anonymiseret.invalid"
 
 

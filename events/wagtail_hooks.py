@@ -9,6 +9,7 @@ from events import dashboard
 from events import reports as reach_reports
 from events.email_admin import outbound_email_viewset
 from events.registration_admin import application_viewset, registration_viewset
+from events.registration_bulk_actions import BULK_ACTIONS
 
 
 @hooks.register("register_admin_viewset")
@@ -19,6 +20,10 @@ def register_outbound_email_viewset():
 @hooks.register("register_admin_viewset")
 def register_registration_viewsets():
     return [registration_viewset, application_viewset]
+
+
+for _action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action)
 
 
 @hooks.register("construct_homepage_panels")

@@ -289,3 +289,18 @@ def test_selector_scopes_to_the_users_partners(vive_moderator, bv_moderator, rea
     bv_rows = reach_by(reach_registrations(user=bv_moderator), "partner")
     assert [row.label for row in vive_rows] == ["VIVE"]
     assert [row.label for row in bv_rows] == ["Børns Vilkår"]
+
+
+def test_chart_escapes_labels_and_shortens_long_ones_but_keeps_them_whole_in_the_title():
+    from events.charts import Bar, bar_chart
+
+    long_label = "Kommunernes Landsforening og " + "meget lang tekst " * 3
+    svg = bar_chart(
+        [Bar("<script>alert(1)</script>", 3), Bar(long_label, 1)],
+        title="Rækkevidde & mere",
+        description="Søjler",
+    )
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "Rækkevidde &amp; mere" in svg
+    assert "Kommunernes Landsforening og…" in svg
+    assert f"<title>{long_label}: 1</title>" in svg

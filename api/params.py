@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, is_naive, make_aware
@@ -13,7 +13,13 @@ from api.errors import ParameterError
 
 def parse_datetime_value(name: str, raw: str, *, end_of_day: bool = False) -> datetime:
     """An ISO 8601 date or datetime; a date means the start of that day in Copenhagen time
-    (or the start of the next day with ``end_of_day``); a naive datetime is Copenhagen time."""
+    (or the start of the next day with ``end_of_day``); a naive datetime is Copenhagen time.
+
+    The moment is returned in UTC: Python accepts offsets up to ±23:59, PostgreSQL only
+    ±15:59, and an offset is no part of the moment anyway."""
+    invalid = ParameterError(
+        name, _("%(name)s skal være en ISO 8601-dato eller -tidspunkt.") % {"name": name}
+    )
     raw = raw.strip()
     try:
         value = parse_datetime(raw)
@@ -21,16 +27,17 @@ def parse_datetime_value(name: str, raw: str, *, end_of_day: bool = False) -> da
     except ValueError:
         value = day = None
     if value is None and day is None:
-        raise ParameterError(
-            name, _("%(name)s skal være en ISO 8601-dato eller -tidspunkt.") % {"name": name}
-        )
-    if value is None:
-        value = datetime.combine(day, time.min)
-        if end_of_day:
-            value += timedelta(days=1)
-    if is_naive(value):
-        value = make_aware(value, get_current_timezone())
-    return value
+        raise invalid
+    try:
+        if value is None:
+            value = datetime.combine(day, time.min)
+            if end_of_day:
+                value += timedelta(days=1)
+        if is_naive(value):
+            value = make_aware(value, get_current_timezone())
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise invalid from None  # at the very ends of the calendar (years 1 and 9999)
 
 
 def parse_datetime_param(name: str, params, **kwargs) -> datetime:

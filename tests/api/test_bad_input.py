@@ -61,6 +61,30 @@ def test_garbage_and_oversized_queries_are_answered_never_a_server_error(api, we
 
 
 @pytest.mark.parametrize(
+    "moment",
+    [
+        "3492-05-09T10:01:05%2B23:57",  # an offset Python takes and PostgreSQL refuses
+        "2026-12-01T00:00:00-23:59",
+        "9999-12-31T23:00:00-05:00",  # past year 9999 in UTC
+        "0001-01-01T00:30:00%2B01:00",  # before year 1 in UTC
+        "9999-12-31",
+    ],
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/?starts_after=",
+        "/api/v1/events/?modified_since=",
+        "/api/v1/changes/?since=",
+        "/feeds/events.ics?starts_before=",
+    ],
+)
+def test_moments_at_the_edges_of_the_calendar_are_a_400_or_an_answer(api, webinar, path, moment):
+    response = api.get(path + moment)
+    assert response.status_code in (200, 400), (path, moment, response.status_code)
+
+
+@pytest.mark.parametrize(
     "email",
     [
         "anna@kommune.example\r\nBcc: spam@evil.example",

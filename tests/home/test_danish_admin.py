@@ -69,6 +69,11 @@ NEEDS_NO_TRANSLATION: dict[str, str] = {
 EXTRA_ADMIN_URLS: list[tuple[str, str]] = [
     ("moderator", "/admin/registrations/"),
     ("moderator", "/admin/applications/"),
+    # The registrations' bulk actions' confirmation pages (nothing selected: the page as such).
+    ("moderator", "/admin/bulk/events/registration/approve/"),
+    ("moderator", "/admin/bulk/events/registration/cancel/"),
+    ("moderator", "/admin/bulk/events/registration/attended/"),
+    ("moderator", "/admin/bulk/events/registration/not_attended/"),
 ]
 
 

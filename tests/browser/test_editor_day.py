@@ -10,6 +10,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from events.models import EventIndexPage, EventPage, centre_tz
+from home.demo import vocabulary_seed
+from tests.events.registrations import sign_up
 
 pytestmark = [
     pytest.mark.browser,
@@ -103,3 +105,26 @@ def test_vive_drafts_submits_and_publishes_a_webinar_that_others_cannot_touch(
     assert outsider.url == f"{live_server.url}/admin/"
     assert outsider.locator("#id_title").count() == 0
     assert Page.objects.get(pk=event.pk).specific.title == "Webinar: Børnesamtaler i praksis"
+
+    # A professional signs up. VIVE's moderator finds the registration and reads the reach
+    # report, whose chart the browser draws; Børns Vilkår's editor sees neither.
+    vocabulary_seed()
+    sign_up(event, name="Anna Andersen", email="anna@kommune.example")
+    moderator.goto(f"{live_server.url}/admin/registrations/")
+    assert moderator.get_by_text("Anna Andersen").count() >= 1
+    moderator.goto(f"{live_server.url}/admin/reports/reach/municipality/")
+    chart = moderator.locator("svg.reach-chart")
+    chart.wait_for()
+    assert chart.locator("g.reach-chart-bar").count() == 1
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 20
+    assert "København" in chart.text_content()
+    screenshot(moderator, "6-moderator-reach-report")
+
+    outsider.goto(f"{live_server.url}/admin/registrations/")
+    assert "Anna Andersen" not in outsider.content()
+    screenshot(outsider, "7-outsider-registrations")
+    outsider.goto(f"{live_server.url}/admin/reports/reach/municipality/")
+    assert outsider.locator("g.reach-chart-bar").count() == 0
+    assert "København" not in outsider.content()
+    screenshot(outsider, "8-outsider-reach-report")

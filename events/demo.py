@@ -228,3 +228,108 @@ def events_seed(*, today: date | None = None) -> list[EventPage]:
             continue
         created.append(_create(spec))
     return created
+
+
+# --- Demo registrations ---------------------------------------------------------------------
+
+FIRST_NAMES = (
+    "Anna", "Mette", "Louise", "Camilla", "Sara", "Ida", "Mikkel", "Jonas", "Rasmus", "Søren",
+    "Line", "Maja", "Peter", "Helle", "Jesper", "Nanna", "Ahmad", "Fatima", "Bo", "Tove",
+)  # fmt: skip
+LAST_NAMES = (
+    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+    "Rasmussen", "Jørgensen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen", "Østergaard",
+)  # fmt: skip
+WORKPLACES = (
+    "Børne- og familieafdelingen",
+    "Myndighedsafdelingen for børn og unge",
+    "PPR",
+    "Sundhedsplejen",
+    "Skoleafdelingen",
+    "Dagtilbudsområdet",
+)
+
+
+def _sign_up_moment(event: EventPage) -> datetime | None:
+    """A moment inside the event's registration window, so demo sign-ups of past events are
+    made as they would have been then."""
+    closes = event.registration_closes or event.first_start
+    if closes is None:
+        return None
+    moment = closes - timedelta(days=2)
+    if event.registration_opens and moment < event.registration_opens:
+        moment = event.registration_opens + timedelta(hours=1)
+    return moment
+
+
+def _people(rng, count: int, municipalities: list, roles: list) -> list[dict[str, Any]]:
+    people = []
+    for n in range(count):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        people.append(
+            {
+                "name": f"{first} {last}",
+                "email": f"{first}.{last}.{n}@kommune.example".lower().replace("ø", "oe"),
+                "workplace": rng.choice(WORKPLACES),
+                "municipality": rng.choice(municipalities),
+                "job_role": rng.choice(roles),
+            }
+        )
+    return people
+
+
+@transaction.atomic
+def registrations_seed(*, now: datetime | None = None) -> int:
+    """Sign-ups for the demo events through the registration services, so the dashboard, the
+    registrations admin and the reach reports have something to show: individuals on each
+    event, staff-group applications in each state on group courses, and attendance recorded
+    on events that are over. Events that already have registrations are left alone."""
+    import random
+
+    from events.errors import EventsError
+    from events.models import EventStatus, Participation
+    from events.services import (
+        application_approve,
+        application_manager_confirm,
+        registration_attendance_set,
+        registration_create,
+    )
+
+    now = now or timezone.now()
+    rng = random.Random(2021)  # the centre's founding year: the same demo every time
+    municipalities = list(Municipality.objects.order_by("code"))
+    roles = list(Audience.objects.order_by("slug"))
+    created = 0
+    events = EventPage.objects.live().filter(registrations__isnull=True).order_by("pk")
+    for event in events.exclude(status=EventStatus.CANCELLED):
+        moment = _sign_up_moment(event)
+        if moment is None:
+            continue
+        staff_group = event.participation == Participation.STAFF_GROUP
+        people = _people(rng, 3 if staff_group else rng.randint(6, 14), municipalities, roles)
+        for number, person in enumerate(people):
+            extra = {}
+            if staff_group:
+                extra = {
+                    "participants": rng.randint(4, 9),
+                    "unit": person["workplace"],
+                    "manager_name": f"Leder {person['name'].split()[-1]}",
+                    "manager_email": f"leder.{number}.{event.pk}@kommune.example",
+                }
+            try:
+                sign_up = registration_create(
+                    event_id=event.pk, consent=True, source="import", now=moment, **person, **extra
+                )
+            except EventsError:  # full without a waiting list: the rest would be refused too
+                break
+            registration = sign_up.registration
+            created += 1
+            # Applications in each state: approved, awaiting the moderator, awaiting the manager.
+            if staff_group and number < 2:
+                application_manager_confirm(registration=registration, now=moment)
+                if number == 0:
+                    application_approve(registration=registration, now=moment)
+        if event.last_end and event.last_end < now:
+            for registration in event.registrations.filter(status="confirmed"):
+                registration_attendance_set(registration=registration, attended=rng.random() < 0.8)
+    return created

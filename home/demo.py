@@ -168,6 +168,7 @@ def demo_seed() -> None:
     users_seed()
     pages_seed(tree)
     knowledge_seed()
-    from events.demo import events_seed
+    from events.demo import events_seed, registrations_seed
 
     events_seed()
+    registrations_seed()

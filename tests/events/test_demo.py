@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from events.demo import events_seed
-from events.models import EventPage, EventSession
+from events.models import EventPage, EventSession, Registration
 from home.demo import demo_seed
 
 
@@ -35,6 +36,26 @@ def test_demo_events_cover_the_edge_cases(centre):
     assert EventSession.objects.filter(all_day=True).exists()
     past = EventPage.objects.get(slug="webinar-anbragte-unges-trivsel")
     assert past.recording_url and past.related_knowledge.exists()
+
+
+def test_demo_registrations_fill_the_dashboard_and_reports_once(centre):
+    demo_seed()
+    registrations = Registration.objects.all()
+    assert registrations.count() > 30
+    course = EventPage.objects.get(slug="raadgivningsforloeb-boerneinddragelse-i-myndighed")
+    applications = course.registrations.order_by("pk")
+    assert [(a.status, a.manager_confirmed_at is not None) for a in applications] == [
+        ("confirmed", True),
+        ("pending", True),
+        ("pending", False),
+    ]
+    assert not EventPage.objects.get(slug="workshop-barnets-perspektiv").registrations.exists()
+    past = EventPage.objects.get(slug="webinar-anbragte-unges-trivsel")
+    assert past.registrations.filter(attended__isnull=False).exists()
+    assert not registrations.filter(event__last_end__gt=timezone.now(), attended__isnull=False)
+    count = registrations.count()
+    demo_seed()
+    assert Registration.objects.count() == count
 
 
 def test_seed_load_creates_events_spread_over_the_partner_folders(centre):

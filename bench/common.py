@@ -19,14 +19,15 @@ if str(ROOT) not in sys.path:
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 
-def setup(*, events: int = 2000) -> None:
-    """Django, a migrated database, and at least ``events`` seeded events."""
+def setup(*, events: int = 2000, registrations: int = 20000) -> None:
+    """Django, a migrated database, at least ``events`` seeded events and ``registrations``
+    seeded registrations (the issue's load data: 2,000 events, 20,000 registrations)."""
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from events.models import EventPage
+    from events.models import EventPage, Registration
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("setup_centre", verbosity=0)
@@ -35,6 +36,10 @@ def setup(*, events: int = 2000) -> None:
     if missing > 0:
         print(f"seeding {missing} events (once; the database is kept in {db_name()}) …")
         call_command("seed_load", events=missing, seed=2026, verbosity=0)
+    seeded = Registration.objects.filter(email__startswith="belastning-").count()
+    if registrations > seeded:
+        print(f"seeding {registrations - seeded} registrations (once) …")
+        call_command("seed_load", registrations=registrations - seeded, seed=2026, verbosity=0)
 
 
 def db_name() -> str:

@@ -23,7 +23,7 @@ def measure(size: int) -> dict:
     os.environ["DATABASE_URL"] = f"sqlite:////tmp/videnscenter-bench-{size}.sqlite3"
     from common import median_seconds, setup
 
-    setup(events=size)
+    setup(events=size, registrations=size * 10)
     import tracemalloc
 
     from django.core.cache import cache

@@ -45,7 +45,7 @@ os.environ["Q_SYNC"] = "0"  # enqueue to the ORM broker; nothing runs in this pr
 
 from bench.common import median_seconds, setup, table  # noqa: E402
 
-setup(events=0)
+setup(events=0, registrations=0)
 
 from django.test.utils import override_settings  # noqa: E402
 

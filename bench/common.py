@@ -66,3 +66,14 @@ def table(title: str, rows: list[tuple[str, str, str]]) -> None:
     print("-" * (width + 40))
     for measure, figure, goal in rows:
         print(f"{measure:<{width}}  {figure:>14}  {goal}")
+
+
+def caches_empty() -> None:
+    """Forget every built answer: the shared cache and this process's memo of recent answers
+    by ETag (``api.caching``), so a "cold" request really builds its body."""
+    from django.core.cache import cache
+
+    from api import caching
+
+    cache.clear()
+    caching._recent.clear()

@@ -21,19 +21,18 @@ HERE = Path(__file__).resolve().parent
 
 def measure(size: int) -> dict:
     os.environ["DATABASE_URL"] = f"sqlite:////tmp/videnscenter-bench-{size}.sqlite3"
-    from common import median_seconds, setup
+    from common import caches_empty, median_seconds, setup
 
     setup(events=size, registrations=size * 10)
     import tracemalloc
 
-    from django.core.cache import cache
     from django.test import Client
 
     client = Client()
 
     def cold(path: str):
         def run():
-            cache.clear()
+            caches_empty()
             response = client.get(path)
             assert response.status_code == 200, response.status_code
             return response
@@ -42,7 +41,7 @@ def measure(size: int) -> dict:
 
     events_list = median_seconds(cold("/api/v1/events/?page_size=20"), runs=5)
     feed = median_seconds(cold("/feeds/events.ics"), runs=3)
-    cache.clear()
+    caches_empty()
     tracemalloc.start()
     body = cold("/feeds/events.ics")()
     _, peak = tracemalloc.get_traced_memory()

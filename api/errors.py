@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from home.views import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(
             {"query": [_("Et tal i forespørgslen er uden for det gyldige område.")]}
         )
-    elif isinstance(exc, DatabaseError):
+    elif isinstance(exc, DATABASE_UNAVAILABLE):
         logger.exception("Database unavailable while answering an API request")
         return Response(
             {"detail": str(_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."))},

@@ -2,7 +2,7 @@
 
 import sys
 
-from django.db import DatabaseError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -45,6 +45,11 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
+# A database that cannot be reached or has dropped the connection: try again later. Other
+# database errors (integrity, data, programming) are bugs and stay 500s, so tests find them.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database that does not answer is a 503 (try again), not a 500.
 
@@ -52,7 +57,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     reaches the client: no stack trace, no message from the database.
     """
     exc = sys.exc_info()[1]
-    unavailable = isinstance(exc, (DatabaseError, ConnectionError, TimeoutError))
+    unavailable = isinstance(exc, (*DATABASE_UNAVAILABLE, ConnectionError, TimeoutError))
     status = 503 if unavailable else 500
     message = (
         "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."

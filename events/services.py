@@ -116,6 +116,8 @@ def _promotion_open(event: EventPage, now) -> bool:
     """The waiting list moves until the event starts or registration closes."""
     if event.status == EventStatus.CANCELLED:
         return False
+    if event.first_start is not None and now >= event.first_start:
+        return False  # a deadline after the first session does not reopen a running course
     closes = _registration_closes(event)
     return closes is None or now < closes
 

@@ -199,6 +199,24 @@ def test_no_promotion_once_registration_has_closed(event_of, vive):
     assert (second.status, second.waiting_position) == ("waiting_list", 1)
 
 
+def test_no_promotion_once_the_course_has_started_even_before_its_deadline(event_of, vive):
+    first_start = timezone.now() + timedelta(days=2)
+    sessions = [
+        {"start": first_start, "end": first_start + timedelta(hours=3)},
+        {"start": first_start + timedelta(days=7), "end": first_start + timedelta(days=7, hours=3)},
+    ]
+    event = event_of(
+        vive, capacity=1, sessions=sessions, registration_closes=first_start + timedelta(days=3)
+    )
+    first = sign_up(event).registration
+    second = sign_up(event).registration
+    registration_cancel(
+        registration=first, reason="organiser", now=first_start + timedelta(hours=1)
+    )
+    second.refresh_from_db()
+    assert (second.status, second.waiting_position) == ("waiting_list", 1)
+
+
 def test_publishing_more_seats_promotes_the_waiting_list_in_order(webinar):
     people = [sign_up(webinar, email=f"p{i}@kommune.example").registration for i in range(6)]
     page = webinar.get_latest_revision_as_object()

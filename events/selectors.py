@@ -226,12 +226,16 @@ def registrant_feed_key_by_token(token: str):
 
 
 def registrant_calendar_entries(*, email: str) -> list[tuple[EventPage, str | None]]:
-    """The person's non-cancelled registrations of published events, with the join link where
-    they may have it (confirmed, and the event is online, hybrid or moved online)."""
+    """The person's non-cancelled registrations of public events (live, unrestricted, not
+    expired: what any feed may show), with the join link where they may have it (confirmed,
+    and the event is online, hybrid or moved online)."""
     from events.ical import is_online
 
+    public_events = public_pages(EventPage.objects.all()).values("pk")
     registrations = (
-        Registration.objects.filter(email=email, anonymised_at__isnull=True, event__live=True)
+        Registration.objects.filter(
+            email=email, anonymised_at__isnull=True, event__in=public_events
+        )
         .exclude(status=RegistrationStatus.CANCELLED)
         .select_related("event")
         .prefetch_related(

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 from icalendar import Calendar
+from wagtail.models import PageViewRestriction
 
 from events.models import RegistrantFeedKey, Registration
 from events.services import registrant_feed_key_rotate
@@ -128,6 +129,13 @@ def test_my_registrations_list_every_event_and_the_personal_feed(browser, event_
         if "hemmeligt-link" in vevent.to_ical().decode().replace("\r\n ", "")
     }
     assert with_link == {"Første webinar"}
+
+    # An event made private (here: a password) after the sign-up leaves the personal feed too.
+    PageViewRestriction.objects.create(
+        page=second, restriction_type=PageViewRestriction.PASSWORD, password="hemmelig"
+    )
+    calendar = Calendar.from_ical(browser.get(path(feed_url)).content)
+    assert "Andet webinar" not in {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
 
 
 def test_a_new_feed_link_revokes_the_old_one(browser, webinar):

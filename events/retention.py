@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import OutboundEmail, centre_tz
+from events.models import OutboundEmail, RegistrantFeedKey, centre_tz
 from home.outbox import DeliveryStatus
 
 ERASED_ADDRESS = "slettet@anonymiseret.invalid"
@@ -46,6 +46,11 @@ def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
             registration_anonymise(registration=registration)
             emails_erase(registration_ids=[registration.pk])
         anonymised.append(registration.pk)
+
+    # A personal calendar key names its owner's email: it goes with their last registration.
+    RegistrantFeedKey.objects.exclude(
+        email__in=Registration.objects.filter(anonymised_at__isnull=True).values("email")
+    ).delete()
 
     needs = Registration.objects.filter(event__last_end__lt=start_of_today).exclude(
         accessibility_needs=""

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -117,7 +117,9 @@ def reach_by(registrations: QuerySet[Registration], dimension: str) -> list[Reac
         registrations.order_by()
         .values(*grouping.group_by)
         .annotate(**_measures())
-        .order_by("-participants", "-registrations", grouping.label_field)
+        # Ties by name; the row without one (no job role given) after the named, on every
+        # database (SQLite and PostgreSQL put NULL at opposite ends).
+        .order_by("-participants", "-registrations", F(grouping.label_field).asc(nulls_last=True))
     )
     type_labels = dict(EventType.choices)
     rows = []

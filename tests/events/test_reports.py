@@ -227,8 +227,8 @@ def test_job_role_report_names_the_missing_role(client, vive_moderator, reach):
     client.force_login(vive_moderator)
     assert rows(client.get(url("job-role"))) == [
         ("Sagsbehandlere", 2, 2),
-        ("Ikke oplyst", 1, 1),
         ("PPR", 1, 1),
+        ("Ikke oplyst", 1, 1),
     ]
 
 

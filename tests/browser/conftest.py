@@ -27,8 +27,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db):
+    """Chromium for one test, started after the test's database is set up.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is open, and
+    Django then keeps its connections per async context (asgiref's Local): the test gets fresh
+    connection objects, without the serialized migration data that a later test's
+    ``serialized_rollback`` restores from. Started per test and stopped before the database is
+    flushed, the loop never outlives the test, and later tests find their connection again.
+    """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -37,6 +46,7 @@ def browser():
         )
         yield browser
         browser.close()
+        connections.close_all()  # the connections opened while the loop ran
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.views.bulk_action import BulkAction
 
 from events import services
@@ -35,6 +35,8 @@ class RegistrationBulkAction(BulkAction):
     template_name = "events/admin/bulk_actions/confirm.html"
     permission = ""
     question = ""
+    # ngettext_lazy(singular, plural, "count"): what was done, for the success message.
+    success_message = None
 
     def dispatch(self, request, *args, **kwargs):
         if not registration_policy.user_has_permission(request.user, self.permission):
@@ -92,6 +94,11 @@ class RegistrationBulkAction(BulkAction):
     def act(self, registration: Registration) -> None:
         raise NotImplementedError
 
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        if not num_parent_objects:
+            return None
+        return self.success_message % {"count": num_parent_objects}
+
     @classmethod
     def execute_action(cls, objects, action=None, **kwargs):
         done = 0
@@ -117,12 +124,11 @@ class ApproveBulkAction(RegistrationBulkAction):
     permission = "approve"
     question = _("Godkend disse ansøgninger? Hver godkendes kun, hvis deltagerne kan være der.")
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        if not num_parent_objects:
-            return None
-        return ngettext(
-            "%(count)d ansøgning godkendt.", "%(count)d ansøgninger godkendt.", num_parent_objects
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "%(count)d ansøgning godkendt.",
+        "%(count)d ansøgninger godkendt.",
+        "count",
+    )
 
     def act(self, registration):
         services.application_approve(registration=registration, by=self.request.user)
@@ -137,12 +143,11 @@ class DeclineBulkAction(RegistrationBulkAction):
     permission = "decline"
     question = _("Afvis disse ansøgninger? Kontaktpersonerne får besked.")
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        if not num_parent_objects:
-            return None
-        return ngettext(
-            "%(count)d ansøgning afvist.", "%(count)d ansøgninger afvist.", num_parent_objects
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "%(count)d ansøgning afvist.",
+        "%(count)d ansøgninger afvist.",
+        "count",
+    )
 
     def act(self, registration):
         services.application_decline(registration=registration, by=self.request.user)
@@ -160,14 +165,11 @@ class CancelBulkAction(RegistrationBulkAction):
         "første på ventelisten."
     )
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        if not num_parent_objects:
-            return None
-        return ngettext(
-            "%(count)d tilmelding annulleret.",
-            "%(count)d tilmeldinger annulleret.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "%(count)d tilmelding annulleret.",
+        "%(count)d tilmeldinger annulleret.",
+        "count",
+    )
 
     def act(self, registration):
         if registration.status == RegistrationStatus.CANCELLED:
@@ -184,14 +186,11 @@ class AttendedBulkAction(RegistrationBulkAction):
     attended: bool | None = True
     question = _("Registrér, at disse deltagere mødte op?")
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        if not num_parent_objects:
-            return None
-        return ngettext(
-            "Fremmøde registreret for %(count)d tilmelding.",
-            "Fremmøde registreret for %(count)d tilmeldinger.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "Fremmøde registreret for %(count)d tilmelding.",
+        "Fremmøde registreret for %(count)d tilmeldinger.",
+        "count",
+    )
 
     def act(self, registration):
         services.registration_attendance_set(
@@ -207,14 +206,11 @@ class NotAttendedBulkAction(AttendedBulkAction):
     attended = False
     question = _("Registrér, at disse deltagere ikke mødte op?")
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        if not num_parent_objects:
-            return None
-        return ngettext(
-            "Udeblivelse registreret for %(count)d tilmelding.",
-            "Udeblivelse registreret for %(count)d tilmeldinger.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "Udeblivelse registreret for %(count)d tilmelding.",
+        "Udeblivelse registreret for %(count)d tilmeldinger.",
+        "count",
+    )
 
 
 BULK_ACTIONS = (

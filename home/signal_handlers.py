@@ -46,16 +46,25 @@ def on_page_deleted(sender, instance, **kwargs):
     change_record(object_type=page_object_type(instance), object_id=instance.pk, action="deleted")
 
 
+def _live_subtree(page_id: int):
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        return Page.objects.none()
+    return Page.objects.descendant_of(page, inclusive=True).live().select_related("content_type")
+
+
 def on_restriction_saved(sender, instance, **kwargs):
-    # A page (and everything below it) made private has left the public content: for caches
-    # and mirrors that is an unpublish.
-    page = instance.page
-    change_record(object_type=page_object_type(page), object_id=page.pk, action="unpublished")
+    # A page made private takes everything below it out of the public content: for caches and
+    # mirrors each of them is unpublished (a folder's events leave with the folder).
+    for page in _live_subtree(instance.page_id):
+        change_record(object_type=page_object_type(page), object_id=page.pk, action="unpublished")
 
 
 def on_restriction_deleted(sender, instance, **kwargs):
-    page = Page.objects.filter(pk=instance.page_id).first()
-    if page is not None and page.live:
+    # Public again, unless another restriction above still holds them.
+    from home.selectors import public_pages
+
+    for page in public_pages(_live_subtree(instance.page_id)):
         change_record(object_type=page_object_type(page), object_id=page.pk, action="published")
 
 

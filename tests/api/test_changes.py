@@ -1,3 +1,6 @@
+from wagtail.models import PageViewRestriction
+
+from events.models import EventIndexPage
 from home.models import ContentChange, KnowledgePage
 
 
@@ -16,6 +19,26 @@ def test_changes_report_publishes_and_tombstones_in_order(api, knowledge):
         ("knowledge", other_id, "deleted"),
     ]
     assert results[-1]["cursor"] > cursor
+
+
+def test_a_folder_made_private_tombstones_every_event_in_it(api, event_of, vive):
+    first, second = event_of(vive, title="Første"), event_of(vive, title="Andet")
+    folder = EventIndexPage.objects.get(partner=vive)
+    cursor = ContentChange.objects.latest("id").pk
+    restriction = PageViewRestriction.objects.create(
+        page=folder, restriction_type="password", password="x"
+    )
+    results = api.get(f"/api/v1/changes/?after={cursor}").json()["results"]
+    unpublished = {(r["type"], r["id"]) for r in results if r["action"] == "unpublished"}
+    assert {("event", first.pk), ("event", second.pk)} <= unpublished
+    assert api.get(f"/api/v1/events/{first.pk}/").status_code == 404
+
+    cursor = ContentChange.objects.latest("id").pk
+    restriction.delete()
+    results = api.get(f"/api/v1/changes/?after={cursor}").json()["results"]
+    published = {(r["type"], r["id"]) for r in results if r["action"] == "published"}
+    assert {("event", first.pk), ("event", second.pk)} <= published
+    assert api.get(f"/api/v1/events/{first.pk}/").status_code == 200
 
 
 def test_modified_since_on_lists(api, knowledge):

@@ -83,3 +83,17 @@ def test_a_year_out_of_range_is_a_400_naming_year(api, knowledge, year):
     response = api.get(f"/api/v1/knowledge/?year={year}")
     assert response.status_code == 400
     assert "year" in response.json()["errors"]
+
+
+def test_knowledge_lists_the_public_events_that_present_it(api, knowledge, event_of, vive):
+    report = KnowledgePage.objects.get(slug="anbragte-unges-trivsel")
+    presenting = event_of(vive, title="Webinar om rapporten", related_knowledge=[report])
+    event_of(vive, title="Kladde om rapporten", related_knowledge=[report], publish=False)
+    detail = api.get(f"/api/v1/knowledge/{report.pk}/").json()
+    assert [(e["id"], e["title"]) for e in detail["related_events"]] == [
+        (presenting.pk, "Webinar om rapporten")
+    ]
+    assert detail["related_events"][0]["api_url"].endswith(f"/api/v1/events/{presenting.pk}/")
+    results = api.get("/api/v1/knowledge/").json()["results"]
+    listed = next(r for r in results if r["id"] == report.pk)
+    assert [e["id"] for e in listed["related_events"]] == [presenting.pk]

@@ -133,6 +133,27 @@ def test_search_uses_wagtail_search(api, events):
     ]
 
 
+def test_search_finds_the_body_the_venue_city_and_the_topics(api, event_of, vive):
+    vocabulary_seed()
+    topic = Topic.objects.order_by("pk").first()
+    event_of(
+        vive,
+        title="Temadag",
+        body=[{"type": "paragraph", "value": "<p>Om netværksmøder med plejefamilier.</p>"}],
+    )
+    event_of(
+        vive,
+        title="Kursus i Svendborg",
+        format="physical",
+        venue_name="Byens Hus",
+        venue_city="Faaborg",
+    )
+    event_of(vive, title="Dialogmøde", topics=[topic])
+    assert titles(api.get("/api/v1/events/?q=plejefamilier")) == ["Temadag"]
+    assert titles(api.get("/api/v1/events/?q=faaborg")) == ["Kursus i Svendborg"]
+    assert "Dialogmøde" in titles(api.get("/api/v1/events/", {"q": topic.name}))
+
+
 @pytest.mark.parametrize(
     "query, parameter",
     [

@@ -63,8 +63,13 @@ def test_vive_drafts_submits_and_publishes_a_webinar_that_others_cannot_touch(
     editor.fill("#id_join_url", SECRET)
     close_date_pickers(editor)
     screenshot(editor, "1-editor-draft")
+    # Wagtail 8 autosaves the draft while the editor types (the first autosave creates the
+    # page); let it finish, as a person reading over the form would, before submitting.
+    editor.wait_for_load_state("networkidle")
+    editor.wait_for_timeout(1500)
     editor.click("button:has-text('Flere handlinger')")
-    editor.click("button[name=action-submit]")
+    with editor.expect_navigation():
+        editor.click("button[name=action-submit]")
     editor.wait_for_load_state("networkidle")
     screenshot(editor, "2-editor-submitted")
 

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
 from django_q.tasks import async_task
 
@@ -42,14 +42,24 @@ def email_message(email: OutboundEmail) -> EmailMultiAlternatives:
 
 
 def email_deliver(email_id: int) -> str:
-    """Send one outbox email, once: claim it, send it, mark it sent (or schedule a retry)."""
+    """Send one outbox email, once: claim it, send it, mark it sent (or schedule a retry).
+
+    The row is marked sent as soon as the mail server has accepted the message, before the
+    connection's QUIT: a worker killed after that acceptance but before the mark would have the
+    sweeper send the message again (with the same Message-ID), and this keeps that window to the
+    one UPDATE. No sender can close it (RFC 1047: the server's "250" and the sender's record
+    of it are never one step).
+    """
     if not outbox_claim(OutboundEmail, email_id, lease=EMAIL_LEASE):
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
+    connection = get_connection(fail_silently=False)
     try:
-        email_message(email).send(fail_silently=False)
+        connection.open()
+        connection.send_messages([email_message(email)])
     except Exception as exc:  # noqa: BLE001 - any failure of the mail server is retried
         logger.warning("email %s not sent: %s", email_id, exc)
+        _close_quietly(connection)
         outbox_failed(
             OutboundEmail,
             email,
@@ -59,7 +69,16 @@ def email_deliver(email_id: int) -> str:
         )
         return "failed"
     outbox_succeeded(OutboundEmail, email_id)
+    _close_quietly(connection)
     return "sent"
+
+
+def _close_quietly(connection) -> None:
+    """QUIT after the message is accepted (or failed); a server that hangs up first is fine."""
+    try:
+        connection.close()
+    except Exception as exc:  # noqa: BLE001 - the message's fate is already recorded
+        logger.info("closing the mail connection failed: %s", exc)
 
 
 def emails_sweep() -> int:

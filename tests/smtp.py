@@ -7,6 +7,7 @@ import email
 import email.policy
 import socket
 import threading
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
@@ -23,6 +24,16 @@ class SinkHandler:
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
         self.delay = 0.0  # seconds before each message is accepted: a slow mail server
+        # Called with the number of messages kept so far: at RCPT (the message is not yet
+        # the server's) and right after a message is kept, before the "250" goes back.
+        self.on_rcpt: Callable[[int], None] | None = None
+        self.on_kept: Callable[[int], None] | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.on_rcpt is not None:
+            self.on_rcpt(len(self.messages))
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         if self.delay:
@@ -30,6 +41,8 @@ class SinkHandler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
+        if self.on_kept is not None:
+            self.on_kept(len(self.messages))
         return "250 Message accepted for delivery"
 
 

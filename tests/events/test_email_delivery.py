@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -43,11 +44,8 @@ def write(event, key="confirmation:1", **fields):
     )
 
 
-class BrokenBackend:
+class BrokenBackend(BaseEmailBackend):
     """An SMTP server that is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")

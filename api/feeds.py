@@ -18,8 +18,8 @@ from rest_framework.exceptions import ValidationError
 
 from api.filters import EventFilter
 from events import ical
-from events.models import EventFormat, EventPage, EventSession, EventStatus, EventType
-from events.selectors import event_get_public, event_list_public, events_attach_terms
+from events.models import EventFormat, EventPage, EventStatus, EventType
+from events.selectors import event_get_public, event_list_public, events_for_calendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -42,58 +42,6 @@ STATUS_LABELS = {
     EventStatus.CANCELLED: "aflyste",
     EventStatus.MOVED_ONLINE: "flyttet online",
 }
-
-
-# The event's columns a calendar shows (see events/ical.py).
-FEED_FIELDS = (
-    "title",
-    "slug",
-    "event_type",
-    "teaser",
-    "body",
-    "format",
-    "platform_name",
-    "venue_name",
-    "venue_address",
-    "venue_postcode",
-    "venue_city",
-    "status",
-    "status_reason",
-    "price_text",
-    "contact_name",
-    "contact_email",
-    "first_published_at",
-    "last_published_at",
-    "latest_revision_created_at",
-    "first_start",
-    "last_end",
-    "partner",
-    "partner__name",
-    "partner__short_name",
-    "partner__slug",
-    "partner__event_url_template",
-    "capacity",
-    "registration_opens",
-    "registration_closes",
-    "waiting_list_enabled",
-)
-
-
-def events_attach_sessions(events: list[EventPage]) -> list[EventPage]:
-    """Every event's sessions in one plain query; ``event.sessions.all()`` then answers from
-    memory. (modelcluster's own prefetch costs more than the rest of a feed's query.)"""
-    by_event: dict[int, list[EventSession]] = {event.pk: [] for event in events}
-    if by_event:
-        sessions = EventSession.objects.filter(event_id__in=list(by_event)).order_by(
-            "sort_order", "pk"
-        )
-        for session in sessions:
-            by_event[session.event_id].append(session)
-    for event in events:
-        event.__dict__.setdefault("_cluster_related_objects", {})["sessions"] = by_event[event.pk]
-        for session in by_event[event.pk]:
-            session._state.fields_cache["event"] = event
-    return events
 
 
 def _plain(message: str, status: int) -> HttpResponse:
@@ -137,24 +85,13 @@ def _errors_text(errors: dict) -> str:
 @require_safe
 def events_feed(request: HttpRequest) -> HttpResponse:
     """``/feeds/events.ics``: upcoming events and those that ended in the last FEED_PAST_DAYS."""
-    queryset = (
-        event_list_public()
-        .filter(last_end__gte=feed_window_start())
-        # A calendar needs the sessions and the partner (topics come with events_attach_terms),
-        # not the slides, knowledge links and the rest of the page the API shows.
-        .select_related(None)
-        .select_related("partner")
-        .only(*FEED_FIELDS)
-        .prefetch_related(None)
-    )
+    queryset = event_list_public().filter(last_end__gte=feed_window_start())
     filterset = EventFilter(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         return _plain(_errors_text(filterset.errors), 400)
     try:
-        events: list[EventPage] = events_attach_terms(
-            list(filterset.qs), version=getattr(request, "content_version", None)
-        )
-        events_attach_sessions(events)
+        # Filters that check their value as they filter raise DRF's ValidationError here.
+        events = events_for_calendar(filterset.qs)
     except ValidationError as exc:
         return _plain(_errors_text(exc.detail), 400)
     content = ical.calendar_bytes(events, name=feed_name(filterset.form.cleaned_data))

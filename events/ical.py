@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -35,8 +35,10 @@ from events.models import (
     EventSession,
     EventStatus,
     EventType,
+    SessionStatus,
     centre_tz,
 )
+from events.models.pages import LOCATION_FIELDS, location_text
 
 PRODID = "-//Videnscenter om børneinddragelse og udsatte børns liv//Kalender//DA"
 UID_DOMAIN = "videnscenter-boerneinddragelse.dk"
@@ -108,22 +110,20 @@ def html_to_text(value: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _body_text(event: EventPage) -> str:
-    """The body as paragraphs; consecutive programme items form one list."""
+def _body_text(body: Sequence[dict]) -> str:
+    """The body's raw blocks as paragraphs; consecutive programme items form one list."""
     text = ""
     previous = None
-    for block in event.body or []:
-        kind = block.block_type
+    for block in body:
+        kind, value = block.get("type"), block.get("value") or {}
         if kind == "paragraph":
-            part = html_to_text(block.value.source)
+            part = html_to_text(value if isinstance(value, str) else "")
         elif kind == "programme_item":
-            value = block.value
-            part = "- " + f"{value['time']} {value['title']}".strip()
+            part = "- " + f"{value.get('time') or ''} {value.get('title') or ''}".strip()
             if value.get("speakers"):
                 part += f" ({value['speakers']})"
         elif kind == "speaker":
-            value = block.value
-            part = ", ".join(p for p in (value["name"], value.get("title")) if p)
+            part = ", ".join(p for p in (value.get("name"), value.get("title")) if p)
         else:
             continue
         if not part:
@@ -135,11 +135,12 @@ def _body_text(event: EventPage) -> str:
     return text
 
 
-def event_description(event: EventPage, *, join_url: str | None = None) -> str:
+def event_description(event: CalendarEvent, *, join_url: str | None = None) -> str:
     parts = [event.teaser.strip()] if event.teaser else []
     if event.status != EventStatus.SCHEDULED and event.status_reason:
-        parts.append(f"{event.get_status_display()}: {event.status_reason.strip()}")
-    if body := _body_text(event):
+        label = _status_labels().get(event.status, event.status)
+        parts.append(f"{label}: {event.status_reason.strip()}")
+    if body := _body_text(event.body):
         parts.append(body)
     if join_url:
         platform = f" ({event.platform_name})" if event.platform_name else ""
@@ -152,7 +153,7 @@ def event_description(event: EventPage, *, join_url: str | None = None) -> str:
         practical.append(f"Kontakt: {contact}")
     if practical:
         parts.append("\n".join(practical))
-    parts.append(f"Læs mere og tilmeld dig: {event_url(event)}")
+    parts.append(f"Læs mere og tilmeld dig: {event.url}")
     return "\n\n".join(parts)
 
 
@@ -160,9 +161,13 @@ def event_url(event: EventPage) -> str:
     """Where a person reads about the event and signs up: the partner's own event page when
     the partner has said where those live, else the centre's own API detail."""
     template = event.partner.event_url_template if event.partner_id else ""
+    return partner_event_url(event.pk, event.slug, template)
+
+
+def partner_event_url(pk: int, slug: str, template: str | None) -> str:
     if template:
-        return template.format(id=event.pk, slug=event.slug)
-    return f"{settings.BASE_URL}/api/v1/events/{event.pk}/"
+        return template.format(id=pk, slug=slug)
+    return f"{settings.BASE_URL}/api/v1/events/{pk}/"
 
 
 # --- time zones -------------------------------------------------------------------------------
@@ -247,36 +252,220 @@ def wall_time(instant: datetime) -> datetime:
     return local
 
 
-# --- events -----------------------------------------------------------------------------------
+# --- events ---------------------------------------------------------------------------------
+#
+# The builders read plain data, not pages: ``calendar_event`` makes it from an EventPage (the
+# emails, one event's feed), ``calendar_event_from_row`` from a query's rows (the feeds, which
+# would spend half their time building page instances).
 
 
-def session_uid(session: EventSession) -> str:
+@dataclass(frozen=True, slots=True)
+class CalendarSession:
+    """What a calendar shows of one session."""
+
+    pk: int | None
+    uuid: object  # a UUID, or its text
+    sequence: int
+    sort_order: int | None
+    title: str
+    all_day: bool
+    start_date: date | None
+    end_date: date | None
+    start: datetime | None
+    end: datetime | None
+    location: str
+    cancelled: bool
+
+    def starts_at(self) -> datetime | None:
+        if self.all_day:
+            return (
+                datetime.combine(self.start_date, time.min, centre_tz())
+                if self.start_date
+                else None
+            )
+        return self.start
+
+
+# The session's columns a calendar shows, in CalendarSession's order after ``event_id``.
+SESSION_FIELDS = (
+    "event_id",
+    "pk",
+    "uuid",
+    "sequence",
+    "sort_order",
+    "title",
+    "all_day",
+    "start_date",
+    "end_date",
+    "start",
+    "end",
+    "location",
+    "status",
+)
+
+
+def calendar_session(session: EventSession) -> CalendarSession:
+    return CalendarSession(
+        pk=session.pk,
+        uuid=session.uuid,
+        sequence=session.sequence,
+        sort_order=session.sort_order,
+        title=session.title,
+        all_day=session.all_day,
+        start_date=session.start_date,
+        end_date=session.end_date,
+        start=session.start,
+        end=session.end,
+        location=session.location,
+        cancelled=session.status == SessionStatus.CANCELLED,
+    )
+
+
+def calendar_session_from_row(row: Sequence) -> CalendarSession:
+    """A row of ``values_list(*SESSION_FIELDS)``."""
+    _, pk, uid, sequence, sort_order, title, all_day, start_date, end_date, start, end = row[:11]
+    location, status = row[11], row[12]
+    return CalendarSession(
+        pk,
+        uid,
+        sequence,
+        sort_order,
+        title,
+        all_day,
+        start_date,
+        end_date,
+        start,
+        end,
+        location,
+        status == SessionStatus.CANCELLED,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """What a calendar shows of one event and its sessions."""
+
+    pk: int
+    title: str
+    event_type: str
+    teaser: str
+    body: Sequence[dict]  # the body's raw blocks: {"type": …, "value": …}
+    status: str
+    status_reason: str
+    platform_name: str
+    price_text: str
+    contact_name: str
+    contact_email: str
+    location: str
+    url: str
+    organizer_name: str | None  # the partner's name
+    stamp: datetime
+    created: datetime
+    topics: tuple[str, ...]
+    sessions: tuple[CalendarSession, ...]
+
+
+# The event's columns ``calendar_event_from_row`` reads (``values(*EVENT_FIELDS)``).
+EVENT_FIELDS = (
+    "pk",
+    "title",
+    "slug",
+    "event_type",
+    "teaser",
+    "body",
+    "status",
+    "status_reason",
+    "platform_name",
+    "price_text",
+    "contact_name",
+    "contact_email",
+    *LOCATION_FIELDS,
+    "first_published_at",
+    "last_published_at",
+    "latest_revision_created_at",
+    "partner_id",
+    "partner__name",
+    "partner__event_url_template",
+)
+
+
+def calendar_event(event: EventPage) -> CalendarEvent:
+    return CalendarEvent(
+        pk=event.pk,
+        title=event.title,
+        event_type=event.event_type,
+        teaser=event.teaser,
+        body=list(event.body.raw_data) if event.body else [],
+        status=event.status,
+        status_reason=event.status_reason,
+        platform_name=event.platform_name,
+        price_text=event.price_text,
+        contact_name=event.contact_name,
+        contact_email=event.contact_email,
+        location=event.location_text(),
+        url=event_url(event),
+        organizer_name=event.partner.name if event.partner_id else None,
+        stamp=_stamp(event.last_published_at, event.latest_revision_created_at),
+        created=_stamp(event.first_published_at, event.last_published_at),
+        topics=tuple(sorted(topic.name for topic in event.topics.all())),
+        sessions=tuple(calendar_session(session) for session in event.sessions.all()),
+    )
+
+
+def calendar_event_from_row(
+    row: dict, *, topics: Sequence[str], sessions: Sequence[CalendarSession]
+) -> CalendarEvent:
+    """A row of ``values(*EVENT_FIELDS)``, its topics' names and its sessions."""
+    body = row["body"]
+    return CalendarEvent(
+        pk=row["pk"],
+        title=row["title"],
+        event_type=row["event_type"],
+        teaser=row["teaser"],
+        body=list(body.raw_data) if body else [],
+        status=row["status"],
+        status_reason=row["status_reason"],
+        platform_name=row["platform_name"],
+        price_text=row["price_text"],
+        contact_name=row["contact_name"],
+        contact_email=row["contact_email"],
+        location=location_text(**{name: row[name] for name in LOCATION_FIELDS}),
+        url=partner_event_url(row["pk"], row["slug"], row["partner__event_url_template"]),
+        organizer_name=row["partner__name"] if row["partner_id"] else None,
+        stamp=_stamp(row["last_published_at"], row["latest_revision_created_at"]),
+        created=_stamp(row["first_published_at"], row["last_published_at"]),
+        topics=tuple(sorted(topics)),
+        sessions=tuple(sessions),
+    )
+
+
+def _as_calendar_event(event: EventPage | CalendarEvent) -> CalendarEvent:
+    return event if isinstance(event, CalendarEvent) else calendar_event(event)
+
+
+def session_uid(session: EventSession | CalendarSession) -> str:
     return f"{session.uuid}@{UID_DOMAIN}"
 
 
-def event_uid(event: EventPage) -> str:
+def event_uid(event: EventPage | CalendarEvent) -> str:
     """The parent that RELATED-TO ties a course's sessions to."""
     return f"event-{event.pk}@{UID_DOMAIN}"
 
 
-def _sorted_sessions(sessions: Iterable[EventSession]) -> list[EventSession]:
+def _sorted_sessions(sessions: Iterable[CalendarSession]) -> list[CalendarSession]:
     return sorted(
         sessions,
         key=lambda s: (s.starts_at() is None, s.starts_at() or EPOCH, s.sort_order or 0, s.pk or 0),
     )
 
 
-def _stamp(event: EventPage) -> datetime:
-    value = event.last_published_at or event.latest_revision_created_at or EPOCH
+def _stamp(*candidates: datetime | None) -> datetime:
+    """The first moment given, in whole UTC seconds (the epoch when there is none)."""
+    value = next((c for c in candidates if c is not None), EPOCH)
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def _created(event: EventPage) -> datetime:
-    value = event.first_published_at or event.last_published_at or EPOCH
-    return value.astimezone(UTC).replace(microsecond=0)
-
-
-def _summary(event: EventPage, session: EventSession, multi: bool, status: str) -> str:
+def _summary(event: CalendarEvent, session: CalendarSession, multi: bool, status: str) -> str:
     title = event.title
     if session.title and multi:
         title = f"{event.title}: {session.title}"
@@ -326,7 +515,7 @@ class _EventCommon:
 
 
 def _event_common(
-    event: EventPage,
+    event: CalendarEvent,
     *,
     multi: bool,
     description: str,
@@ -334,24 +523,24 @@ def _event_common(
     join_url: str | None,
 ) -> _EventCommon:
     organizer = None
-    if event.partner_id:
+    if event.organizer_name is not None:
         sender = settings.DEFAULT_FROM_EMAIL.rsplit("<")[-1].strip(">")
-        organizer = (f"mailto:{event.contact_email or sender}", event.partner.name)
+        organizer = (f"mailto:{event.contact_email or sender}", event.organizer_name)
     return _EventCommon(
-        stamp=_stamp(event),
-        created=_created(event),
-        url=join_url or event_url(event),
+        stamp=event.stamp,
+        created=event.created,
+        url=join_url or event.url,
         organizer=organizer,
         related_to=event_uid(event) if multi else None,
         description=description,
         categories=tuple(categories),
-        location=event.location_text(),
+        location=event.location,
     )
 
 
 def session_item(
-    event: EventPage,
-    session: EventSession,
+    event: CalendarEvent,
+    session: CalendarSession,
     *,
     multi: bool,
     description: str,
@@ -364,7 +553,7 @@ def session_item(
         common = _event_common(
             event, multi=multi, description=description, categories=categories, join_url=join_url
         )
-    status = str(session.effective_status(event))
+    status = EventStatus.CANCELLED if session.cancelled else event.status
     if session.all_day:
         if session.start_date is None:
             return None
@@ -425,45 +614,30 @@ def item_vevent(item: SessionItem) -> Event:
     return vevent
 
 
-def session_vevent(
-    event: EventPage,
-    session: EventSession,
-    *,
-    multi: bool,
-    description: str,
-    categories: Sequence[str],
-    join_url: str | None = None,
-) -> Event | None:
-    """The VEVENT of one session; None when it has no time yet."""
-    item = session_item(
-        event,
-        session,
-        multi=multi,
-        description=description,
-        categories=categories,
-        join_url=join_url,
-    )
-    return item_vevent(item) if item is not None else None
-
-
 @cache
 def _type_labels() -> dict[str, str]:
     # get_event_type_display() hashes the lazy choices on every call: too slow per event.
     return {value: str(label) for value, label in EventType.choices}
 
 
-def _categories(event: EventPage) -> list[str]:
+@cache
+def _status_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in EventStatus.choices}
+
+
+def _categories(event: CalendarEvent) -> list[str]:
     labels = [_type_labels().get(event.event_type, event.event_type)] if event.event_type else []
-    return labels + sorted(topic.name for topic in event.topics.all())
+    return labels + list(event.topics)
 
 
 def event_items(
-    event: EventPage,
+    event: CalendarEvent,
     *,
-    sessions: Iterable[EventSession] | None = None,
+    sessions: Iterable[CalendarSession] | None = None,
     join_url: str | None = None,
 ) -> list[SessionItem]:
-    all_sessions = _sorted_sessions(event.sessions.all())
+    """The calendar data of the event's sessions (or of the given ones), in time order."""
+    all_sessions = _sorted_sessions(event.sessions)
     chosen = _sorted_sessions(sessions) if sessions is not None else all_sessions
     multi = len(all_sessions) > 1
     description = event_description(event, join_url=join_url)
@@ -485,15 +659,6 @@ def event_items(
         if item is not None:
             items.append(item)
     return items
-
-
-def event_vevents(
-    event: EventPage,
-    *,
-    sessions: Iterable[EventSession] | None = None,
-    join_url: str | None = None,
-) -> list[Event]:
-    return [item_vevent(item) for item in event_items(event, sessions=sessions, join_url=join_url)]
 
 
 def _calendar_header(*, name: str, method: str, refresh_minutes: int) -> Calendar:
@@ -536,10 +701,14 @@ def _calendar(
 
 
 def calendar_for_events(
-    events: Iterable[EventPage], *, name: str, method: str = "PUBLISH", refresh_minutes: int = 60
+    events: Iterable[EventPage | CalendarEvent],
+    *,
+    name: str,
+    method: str = "PUBLISH",
+    refresh_minutes: int = 60,
 ) -> Calendar:
     """The feed: every session of every event given, in the order given."""
-    items = [item for event in events for item in event_items(event)]
+    items = [item for event in events for item in event_items(_as_calendar_event(event))]
     return _calendar(name=name, method=method, items=items, refresh_minutes=refresh_minutes)
 
 
@@ -554,7 +723,8 @@ def calendar_for_event(
 
     ``method="CANCEL"`` marks the sessions cancelled, as RFC 5546 asks of a cancellation.
     """
-    items = event_items(event, sessions=sessions, join_url=join_url)
+    chosen = [calendar_session(s) for s in sessions] if sessions is not None else None
+    items = event_items(calendar_event(event), sessions=chosen, join_url=join_url)
     if method == "CANCEL":
         items = [
             replace(
@@ -573,7 +743,11 @@ def calendar_for_registrant(
     entries: Iterable[tuple[EventPage, str | None]], *, name: str
 ) -> Calendar:
     """A registrant's own calendar: their events, with the join link where they may have it."""
-    items = [item for event, join_url in entries for item in event_items(event, join_url=join_url)]
+    items = [
+        item
+        for event, join_url in entries
+        for item in event_items(calendar_event(event), join_url=join_url)
+    ]
     return _calendar(name=name, method="PUBLISH", items=items, refresh_minutes=60)
 
 
@@ -697,10 +871,14 @@ def _vtimezone_text(tzid: str, first_year: int, last_year: int) -> str:
 
 
 def calendar_bytes(
-    events: Iterable[EventPage], *, name: str, method: str = "PUBLISH", refresh_minutes: int = 60
+    events: Iterable[EventPage | CalendarEvent],
+    *,
+    name: str,
+    method: str = "PUBLISH",
+    refresh_minutes: int = 60,
 ) -> bytes:
     """``calendar_for_events(...).to_ical()``, written directly: the feeds' fast path."""
-    per_event = [event_items(event) for event in events]
+    per_event = [event_items(_as_calendar_event(event)) for event in events]
     items = [item for event_items_ in per_event for item in event_items_]
     header = _calendar_header(name=name, method=method, refresh_minutes=refresh_minutes)
     head = header.to_ical().decode()

@@ -424,14 +424,7 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         return hours[::-1]
 
     def location_text(self) -> str:
-        if self.format == EventFormat.ONLINE or self.status == EventStatus.MOVED_ONLINE:
-            return f"Online ({self.platform_name})" if self.platform_name else "Online"
-        parts = [
-            self.venue_name,
-            self.venue_address,
-            " ".join(p for p in (self.venue_postcode, self.venue_city) if p),
-        ]
-        return ", ".join(p for p in parts if p)
+        return location_text(**{name: getattr(self, name) for name in LOCATION_FIELDS})
 
     # --- revisions: keep session identity and publish bookkeeping ----------------------------
 
@@ -602,6 +595,35 @@ class EventSession(Orderable):
             event.title,
         ]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+LOCATION_FIELDS = (
+    "format",
+    "status",
+    "platform_name",
+    "venue_name",
+    "venue_address",
+    "venue_postcode",
+    "venue_city",
+)
+
+
+def location_text(
+    *,
+    format: str,  # noqa: A002 - the field's name
+    status: str,
+    platform_name: str,
+    venue_name: str,
+    venue_address: str,
+    venue_postcode: str,
+    venue_city: str,
+) -> str:
+    """Where an event happens, in one line: "Online (Teams)" or "Venue, Street 1, 8000 Aarhus C".
+    A function of the columns, so a feed that reads rows instead of pages says the same."""
+    if format == EventFormat.ONLINE or status == EventStatus.MOVED_ONLINE:
+        return f"Online ({platform_name})" if platform_name else "Online"
+    parts = [venue_name, venue_address, " ".join(p for p in (venue_postcode, venue_city) if p)]
+    return ", ".join(p for p in parts if p)
 
 
 def _local_midnight(day: date) -> datetime:

@@ -323,22 +323,8 @@ def calendar_session(session: EventSession) -> CalendarSession:
 
 def calendar_session_from_row(row: Sequence) -> CalendarSession:
     """A row of ``values_list(*SESSION_FIELDS)``."""
-    _, pk, uid, sequence, sort_order, title, all_day, start_date, end_date, start, end = row[:11]
-    location, status = row[11], row[12]
-    return CalendarSession(
-        pk,
-        uid,
-        sequence,
-        sort_order,
-        title,
-        all_day,
-        start_date,
-        end_date,
-        start,
-        end,
-        location,
-        status == SessionStatus.CANCELLED,
-    )
+    *fields, status = row[1:]
+    return CalendarSession(*fields, cancelled=status == SessionStatus.CANCELLED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,21 +67,29 @@ def test_two_clusters_deliver_each_email_exactly_once(event_of, vive, smtp_sink)
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
-def kill_at(count: int, cluster: Clusters, killed: list[int]):
-    """A sink hook that SIGKILLs the cluster when ``count`` messages have been kept."""
+def run_until_killed(smtp_sink, emails, *, hook: str, count: int) -> None:
+    """One cluster of one worker sends ``emails``; the sink's ``hook`` (``on_rcpt`` or
+    ``on_kept``) SIGKILLs the whole cluster when ``count`` messages have been kept."""
+    killed: list[int] = []
+    with Clusters(1, smtp_port=smtp_sink.port, workers=1) as cluster:
 
-    def hook(kept: int) -> None:
-        if kept == count and not killed:
-            for process in cluster.processes:
-                os.killpg(process.pid, signal.SIGKILL)
-            killed.append(kept)
+        def kill(kept: int) -> None:
+            if kept == count and not killed:
+                for process in cluster.processes:
+                    os.killpg(process.pid, signal.SIGKILL)
+                killed.append(kept)
 
-    return hook
+        setattr(smtp_sink.handler, hook, kill)
+        for email in emails:
+            async_task("events.tasks.email_deliver", email.pk, sync=False)
+        assert wait_for(lambda: killed, timeout=60, every=0.05)
+        for process in cluster.processes:
+            process.wait(timeout=10)
+    setattr(smtp_sink.handler, hook, None)
 
 
 def sweep_after_kill(smtp_sink, expected: int) -> Counter:
     """What a restarted pipeline does once the dead worker's leases have run out."""
-    smtp_sink.handler.on_rcpt = smtp_sink.handler.on_kept = None
     past = timezone.now() - timedelta(hours=1)
     OutboundEmail.objects.filter(status=DeliveryStatus.SENDING).update(claimed_at=past)
     with Clusters(2, smtp_port=smtp_sink.port):
@@ -97,14 +105,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_doubles_nothing(event_of, vi
     server has not accepted it): that email goes out once, later, and no other twice."""
     event = event_of(vive, title="Webinar")
     emails = write_emails(event, 20, "person")
-    killed: list[int] = []
-    with Clusters(1, smtp_port=smtp_sink.port, workers=1) as first:
-        smtp_sink.handler.on_rcpt = kill_at(3, first, killed)
-        for email in emails:
-            async_task("events.tasks.email_deliver", email.pk, sync=False)
-        assert wait_for(lambda: killed, timeout=60, every=0.05)
-        for process in first.processes:
-            process.wait(timeout=10)
+    run_until_killed(smtp_sink, emails, hook="on_rcpt", count=3)
     assert len(smtp_sink.messages) == 3
     assert OutboundEmail.objects.filter(status=DeliveryStatus.SENDING).count() == 1
 
@@ -120,14 +121,7 @@ def test_a_worker_killed_between_acceptance_and_record_resends_the_same_message(
     (which mail systems use to drop a repeat); every other email exactly once."""
     event = event_of(vive, title="Webinar")
     emails = write_emails(event, 10, "person")
-    killed: list[int] = []
-    with Clusters(1, smtp_port=smtp_sink.port, workers=1) as first:
-        smtp_sink.handler.on_kept = kill_at(4, first, killed)
-        for email in emails:
-            async_task("events.tasks.email_deliver", email.pk, sync=False)
-        assert wait_for(lambda: killed, timeout=60, every=0.05)
-        for process in first.processes:
-            process.wait(timeout=10)
+    run_until_killed(smtp_sink, emails, hook="on_kept", count=4)
 
     counts = sweep_after_kill(smtp_sink, 11)
     assert len(counts) == 10

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import caches_empty, median_seconds, setup, table
+from common import caches_empty, median_seconds, setup, table, use_database_of
 
 
 def main() -> None:
@@ -20,7 +20,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    setup(events=args.events)
+    use_database_of(args.events)
+    setup(events=args.events, registrations=args.events * 10)
 
     from django.db import connection
     from django.test import Client

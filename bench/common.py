@@ -1,7 +1,9 @@
 """What every benchmark shares: its database, seeded once, and honest timing.
 
-Run a benchmark as ``.venv/bin/python bench/<name>.py``: it uses bench/settings.py, a throwaway
-SQLite file in /tmp (DATABASE_URL to use another), seeded with ``seed_load`` the first time.
+Run a benchmark as ``.venv/bin/python bench/<name>.py``: it uses bench/settings.py and a SQLite
+file in /tmp per size of data (``/tmp/videnscenter-bench-<events>.sqlite3``, DATABASE_URL to use
+another), seeded with ``seed_load`` the first time and topped up after an interrupted seeding;
+the scripts that need the same size share one file. Delete the files to seed afresh.
 """
 
 from __future__ import annotations
@@ -17,6 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+
+def database_path(events: int) -> Path:
+    return Path(f"/tmp/videnscenter-bench-{events}.sqlite3")  # noqa: S108 - a throwaway file
+
+
+def use_database_of(events: int) -> None:
+    """Point Django (not yet set up) at the shared database of this size, unless DATABASE_URL
+    says otherwise."""
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database_path(events)}")
 
 
 def setup(*, events: int = 2000, registrations: int = 20000) -> None:

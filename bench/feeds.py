@@ -1,9 +1,10 @@
 """Benchmark of the calendar feeds (issue 5); prints ratios, medians over several runs.
 
-    DJANGO_SETTINGS_MODULE=cms.settings.test .venv/bin/python bench/feeds.py [--events 2000]
+    .venv/bin/python bench/feeds.py [--events 2000] [--scale 5]
 
-It makes its own throwaway SQLite database in /tmp (kept between runs with --keep), seeds it
-with ``seed_load --events N`` and measures, through django.test.Client in one process:
+It uses the shared benchmark database of N events (bench/common.py: seeded once with
+``seed_load``, N events and 10·N registrations) and measures, through django.test.Client in
+one process:
 
 1. a cold full feed (/feeds/events.ics, shared cache emptied first) against django-ical's
    feed of the same events (an ``ICalFeed`` subclass below); goal: at least 7x faster;
@@ -35,26 +36,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=5, help="memory run at scale x events")
     parser.add_argument("--runs", type=int, default=5, help="runs of each cold build")
     parser.add_argument("--warm-runs", type=int, default=50, help="runs of each warm request")
-    parser.add_argument("--keep", action="store_true", help="keep and reuse the database")
     return parser.parse_args()
 
 
 ARGS = parse_args()
-DB_PATH = Path(f"/tmp/bench-feeds-{ARGS.events}.sqlite3")  # noqa: S108 - a throwaway file
-if not ARGS.keep and DB_PATH.exists():
-    DB_PATH.unlink()
-os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+from common import caches_empty, database_path, setup, use_database_of  # noqa: E402
+
+use_database_of(ARGS.events)
 os.environ.pop("REDIS_URL", None)  # the shared cache is local memory: one process
-if not os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".test"):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"  # make exports the dev settings
 
 import django  # noqa: E402
 
 django.setup()
 
-from common import caches_empty  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -63,9 +58,8 @@ from django_ical.views import ICalFeed  # noqa: E402
 
 from api.feeds import feed_window_start  # noqa: E402
 from events.ical import event_url, session_uid  # noqa: E402
-from events.models import EventPage, EventSession  # noqa: E402
+from events.models import EventSession  # noqa: E402
 from events.selectors import event_list_public  # noqa: E402
-from home.demo import vocabulary_seed  # noqa: E402
 
 FEED = "/feeds/events.ics"
 
@@ -137,24 +131,19 @@ def install_urls() -> None:
 
 
 def seed(total: int) -> None:
-    """Bring the database to ``total`` seeded events (migrating and setting up on first use)."""
-    call_command("migrate", verbosity=0, interactive=False)
-    if not EventPage.objects.exists():
-        call_command("setup_centre", verbosity=0)
-        vocabulary_seed()
-    have = EventPage.objects.filter(slug__startswith="belastning-").count()
-    if have < total:
-        started = time.perf_counter()
-        call_command("seed_load", events=total - have, seed=total, verbosity=0)
-        print(f"  seeded {total - have} events in {time.perf_counter() - started:.0f} s")
+    """Bring the database to ``total`` seeded events and 10 registrations each."""
+    started = time.perf_counter()
+    setup(events=total, registrations=total * 10)
+    print(f"  database ready in {time.perf_counter() - started:.0f} s")
 
 
 def use_database(total: int) -> None:
-    """Switch to the database of ``total`` events, starting it as a copy of the current one."""
-    target = Path(f"/tmp/bench-feeds-{total}.sqlite3")  # noqa: S108 - a throwaway file
+    """Switch to the shared database of ``total`` events; a new one starts as a copy of the
+    current one, so only the difference is seeded."""
+    target = database_path(total)
     connection.close()
-    if not ARGS.keep or not target.exists():
-        shutil.copyfile(DB_PATH, target)
+    if not target.exists():
+        shutil.copyfile(connection.settings_dict["NAME"], target)
     connection.settings_dict["NAME"] = str(target)
     caches_empty()
 
@@ -186,7 +175,7 @@ def peak_memory(client: Client) -> tuple[int, int]:
 
 
 def main() -> None:
-    print(f"Database {DB_PATH}; seeding {ARGS.events} events (seed_load) …")
+    print(f"Database {connection.settings_dict['NAME']}, {ARGS.events} events (seed_load) …")
     seed(ARGS.events)
     install_urls()
     client = Client()

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/growth.py [--sizes 500 2000 10000] [--plot bench/results/growth.png]
 
-Each size has its own SQLite file in /tmp, seeded once. Cold measures (the response cache is
-cleared first): an events list page of 20 and the full feed; and the feed's peak memory.
+Each size has its own SQLite file in /tmp, seeded once (bench/common.py). Cold measures (the
+response cache is cleared first): an events list page of 20 and the full feed; and the feed's
+peak memory.
 Writes a PNG plot (matplotlib, no outside service) and prints the figures.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +20,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def measure(size: int) -> dict:
-    os.environ["DATABASE_URL"] = f"sqlite:////tmp/videnscenter-bench-{size}.sqlite3"
-    from common import caches_empty, median_seconds, setup
+    from common import caches_empty, median_seconds, setup, use_database_of
+
+    use_database_of(size)
 
     setup(events=size, registrations=size * 10)
     import tracemalloc

@@ -3,7 +3,7 @@ mounted (only here) so the events API can be compared with it on the same data."
 
 import os
 
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/videnscenter-bench.sqlite3")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/videnscenter-bench-2000.sqlite3")
 os.environ.setdefault("Q_SYNC", "1")
 
 from cms.settings.test import *  # noqa: E402

@@ -16,6 +16,7 @@ these, so a calendar client sees the same event the same way wherever it came fr
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -351,14 +352,16 @@ class CalendarEvent:
     sessions: tuple[CalendarSession, ...]
 
 
-# The event's columns ``calendar_event_from_row`` reads (``values(*EVENT_FIELDS)``).
+# The event's columns ``calendar_event_from_row`` reads (``values(*EVENT_FIELDS)``); the body
+# comes as its JSON text (``body_json``, see ``events_for_calendar``): StreamField's own reading
+# builds a field object per row.
 EVENT_FIELDS = (
     "pk",
     "title",
     "slug",
     "event_type",
     "teaser",
-    "body",
+    "body_json",
     "status",
     "status_reason",
     "platform_name",
@@ -402,13 +405,13 @@ def calendar_event_from_row(
     row: dict, *, topics: Sequence[str], sessions: Sequence[CalendarSession]
 ) -> CalendarEvent:
     """A row of ``values(*EVENT_FIELDS)``, its topics' names and its sessions."""
-    body = row["body"]
+    body = json.loads(row["body_json"] or "[]")
     return CalendarEvent(
         pk=row["pk"],
         title=row["title"],
         event_type=row["event_type"],
         teaser=row["teaser"],
-        body=list(body.raw_data) if body else [],
+        body=body if isinstance(body, list) else [],
         status=row["status"],
         status_reason=row["status_reason"],
         platform_name=row["platform_name"],
@@ -863,19 +866,32 @@ def calendar_bytes(
     method: str = "PUBLISH",
     refresh_minutes: int = 60,
 ) -> bytes:
-    """``calendar_for_events(...).to_ical()``, written directly: the feeds' fast path."""
-    per_event = [event_items(_as_calendar_event(event)) for event in events]
-    items = [item for event_items_ in per_event for item in event_items_]
+    """``calendar_for_events(...).to_ical()``, written directly: the feeds' fast path.
+
+    One pass, each event's text encoded as soon as it is written, so a request holds the feed's
+    bytes and little else; the VTIMEZONE (which must cover every year in the feed) is put in
+    its place at the end.
+    """
+    end = b"END:VCALENDAR\r\n"
     header = _calendar_header(name=name, method=method, refresh_minutes=refresh_minutes)
-    head = header.to_ical().decode()
-    end = "END:VCALENDAR\r\n"
-    parts = [head.removesuffix(end)]
-    if years := _timezone_years(items):
-        parts.append(_vtimezone_text(settings.TIME_ZONE, *years))
-    for event_items_ in per_event:
-        parts.extend(text + "\r\n" for text in _event_text(event_items_))
+    parts: list[bytes] = [header.to_ical().removesuffix(end), b""]
+    first_year, last_year, zoned = 9999, 1, False
+    for event in events:
+        items = event_items(_as_calendar_event(event))
+        if not items:
+            continue
+        for item in items:
+            first, last = item.start, item.end
+            first_year = min(first_year, first.year, last.year)
+            last_year = max(last_year, first.year, last.year)
+            if not zoned:  # a date has no tzinfo; a time written in UTC needs no VTIMEZONE
+                zoned = getattr(first, "tzinfo", UTC) is not UTC
+                zoned = zoned or getattr(last, "tzinfo", UTC) is not UTC
+        parts.append(("\r\n".join(_event_text(items)) + "\r\n").encode())
+    if zoned:
+        parts[1] = _vtimezone_text(settings.TIME_ZONE, first_year - 1, last_year + 1).encode()
     parts.append(end)
-    return "".join(parts).encode()
+    return b"".join(parts)
 
 
 def feed_name(

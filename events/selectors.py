@@ -15,9 +15,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Site
 
 from events.models import EventPage, EventSession, Registration, RegistrationStatus
@@ -141,7 +142,9 @@ def events_for_calendar(queryset: QuerySet[EventPage]) -> list[CalendarEvent]:
         calendar_session_from_row,
     )
 
-    rows = list(queryset.values(*EVENT_FIELDS))
+    rows = list(
+        queryset.annotate(body_json=Cast("body", output_field=TextField())).values(*EVENT_FIELDS)
+    )
     if not rows:
         return []
     selected = queryset.order_by().values("pk")

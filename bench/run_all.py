@@ -23,6 +23,11 @@ SCRIPTS = [
     ("registrations.py", [], []),
     ("pipeline.py", [], ["--registrants", "200"]),
     ("webhooks.py", [], []),
+    (
+        "webhooks.py",
+        ["--redis", "redis://127.0.0.1:6379/5"],
+        ["--redis", "redis://127.0.0.1:6379/5"],
+    ),
     ("growth.py", [], ["--sizes", "100", "300"]),
 ]
 

@@ -22,11 +22,11 @@ from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Site
 
 from events.models import EventPage, EventSession, Registration, RegistrationStatus
+from home.models import Audience, Partner, Topic
+from home.selectors import public_pages
 
 if TYPE_CHECKING:
     from events.ical import CalendarEvent
-from home.models import Audience, Partner, Topic
-from home.selectors import public_pages
 
 
 def event_list_public(*, site: Site | None = None) -> QuerySet[EventPage]:

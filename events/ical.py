@@ -666,23 +666,40 @@ def _calendar_header(*, name: str, method: str, refresh_minutes: int) -> Calenda
     return calendar
 
 
-def _timezone_years(items: Sequence[SessionItem]) -> tuple[int, int] | None:
-    """The years a VTIMEZONE must cover, or None when no time carries a TZID."""
-    if not any(
-        isinstance(value, datetime) and value.tzinfo is not UTC
-        for item in items
-        for value in (item.start, item.end)
-    ):
+@dataclass(frozen=True, slots=True)
+class _YearSpan:
+    """The first and last year of some sessions' times, and whether any carries a TZID."""
+
+    first: int
+    last: int
+    zoned: bool
+
+
+def _year_span(items: Sequence[SessionItem]) -> _YearSpan | None:
+    values = [value for item in items for value in (item.start, item.end)]
+    if not values:
         return None
-    years = [value.year for item in items for value in (item.start, item.end)]
-    return min(years) - 1, max(years) + 1
+    return _YearSpan(
+        first=min(value.year for value in values),
+        last=max(value.year for value in values),
+        # A date has no tzinfo; a time written in UTC needs no VTIMEZONE.
+        zoned=any(isinstance(v, datetime) and v.tzinfo is not UTC for v in values),
+    )
+
+
+def _timezone_years(spans: Iterable[_YearSpan | None]) -> tuple[int, int] | None:
+    """The years a VTIMEZONE must cover, or None when no time carries a TZID."""
+    spans = [span for span in spans if span is not None]
+    if not any(span.zoned for span in spans):
+        return None
+    return min(span.first for span in spans) - 1, max(span.last for span in spans) + 1
 
 
 def _calendar(
     *, name: str, method: str, items: Sequence[SessionItem], refresh_minutes: int
 ) -> Calendar:
     calendar = _calendar_header(name=name, method=method, refresh_minutes=refresh_minutes)
-    if years := _timezone_years(items):
+    if years := _timezone_years([_year_span(items)]):
         calendar.add_component(vtimezone(settings.TIME_ZONE, *years))
     for item in items:
         calendar.add_component(item_vevent(item))
@@ -875,21 +892,15 @@ def calendar_bytes(
     end = b"END:VCALENDAR\r\n"
     header = _calendar_header(name=name, method=method, refresh_minutes=refresh_minutes)
     parts: list[bytes] = [header.to_ical().removesuffix(end), b""]
-    first_year, last_year, zoned = 9999, 1, False
+    spans: list[_YearSpan | None] = []
     for event in events:
         items = event_items(_as_calendar_event(event))
         if not items:
             continue
-        for item in items:
-            first, last = item.start, item.end
-            first_year = min(first_year, first.year, last.year)
-            last_year = max(last_year, first.year, last.year)
-            if not zoned:  # a date has no tzinfo; a time written in UTC needs no VTIMEZONE
-                zoned = getattr(first, "tzinfo", UTC) is not UTC
-                zoned = zoned or getattr(last, "tzinfo", UTC) is not UTC
+        spans.append(_year_span(items))
         parts.append(("\r\n".join(_event_text(items)) + "\r\n").encode())
-    if zoned:
-        parts[1] = _vtimezone_text(settings.TIME_ZONE, first_year - 1, last_year + 1).encode()
+    if years := _timezone_years(spans):
+        parts[1] = _vtimezone_text(settings.TIME_ZONE, *years).encode()
     parts.append(end)
     return b"".join(parts)
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/growth.py [--sizes 500 2000 10000] [--plot bench/results/growth.png]
 
-Each size has its own SQLite file in /tmp, seeded once (bench/common.py). Cold measures (the
+Each size has its shared SQLite file in /tmp, seeded once (bench/common.py). Cold measures (the
 response cache is cleared first): an events list page of 20 and the full feed; and the feed's
 peak memory.
 Writes a PNG plot (matplotlib, no outside service) and prints the figures.

@@ -19,3 +19,7 @@ CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 Q_CLUSTER["sync"] = env_bool("Q_SYNC", True)
 # Wagtail's indexing runs inline in tests, so a test sees the index right after a publish.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Parallel test processes (pytest-xdist) each get their own queue, so the worker clusters one
+# of them starts never take another's tasks; clusters are handed the name they must use.
+if "Q_CLUSTER_NAME" not in os.environ and os.environ.get("PYTEST_XDIST_WORKER"):
+    Q_CLUSTER["name"] = f"{Q_CLUSTER['name']}-{os.environ['PYTEST_XDIST_WORKER']}"

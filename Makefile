@@ -37,8 +37,9 @@ run: demo
 	@echo ""
 	PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
+# PYTEST_ARGS narrows or parallelises a run, e.g. PYTEST_ARGS='-n 2 -m "not cluster"' (CI's passes).
 test: install
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 # Compile the admin's Danish (locale/da/LC_MESSAGES/*.po) after editing it; needs GNU gettext.
 messages: install

@@ -17,6 +17,7 @@ from tests.markers import needs_postgres_and_redis
 from tests.receiver import Receiver
 
 pytestmark = [
+    pytest.mark.cluster,
     needs_postgres_and_redis,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]

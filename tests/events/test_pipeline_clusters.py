@@ -22,6 +22,7 @@ from tests.markers import needs_postgres_and_redis
 # serialized_rollback: the flush after a transactional test would take the migrations' rows
 # (Wagtail's root page, the municipalities) with it.
 pytestmark = [
+    pytest.mark.cluster,
     needs_postgres_and_redis,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]

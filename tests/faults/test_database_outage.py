@@ -13,6 +13,7 @@ from tests.faults.server import WebServer
 from tests.markers import needs_postgres
 
 pytestmark = [
+    pytest.mark.cluster,
     needs_postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]

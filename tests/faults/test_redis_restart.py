@@ -25,6 +25,7 @@ from tests.markers import needs_postgres
 from tests.smtp import free_port
 
 pytestmark = [
+    pytest.mark.cluster,
     needs_postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]

@@ -11,6 +11,24 @@ from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
 from home.models import Audience, Municipality
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "email", "maxLength": 254},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+)
+class OptionalEmailField(serializers.EmailField):
+    """A valid address, or empty. (drf-spectacular put the default "" into the email branch,
+    where OpenAPI validators rightly reject it as no email.)"""
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ConsentField(serializers.BooleanField):
+    """Only true is accepted; the schema says so, so clients and schemathesis know it."""
+
+
 def _messages(label: str, **extra: str) -> dict[str, str]:
     """Danish messages for a field, each naming the field first (as the admin's do)."""
     return {
@@ -63,7 +81,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
         help_text="Optional; erased once the event is over.",
         error_messages=_messages("Hensyn"),
     )
-    consent = serializers.BooleanField(
+    consent = ConsentField(
         help_text="Must be true: the person consents to the privacy text.",
         error_messages=_messages("Samtykke", invalid="Samtykke: angiv true eller false."),
     )
@@ -108,7 +126,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
         default="",
         error_messages=_messages("Lederens navn"),
     )
-    manager_email = serializers.EmailField(
+    manager_email = OptionalEmailField(
         max_length=254,
         required=False,
         allow_blank=True,

@@ -7,6 +7,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.models import Audience, ContentChange, Municipality, Partner, Topic
+from home.selectors import public_pages
 
 VOCABULARY_TYPES = {
     Partner: "partner",
@@ -26,7 +27,16 @@ def change_record(*, object_type: str, object_id: int, action: str) -> ContentCh
     return ContentChange.objects.create(object_type=object_type, object_id=object_id, action=action)
 
 
+def _is_public(page_id: int) -> bool:
+    return public_pages(Page.objects.filter(pk=page_id)).exists()
+
+
 def on_page_published(sender, instance, **kwargs):
+    # A page behind a view restriction (its own or an ancestor's) is not public content: its
+    # (re)publish is announced to no one. It left the public content with a tombstone when it
+    # was made private (on_restriction_saved), and comes back when the restriction goes.
+    if not _is_public(instance.pk):
+        return
     change_record(object_type=page_object_type(instance), object_id=instance.pk, action="published")
 
 
@@ -37,8 +47,15 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 
 def on_page_moved(sender, instance, **kwargs):
-    if instance.live:
+    if not instance.live:
+        return
+    if _is_public(instance.pk):
         change_record(object_type=page_object_type(instance), object_id=instance.pk, action="moved")
+        return
+    # Moved into a private folder (or off the site): everything live below it leaves the public
+    # content, as when a folder is made private.
+    for page in _live_subtree(instance.pk):
+        change_record(object_type=page_object_type(page), object_id=page.pk, action="unpublished")
 
 
 def on_page_deleted(sender, instance, **kwargs):
@@ -62,8 +79,6 @@ def on_restriction_saved(sender, instance, **kwargs):
 
 def on_restriction_deleted(sender, instance, **kwargs):
     # Public again, unless another restriction above still holds them.
-    from home.selectors import public_pages
-
     for page in public_pages(_live_subtree(instance.page_id)):
         change_record(object_type=page_object_type(page), object_id=page.pk, action="published")
 

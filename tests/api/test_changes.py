@@ -1,6 +1,6 @@
 from wagtail.models import PageViewRestriction
 
-from events.models import EventIndexPage
+from events.models import EventIndexPage, EventPage
 from home.models import ContentChange, KnowledgePage
 
 
@@ -55,3 +55,35 @@ def test_malformed_since_is_400_naming_it(api, db):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["since"]
     assert api.get("/api/v1/changes/?after=x").json()["errors"].keys() == {"after"}
+
+
+def test_republishing_a_private_event_is_not_announced(api, event_of, vive):
+    event = event_of(vive, title="Lukket netværksmøde")
+    folder = EventIndexPage.objects.get(partner=vive)
+    PageViewRestriction.objects.create(page=folder, restriction_type="password", password="x")
+    cursor = ContentChange.objects.latest("id").pk
+    event.title = "Lukket netværksmøde, ny dato"
+    event.save_revision().publish()
+    assert api.get(f"/api/v1/changes/?after={cursor}").json()["results"] == []
+    assert api.get(f"/api/v1/events/{event.pk}/").status_code == 404
+
+
+def test_publishing_a_page_restricted_itself_is_not_announced(api, event_of, vive):
+    event = event_of(vive, publish=False)
+    PageViewRestriction.objects.create(page=event, restriction_type="login")
+    cursor = ContentChange.objects.latest("id").pk
+    event.save_revision().publish()
+    assert api.get(f"/api/v1/changes/?after={cursor}").json()["results"] == []
+
+
+def test_a_public_event_moved_into_a_private_folder_is_tombstoned(api, event_of, vive):
+    event = event_of(vive)
+    folder = EventIndexPage.objects.get(partner=vive)
+    private = folder.add_child(instance=EventIndexPage(title="Internt", slug="internt"))
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    cursor = ContentChange.objects.latest("id").pk
+    EventPage.objects.get(pk=event.pk).move(private, pos="last-child")
+    results = api.get(f"/api/v1/changes/?after={cursor}").json()["results"]
+    assert [(r["type"], r["id"], r["action"]) for r in results] == [
+        ("event", event.pk, "unpublished")
+    ]

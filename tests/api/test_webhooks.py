@@ -16,11 +16,12 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
+from wagtail.models import PageViewRestriction
 
 from api import tasks
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookKind, WebhookStatus
 from api.tasks import WEBHOOK_BACKOFF_CAP, WEBHOOK_MAX_ATTEMPTS, webhook_deliver, webhooks_sweep
-from events.models import EventPage, EventStatus
+from events.models import EventIndexPage, EventPage, EventStatus
 from home.models import ContentChange, KnowledgePage
 from home.outbox import outbox_backoff
 from tests.events.conftest import build_event
@@ -267,6 +268,35 @@ def test_drafts_never_trigger(endpoint, vive, django_capture_on_commit_callbacks
         event.save_revision()
     assert not WebhookDelivery.objects.exists()
     assert receiver.received == []
+
+
+def test_republishing_a_private_event_sends_nothing(
+    endpoint, vive, django_capture_on_commit_callbacks, receiver
+):
+    event = build_event(vive)
+    folder = EventIndexPage.objects.get(partner=vive)
+    PageViewRestriction.objects.create(page=folder, restriction_type="login")
+    WebhookDelivery.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Kun for indbudte"
+        event.save_revision().publish()
+        cancelled = EventPage.objects.get(pk=event.pk)
+        cancelled.status = EventStatus.CANCELLED
+        cancelled.save_revision().publish()
+    assert not WebhookDelivery.objects.exists()
+    assert receiver.received == []
+
+
+def test_making_a_folder_private_sends_unpublished_once(endpoint, vive):
+    event = build_event(vive)
+    WebhookDelivery.objects.all().delete()
+    folder = EventIndexPage.objects.get(partner=vive)
+    PageViewRestriction.objects.create(page=folder, restriction_type="login")
+    event.save_revision().publish()
+    kinds = list(
+        WebhookDelivery.objects.filter(payload__data__id=event.pk).values_list("kind", flat=True)
+    )
+    assert kinds == ["event.unpublished"]
 
 
 def test_an_endpoint_gets_only_the_kinds_it_subscribes_to(centre, receiver, vive):

@@ -18,7 +18,10 @@ from events import selectors, services
 from events.errors import EventsError
 from events.models import Registration, RegistrationStatus
 
-_NO_INDEX = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+# The token in the URL is a secret: "same-origin" sends it in Referer to this site only, never
+# to another. Not "no-referrer": a browser then sends ``Origin: null`` with the page's forms,
+# which Django's CSRF check refuses, and no registrant or manager could submit them.
+_NO_INDEX = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "same-origin"}
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:

@@ -1,40 +1,68 @@
-"""HTTP caching of everything public (API and feeds), hung on the content version.
+"""HTTP caching of everything public (API and feeds): validators that change when, and only
+when, the answer can.
 
-The content version is the newest row of the change log (``home.ContentChange``), written in
-the same transaction as every publish, unpublish, move, delete or vocabulary change. So:
+An answer depends on three things, and its ETag is derived from exactly these (and the request):
 
-- the ETag is derived from the version and the request, and a revalidation is answered 304
-  after one indexed query, before any view code runs;
-- a built response is kept in the shared cache under its ETag: a publish changes the version,
-  so no stale answer survives it, in any process on any machine;
-- answers that depend on the clock (registration opening, the feeds' window) carry a time
-  bucket in the ETag, so they never outlive it.
+- the content version: the newest row of the change log (``home.ContentChange``), written in
+  the same transaction as every publish, unpublish, move, delete or vocabulary change;
+- for the API, the seats version (``seats_version``): a sign-up, cancellation or promotion
+  changes ``seats_left`` without a publish. It is bumped once such a change has committed
+  (api/signal_handlers.py), in the shared cache; if the cache lost it, a new value is drawn,
+  so a lost version costs one rebuild, never a stale 304;
+- the clock, but only at the moments an answer can change: for the API, the last registration
+  opening, deadline or first session start that has passed (``not_yet_open`` -> ``open`` ->
+  ``closed``); for the feeds, how many events have left their window (``FEED_PAST_DAYS``).
+  Each is worked out once per content version and kept until the next such moment, so between
+  them a revalidation is a 304 however often a CDN asks. (Before, a 60-second and a one-hour
+  time bucket sat in the ETag: a CDN revalidating after ``max-age`` almost never got a 304.)
+
+So a revalidation is answered 304 after one indexed query, before any view code runs, and a
+built response is kept in the shared cache under its ETag: no stale answer survives a change,
+in any process on any machine.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from home.selectors import content_state
 
-# (path prefix, seconds a time bucket lasts, Cache-Control)
+# (path prefix, what the answers depend on besides content, Cache-Control)
+API, FEEDS = "api", "feeds"
 POLICIES = (
     ("/api/v1/schema", None, None),
     # Personal answers change with the person's own actions, not with published content: no
     # shared validators, no shared cache (their views mark them private).
     ("/api/v1/registrations/", None, None),
     ("/feeds/me/", None, None),
-    ("/api/v1/", 60, "public, max-age=60, s-maxage=60, stale-while-revalidate=30"),
-    ("/feeds/", 3600, "public, max-age=900, s-maxage=900, stale-while-revalidate=300"),
+    ("/api/v1/", API, "public, max-age=60, s-maxage=60, stale-while-revalidate=30"),
+    ("/feeds/", FEEDS, "public, max-age=900, s-maxage=900, stale-while-revalidate=300"),
 )
+# Errors of a GET depend on the request and the content only (a bad parameter, an unpublished
+# id): a minute in a CDN spares the origin a client's retry loop, and a publish purges the
+# object's URL anyway. A throttled 429 is one client's, never to be served to another: no-store;
+# so are answers to anything but GET and HEAD, and 5xx (an outage must not outlive itself).
+ERROR_CACHE_CONTROL = "public, max-age=60, s-maxage=60"
+NO_STORE = "no-store"
+# The same Vary on every answer of a path, 200 and 304 alike (RFC 9110 15.4.5): the content
+# is negotiated on Accept, and CORS answers on Origin.
+VARY = ("Accept", "Origin")
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary")
 PRIVATE_MARKER = "X-Private-Response"
+SEATS_VERSION_KEY = "http:seats-version"
+EPOCH_TIMEOUT = 24 * 3600
 
 
 # The last answers this process served, by ETag: a warm feed is then not unpickled from the
@@ -52,16 +80,106 @@ def _remember(key: str, entry: tuple) -> None:
 
 
 def _policy(path: str):
-    for prefix, bucket, cache_control in POLICIES:
+    for prefix, depends_on, cache_control in POLICIES:
         if path.startswith(prefix):
-            return bucket, cache_control
+            return depends_on, cache_control
     return None, None
 
 
-def _etag(request: HttpRequest, version: int, bucket_seconds: int) -> tuple[str, int]:
-    bucket = int(time.time() // bucket_seconds)
-    raw = f"{version}:{bucket}:{request.get_full_path()}:{request.headers.get('Accept', '')}"
-    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', bucket * bucket_seconds
+def _new_seats_version() -> str:
+    # Its time is when seats last changed (for Last-Modified); the random part makes a value
+    # drawn after a lost cache differ from every earlier one, on any machine.
+    return f"{time.time_ns()}-{secrets.token_hex(4)}"
+
+
+def seats_version_bump() -> None:
+    """Seats changed (a sign-up, cancellation, promotion): every API answer may have changed.
+    Called once the change has committed, so no request can cache the old seats under the new
+    version."""
+    cache.set(SEATS_VERSION_KEY, _new_seats_version(), None)
+
+
+def seats_version() -> str:
+    version = cache.get(SEATS_VERSION_KEY)
+    if version is None:
+        cache.add(SEATS_VERSION_KEY, _new_seats_version(), None)
+        version = cache.get(SEATS_VERSION_KEY) or _new_seats_version()
+    return version
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+def _api_epoch(version: int, now: datetime) -> tuple[float, datetime | None]:
+    """The last registration opening, deadline or first session start that has passed, and the
+    next one: the registration state of every event stays the same in between."""
+    from events.models import EventPage
+
+    def compute():
+        fields = ("registration_opens", "registration_closes", "first_start")
+        aggregates = {}
+        for field in fields:
+            aggregates[f"{field}_passed"] = Max(field, filter=Q(**{f"{field}__lte": now}))
+            aggregates[f"{field}_next"] = Min(field, filter=Q(**{f"{field}__gt": now}))
+        row = EventPage.objects.live().aggregate(**aggregates)
+        passed = [_aware(row[f"{f}_passed"]) for f in fields if row[f"{f}_passed"]]
+        upcoming = [_aware(row[f"{f}_next"]) for f in fields if row[f"{f}_next"]]
+        return (max(passed).timestamp() if passed else 0.0), (min(upcoming) if upcoming else None)
+
+    key = f"http:epoch:api:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        passed, upcoming = cached
+        if now.timestamp() >= passed and (upcoming is None or now < upcoming):
+            return cached
+    cached = compute()
+    cache.set(key, cached, EPOCH_TIMEOUT)
+    return cached
+
+
+def _feeds_epoch(version: int) -> tuple[float, int]:
+    """How many events have left the feeds' window (it moves by whole hours), and when the last
+    of them left: the feeds change when one more leaves, not every hour."""
+    from api.feeds import feed_window_start
+    from events.models import EventPage
+
+    window_start = feed_window_start()
+    key = f"http:epoch:feeds:{version}:{int(window_start.timestamp())}"
+    cached = cache.get(key)
+    if cached is None:
+        row = EventPage.objects.live().aggregate(
+            gone=Count("pk", filter=Q(last_end__lt=window_start)),
+            last=Max("last_end", filter=Q(last_end__lt=window_start)),
+        )
+        left_at = 0.0
+        if row["last"] is not None:
+            # it left at the first whole hour whose window started after its end
+            hour = (row["last"] + timedelta(days=settings.FEED_PAST_DAYS)).replace(
+                minute=0, second=0, microsecond=0
+            ) + timedelta(hours=1)
+            left_at = hour.timestamp()
+        cached = (left_at, row["gone"])
+        cache.set(key, cached, EPOCH_TIMEOUT)
+    return cached
+
+
+def _validators(request: HttpRequest, depends_on: str, state) -> tuple[str, float]:
+    """The ETag and Last-Modified time of the answer to this request."""
+    parts = [str(state.version)]
+    moments = [state.last_modified.timestamp()]
+    if depends_on == API:
+        seats = seats_version()
+        passed, _ = _api_epoch(state.version, timezone.now())
+        parts += [seats, str(passed)]
+        moments += [int(seats.split("-", 1)[0]) / 1e9, passed]
+    else:
+        left_at, gone = _feeds_epoch(state.version)
+        parts += [str(gone)]
+        moments += [left_at]
+    raw = ":".join([*parts, request.get_full_path(), request.headers.get("Accept", "")])
+    etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+    return etag, int(max(moments))
 
 
 def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool:
@@ -82,19 +200,32 @@ def _keep_private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _error_cache_control(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if response.has_header("Cache-Control") or response.status_code < 400:
+        return response
+    cacheable = request.method in ("GET", "HEAD") and response.status_code != 429
+    cacheable = cacheable and response.status_code < 500
+    response["Cache-Control"] = ERROR_CACHE_CONTROL if cacheable else NO_STORE
+    return response
+
+
 class ConditionalContentMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        bucket_seconds, cache_control = _policy(request.path)
-        if request.method not in ("GET", "HEAD") or not bucket_seconds:
-            return _keep_private(self.get_response(request))
+        depends_on, cache_control = _policy(request.path)
+        if request.method not in ("GET", "HEAD") or not depends_on:
+            response = _keep_private(self.get_response(request))
+            if request.path.startswith(("/api/", "/feeds/")):
+                if request.method not in ("GET", "HEAD"):
+                    response.setdefault("Cache-Control", NO_STORE)
+                _error_cache_control(request, response)
+            return response
 
         state = content_state()
         request.content_version = state.version  # lets views key their own caches on it
-        etag, bucket_start = _etag(request, state.version, bucket_seconds)
-        last_modified = max(state.last_modified.timestamp(), float(bucket_start))
+        etag, last_modified = _validators(request, depends_on, state)
         validators = {"ETag": etag, "Last-Modified": http_date(last_modified)}
 
         if _not_modified(request, etag, last_modified):
@@ -102,6 +233,7 @@ class ConditionalContentMiddleware:
             for name, value in validators.items():
                 response[name] = value
             response["Cache-Control"] = cache_control
+            patch_vary_headers(response, VARY)
             return response
 
         key = f"http:{etag}"
@@ -117,14 +249,16 @@ class ConditionalContentMiddleware:
                 response[name] = value
         else:
             response = self.get_response(request)
-            if response.status_code != 200 or response.streaming:
-                return response
             if response.has_header(PRIVATE_MARKER):
                 return _keep_private(response)
+            if response.status_code != 200 or response.streaming:
+                patch_vary_headers(response, VARY)
+                return _error_cache_control(request, response)
             response.setdefault("Cache-Control", cache_control)
+            patch_vary_headers(response, VARY)
             headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
             entry = (response.status_code, headers, response.content)
-            cache.set(key, entry, bucket_seconds * 2)
+            cache.set(key, entry, EPOCH_TIMEOUT)
             _remember(key, entry)
         for name, value in validators.items():
             response[name] = value

@@ -271,9 +271,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "registrations": os.environ.get("REGISTRATION_THROTTLE_RATE", "30/minute")
     },
-    # Proxies in front of the web servers (load balancer, CDN): the client address for the
-    # sign-up throttle is then read from X-Forwarded-For that many hops back, not spoofable.
-    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
+    # Proxies the operator runs in front of the web servers (load balancer, CDN). 0: the
+    # client is REMOTE_ADDR; n: the address n hops from the right of X-Forwarded-For
+    # (api.throttling). Never None: DRF would then take the whole header, which clients set.
+    "NUM_PROXIES": max(0, int(os.environ.get("NUM_PROXIES") or 0)),
     # `format` is an events filter (online, physical, hybrid), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -283,6 +284,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["api.schema.public_api_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_limits",
+    ],
     # The interactive docs' assets are served from here, not from a third-party CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

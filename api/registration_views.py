@@ -6,7 +6,6 @@ Transport only: ``events.services`` decides and writes (locking the event's seat
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -14,16 +13,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, ParameterError
+from api.parsers import JSONBodyParser
 from api.registration_serializers import (
     RegistrationCreatedSerializer,
     RegistrationCreateSerializer,
     RegistrationSerializer,
     created_body,
 )
+from api.throttling import RegistrationThrottle
 from events import ical, selectors, services
 from events.errors import EventsError
 from events.models import Registration, RegistrationSource
@@ -47,14 +47,6 @@ class TooManySignUps(exceptions.Throttled):
     extra_detail_plural = _("Prøv igen om {wait} sekunder.")
 
 
-class RegistrationThrottle(ScopedRateThrottle):
-    """Per client address, counted in the shared cache (Redis in production), so every web
-    process counts the same sign-ups. The rate is read when asked, so settings can change it."""
-
-    def get_rate(self):
-        return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
-
-
 def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
@@ -63,8 +55,10 @@ UNAVAILABLE = _error("The database is unavailable; try again.")
 
 
 class EventRegistrationsView(APIView):
+    # Per client address as the declared proxies report it (``api.throttling``), counted in
+    # the shared cache, so every web process counts the same sign-ups.
     throttle_classes = [RegistrationThrottle]
-    throttle_scope = "registrations"
+    parser_classes = [JSONBodyParser]
 
     def throttled(self, request, wait):
         raise TooManySignUps(wait)

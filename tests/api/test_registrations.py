@@ -277,3 +277,90 @@ def test_event_id_beyond_any_integer_column_is_a_404(api, webinar):
     response = post(api, 10**20, body())
     assert response.status_code == 404
     assert not Registration.objects.exists()
+
+
+# --- the throttle counts the client the operator's proxies vouch for (issue 13, point 6) ------
+
+
+@pytest.fixture
+def two_per_minute(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"registrations": "2/minute"},
+    }
+    return settings
+
+
+def test_a_new_x_forwarded_for_per_request_does_not_escape_the_throttle(
+    api, webinar, two_per_minute
+):
+    codes = [
+        post(
+            api,
+            webinar.pk,
+            body(email=f"p{i}@kommune.example"),
+            **{"X-Forwarded-For": f"203.0.113.{i}"},
+        ).status_code
+        for i in range(4)
+    ]
+    assert codes == [201, 201, 429, 429]
+    assert Registration.objects.count() == 2
+
+
+def test_with_one_proxy_declared_the_address_it_appended_is_counted(api, webinar, two_per_minute):
+    two_per_minute.REST_FRAMEWORK = {**two_per_minute.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    def from_client(client: str, number: int, spoofed: str = ""):
+        chain = f"{spoofed}, {client}" if spoofed else client
+        return post(
+            api,
+            webinar.pk,
+            body(email=f"n{number}@kommune.example"),
+            **{"X-Forwarded-For": chain},
+        ).status_code
+
+    # One client, whatever it puts to the left of what the proxy appended: one count.
+    assert [from_client("198.51.100.7", i, spoofed=f"10.0.0.{i}") for i in range(3)] == [
+        201,
+        201,
+        429,
+    ]
+    # Another client behind the same proxy (same REMOTE_ADDR) has its own count.
+    assert from_client("198.51.100.8", 10) == 201
+
+
+def test_ipv6_clients_are_counted_per_64_prefix(api, webinar, two_per_minute):
+    two_per_minute.REST_FRAMEWORK = {**two_per_minute.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    codes = [
+        post(
+            api,
+            webinar.pk,
+            body(email=f"v{i}@kommune.example"),
+            **{"X-Forwarded-For": f"2001:db8:1:2::{i + 1:x}"},
+        ).status_code
+        for i in range(3)
+    ]
+    assert codes == [201, 201, 429]
+
+
+@pytest.mark.parametrize(
+    ("num_proxies", "remote", "forwarded", "client"),
+    [
+        (0, "192.0.2.1", "203.0.113.9", "192.0.2.1"),
+        (1, "192.0.2.1", "1.1.1.1, 203.0.113.9", "203.0.113.9"),
+        (2, "192.0.2.1", "1.1.1.1, 203.0.113.9, 192.0.2.50", "203.0.113.9"),
+        (2, "192.0.2.1", "203.0.113.9", "203.0.113.9"),  # skipped the outer proxy
+        (1, "192.0.2.1", "", "192.0.2.1"),
+        (1, "192.0.2.1", "not-an-address", "192.0.2.1"),
+        (1, "192.0.2.1", "::ffff:203.0.113.9", "203.0.113.9"),
+        (1, "192.0.2.1", "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ],
+)
+def test_client_address_follows_the_declared_proxies(
+    settings, rf, num_proxies, remote, forwarded, client
+):
+    from api.throttling import client_address
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": num_proxies}
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == client

@@ -1,0 +1,20 @@
+"""The API's one request body format: JSON, refused with a 400 (never a 500) when it is not."""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+
+class JSONBodyParser(JSONParser):
+    """DRF's JSON parser, with what it lets through as a server error turned into a
+    ``ParseError``: nesting deeper than Python's recursion limit (``RecursionError``) and a
+    ``charset`` no codec is known for (``LookupError``)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON nested too deeply") from None
+        except LookupError:
+            raise ParseError("Unknown charset") from None

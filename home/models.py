@@ -14,6 +14,7 @@ from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock, KeyFindingBlock
+from home.forms import PartnerMediaPageForm
 from home.preview import ApiPreviewMixin
 
 # --- Vocabulary -------------------------------------------------------------------------------
@@ -254,6 +255,7 @@ class HomePage(ApiPreviewMixin, Page):
     max_count = 1
 
     template = "home/headless_page.html"
+    base_form_class = PartnerMediaPageForm
 
     class Meta:
         verbose_name = _("forside")
@@ -272,6 +274,7 @@ class ContentPage(ApiPreviewMixin, Page):
     parent_page_types = ["home.HomePage", "home.ContentPage"]
 
     template = "home/headless_page.html"
+    base_form_class = PartnerMediaPageForm
 
     class Meta:
         verbose_name = _("indholdsside")
@@ -289,6 +292,7 @@ class KnowledgeIndexPage(PartnerFolderMixin, Page):
     subpage_types = ["home.KnowledgeIndexPage", "home.KnowledgePage"]
 
     template = "home/headless_page.html"
+    base_form_class = PartnerMediaPageForm
 
     class Meta:
         verbose_name = _("vidensoversigt")
@@ -353,6 +357,7 @@ class KnowledgePage(ApiPreviewMixin, PartnerAreaMixin, Page):
     subpage_types: list[str] = []
 
     template = "home/headless_page.html"
+    base_form_class = PartnerMediaPageForm
     api_serializer = "api.serializers.KnowledgeSerializer"
 
     class Meta:

@@ -29,6 +29,7 @@ from wagtail.search import index
 
 from events.blocks import EventBodyBlock
 from events.forms import SKIP_SCHEDULE_CHECKS, EventPageForm, SessionInlinePanel
+from home.forms import PartnerMediaFormMixin, PartnerMediaPageForm
 from home.models import PartnerAreaMixin, PartnerFolderMixin
 from home.preview import ApiPreviewMixin
 
@@ -48,10 +49,16 @@ class EventIndexPage(PartnerFolderMixin, Page):
     subpage_types = ["events.EventIndexPage", "events.EventPage"]
 
     template = "home/headless_page.html"
+    base_form_class = PartnerMediaPageForm
 
     class Meta:
         verbose_name = _("arrangementsoversigt")
         verbose_name_plural = _("arrangementsoversigter")
+
+
+class EventPageAdminForm(PartnerMediaFormMixin, EventPageForm):
+    """The event form (page and sessions together) that takes media only from the editor's
+    collections."""
 
 
 # --- Choices ----------------------------------------------------------------------------------
@@ -327,7 +334,7 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         )
     ]
 
-    base_form_class = EventPageForm
+    base_form_class = EventPageAdminForm
     api_serializer = "api.event_serializers.EventSerializer"
     template = "events/event_page.html"
 

@@ -1,0 +1,128 @@
+"""The admin form every page type is edited with: media only from collections the editor may use.
+
+Wagtail's choosers offer an editor only the images and documents of collections they may choose
+from (their own partner's and *Fælles*), but the form takes any id it is sent, and whatever a
+published page references is public through the API. So the form checks every reference a page
+makes (foreign keys, StreamField blocks, rich-text image embeds and document links, inline
+panels) against the editing user's ``choose`` permission, the same rule the choosers apply.
+Model ``clean()`` cannot do it: it does not know the user; the admin form does (``for_user``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks import StreamValue
+from wagtail.documents import get_document_model
+from wagtail.fields import RichTextField
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
+from wagtail.rich_text import RichText, extract_references_from_rich_text
+
+# The id is the one the editor sent; the image's title and owner are not theirs to learn.
+MESSAGES = {
+    "image": _(
+        "Billede nr. %(ids)s ligger ikke i en samling, du må bruge. Vælg et billede fra din "
+        "partners samling eller fra Fælles."
+    ),
+    "document": _(
+        "Dokument nr. %(ids)s ligger ikke i en samling, du må bruge. Vælg et dokument fra din "
+        "partners samling eller fra Fælles."
+    ),
+}
+
+
+def _media_kinds() -> dict[type[Model], tuple[str, Any]]:
+    image_model, document_model = get_image_model(), get_document_model()
+    return {
+        image_model: ("image", policy_registry.get_by_type(image_model)),
+        document_model: ("document", policy_registry.get_by_type(document_model)),
+    }
+
+
+def _references(value: Any, model_field: Any = None) -> Iterator[tuple[type[Model], str]]:
+    """(model, id) of every object a cleaned form value points at."""
+    if isinstance(value, Model):
+        yield type(value), str(value.pk)
+    elif isinstance(value, StreamValue):
+        for model, pk, _path, _content_path in value.stream_block.extract_references(value):
+            yield model, str(pk)
+    elif isinstance(value, RichText) or isinstance(model_field, RichTextField):
+        source = value.source if isinstance(value, RichText) else value
+        for model, pk, _path, _content_path in extract_references_from_rich_text(source or ""):
+            yield model, str(pk)
+    elif isinstance(value, Iterable) and not isinstance(value, str | bytes | dict):
+        for item in value:
+            if isinstance(item, Model):
+                yield type(item), str(item.pk)
+
+
+def refused_media(user, references: Iterable[tuple[type[Model], str]]) -> dict[str, list[str]]:
+    """The ids, per kind ("image", "document"), that ``user`` may not choose.
+
+    An id that names nothing is refused alike, so the answer never tells whether another
+    partner's image exists.
+    """
+    kinds = _media_kinds()
+    wanted: dict[type[Model], set[str]] = {}
+    for model, pk in references:
+        for media_model in kinds:
+            if issubclass(model, media_model):
+                wanted.setdefault(media_model, set()).add(pk)
+    refused: dict[str, list[str]] = {}
+    for media_model, ids in wanted.items():
+        kind, policy = kinds[media_model]
+        numeric = {pk for pk in ids if pk.isdigit()}
+        allowed = {
+            str(pk)
+            for pk in policy.instances_user_has_any_permission_for(user, ["choose"])
+            .filter(pk__in=numeric)
+            .values_list("pk", flat=True)
+        }
+        if ids - allowed:
+            refused[kind] = sorted(ids - allowed, key=lambda pk: (len(pk), pk))
+    return refused
+
+
+class PartnerMediaFormMixin:
+    """Refuses, on the field that holds it, any image or document the user may not choose."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        user = getattr(self, "for_user", None)
+        if user is None:
+            return cleaned_data
+        _refuse_foreign_media(self, user)
+        for formset in getattr(self, "formsets", {}).values():
+            formset.errors  # noqa: B018 - cleans every child form, so it has cleaned_data
+            for child in formset.forms:
+                if getattr(child, "cleaned_data", None) is None:
+                    continue
+                if formset.can_delete and child.cleaned_data.get("DELETE"):
+                    continue
+                _refuse_foreign_media(child, user)
+        return cleaned_data
+
+
+def _refuse_foreign_media(form: forms.BaseForm, user) -> None:
+    opts = form._meta.model._meta if hasattr(form, "_meta") else None
+    for name, value in list(form.cleaned_data.items()):
+        if value in (None, "") or name == "DELETE":
+            continue
+        try:
+            model_field = opts.get_field(name) if opts else None
+        except FieldDoesNotExist:  # a form-only field (comments, schedule, …)
+            model_field = None
+        refused = refused_media(user, _references(value, model_field))
+        for kind, ids in refused.items():
+            form.add_error(name, ValidationError(MESSAGES[kind], params={"ids": ", ".join(ids)}))
+
+
+class PartnerMediaPageForm(PartnerMediaFormMixin, WagtailAdminPageForm):
+    """The base form of the centre's page types (``base_form_class``)."""

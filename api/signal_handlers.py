@@ -1,4 +1,5 @@
-"""What a recorded change sets off beyond this app's own caches: webhooks and the CDN purge.
+"""What a recorded change sets off beyond this app's own caches: webhooks and the CDN purge;
+and what a change of seats sets off: the API's validators and the CDN purge of the event.
 
 Every publish, unpublish, move and delete writes a ``home.ContentChange`` row in its own
 transaction (home/signal_handlers.py); hanging on that row's creation puts the webhook
@@ -9,11 +10,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
+from api.caching import seats_version_bump
+from api.tasks import CDN_PURGE_LEASE
 from api.webhooks import webhook_deliveries_create
 from home.models import ContentChange
+from home.outbox import enqueue_on_commit
 
 DETAIL_ROUTES = {
     "event": "api:event-detail",
@@ -42,22 +46,56 @@ def cdn_urls(change: ContentChange) -> list[str]:
     return [settings.BASE_URL + path for path in paths]
 
 
-def cdn_purge_on_commit(urls: list[str]) -> None:
-    """Wagtail's purge runs as a django-tasks task (on the django-q2 workers in production)."""
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+def event_seat_urls(event_id: int) -> list[str]:
+    """Where ``seats_left`` of an event is shown: its API answer and the events list. (The
+    feeds do not show seats.)"""
+    paths = [reverse("api:event-detail", kwargs={"pk": event_id}), reverse("api:event-list")]
+    return [settings.BASE_URL + path for path in paths]
 
-    transaction.on_commit(lambda: purge_urls_from_cache(urls), robust=True)
+
+def _cdn() -> bool:
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
 def on_change_recorded(sender, instance: ContentChange, created: bool, raw: bool = False, **kw):
+    """Webhooks go out after the CDN purge of the same change (done or failed), so a receiver
+    that fetches ``api_url`` at once through the CDN gets the new content: the purge task hands
+    the deliveries out; if it dies, they fall due after its lease and the sweeper sends them."""
     if not created or raw:
         return
-    webhook_deliveries_create(change=instance)
-    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        urls = cdn_urls(instance)
-        if urls:
-            cdn_purge_on_commit(urls)
+    urls = cdn_urls(instance) if _cdn() else []
+    if not urls:
+        webhook_deliveries_create(change=instance)
+        return
+    delivery_ids = webhook_deliveries_create(change=instance, held_for=CDN_PURGE_LEASE)
+    enqueue_on_commit("api.tasks.cdn_purge", urls, delivery_ids)
+
+
+SEAT_FIELDS = {"status", "participants", "event"}
+
+
+def on_registration_changed(sender, instance, created: bool = False, raw: bool = False, **kw):
+    """A sign-up, cancellation or promotion changes ``seats_left`` without a publish: once it
+    has committed, the API's validators and shared cache move on (``seats_version_bump``) and
+    the CDN drops the event's answers. No change-log row: seats are live state, not content a
+    mirror must re-read (``seats_left`` is read from the event itself)."""
+    if raw:
+        return
+    update_fields = kw.get("update_fields")
+    if not created and update_fields is not None and not SEAT_FIELDS & set(update_fields):
+        return  # personal data, attendance, a manager's confirmation: no seat moved
+    transaction.on_commit(seats_version_bump, robust=True)
+    if _cdn():
+        enqueue_on_commit("api.tasks.cdn_purge", event_seat_urls(instance.event_id), [])
 
 
 def connect() -> None:
+    from events.models import Registration
+
     post_save.connect(on_change_recorded, sender=ContentChange, dispatch_uid="api_change_recorded")
+    post_save.connect(
+        on_registration_changed, sender=Registration, dispatch_uid="api_registration_saved"
+    )
+    post_delete.connect(
+        on_registration_changed, sender=Registration, dispatch_uid="api_registration_deleted"
+    )

@@ -14,6 +14,7 @@ from django_q.tasks import async_task
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.webhooks import (
     webhook_body,
+    webhook_deliveries_release,
     webhook_delivery_cancel,
     webhook_delivery_record_response,
     webhook_endpoint_disable,
@@ -29,6 +30,9 @@ WEBHOOK_LEASE = timedelta(minutes=2)  # well beyond WEBHOOK_TIMEOUT
 # first, so a receiver gets up to three days to come back (tests/api/test_webhooks.py pins it).
 WEBHOOK_BACKOFF_CAP = timedelta(hours=12)
 WEBHOOK_MAX_ATTEMPTS = 15
+# Webhooks of a change wait for its CDN purge; if the purge task dies, they become due after
+# this (beyond the task's 60 s timeout), and the sweeper sends them.
+CDN_PURGE_LEASE = timedelta(minutes=2)
 
 
 def webhook_deliver(delivery_id: int) -> str:
@@ -123,3 +127,24 @@ def webhooks_sweep() -> int:
     for pk in ids:
         async_task("api.tasks.webhook_deliver", pk)
     return len(ids)
+
+
+def cdn_purge(urls: list[str], delivery_ids: list[int] | None = None) -> str:
+    """Purge a change's URLs from the CDN, then hand out the change's webhooks.
+
+    A receiver that fetches ``api_url`` as soon as its webhook arrives then gets the new
+    content through the CDN. A purge that fails (Wagtail's backends log and carry on) still
+    lets the webhooks go: they are late for nobody.
+    """
+    from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
+
+    outcome = "purged"
+    try:
+        purge_urls_from_cache_task.call(list(urls))  # here, in this worker, not enqueued again
+    except Exception:
+        logger.exception("CDN purge of %s failed", urls)
+        outcome = "failed"
+    finally:
+        for pk in webhook_deliveries_release(delivery_ids=list(delivery_ids or [])):
+            async_task("api.tasks.webhook_deliver", pk)
+    return outcome

@@ -10,7 +10,7 @@ a repeat), ``webhook-timestamp`` (seconds, of this attempt) and ``webhook-signat
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -102,9 +102,15 @@ def webhook_headers(*, secret: str, message_id: str, body: str, at: datetime) ->
     }
 
 
-def webhook_deliveries_create(*, change: ContentChange) -> list[int]:
+def webhook_deliveries_create(
+    *, change: ContentChange, held_for: timedelta | None = None
+) -> list[int]:
     """One delivery per active endpoint subscribed to the change's kind, in the change's own
-    transaction; each is handed to a worker once that transaction commits."""
+    transaction; each is handed to a worker once that transaction commits.
+
+    ``held_for``: the CDN is purged of the change first (api.tasks.cdn_purge hands the
+    deliveries out when it is done); they are not due before, and become due by themselves
+    after ``held_for`` if the purge task died, so the sweeper still sends them."""
     from home.outbox import enqueue_on_commit
 
     endpoints = list(WebhookEndpoint.objects.filter(active=True))
@@ -119,10 +125,18 @@ def webhook_deliveries_create(*, change: ContentChange) -> list[int]:
     payload = webhook_payload(kind=kind, change=change)
     with transaction.atomic():
         deliveries = WebhookDelivery.objects.bulk_create(
-            WebhookDelivery(endpoint=endpoint, change=change, kind=kind, payload=payload)
+            WebhookDelivery(
+                endpoint=endpoint,
+                change=change,
+                kind=kind,
+                payload=payload,
+                next_attempt_at=timezone.now() + (held_for or timedelta(0)),
+            )
             for endpoint in endpoints
         )
     ids = [delivery.pk for delivery in deliveries]
+    if held_for:
+        return ids
     # One hand-over per change, whatever the number of receivers: the publish waits for one
     # enqueue, and a worker hands out the deliveries (one task each, so a slow receiver
     # delays no other).
@@ -131,6 +145,16 @@ def webhook_deliveries_create(*, change: ContentChange) -> list[int]:
     else:
         enqueue_on_commit("api.tasks.webhooks_dispatch", ids)
     return ids
+
+
+def webhook_deliveries_release(*, delivery_ids: list[int]) -> list[int]:
+    """Held deliveries (waiting for the CDN purge of their change) become due now; returns
+    those still waiting to be sent."""
+    held = WebhookDelivery.objects.filter(
+        pk__in=delivery_ids, status=WebhookStatus.PENDING, attempts=0
+    )
+    held.update(next_attempt_at=timezone.now())
+    return list(held.values_list("pk", flat=True))
 
 
 def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> int:

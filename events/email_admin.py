@@ -1,4 +1,10 @@
-"""The email log in the admin: each email's state, scoped to the partner, and "send again"."""
+"""The email log in the admin: each email's state, scoped to the partner, and "send again".
+
+An email is personal data of the registration that caused it, so the log is scoped and
+permitted exactly as registrations are (``registration_policy``'s partner path and member
+actions). Its text is shown with every secret link hidden (``events.redaction``): a moderator
+who must send one again uses "Send igen", which sends the stored text without showing it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -14,16 +21,47 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
-from events.models import OutboundEmail
+from events.models import OutboundEmail, Registration
+from events.redaction import secrets_redact
+from events.registration_admin import registration_policy
+from events.retention import ERASED_ADDRESS
 from home.outbox import DeliveryStatus, outbox_resend
 from home.permissions import PartnerScopedPolicy
 
 email_policy = PartnerScopedPolicy(
-    OutboundEmail, partner_path="event__partner", moderator_actions=("resend",)
+    OutboundEmail,
+    partner_path=registration_policy.partner_path,
+    member_actions=registration_policy.member_actions,
+    moderator_actions=("resend",),
 )
 register_permission_policy(OutboundEmail, email_policy)
 
 RESENDABLE = (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
+
+
+def email_tokens(email: OutboundEmail) -> tuple[str, ...]:
+    """The secrets of the email's registration, to hide wherever they appear in its text."""
+    if email.registration_id is None:
+        return ()
+    row = (
+        Registration.objects.filter(pk=email.registration_id)
+        .values_list("token", "manager_token")
+        .first()
+    )
+    return tuple(row or ())
+
+
+def email_redacted(email: OutboundEmail, field_name: str) -> str:
+    return secrets_redact(getattr(email, field_name), tokens=email_tokens(email))
+
+
+def email_resendable(email: OutboundEmail) -> bool:
+    """Failed or cancelled, and not emptied by retention (that one has no one to go to)."""
+    return email.status in RESENDABLE and email.to != ERASED_ADDRESS
+
+
+def subject_display(email: OutboundEmail) -> str:
+    return secrets_redact(email.subject)
 
 
 class ScopedQuerysetMixin:
@@ -34,9 +72,12 @@ class ScopedQuerysetMixin:
 
 
 class EmailIndexView(ScopedQuerysetMixin, IndexView):
+    def _get_title_column(self, field_name, *args, **kwargs):
+        return super()._get_title_column(field_name, *args, accessor=subject_display, **kwargs)
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        if instance.status in RESENDABLE and email_policy.user_has_permission_for_instance(
+        if email_resendable(instance) and email_policy.user_has_permission_for_instance(
             self.request.user, "resend", instance
         ):
             buttons.append(
@@ -56,9 +97,18 @@ class EmailInspectView(InspectView):
             email_policy.instances_user_has_permission_for(self.request.user, "view"), pk=self.pk
         )
 
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        return email_tokens(self.object)
+
+    def get_page_subtitle(self):
+        return secrets_redact(super().get_page_subtitle(), tokens=self.tokens)
+
     def get_field_display_value(self, field_name, field):
         # Wagtail shows an empty date ("sendt", "næste forsøg") as Python's English "None".
         value = super().get_field_display_value(field_name, field)
+        if isinstance(value, str):
+            return secrets_redact(value, tokens=self.tokens)
         return "–" if value is None else value
 
 
@@ -67,7 +117,7 @@ def resend_view(request, pk: int):
     email = get_object_or_404(
         email_policy.instances_user_has_permission_for(request.user, "resend"), pk=pk
     )
-    if email.status not in RESENDABLE:
+    if not email_resendable(email):
         raise PermissionDenied
     index_url = reverse("outbound_emails:index")
     if request.method == "POST":
@@ -77,7 +127,13 @@ def resend_view(request, pk: int):
     return TemplateResponse(
         request,
         "events/admin/confirm_resend.html",
-        {"object": email, "index_url": index_url, "page_title": _("Send e-mail igen")},
+        {
+            "object": email,
+            "subject": email_redacted(email, "subject"),
+            "last_error": email_redacted(email, "last_error"),
+            "index_url": index_url,
+            "page_title": _("Send e-mail igen"),
+        },
     )
 
 

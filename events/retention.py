@@ -2,7 +2,8 @@
 
 A registration outlives its person: once anonymised it keeps the event, municipality, job role,
 status and participants, which is all the centre's reach statistics count. Its emails are
-emptied too.
+emptied too (recipient, subject, texts, calendar file, last error), and so are emails whose
+registration is gone (its event deleted) once they are as old as the retention period.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import OutboundEmail, RegistrantFeedKey, centre_tz
+from events.models import OutboundEmail, RegistrantFeedKey, Registration, centre_tz
 from home.outbox import DeliveryStatus
 
 ERASED_ADDRESS = "slettet@anonymiseret.invalid"
 
 
-def emails_erase(*, registration_ids: list[int]) -> int:
-    """Empty the outbox emails of anonymised registrations; unsent ones are not sent."""
-    emails = OutboundEmail.objects.filter(registration_id__in=registration_ids)
+def _emails_empty(emails) -> int:
     emails.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
         status=DeliveryStatus.CANCELLED
     )
@@ -30,8 +29,26 @@ def emails_erase(*, registration_ids: list[int]) -> int:
     )
 
 
+def emails_erase(*, registration_ids: list[int]) -> int:
+    """Empty the outbox emails of anonymised registrations; unsent ones are not sent."""
+    return _emails_empty(OutboundEmail.objects.filter(registration_id__in=registration_ids))
+
+
+def emails_erase_left_over(*, cutoff: datetime) -> int:
+    """Empty emails that outlived their person: those of registrations anonymised before the
+    email was written, and those older than ``cutoff`` whose registration no longer exists
+    (an event deleted with its registrations) or that never had one."""
+    not_erased = OutboundEmail.objects.exclude(to=ERASED_ADDRESS)
+    of_anonymised = not_erased.filter(
+        registration_id__in=Registration.objects.filter(anonymised_at__isnull=False).values("pk")
+    )
+    orphaned = not_erased.filter(created_at__lt=cutoff).exclude(
+        registration_id__in=Registration.objects.values("pk")
+    )
+    return _emails_empty(of_anonymised) + _emails_empty(orphaned)
+
+
 def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
-    from events.models import Registration
     from events.services import registration_anonymise, registration_forget_needs
 
     now = now or timezone.now()
@@ -46,6 +63,7 @@ def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
             registration_anonymise(registration=registration)
             emails_erase(registration_ids=[registration.pk])
         anonymised.append(registration.pk)
+    emails_erase_left_over(cutoff=cutoff)
 
     # A personal calendar key names its owner's email: it goes with their last registration.
     RegistrantFeedKey.objects.exclude(

@@ -57,8 +57,9 @@ POLICIES = (
 ERROR_CACHE_CONTROL = "public, max-age=60, s-maxage=60"
 NO_STORE = "no-store"
 # The same Vary on every answer of a path, 200 and 304 alike (RFC 9110 15.4.5): the content
-# is negotiated on Accept, and CORS answers on Origin.
-VARY = ("Accept", "Origin")
+# is negotiated on Accept, the messages' language on Accept-Language (Django's
+# LocaleMiddleware, which a 304 made here never reaches, adds it to the 200), CORS on Origin.
+VARY = ("Accept", "Accept-Language", "Origin")
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary")
 PRIVATE_MARKER = "X-Private-Response"
 SEATS_VERSION_KEY = "http:seats-version"

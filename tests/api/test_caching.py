@@ -1,9 +1,19 @@
 """ETag, Last-Modified, 304 before any work, and no stale answer after a publish."""
 
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.http import parse_http_date
+from freezegun import freeze_time
 
-from home.models import KnowledgePage
+from api.caching import SEATS_VERSION_KEY
+from events.services import registration_cancel
+from home.models import ContentChange, KnowledgePage
+from tests.events.registrations import sign_up, vocabulary  # noqa: F401
 
 
 def test_every_get_has_validators_and_cdn_cache_control(api, knowledge):
@@ -57,3 +67,125 @@ def test_unpublish_removes_from_cached_list(api, knowledge):
 def test_errors_are_not_cached(api, knowledge):
     assert api.get("/api/v1/knowledge/?kind=novel").status_code == 400
     assert "ETag" not in api.get("/api/v1/knowledge/?kind=novel")
+
+
+# --- validators that change only when the answer can ------------------------------------------
+
+
+@pytest.fixture
+def seated(event_of, vive, vocabulary):  # noqa: F811
+    return event_of(vive, capacity=3, waiting_list_enabled=True)
+
+
+def test_the_etag_holds_for_hours_while_nothing_changes(api, seated):
+    """No time bucket: a CDN revalidating after max-age gets a 304, not a rebuilt 200."""
+    with freeze_time(timezone.now()) as clock:
+        first = api.get("/api/v1/events/")
+        clock.tick(timedelta(hours=3))
+        again = api.get("/api/v1/events/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again["ETag"] == first["ETag"]
+        feed = api.get("/feeds/events.ics")
+        clock.tick(timedelta(hours=5))
+        assert api.get("/feeds/events.ics", HTTP_IF_NONE_MATCH=feed["ETag"]).status_code == 304
+
+
+def test_a_sign_up_changes_seats_left_and_the_etag_at_once(
+    api, seated, django_capture_on_commit_callbacks
+):
+    before = api.get(f"/api/v1/events/{seated.pk}/")
+    assert before.json()["registration"]["seats_left"] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(seated)
+    after = api.get(f"/api/v1/events/{seated.pk}/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after.json()["registration"]["seats_left"] == 2
+    listed = api.get("/api/v1/events/").json()["results"]
+    assert [e["registration"]["seats_left"] for e in listed if e["id"] == seated.pk] == [2]
+
+
+def test_a_cancellation_frees_the_seat_in_the_api(api, seated, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = sign_up(seated)
+    etag = api.get(f"/api/v1/events/{seated.pk}/")["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=outcome.registration)
+    after = api.get(f"/api/v1/events/{seated.pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert after.json()["registration"]["seats_left"] == 3
+
+
+def test_a_sign_up_writes_no_change_log_row(api, seated, django_capture_on_commit_callbacks):
+    rows = ContentChange.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(seated)
+    assert ContentChange.objects.count() == rows
+
+
+def test_registration_opening_changes_the_answer_when_it_comes(api, event_of, vive):
+    opens = timezone.now() + timedelta(days=2)
+    event = event_of(vive, registration_opens=opens)
+    with freeze_time(opens - timedelta(hours=1)):
+        before = api.get(f"/api/v1/events/{event.pk}/")
+        assert before.json()["registration"]["state"] == "not_yet_open"
+        assert (
+            api.get(f"/api/v1/events/{event.pk}/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code
+            == 304
+        )
+    with freeze_time(opens + timedelta(minutes=1)):
+        after = api.get(f"/api/v1/events/{event.pk}/", HTTP_IF_NONE_MATCH=before["ETag"])
+        assert after.status_code == 200
+        assert after.json()["registration"]["state"] == "open"
+        assert parse_http_date(after["Last-Modified"]) == int(opens.timestamp())
+
+
+def test_a_lost_seats_version_changes_the_etag_never_keeps_it(api, seated):
+    first = api.get("/api/v1/events/")["ETag"]
+    cache.delete(SEATS_VERSION_KEY)
+    assert api.get("/api/v1/events/")["ETag"] != first
+
+
+def test_a_304_carries_the_vary_of_its_200(api, knowledge):
+    full = api.get("/api/v1/knowledge/", HTTP_ORIGIN="https://www.vive.dk")
+    again = api.get(
+        "/api/v1/knowledge/", HTTP_IF_NONE_MATCH=full["ETag"], HTTP_ORIGIN="https://www.vive.dk"
+    )
+    assert again.status_code == 304
+    assert full["Vary"]
+    assert sorted(v.strip().lower() for v in again["Vary"].split(",")) == sorted(
+        v.strip().lower() for v in full["Vary"].split(",")
+    )
+    assert again["Cache-Control"] == full["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/knowledge/?kind=novel", 400),
+        ("/api/v1/events/999999/", 404),
+        ("/api/v1/nothing-here/", 404),
+        ("/feeds/events.ics?type=novel", 400),
+        ("/feeds/events/999999.ics", 404),
+    ],
+)
+def test_errors_of_a_get_may_be_kept_a_minute(api, knowledge, path, status):
+    response = api.get(path)
+    assert response.status_code == status
+    assert response["Cache-Control"] == "public, max-age=60, s-maxage=60"
+
+
+def test_a_throttled_sign_up_is_never_stored(api, seated, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
+            "registrations": "1/minute",
+        },
+    }
+    answers = [
+        api.post(f"/api/v1/events/{seated.pk}/registrations/", data={}, format="json")
+        for _ in range(3)
+    ]
+    throttled = [a for a in answers if a.status_code == 429]
+    assert throttled, [a.status_code for a in answers]
+    assert all(a["Cache-Control"] == "no-store" for a in answers)

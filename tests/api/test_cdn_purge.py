@@ -7,14 +7,22 @@ import json
 import os
 import subprocess
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
+from freezegun import freeze_time
 
+from api.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
+from api.tasks import CDN_PURGE_LEASE, webhook_deliver, webhooks_sweep
+from home.demo import vocabulary_seed
 from home.models import KnowledgePage
 from tests.events.conftest import build_event
+from tests.events.registrations import sign_up
 from tests.receiver import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +124,91 @@ def test_the_cdn_is_chosen_by_environment(env, backend):
         check=True,
     ).stdout
     assert json.loads(output.strip().splitlines()[-1]) == ([backend] if backend else [])
+
+
+# --- seats, and webhooks after the purge --------------------------------------------------------
+
+
+class Timed(list):
+    """A receiver's record that also notes when each request arrived, across receivers."""
+
+    def append(self, item):
+        super().append(item)
+        ARRIVALS.append((self.name, item.method, time.monotonic()))
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+
+ARRIVALS: list = []
+
+
+@pytest.fixture
+def hooks(centre):
+    server = Receiver().start()
+    server.received = Timed("hooks")
+    WebhookEndpoint.objects.create(name="VIVE's websted", url=server.url + "/hooks")
+    yield server
+    server.stop()
+
+
+def test_a_sign_up_purges_the_events_api_answers_not_the_change_log(
+    cdn, vive, django_capture_on_commit_callbacks
+):
+    vocabulary_seed()
+    event = build_event(vive, capacity=10)
+    cdn.received.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sign_up(event)
+    assert cdn.received == []  # not before the sign-up is visible
+    for callback in callbacks:
+        callback()
+    assert {r.path for r in cdn.received} == {f"/api/v1/events/{event.pk}/", "/api/v1/events/"}
+
+
+def test_webhooks_go_out_only_after_the_cdn_purge_of_the_same_change(
+    cdn, hooks, vive, django_capture_on_commit_callbacks
+):
+    ARRIVALS.clear()
+    cdn.received = Timed("cdn")
+    cdn.script.extend([(200, 0.3)] * 5)  # a slow CDN: the webhooks must still wait for it
+    with django_capture_on_commit_callbacks(execute=True):
+        event = build_event(vive)
+    assert [r.path for r in hooks.received] == ["/hooks"]
+    purges = [at for name, method, at in ARRIVALS if name == "cdn"]
+    (webhook,) = [at for name, method, at in ARRIVALS if name == "hooks"]
+    assert len(purges) == 5 and max(purges) + 0.3 <= webhook  # after the last purge answered
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookStatus.SENT
+    assert json.loads(hooks.received[0].body)["data"]["id"] == event.pk
+
+
+def test_webhooks_wait_for_the_purge_and_the_sweeper_sends_them_if_it_died(
+    cdn, hooks, vive, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        build_event(vive)  # committed, but the purge task never runs (its worker died)
+    delivery = WebhookDelivery.objects.get()
+    assert webhook_deliver(delivery.pk) == "skipped"  # not due before the purge
+    assert webhooks_sweep() == 0
+    assert hooks.received == []
+    with freeze_time(timezone.now() + CDN_PURGE_LEASE + timedelta(seconds=1)):
+        assert webhooks_sweep() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookStatus.SENT
+    assert [r.path for r in hooks.received] == ["/hooks"]
+
+
+def test_a_failing_cdn_does_not_keep_the_webhooks(
+    hooks, vive, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": "http://127.0.0.1:9",  # nothing listens: the purge fails
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        build_event(vive)
+    assert [r.path for r in hooks.received] == ["/hooks"]

@@ -63,3 +63,32 @@ def test_event_filters_are_documented_with_their_choices(schema):
 def test_schema_and_interactive_docs_are_served(client, path):
     response = client.get(path)
     assert response.status_code == 200
+
+
+def test_schema_passes_openapi_spec_validator(schema):
+    """A second, stricter validator than drf-spectacular's own: it checks every default and
+    example against its schema (the default '' on an email field failed it)."""
+    from openapi_spec_validator import validate
+
+    validate(schema)
+
+
+def test_schema_states_what_the_api_refuses(schema):
+    components = schema["components"]["schemas"]
+    events = {p["name"]: p for p in schema["paths"]["/api/v1/events/"]["get"]["parameters"]}
+    assert events["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    assert events["page"]["schema"]["minimum"] == 1
+    detail = schema["paths"]["/api/v1/events/{id}/"]["get"]["parameters"]
+    (id_param,) = [p for p in detail if p["name"] == "id"]
+    assert id_param["schema"]["maximum"] == 2**31 - 1 and id_param["schema"]["minimum"] == 1
+    sign_up = components["RegistrationCreate"]
+    assert "consent" in sign_up["required"]
+    consent = sign_up["properties"]["consent"]
+    ref = consent.get("$ref") or consent["allOf"][0]["$ref"]
+    assert components[ref.rsplit("/", 1)[-1]] == {"type": "boolean", "enum": [True]}
+    assert sign_up["properties"]["name"]["maxLength"] == 200
+    assert sign_up["properties"]["participants"]["minimum"] == 1
+    assert sign_up["properties"]["participants"]["maximum"] == 1000
+    manager_email = sign_up["properties"]["manager_email"]
+    assert manager_email["default"] == ""
+    assert {"type": "string", "maxLength": 0} in manager_email["oneOf"]

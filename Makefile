@@ -35,7 +35,8 @@ run: demo
 	@echo "  Demo logins (password 'demo'): admin, sst-redaktoer, sst-moderator,"
 	@echo "          vive-redaktoer, vive-moderator, bv-redaktoer, bv-moderator"
 	@echo ""
-	PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	@# honcho gives the worker PORT+100: BASE_URL keeps the worker's email links on the web port
+	PORT=$(PORT) BASE_URL=$${BASE_URL:-http://localhost:$(PORT)} $(BIN)/honcho -f Procfile.dev start
 
 # PYTEST_ARGS narrows or parallelises a run, e.g. PYTEST_ARGS='-n 2 -m "not cluster"' (CI's passes).
 test: install

@@ -80,3 +80,51 @@ def test_production_reads_secret_key_and_turns_debug_off(module):
     s = _settings(module, SECRET_KEY="x" * 60, DEBUG="true")
     assert s["secret"] == "x" * 60
     assert s["debug"] is False
+
+
+DEV_PROBE = (
+    "import json, django; from django.conf import settings as s; django.setup();"
+    "print(json.dumps({'email': s.EMAIL_BACKEND, 'host': s.EMAIL_HOST, 'base_url': s.BASE_URL,"
+    " 'admin_base_url': s.WAGTAILADMIN_BASE_URL}))"
+)
+
+
+def _dev(**env: str) -> dict:
+    """The dev settings, imported in a fresh interpreter with exactly these variables."""
+    unset = {"EMAIL_HOST", "EMAIL_BACKEND", "BASE_URL", "PORT", "DATABASE_URL", "REDIS_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    clean.update({"DJANGO_SETTINGS_MODULE": "cms.settings.dev", **env})
+    out = subprocess.run(
+        [sys.executable, "-c", DEV_PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_dev_prints_emails_without_an_smtp_server():
+    assert _dev()["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_dev_sends_by_smtp_once_an_smtp_server_is_named():
+    s = _dev(EMAIL_HOST="127.0.0.1")
+    assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["host"] == "127.0.0.1"
+
+
+def test_an_explicit_email_backend_wins_in_dev():
+    s = _dev(EMAIL_HOST="127.0.0.1", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    assert s["email"] == "django.core.mail.backends.dummy.EmailBackend"
+
+
+@pytest.mark.parametrize(
+    ("env", "base_url"),
+    [
+        ({}, "http://localhost:8000"),
+        ({"PORT": "8010"}, "http://localhost:8010"),
+        ({"PORT": "8010", "BASE_URL": "https://cms.example.dk/"}, "https://cms.example.dk"),
+    ],
+)
+def test_dev_base_url_follows_the_port_unless_set(env, base_url):
+    s = _dev(**env)
+    assert s["base_url"] == base_url
+    assert s["admin_base_url"] == base_url

@@ -16,6 +16,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from home.database import database_unreachable
 from home.views import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,13 @@ def api_exception_handler(exc, context):
             {"query": [_("Et tal i forespørgslen er uden for det gyldige område.")]}
         )
     elif isinstance(exc, DATABASE_UNAVAILABLE):
+        if not database_unreachable(exc):
+            # A query the database refused is a bug, not an outage: a 500, logged.
+            logger.exception("Database error while answering an API request")
+            return Response(
+                {"detail": str(_("Der opstod en fejl på serveren. Fejlen er registreret."))},
+                status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+            )
         logger.exception("Database unavailable while answering an API request")
         return Response(
             {"detail": str(_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."))},

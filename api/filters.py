@@ -8,7 +8,7 @@ from django_filters.widgets import QueryArrayWidget
 from drf_spectacular.utils import extend_schema_field
 
 from api.errors import ParameterError
-from api.params import parse_datetime_value
+from api.params import SEARCH_MAX_LENGTH, parse_datetime_value, search_words
 from events.models import EventFormat, EventStatus, EventType
 from home.models import Audience, KnowledgeKind, Partner, Topic
 
@@ -38,14 +38,26 @@ class MultiValueModelFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 class SearchMixin:
-    """``q``: Wagtail search (Danish configuration on PostgreSQL), ANDed with the rest."""
+    """``q``: Wagtail search (Danish configuration on PostgreSQL), ANDed with the rest.
+
+    Searched for its words only: the search backends put the text into their own query
+    languages (SQLite's FTS5 MATCH, PostgreSQL's tsquery), where a stray quote or operator is
+    a syntax error. A ``q`` of punctuation only finds nothing."""
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        if not value.strip():
             return queryset
-        matches = queryset.model.objects.live().search(value, operator="and")
+        words = search_words(value)
+        if not words:
+            return queryset.none()
+        matches = queryset.model.objects.live().search(" ".join(words), operator="and")
         return queryset.filter(pk__in=[page.pk for page in matches])
+
+
+def search_filter() -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        method="filter_q", label=_("Søgning"), max_length=SEARCH_MAX_LENGTH
+    )
 
 
 class DateOrDateTimeFilter(django_filters.CharFilter):
@@ -63,10 +75,13 @@ class DateOrDateTimeFilter(django_filters.CharFilter):
 
 
 class YearFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
-    """``year=2020,2021``: years from 1900 to 2100; anything else is a 400 naming ``year``."""
+    """``year=2020,2021``: whole years from 1900 to 2100; anything else (an empty item of the
+    list, as in ``year=,``, a fraction) is a 400 naming ``year``."""
 
     def filter(self, queryset, value):
-        if value and not all(1900 <= year <= 2100 for year in value):
+        if value and not all(
+            year is not None and year == int(year) and 1900 <= year <= 2100 for year in value
+        ):
             raise ParameterError("year", _("year skal være årstal mellem 1900 og 2100."))
         return super().filter(queryset, value)
 
@@ -84,7 +99,7 @@ class KnowledgeFilter(SearchMixin, django_filters.FilterSet):
     modified_since = DateOrDateTimeFilter(
         param="modified_since", field_name="last_published_at", lookup_expr="gte"
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Søgning"))
+    q = search_filter()
     ordering = django_filters.OrderingFilter(
         fields=(("year", "year"), ("title", "title"), ("last_published_at", "last_published_at"))
     )
@@ -112,7 +127,7 @@ class EventFilter(SearchMixin, django_filters.FilterSet):
     modified_since = DateOrDateTimeFilter(
         param="modified_since", field_name="last_published_at", lookup_expr="gte"
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Søgning"))
+    q = search_filter()
     ordering = django_filters.OrderingFilter(
         fields=(
             ("first_start", "start"),

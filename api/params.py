@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 from django.utils.dateparse import parse_date, parse_datetime
@@ -9,6 +10,16 @@ from django.utils.timezone import get_current_timezone, is_naive, make_aware
 from django.utils.translation import gettext_lazy as _
 
 from api.errors import ParameterError
+
+# ``q``: longer is no search a person types (and each word is one more term in the query).
+SEARCH_MAX_LENGTH = 200
+_WORD = re.compile(r"\w+")
+
+
+def search_words(raw: str) -> list[str]:
+    """The words of a search (letters and digits, æ, ø and å included), without the quotes,
+    operators and punctuation that the search backends would read as query syntax."""
+    return _WORD.findall(raw)
 
 
 def parse_datetime_value(name: str, raw: str, *, end_of_day: bool = False) -> datetime:

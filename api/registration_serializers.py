@@ -41,6 +41,16 @@ def _messages(label: str, **extra: str) -> dict[str, str]:
     }
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A vocabulary item by its code or slug, given as text: a number, list or object (or a
+    NUL, which PostgreSQL refuses in text) is the field's ``invalid`` message, never a lookup."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class RegistrationCreateSerializer(serializers.Serializer):
     """An individual sign-up, or (for events with participation ``staff_group``) a staff
     group's application: then ``unit``, ``participants``, ``manager_name`` and
@@ -52,7 +62,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
         error_messages=_messages("E-mail", invalid="E-mail: skriv en gyldig e-mailadresse."),
     )
     workplace = serializers.CharField(max_length=200, error_messages=_messages("Arbejdsplads"))
-    municipality = serializers.SlugRelatedField(
+    municipality = CodeField(
         slug_field="code",
         queryset=Municipality.objects.all(),
         help_text="The municipality's four-digit code (see /api/v1/municipalities/).",
@@ -62,7 +72,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
             invalid="Kommune: angiv kommunens kode som tekst, fx “0101”.",
         ),
     )
-    job_role = serializers.SlugRelatedField(
+    job_role = CodeField(
         slug_field="slug",
         queryset=Audience.objects.all(),
         help_text="The slug of one of the centre's audiences (see /api/v1/audiences/).",

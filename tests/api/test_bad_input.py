@@ -127,3 +127,104 @@ def test_script_in_text_fields_comes_out_escaped(api, webinar, client):
         email_deliver(pk)
     html, _ = mail.outbox[0].alternatives[0]
     assert script not in html
+
+
+# --- found by trying the running app (issue 13, point 7) --------------------------------------
+
+
+@pytest.mark.parametrize("query", ['q="webinar', 'q=webinar"', 'q=("webinar"', "q=webinar:*&"])
+@pytest.mark.parametrize("base", ["/api/v1/events/", "/feeds/events.ics"])
+def test_a_search_with_stray_quotes_or_operators_searches_its_words(api, webinar, base, query):
+    response = api.get(f"{base}?{query}")
+    assert response.status_code == 200, response.content[:300]
+    if base.startswith("/api/"):
+        assert [event["title"] for event in response.json()["results"]] == ["Webinar"]
+    else:
+        assert b"SUMMARY:Webinar" in response.content
+
+
+@pytest.mark.parametrize("base", ["/api/v1/events/", "/api/v1/knowledge/", "/feeds/events.ics"])
+def test_a_search_of_punctuation_only_finds_nothing(api, webinar, base):
+    response = api.get(f'{base}?q="')
+    assert response.status_code == 200
+    if base.startswith("/api/"):
+        assert response.json()["results"] == []
+    else:
+        assert b"BEGIN:VEVENT" not in response.content
+
+
+def test_an_overlong_search_is_a_400_naming_q(api, webinar):
+    response = api.get("/api/v1/events/?q=" + "ord " * 60)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["q"]
+    feed = api.get("/feeds/events.ics?q=" + "ord " * 60)
+    assert feed.status_code == 400
+    assert feed.content.decode().splitlines()[1].startswith("q: ")
+
+
+@pytest.mark.parametrize("year", [",", "2020,", ",2020", "2020,,2021", "2020.5", "1e3"])
+def test_a_year_list_with_an_empty_or_fractional_item_is_a_400_naming_year(api, year):
+    response = api.get(f"/api/v1/knowledge/?year={year}")
+    assert response.status_code == 400, response.content[:200]
+    assert list(response.json()["errors"]) == ["year"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 10_000 + "]" * 10_000,
+        '{"name": ' + "[" * 20_000 + "]" * 20_000 + "}",
+        '{"name": ' + '{"a":' * 5_000 + "1" + "}" * 5_000 + "}",
+    ],
+)
+def test_deeply_nested_json_is_a_400_naming_the_body(api, webinar, raw):
+    response = api.post(
+        f"/api/v1/events/{webinar.pk}/registrations/", data=raw, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["body"]
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"municipality": ["0101"]}, "municipality"),
+        ({"municipality": "01\x0001"}, "municipality"),
+        ({"job_role": {"slug": "sagsbehandlere"}}, "job_role"),
+        ({"job_role": "sags\x00behandlere"}, "job_role"),
+        ({"name": "Anna\x00"}, "name"),
+        ({"workplace": ["Familieafdelingen"]}, "workplace"),
+    ],
+)
+def test_lists_objects_and_nuls_where_text_belongs_are_a_400_naming_the_field(
+    api, webinar, fields, field
+):
+    response = sign_up(api, webinar.pk, **fields)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert not Registration.objects.exists()
+
+
+def test_only_an_unreachable_database_counts_as_unavailable(db):
+    """A query the database refuses (SQLite's "unterminated string" for a stray quote in a
+    search) is a bug to find, a 500; a locked or unreachable database is a 503."""
+    import sqlite3
+
+    from django.db import Error, connection, utils
+
+    from home.database import database_unreachable
+
+    def raised(error: Exception) -> Error:
+        try:
+            with utils.DatabaseErrorWrapper(connection):
+                raise error
+        except Error as exc:
+            return exc
+        raise AssertionError("not raised")
+
+    assert not database_unreachable(raised(sqlite3.OperationalError("unterminated string")))
+    assert not database_unreachable(raised(sqlite3.OperationalError("fts5: syntax error")))
+    assert database_unreachable(raised(sqlite3.OperationalError("database is locked")))
+    assert database_unreachable(raised(sqlite3.InterfaceError("closed")))
+    assert not database_unreachable(ValueError("not a database error"))

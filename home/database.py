@@ -1,0 +1,34 @@
+"""Which database errors mean "the database cannot be reached" (try again: 503), as opposed
+to a query the database refused (a bug: 500, so tests and logs find it)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from django.db import InterfaceError, OperationalError
+
+# SQLSTATE classes of PostgreSQL that say the server, not the query, is the trouble:
+# 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown,
+# statement timeout), 58 system error; 40 (serialization failure, deadlock) is worth a retry.
+UNAVAILABLE_SQLSTATE_CLASSES = {"08", "40", "53", "57", "58"}
+UNAVAILABLE_SQLSTATES = {"55P03"}  # lock not available
+# SQLite's messages for a file it cannot use right now (it has no SQLSTATE).
+SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "readonly", "full")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """True for an error that a retry later may cure; False for every other exception,
+    database errors about the query itself (syntax, a value the database refuses) included."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES or sqlstate in UNAVAILABLE_SQLSTATES
+    if isinstance(cause, sqlite3.Error):
+        message = str(cause).lower()
+        return any(fragment in message for fragment in SQLITE_UNAVAILABLE)
+    # psycopg's errors without a SQLSTATE: no answer from a server (refused, closed, timed out).
+    return True

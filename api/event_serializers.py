@@ -7,8 +7,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from api.blocks import absolute, document_json, stream_json
-from api.serializers import PartnerRefSerializer
+from api.blocks import absolute, document_json, linked_page_ids, stream_json
+from api.serializers import LinkingSerializerMixin, LinkTargetsListSerializer, PartnerRefSerializer
 from events.representation import event_public_dict
 from events.selectors import registration_state
 
@@ -46,7 +46,7 @@ class LinksSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="Event")
-class EventSerializer(serializers.Serializer):
+class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
     """Read-only: built from ``events.representation.event_public_dict``."""
 
     id = serializers.IntegerField()
@@ -80,15 +80,25 @@ class EventSerializer(serializers.Serializer):
     last_published_at = serializers.DateTimeField(allow_null=True)
     links = LinksSerializer()
 
+    class Meta:
+        list_serializer_class = LinkTargetsListSerializer
+
+    def linked_page_ids(self, page) -> set[int]:
+        """The pages the body links to, and the knowledge items the event presents."""
+        related = {k.pk for k in page.related_knowledge.all()}
+        return linked_page_ids(streams=[page.body]) | related
+
     def to_representation(self, page):
         data = event_public_dict(page)
-        data["body"] = stream_json(page.body)
+        links = self.links(page)
+        data["body"] = stream_json(page.body, links)
         data["material"]["slides"] = [
             document_json(slide.document, slide.title) for slide in page.slides.all()
         ]
         data["material"]["related_knowledge"] = [
             {**item, "api_url": absolute(reverse("api:knowledge-detail", args=[item["id"]]))}
             for item in data["material"]["related_knowledge"]
+            if links.page(item["id"]) is not None
         ]
         data["last_published_at"] = (
             timezone.localtime(page.last_published_at).isoformat()

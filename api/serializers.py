@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+from django.db.models.manager import BaseManager
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from wagtail.rich_text import expand_db_html
 
-from api.blocks import absolute, document_json, image_json, stream_json
+from api.blocks import (
+    LinkTargets,
+    absolute,
+    document_json,
+    image_json,
+    linked_page_ids,
+    stream_json,
+)
 from home.models import Audience, ContentChange, KnowledgePage, Municipality, Partner, Topic
 
 
 def api_url(name: str, pk: int) -> str:
     return absolute(reverse(name, args=[pk]))
+
+
+class LinkTargetsListSerializer(serializers.ListSerializer):
+    """Looks up, once for the whole list, which of the pages its items link to are public."""
+
+    def to_representation(self, data):
+        items = list(data.all() if isinstance(data, BaseManager) else data)
+        ids: set[int] = set()
+        for item in items:
+            ids |= self.child.linked_page_ids(item)
+        self._context["links"] = LinkTargets(ids)
+        return super().to_representation(items)
+
+
+class LinkingSerializerMixin:
+    """A resource whose content links to pages: ``links`` resolves them (see api/blocks.py)."""
+
+    def linked_page_ids(self, instance) -> set[int]:
+        raise NotImplementedError
+
+    def links(self, instance) -> LinkTargets:
+        links = self.context.get("links")
+        if links is None:  # a detail, or the preview: this object alone
+            links = LinkTargets(self.linked_page_ids(instance))
+            self.context["links"] = links
+        return links
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -80,7 +113,7 @@ class EventRefSerializer(serializers.Serializer):
     api_url = serializers.URLField()
 
 
-class KnowledgeSerializer(serializers.ModelSerializer):
+class KnowledgeSerializer(LinkingSerializerMixin, serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     authors = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
@@ -99,12 +132,16 @@ class KnowledgeSerializer(serializers.ModelSerializer):
             "key_findings", "documents", "external_url", "partner", "topics", "audiences",
             "related_events", "first_published_at", "last_published_at", "api_url",
         ]  # fmt: skip
+        list_serializer_class = LinkTargetsListSerializer
+
+    def linked_page_ids(self, page: KnowledgePage) -> set[int]:
+        return linked_page_ids(rich_texts=[page.summary])
 
     def get_authors(self, page: KnowledgePage) -> list[str]:
         return [name.strip() for name in page.authors.split(",") if name.strip()]
 
     def get_summary(self, page: KnowledgePage) -> str:
-        return expand_db_html(page.summary)
+        return self.links(page).rich_text_html(page.summary)
 
     @extend_schema_field(KeyFindingSerializer(many=True))
     def get_key_findings(self, page: KnowledgePage) -> list[dict]:
@@ -141,7 +178,7 @@ class StreamBlockSerializer(serializers.Serializer):
     value = serializers.JSONField()
 
 
-class PageSerializer(serializers.Serializer):
+class PageSerializer(LinkingSerializerMixin, serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.SerializerMethodField()
     title = serializers.CharField()
@@ -155,6 +192,12 @@ class PageSerializer(serializers.Serializer):
     last_published_at = serializers.DateTimeField()
     api_url = serializers.SerializerMethodField()
 
+    class Meta:
+        list_serializer_class = LinkTargetsListSerializer
+
+    def linked_page_ids(self, page) -> set[int]:
+        return linked_page_ids(streams=[page.body])
+
     def get_type(self, page) -> str:
         return type(page).__name__
 
@@ -165,7 +208,7 @@ class PageSerializer(serializers.Serializer):
 
     @extend_schema_field(StreamBlockSerializer(many=True))
     def get_body(self, page) -> list[dict]:
-        return stream_json(page.body)
+        return stream_json(page.body, self.links(page))
 
     def get_api_url(self, page) -> str:
         return api_url("api:page-detail", page.pk)

@@ -103,7 +103,10 @@ def event_public_dict(page: EventPage) -> dict[str, Any]:
                 for slide in page.slides.all()
             ],
             "related_knowledge": [
-                {"id": k.pk, "title": k.title, "slug": k.slug} for k in page.related_knowledge.all()
+                {"id": k.pk, "title": k.title, "slug": k.slug}
+                for k in page.related_knowledge.all()
+                # Drafts and withdrawn items never leave; the API also drops private ones.
+                if k.live and not k.expired
             ],
             "evaluation_url": page.evaluation_url,
         },

@@ -1,11 +1,14 @@
-"""The centre's vocabulary in the admin, as snippets under one menu: "Ordforråd"."""
+"""The centre's vocabulary in the admin, as snippets under one menu: "Ordforråd"; and what a
+partner's people see of other partners' pages and media (``home/admin_scoping.py``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home import admin_scoping
 from home.models import Audience, Municipality, Partner, Topic
 
 
@@ -53,3 +56,10 @@ class VocabularyGroup(SnippetViewSetGroup):
 
 
 register_snippet(VocabularyGroup)
+
+
+hooks.register("construct_page_chooser_queryset", admin_scoping.chooser_queryset)
+# Registered after Wagtail's own (order 0), which they replace under the same names.
+hooks.register("construct_admin_api", admin_scoping.admin_api_endpoints, order=100)
+for _action in admin_scoping.BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=100)

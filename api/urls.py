@@ -20,6 +20,7 @@ router.register("municipalities", views.MunicipalityViewSet, basename="municipal
 router.register("changes", views.ChangeViewSet, basename="change")
 
 urlpatterns = [
+    path("", views.api_index, name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -12,6 +14,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from wagtail.models import Page
 
 from api import serializers
@@ -163,3 +169,44 @@ class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 raise ParameterError("after", _("after skal være et helt tal (en cursor)."))
             queryset = queryset.filter(id__gt=int(params["after"]))
         return queryset
+
+
+INDEX_RESOURCES = (
+    ("events", "api:event-list", "Published events with sessions and registration state."),
+    ("knowledge", "api:knowledge-list", "Knowledge items: findings, documents, related events."),
+    ("pages", "api:page-list", "Content pages, by id or ?path=."),
+    ("partners", "api:partner-list", "The centre's partners."),
+    ("topics", "api:topic-list", "Topics (vocabulary)."),
+    ("audiences", "api:audience-list", "Audiences (vocabulary)."),
+    ("municipalities", "api:municipality-list", "Municipalities and their regions."),
+    ("changes", "api:change-list", "Everything published, changed or removed, for mirroring."),
+)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD"])
+@permission_classes([AllowAny])
+@renderer_classes([JSONRenderer])
+def api_index(request):
+    """``/api/v1/``: what the API holds and where it is described, for a newcomer's first
+    request (``make run`` prints this URL)."""
+    base = settings.BASE_URL
+    return Response(
+        {
+            "name": settings.SPECTACULAR_SETTINGS["TITLE"],
+            "version": settings.SPECTACULAR_SETTINGS["VERSION"],
+            "resources": {
+                name: {"url": base + reverse(route), "description": description}
+                for name, route, description in INDEX_RESOURCES
+            },
+            "schema": base + reverse("api:schema"),
+            "docs": {
+                "swagger": base + reverse("api:docs"),
+                "redoc": base + reverse("api:redoc"),
+            },
+            "feeds": {
+                "events": base + reverse("feeds:events"),
+                "event": base + reverse("feeds:event", args=[0]).replace("/0.ics", "/{id}.ics"),
+            },
+        }
+    )

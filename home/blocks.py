@@ -5,6 +5,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -62,6 +63,16 @@ class CallToActionBlock(blocks.StructBlock):
             "link_text": "Tilmeld",
             "url": "https://example.com",
         }
+
+    def render_basic(self, value, context=None):
+        # The page's own address shows this block too: a page that is not live and public is
+        # not linked (the API says "page": null, api/blocks.py).
+        page = value.get("page")
+        if page is not None and not Page.objects.filter(pk=page.pk).live().public().exists():
+            value = blocks.StructValue(
+                self, [(name, None if name == "page" else child) for name, child in value.items()]
+            )
+        return super().render_basic(value, context=context)
 
     def clean(self, value):
         from django.core.exceptions import ValidationError

@@ -175,3 +175,17 @@ def test_links_are_checked_in_one_query_per_list_however_many_items(
 
     count(1)  # warms Wagtail's cache of site root paths and the vocabulary
     assert count(3) == count(12)
+
+
+def test_the_pages_own_address_does_not_link_a_page_that_is_not_public(client, centre, targets):
+    about = ContentPage.objects.get(slug="om-videnscentret")
+    about.body = [
+        ("call_to_action", {"title": f"Til {name}", "link_text": "Læs", "page": page})
+        for name, page in targets.items()
+    ]
+    about.save_revision().publish()
+    response = client.get("/om-videnscentret/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Åbent materiale" in html
+    assert_hidden(html)

@@ -5,6 +5,12 @@ item that cannot be acted on (an application the manager has not confirmed, a fu
 is reported in Danish and the others go ahead. Only registrations the registration policy
 lets the user act on are ever loaded: ids of another partner's registrations, however they
 got into the URL, are counted as refused and never named.
+
+"Select all in listing" (``id=all``) carries the listing's filters in the query string. A filter
+that cannot be applied exactly as the listing would (another partner's or an unknown event, an
+unknown status, a malformed date, a parameter the listing does not have, a listing that is not
+one of the two) fails closed: the confirmation page names the problem in Danish, with no
+button, and a POST does nothing; both answer 400.
 """
 
 from __future__ import annotations
@@ -14,8 +20,11 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_filters.widgets import SuffixedMultiWidget
 from wagtail.admin.views.bulk_action import BulkAction
 
 from events import services
@@ -23,9 +32,25 @@ from events.errors import EventsError
 from events.models import CancelReason, Participation, Registration, RegistrationStatus
 from events.registration_admin import RegistrationFilterSet, registration_policy
 
+# What the listing's URL carries besides its filters (Wagtail's page number, ordering and
+# search, and the bulk action's own); none of them widens the selection.
+LISTING_PARAMETERS = frozenset({"id", "next", "childOf", "p", "ordering", "q"})
+LISTINGS = {
+    "registrations:index": Participation.INDIVIDUAL,
+    "applications:index": Participation.STAFF_GROUP,
+}
+
 
 def _name(registration: Registration) -> str:
     return registration.name or str(_("(anonymiseret)"))
+
+
+def _parameter_names(name: str, field) -> list[str]:
+    """The query-string names of one filter's form field (a date range has two)."""
+    widget = field.widget
+    if isinstance(widget, SuffixedMultiWidget):
+        return [widget.suffixed(name, suffix) for suffix in widget.suffixes]
+    return [name]
 
 
 class RegistrationBulkAction(BulkAction):
@@ -41,6 +66,9 @@ class RegistrationBulkAction(BulkAction):
     def dispatch(self, request, *args, **kwargs):
         if not registration_policy.user_has_permission(request.user, self.permission):
             raise PermissionDenied
+        if self.selection_errors:
+            # Nothing is loaded or done, on GET or POST: the page says why, with no button.
+            return self.render_to_response(self.get_context_data(), status=400)
         return super().dispatch(request, *args, **kwargs)
 
     # --- which registrations -------------------------------------------------------------
@@ -50,16 +78,58 @@ class RegistrationBulkAction(BulkAction):
             self.request.user, self.permission
         ).select_related("event")
 
-    def _listing(self, allowed: QuerySet[Registration]) -> QuerySet[Registration]:
-        """ "Select all in listing": the listing's own filters and search, within the policy."""
-        participation = (
-            Participation.STAFF_GROUP
-            if urlsplit(self.next_url).path.startswith("/admin/applications/")
-            else Participation.INDIVIDUAL
+    @property
+    def selects_all(self) -> bool:
+        return "all" in self.request.GET.getlist("id")
+
+    @cached_property
+    def participation(self) -> str | None:
+        """Which listing "select all" was pressed in, from its ``next`` URL; None if neither."""
+        path = urlsplit(self.next_url).path
+        for url_name, participation in LISTINGS.items():
+            if path == reverse(url_name):
+                return participation
+        return None
+
+    @cached_property
+    def filterset(self) -> RegistrationFilterSet:
+        return RegistrationFilterSet(
+            self.request.GET, queryset=self._allowed(), request=self.request
         )
-        queryset = RegistrationFilterSet(
-            self.request.GET, queryset=allowed, request=self.request
-        ).qs.filter(event__participation=participation)
+
+    @cached_property
+    def selection_errors(self) -> list[str]:
+        """Why "select all" cannot be narrowed as the listing was, in Danish; [] if it can."""
+        if not self.selects_all:
+            return []
+        errors = []
+        if self.participation is None:
+            errors.append(_("Det fremgår ikke, hvilken liste der er valgt alt i."))
+        form = self.filterset.form
+        known = set(LISTING_PARAMETERS)
+        for name, field in form.fields.items():
+            for parameter in _parameter_names(name, field):
+                known.add(parameter)
+                if len(self.request.GET.getlist(parameter)) > 1:
+                    errors.append(
+                        _("Filteret „%(filter)s“ er angivet mere end én gang.")
+                        % {"filter": field.label}
+                    )
+        for parameter in sorted(set(self.request.GET) - known):
+            errors.append(_("Listen har ikke filteret „%(filter)s“.") % {"filter": parameter})
+        if not form.is_valid():
+            for name, messages_ in form.errors.items():
+                label = form.fields[name].label if name in form.fields else name
+                errors.append(
+                    _("Filteret „%(filter)s“ kan ikke bruges: %(problem)s")
+                    % {"filter": label, "problem": " ".join(messages_)}
+                )
+        return errors
+
+    def _listing(self) -> QuerySet[Registration]:
+        """ "Select all in listing": the listing's own filters and search, within the policy.
+        Only called once ``selection_errors`` is empty, so every filter is applied."""
+        queryset = self.filterset.qs.filter(event__participation=self.participation)
         if query := self.request.GET.get("q", "").strip():
             queryset = queryset.filter(
                 Q(name__icontains=query) | Q(email__icontains=query) | Q(workplace__icontains=query)
@@ -67,12 +137,14 @@ class RegistrationBulkAction(BulkAction):
         return queryset
 
     def get_actionable_objects(self):
-        ids = self.request.GET.getlist("id")
-        allowed = self._allowed()
-        if "all" in ids:
-            return list(self._listing(allowed)), {"items_with_no_access": 0}
-        ids = {value for value in ids if value.isdigit()}
-        objects = list(allowed.filter(pk__in=ids).order_by("event__first_start", "name", "pk"))
+        if self.selection_errors:
+            return [], {"items_with_no_access": 0}
+        if self.selects_all:
+            return list(self._listing()), {"items_with_no_access": 0}
+        ids = {value for value in self.request.GET.getlist("id") if value.isdigit()}
+        objects = list(
+            self._allowed().filter(pk__in=ids).order_by("event__first_start", "name", "pk")
+        )
         return objects, {"items_with_no_access": len(ids) - len(objects)}
 
     def object_context(self, obj):
@@ -84,6 +156,7 @@ class RegistrationBulkAction(BulkAction):
             "page_title": self.display_name,
             "question": self.question,
             "label": self.display_name,
+            "selection_errors": self.selection_errors,
         }
 
     # --- the step ------------------------------------------------------------------------

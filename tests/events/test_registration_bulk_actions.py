@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from events.errors import EventsError
-from events.models import Registration
+from events.models import OutboundEmail, Registration
 from events.services import application_manager_confirm, registration_attendance_set
 from home.models import Audience, Municipality
 from tests.events.registrations import apply_group, emails_to, sign_up, vocabulary  # noqa: F401
@@ -222,3 +222,117 @@ def test_filters_narrow_the_list(client, event_of, vive, vive_moderator, full_ev
     Registration.objects.filter(email="vive0@kommune.example").update(anonymised_at=timezone.now())
     assert names(anonymised="yes") == {"VIVE-deltager 0"}
     assert "VIVE-deltager 0" not in names(anonymised="no")
+
+
+# --- "select all" with a filter that cannot be applied fails closed ------------------------
+
+
+def _state():
+    registrations = Registration.objects.order_by("pk").values_list(
+        "pk", "status", "attended", "waiting_position", "cancelled_at", "updated_at"
+    )
+    return list(registrations), OutboundEmail.objects.count()
+
+
+def select_all_url(action: str, query: str, next_url: str = "/admin/registrations/") -> str:
+    base = reverse("wagtail_bulk_action", args=["events", "registration", action])
+    next_part = f"&next={next_url}" if next_url else ""
+    return f"{base}?id=all{next_part}&{query}" if query else f"{base}?id=all{next_part}"
+
+
+BAD_FILTERS = [
+    ("event={bv_event}", "arrangement"),  # another partner's event
+    ("event=999999", "arrangement"),
+    ("event=abc", "arrangement"),
+    ("status=bogus", "status"),
+    ("municipality=999999", "kommune"),
+    ("region=abc", "region"),
+    ("job_role=999999", "stillingsgruppe"),
+    ("created_at_from=2026-13-45", "tilmeldt i perioden"),
+    ("created_at_to=i+g%C3%A5r", "tilmeldt i perioden"),
+    ("attended=maybe", "mødte op"),
+    ("anonymised=m%C3%A5ske", "anonymiseret"),
+    ("evnt=1", "evnt"),  # a filter the listing does not have
+    ("status=confirmed&status=cancelled", "status"),  # which one?
+]
+
+
+@pytest.mark.parametrize("query, named", BAD_FILTERS)
+@pytest.mark.parametrize("action", ["cancel", "attended"])
+def test_select_all_with_a_filter_it_cannot_apply_does_nothing(
+    client, vive_moderator, full_event, bv_event, query, named, action
+):
+    client.force_login(vive_moderator)
+    url = select_all_url(action, query.replace("{bv_event}", str(bv_event.pk)))
+    before = _state()
+
+    confirmation = client.get(url)
+    assert confirmation.status_code == 400
+    page = confirmation.content.decode()
+    assert "Handlingen er ikke udført" in page
+    assert f"„{named}“" in page  # names the filter, in Danish
+    assert "Ja, " not in page and 'method="POST"' not in page  # no confirm button
+    assert "VIVE-deltager" not in page  # lists no one
+
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "Handlingen er ikke udført" in response.content.decode()
+    assert _state() == before  # zero rows changed, no email written
+
+
+@pytest.mark.parametrize(
+    "next_url", ["", "/admin/pages/", "/admin/registrations/../e-mails/", "https://evil.example/"]
+)
+def test_select_all_from_no_known_listing_does_nothing(
+    client, vive_moderator, full_event, next_url
+):
+    client.force_login(vive_moderator)
+    url = select_all_url("cancel", "", next_url=next_url)
+    before = _state()
+    assert client.get(url).status_code == 400
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "hvilken liste" in response.content.decode()
+    assert _state() == before
+
+
+def test_select_all_applies_the_listings_filters(client, vive_moderator, full_event, bv_event):
+    """What the listing's own filter form sends (empty fields included) narrows the selection."""
+    client.force_login(vive_moderator)
+    query = (
+        f"event={full_event.pk}&status=waiting_list&municipality=&region=&job_role="
+        "&created_at_from=&created_at_to=&attended=&anonymised=&q=&ordering=-created_at&p=1"
+    )
+    url = select_all_url("cancel", query)
+    page = client.get(url).content.decode()
+    assert "VIVE-deltager 2" in page and "VIVE-deltager 3" in page
+    assert "VIVE-deltager 0" not in page
+    client.post(url)
+    status = dict(Registration.objects.filter(event=full_event).values_list("email", "status"))
+    assert status == {
+        "vive0@kommune.example": "confirmed",
+        "vive1@kommune.example": "confirmed",
+        "vive2@kommune.example": "cancelled",
+        "vive3@kommune.example": "cancelled",
+    }
+    assert Registration.objects.get(email="bv0@kommune.example").status == "confirmed"
+
+
+@pytest.mark.parametrize("query", ["status=bogus", "event={bv_event}", "created_at_from=x"])
+def test_select_all_of_applications_with_a_bad_filter_approves_nothing(
+    client, event_of, vive, vive_moderator, bv_event, query
+):
+    course = event_of(vive, participation="staff_group", capacity=10, event_type="advisory_course")
+    application = apply_group(course, participants=3).registration
+    application_manager_confirm(registration=application)
+    client.force_login(vive_moderator)
+    before = _state()
+    for action in ("approve", "decline"):
+        url = select_all_url(
+            action, query.replace("{bv_event}", str(bv_event.pk)), next_url="/admin/applications/"
+        )
+        assert client.get(url).status_code == 400
+        assert client.post(url).status_code == 400
+    assert _state() == before
+    application.refresh_from_db()
+    assert application.status == "pending"

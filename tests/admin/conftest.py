@@ -182,9 +182,9 @@ def _users(world: World) -> None:
     world.users["coordinator"] = coordinator
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back at its end; each
+    """Built once for tests/admin/ inside a transaction that is rolled back at its end; each
     test runs in a savepoint of it (pytest-django's ``db``)."""
     with django_db_blocker.unblock(), transaction.atomic():
         cache.clear()

@@ -48,11 +48,16 @@ WORDING: dict[str, Wording] = {
         "Den behandles, når ledelsen har bekræftet forankringen. Pladserne er først jeres, "
         "når ansøgningen er godkendt.",
     ),
+    # To an address the applicant typed: only what the centre controls (the event's title, the
+    # count, the municipality from the centre's list), no text of the applicant's, so the form
+    # cannot send the centre's email with a stranger's words. The link shows who applied.
     EmailKind.MANAGER_REQUEST: Wording(
         "Bekræft ledelsesmæssig forankring: {title}",
         "Bekræft forankringen",
-        "{applicant} har søgt om, at en medarbejdergruppe på {participants} deltagere deltager i "
-        "forløbet. Forløbet kræver ledelsens forankring. Bekræft venligst via linket nedenfor.",
+        "Der er søgt om, at en medarbejdergruppe på {participants} deltagere fra {municipality} "
+        "deltager i forløbet, med dig som leder. Forløbet kræver ledelsens forankring. Se "
+        "ansøgningen og bekræft den via linket nedenfor. Kender du ikke til ansøgningen, kan du "
+        "se bort fra denne mail.",
     ),
     EmailKind.APPLICATION_APPROVED: Wording(
         "Ansøgning godkendt: {title}",
@@ -127,7 +132,7 @@ class EmailContext:
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, absolute URL)
     material: list[tuple[str, str]] = field(default_factory=list)
     status_reason: str = ""
-    applicant: str = ""  # who applied, in the email to the manager
+    municipality: str = ""  # the applicant's municipality, in the email to the manager
 
 
 def format_when(session: EventSession) -> str:
@@ -160,10 +165,14 @@ def email_compose(context: EmailContext) -> ComposedEmail:
     session_text = (
         session_label(context.sessions[0], event) if len(context.sessions) == 1 else event.title
     )
+    # The manager's name and address came from the applicant: the manager gets no greeting by
+    # name, and no field of the applicant's is quoted to them.
+    to_manager = context.kind == EmailKind.MANAGER_REQUEST
+    name = "" if to_manager else context.name
     values = {
         "title": event.title,
-        "name": context.name,
-        "applicant": context.applicant,
+        "name": name,
+        "municipality": context.municipality,
         "position": context.position or "",
         "participants": context.participants or "",
         "session": session_text,
@@ -180,7 +189,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
     template_context = {
         "heading": wording.heading.format(**values),
         "lead": wording.lead.format(**values),
-        "name": context.name,
+        "name": name,
         "event": event,
         "sessions": rows,
         "join_url": context.join_url,

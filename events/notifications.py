@@ -124,13 +124,14 @@ def registration_notify(*, registration, kind: str) -> OutboundEmail | None:
     to = registration.email
     links = _registration_links(registration)
     name = registration.name
-    applicant = ""
+    municipality = ""
     ics, ics_method = "", ""
     key = f"{kind}:{registration.pk}"
 
     if kind == EmailKind.MANAGER_REQUEST:
-        to, name = registration.manager_email, registration.manager_name
-        applicant = f"{registration.name} ({registration.workplace})"
+        # Nothing the applicant typed goes to the address they typed (events.emails).
+        to, name = registration.manager_email, ""
+        municipality = registration.municipality.name
         links = [("Bekræft forankringen", registration.manager_confirm_url())]
     elif kind == EmailKind.ALREADY_REGISTERED:
         # Once a day at most, so the form cannot be used to flood someone's inbox.
@@ -157,7 +158,7 @@ def registration_notify(*, registration, kind: str) -> OutboundEmail | None:
             position=registration.waiting_position,
             participants=registration.participants,
             links=links,
-            applicant=applicant,
+            municipality=municipality,
         ),
     )
     if kind in (EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.APPLICATION_APPROVED):

@@ -364,3 +364,57 @@ def test_client_address_follows_the_declared_proxies(
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": num_proxies}
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == client
+
+
+# --- a staff-group application cannot mail a stranger's text to any address (point 6) -------
+
+
+@pytest.fixture
+def course(event_of, vive):
+    return event_of(
+        vive,
+        title="Forløb om børnesamtaler",
+        participation="staff_group",
+        capacity=40,
+        event_type="advisory_course",
+    )
+
+
+def application(number: int = 0, **fields) -> dict:
+    values = {
+        "email": f"kontakt{number}@kommune.example",
+        "participants": 6,
+        "unit": "Myndighed",
+        "manager_name": "Lene Leder",
+        "manager_email": f"leder{number}@kommune.example",
+    }
+    return body(**{**values, **fields})
+
+
+def test_the_managers_email_quotes_nothing_the_applicant_typed(api, course):
+    spam = "Køb billigt på https://spam.example/ nu"
+    response = post(
+        api,
+        course.pk,
+        application(
+            name=f"Anna {spam}",
+            workplace=f"Arbejde {spam}",
+            unit=f"Enhed {spam}",
+            manager_name=f"Leder {spam}",
+            accessibility_needs=f"Hensyn {spam}",
+            phone="12345678",
+        ),
+    )
+    assert response.status_code == 201
+    email = OutboundEmail.objects.get(kind="manager_request")
+    assert email.to == "leder0@kommune.example"
+    for text in (email.subject, email.body_text, email.body_html):
+        assert "spam.example" not in text
+        assert "Køb billigt" not in text
+        assert "Anna" not in text and "12345678" not in text
+    # What the centre controls is there: the title, the count, the municipality, the link.
+    assert "Forløb om børnesamtaler" in email.subject
+    assert "6 deltagere fra København" in email.body_text
+    registration = Registration.objects.get()
+    assert registration.manager_confirm_url() in email.body_text
+    assert email.body_text.startswith("Hej\n")

@@ -4,6 +4,11 @@ API and the feeds never get.
 
 Each row is (user, what, action, allowed). The objects all belong to VIVE; Børns Vilkår's
 people must be turned away from every one of them.
+
+The matrix goes on in ``tests/admin/``: every admin view that lists, chooses, confirms or
+reports, read as each partner's editor and moderator, shows no other partner's draft, private
+page, media or receiver and nobody's token or secret (``test_scoped_listings.py``), and bulk
+actions given other partners' ids change nothing (``test_scoped_actions.py``).
 """
 
 from __future__ import annotations

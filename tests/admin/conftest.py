@@ -61,6 +61,7 @@ class World:
     partners: dict[str, PartnerWorld] = field(default_factory=dict)
     users: dict[str, object] = field(default_factory=dict)
     secrets: list[str] = field(default_factory=list)
+    email_ids: list[int] = field(default_factory=list)
 
     def user(self, key: str):
         return self.users[key]
@@ -194,7 +195,8 @@ def world(django_db_setup, django_db_blocker):
         _users(world)
         for slug in SLUGS:
             world.partners[slug] = _partner_world(world, slug, world.user(f"moderator:{slug}"))
-        assert OutboundEmail.objects.exists()
+        world.email_ids = list(OutboundEmail.objects.order_by("pk").values_list("pk", flat=True))
+        assert world.email_ids
         yield world
         transaction.set_rollback(True)
     cache.clear()

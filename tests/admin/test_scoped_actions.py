@@ -144,3 +144,18 @@ def test_admin_api_lists_own_images_and_documents(client, w):
     assert "HEMMELIG-BILLEDE-vive" in client.get("/admin/api/main/images/").content.decode()
     documents = client.get("/admin/api/main/documents/").content.decode()
     assert "HEMMELIG-DOKUMENT-vive" in documents
+
+
+def test_own_emails_open_without_their_links_secrets(client, w):
+    from events.models import OutboundEmail
+    from tests.admin.conftest import leaks
+
+    _login(client, w, "moderator:vive")
+    own = OutboundEmail.objects.filter(pk__in=w.email_ids, to__contains="vive")
+    assert own.exists()
+    for email in own:
+        response = client.get(f"/admin/e-mails/inspect/{email.pk}/")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert email.to in body
+        assert not leaks(body, w, "moderator:vive")

@@ -172,6 +172,8 @@ VIEWS = {
     "email log": lambda w: [
         "/admin/e-mails/",
         "/admin/e-mails/?q=hemmelig",
+        *[f"/admin/e-mails/inspect/{pk}/" for pk in w.email_ids],
+        *[f"/admin/e-mails/resend/{pk}/" for pk in w.email_ids],
     ],
     "webhooks": lambda w: [
         "/admin/webhooks/modtagere/",

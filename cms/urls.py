@@ -7,7 +7,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import admin_scoping
 from home.views import healthz
 
-handler500 = "home.views.server_error"
+# Danish pages for people (cms/views.py); the API and the feeds answer their own errors.
+handler400 = "cms.views.bad_request"
+handler403 = "cms.views.permission_denied"
+handler404 = "cms.views.page_not_found"
+handler500 = "cms.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,8 @@ CORS_ALLOW_HEADERS = ("accept", "content-type", "idempotency-key", "user-agent")
 
 # Absolute URL of this system, used in emails, feeds and API links.
 BASE_URL = os.environ.get("BASE_URL", "http://localhost:8000").rstrip("/")
+# Where people who land on an error page are sent: the centre's public home.
+CENTRE_WEBSITE = os.environ.get("CENTRE_WEBSITE", "https://www.sm.dk/")
 # Days an event stays in the calendar feeds after its last session ended.
 FEED_PAST_DAYS = int(os.environ.get("FEED_PAST_DAYS", "90"))
 # Days after an event's last session before its registrants' personal data is anonymised.
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "django_q",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "api.caching.ConditionalContentMiddleware",
@@ -254,6 +259,62 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# No Gravatar: editors' email hashes are not sent to an outside service (and the admin's CSP
+# needs no outside image host). Avatars are uploaded in the account settings.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Content-Security-Policy (django-csp, cms/csp.py picks one per path). Default, for every HTML
+# page that is not the admin or the API docs: the registrants' pages and error pages run no
+# JavaScript and load nothing from elsewhere; their one inline style carries the nonce.
+_MEDIA_ORIGINS = [MEDIA_URL] if MEDIA_URL.startswith(("https://", "http://")) else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "style-src": [NONCE],
+        "img-src": [SELF, *_MEDIA_ORIGINS],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+# The Wagtail admin as Wagtail 8 needs it: its widgets (date pickers, inline panels, choosers)
+# write inline scripts and style attributes that carry no nonce, so 'unsafe-inline' stays for
+# scripts and styles; everything else is this origin. Previews may show embedded media
+# (YouTube and the like) in frames; the admin may be framed only by itself (live preview).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_MEDIA_ORIGINS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, "https:"],
+        "object-src": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+        "base-uri": [SELF],
+    }
+}
+# Swagger UI and Redoc, served from drf-spectacular-sidecar: their start-up scripts carry the
+# nonce (cms/templates/drf_spectacular/); both set styles at run time, and Redoc searches in a
+# worker it makes from a blob.
+CONTENT_SECURITY_POLICY_API_DOCS = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": ["blob:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+# Danish pages for people; the CSRF failure page says what to do (reload and try again).
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 
 # REST framework
 REST_FRAMEWORK = {

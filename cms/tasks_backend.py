@@ -13,9 +13,11 @@ Results stay with django-q2 (its admin's task list); ``get_result`` is not suppo
 
 from __future__ import annotations
 
+import json
+import zlib
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.tasks import async_task
@@ -70,8 +72,38 @@ class DjangoQBackend(BaseTaskBackend):
         return result
 
 
+# Tasks that write one object's rows in an index, read-then-write: two of them for one object at
+# once (two quick saves, a retry racing the original) both find no row and both insert it, and
+# the second fails with an IntegrityError (Wagtail's database search backend on SQLite). They
+# run one at a time per object, each in one transaction.
+PER_OBJECT_TASKS = frozenset(
+    {"modelsearch.tasks.insert_or_update_object_task", "wagtail.tasks.update_reference_index_task"}
+)
+LOCK_NAMESPACE = 0x7A6B  # the first key of PostgreSQL's two-key advisory locks: this module's
+
+
 def run_task(module_path: str, args: list, kwargs: dict) -> Any:
     """Run a django-tasks task in a django-q2 worker by its module path."""
     task = import_string(module_path)
     func = task.func if isinstance(task, Task) else task
-    return normalize_json(func(*args, **kwargs))
+    if module_path not in PER_OBJECT_TASKS:
+        return normalize_json(func(*args, **kwargs))
+    with transaction.atomic():
+        _serialise_per_object(module_path, args, kwargs)
+        return normalize_json(func(*args, **kwargs))
+
+
+def _serialise_per_object(module_path: str, args: list, kwargs: dict) -> None:
+    """Wait for any other run of this task for the same object, until this transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock on the task and its arguments (released at
+    commit or rollback, and by the server if the worker dies). SQLite: the transaction itself
+    serialises, as the settings begin every transaction IMMEDIATE (the write lock first, so the
+    read sees the other run's committed row).
+    """
+    if connection.vendor != "postgresql":
+        return
+    name = json.dumps([module_path, args, kwargs], sort_keys=True, default=str)
+    key = zlib.crc32(name.encode()) - 2**31  # a signed 32-bit int, as the two-key form takes
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])

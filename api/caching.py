@@ -64,6 +64,9 @@ CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary"
 PRIVATE_MARKER = "X-Private-Response"
 SEATS_VERSION_KEY = "http:seats-version"
 EPOCH_TIMEOUT = 24 * 3600
+# A built answer stays in the shared cache this long at most (its ETag may stay valid longer:
+# after this, the next request rebuilds it once). Bounds what odd query strings can pile up.
+RESPONSE_TIMEOUT = 15 * 60
 
 
 # The last answers this process served, by ETag: a warm feed is then not unpickled from the
@@ -259,7 +262,7 @@ class ConditionalContentMiddleware:
             patch_vary_headers(response, VARY)
             headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
             entry = (response.status_code, headers, response.content)
-            cache.set(key, entry, EPOCH_TIMEOUT)
+            cache.set(key, entry, RESPONSE_TIMEOUT)
             _remember(key, entry)
         for name, value in validators.items():
             response[name] = value

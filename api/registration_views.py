@@ -100,7 +100,10 @@ class EventRegistrationsView(APIView):
             404: _error("No such published event."),
             409: _error("Registration is not open, or the event is full without a waiting list."),
             413: _error("The body is over 64 KiB."),
-            429: _error("Too many sign-ups from this address; try again later."),
+            429: _error(
+                "Too many sign-ups from this client address; or, for a staff group, the "
+                "applicant's or the manager's address has had its applications for today."
+            ),
             503: UNAVAILABLE,
         },
     )

@@ -30,6 +30,7 @@ from events.models import (
 )
 from events.models.registrations import new_token
 from events.notifications import registration_notify
+from events.registration_limits import application_limits_take
 from home.models import Audience, Municipality
 
 
@@ -264,6 +265,13 @@ def registration_create(
             raise EventsError("manager_is_contact")
         if event.capacity is not None and participants > event.capacity:
             raise EventsError("too_many_participants")
+        if source not in (RegistrationSource.ADMIN, RegistrationSource.IMPORT):
+            application_limits_take(
+                applicant_email=email,
+                manager_email=manager_email,
+                new=seen["existing"] is None,
+                now=now,
+            )
         status = RegistrationStatus.PENDING
     else:
         if participants != 1:

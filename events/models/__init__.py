@@ -1,6 +1,7 @@
 """The events app's models, one module per concern."""
 
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
+from events.models.limits import ApplicationQuota
 from events.models.pages import (
     EventFormat,
     EventIndexPage,
@@ -26,6 +27,7 @@ from events.models.registrations import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "ApplicationQuota",
     "PRIVACY_TEXT_VERSION",
     "CancelReason",
     "IdempotentRequest",

@@ -418,3 +418,79 @@ def test_the_managers_email_quotes_nothing_the_applicant_typed(api, course):
     registration = Registration.objects.get()
     assert registration.manager_confirm_url() in email.body_text
     assert email.body_text.startswith("Hej\n")
+
+
+@pytest.fixture
+def unthrottled(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"registrations": "100000/minute"},
+    }
+
+
+def test_a_manager_address_gets_at_most_five_requests_a_day(api, course, unthrottled):
+    from events.registration_limits import MANAGER_REQUESTS_PER_DAY
+
+    codes = [
+        post(api, course.pk, application(n, manager_email="leder@kommune.example")).status_code
+        for n in range(MANAGER_REQUESTS_PER_DAY + 2)
+    ]
+    assert codes == [201] * MANAGER_REQUESTS_PER_DAY + [429, 429]
+    refused = post(api, course.pk, application(99, manager_email="LEDER@kommune.example"))
+    assert refused.status_code == 429
+    assert list(refused.json()["errors"]) == ["manager_email"]
+    assert "i morgen" in refused.json()["detail"]
+    assert emails_to("leder@kommune.example") == ["manager_request"] * MANAGER_REQUESTS_PER_DAY
+    assert Registration.objects.count() == MANAGER_REQUESTS_PER_DAY
+    # Another manager is not held up, and tomorrow the address may be asked again.
+    assert post(api, course.pk, application(50)).status_code == 201
+    from freezegun import freeze_time
+
+    with freeze_time(timezone.now() + timedelta(days=1)):
+        later = post(api, course.pk, application(51, manager_email="leder@kommune.example"))
+    assert later.status_code == 201
+
+
+def test_an_applicant_cannot_cycle_applications_past_the_daily_limit(api, course, unthrottled):
+    """Cancelling and applying again, each time naming another manager, counts every time."""
+    from events.registration_limits import APPLICATIONS_PER_APPLICANT_PER_DAY
+
+    for n in range(APPLICATIONS_PER_APPLICANT_PER_DAY):
+        response = post(api, course.pk, application(0, manager_email=f"m{n}@kommune.example"))
+        assert response.status_code == 201, response.json()
+        token = Registration.objects.get(email="kontakt0@kommune.example", status="pending").token
+        assert api.delete(f"/api/v1/registrations/{token}/").status_code == 200
+    refused = post(api, course.pk, application(0, manager_email="m99@kommune.example"))
+    assert refused.status_code == 429
+    assert list(refused.json()["errors"]) == ["email"]
+    assert emails_to("m99@kommune.example") == []
+
+
+def test_erasing_ones_data_does_not_reset_the_managers_count(api, course, unthrottled):
+    from events.registration_limits import MANAGER_REQUESTS_PER_DAY
+    from events.services import registrant_erase
+
+    for n in range(MANAGER_REQUESTS_PER_DAY):
+        post(api, course.pk, application(n, manager_email="leder@kommune.example"))
+        registrant_erase(email=f"kontakt{n}@kommune.example")
+    assert not Registration.objects.filter(manager_email="leder@kommune.example").exists()
+    refused = post(api, course.pk, application(9, manager_email="leder@kommune.example"))
+    assert refused.status_code == 429
+
+
+def test_a_repeated_application_is_answered_as_a_new_one_at_and_below_the_limit(
+    api, course, unthrottled
+):
+    from events.registration_limits import MANAGER_REQUESTS_PER_DAY
+
+    first = post(api, course.pk, application(0, manager_email="leder@kommune.example"))
+    again = post(api, course.pk, application(0, manager_email="leder@kommune.example"))
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert emails_to("leder@kommune.example") == ["manager_request"]  # the repeat mails no one
+    for n in range(1, MANAGER_REQUESTS_PER_DAY):
+        post(api, course.pk, application(n, manager_email="leder@kommune.example"))
+    new = post(api, course.pk, application(90, manager_email="leder@kommune.example"))
+    repeat = post(api, course.pk, application(0, manager_email="leder@kommune.example"))
+    assert new.status_code == repeat.status_code == 429
+    assert new.json() == repeat.json()

@@ -47,6 +47,7 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
+from home.bulk_selection import MediaSelectAllGuard, PageSelectAllGuard
 from home.selectors import not_restricted_q
 
 PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
@@ -98,6 +99,17 @@ def chooser_queryset(pages: QuerySet[Page], request) -> QuerySet[Page]:
     return pages.filter(pk__in=Page.objects.filter(visible).values("pk"))
 
 
+def explorer_queryset(parent_page: Page, pages: QuerySet[Page], request) -> QuerySet[Page]:
+    """``construct_explorer_page_queryset``: Wagtail lists only explorable children, but shows
+    any page's own title as the listing's heading, so the explorer opens only explorable pages
+    (the way down to the user's area and the area itself)."""
+    if request.user.is_superuser or parent_page.is_root():
+        return pages
+    if not page_policy.explorable_instances(request.user).filter(pk=parent_page.pk).exists():
+        raise Http404
+    return pages
+
+
 # --- bulk actions ----------------------------------------------------------------------------
 
 
@@ -123,12 +135,12 @@ class AreaScopedBulkAction:
         return objects, {"items_with_no_access": items_with_no_access}
 
 
-class PageScope(AreaScopedBulkAction):
+class PageScope(PageSelectAllGuard, AreaScopedBulkAction):
     def scope(self) -> QuerySet:
         return pages_in_area(self.request.user)
 
 
-class MediaScope(AreaScopedBulkAction):
+class MediaScope(MediaSelectAllGuard, AreaScopedBulkAction):
     def scope(self) -> QuerySet:
         return media_in_area(self.request.user, self.model)
 

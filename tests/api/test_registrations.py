@@ -494,3 +494,42 @@ def test_a_repeated_application_is_answered_as_a_new_one_at_and_below_the_limit(
     repeat = post(api, course.pk, application(0, manager_email="leder@kommune.example"))
     assert new.status_code == repeat.status_code == 429
     assert new.json() == repeat.json()
+
+
+# --- a repeated sign-up tells a stranger nothing (point 6) ----------------------------------
+
+
+def _answer(response) -> tuple:
+    """What a client can see of an answer, but the headers that differ per request."""
+    varying = {"date", "etag", "last-modified"}
+    headers = sorted((k.lower(), v) for k, v in response.items() if k.lower() not in varying)
+    return response.status_code, response.content, headers
+
+
+def test_a_repeated_sign_up_is_answered_byte_for_byte_as_a_new_one(api, event_of, vive):
+    event = event_of(vive, capacity=1, waiting_list_enabled=True)
+    for address in ("a", "b", "c"):  # a confirmed, b and c waiting at 1 and 2
+        post(api, event.pk, body(email=f"{address}@kommune.example"))
+    # b, already waiting at position 1, is told the next position (3) as a newcomer is: not
+    # their own position, and the newcomer after them gets the same, so no count has moved.
+    for known in ("a@kommune.example", "b@kommune.example"):
+        stranger = post(api, event.pk, body(email=known, name="Fremmed"))
+        newcomer_email = f"ny-{known}"
+        newcomer = post(api, event.pk, body(email=newcomer_email))
+        assert _answer(stranger)[:2] == _answer(newcomer)[:2]
+        assert _answer(stranger)[2] == _answer(newcomer)[2]
+        token = Registration.objects.get(email=newcomer_email).token
+        assert api.delete(f"/api/v1/registrations/{token}/").status_code == 200  # gap closed
+    assert stranger.json()["waiting_position"] == 3
+    assert Registration.objects.filter(email="b@kommune.example").get().waiting_position == 1
+
+
+def test_a_repeated_sign_up_to_a_full_event_without_waiting_list_is_the_same_409(
+    api, event_of, vive
+):
+    event = event_of(vive, capacity=1, waiting_list_enabled=False)
+    post(api, event.pk, body(email="a@kommune.example"))
+    stranger = post(api, event.pk, body(email="a@kommune.example"))
+    newcomer = post(api, event.pk, body(email="b@kommune.example"))
+    assert stranger.status_code == newcomer.status_code == 409
+    assert _answer(stranger) == _answer(newcomer)

@@ -4,7 +4,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import admin_scoping
 from home.views import healthz
 
 # Danish pages for people (cms/views.py); the API and the feeds answer their own errors.
@@ -18,8 +17,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls", namespace="api")),
     path("feeds/", include("api.feed_urls", namespace="feeds")),
     path("tilmelding/", include("events.urls", namespace="registration")),
-    # Wagtail views with no hook to scope them, replaced at their own URLs (home/admin_scoping.py).
-    path("admin/", include(admin_scoping.urlpatterns)),
+    # Wagtail views with no hook to scope them, replaced at their own URLs (home/admin_urls.py).
+    path("admin/", include("home.admin_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

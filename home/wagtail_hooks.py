@@ -59,6 +59,7 @@ register_snippet(VocabularyGroup)
 
 
 hooks.register("construct_page_chooser_queryset", admin_scoping.chooser_queryset)
+hooks.register("construct_explorer_page_queryset", admin_scoping.explorer_queryset)
 # Registered after Wagtail's own (order 0), which they replace under the same names.
 hooks.register("construct_admin_api", admin_scoping.admin_api_endpoints, order=100)
 for _action in admin_scoping.BULK_ACTIONS:

@@ -1,8 +1,10 @@
-"""Template tags for the admin's views of other partners' pages."""
+"""Template tags for the admin's views of other partners' work."""
 
 from django import template
+from wagtail.images import get_image_model
 
 from home.admin_scoping import page_title_for
+from home.admin_tags import popular_tags_in_area
 
 register = template.Library()
 
@@ -13,3 +15,9 @@ def shown_page_title(context, page) -> str:
     title elsewhere (the only pages of other partners a chooser offers are live and public)."""
     request = context.get("request")
     return page_title_for(request.user if request else None, page)
+
+
+@register.simple_tag(takes_context=True)
+def popular_image_tags_in_area(context):
+    """The image chooser's "popular tags", of the images in the user's own collections."""
+    return popular_tags_in_area(context["request"].user, get_image_model())

@@ -124,6 +124,8 @@ def _partner_world(world: World, slug: str, moderator) -> PartnerWorld:
     document = Document(title=f"HEMMELIG-DOKUMENT-{slug}", collection=partner.collection)
     document.file.save(f"notat-{slug}.txt", ContentFile(b"fortroligt"), save=False)
     document.save()
+    image.tags.add(f"HEMMELIG-MAERKE-{slug}")
+    document.tags.add(f"HEMMELIG-MAERKE-{slug}")
     endpoint = WebhookEndpoint.objects.create(
         name=f"HEMMELIG-MODTAGER-{slug}",
         url=f"https://hemmelig-{slug}.example/hook",

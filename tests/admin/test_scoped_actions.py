@@ -118,7 +118,7 @@ def test_media_bulk_actions_leave_other_partners_media_alone(
     assert not model.objects.filter(pk=own.pk).exists()
     foreign = model.objects.get(pk=foreign.pk)
     assert foreign.collection_id == vive.partner.collection_id
-    assert not foreign.tags.exists()
+    assert "overtaget" not in foreign.tags.names()
 
 
 def test_page_types_report_counts_own_area_by_own_titles(client, w):
@@ -159,3 +159,14 @@ def test_own_emails_open_without_their_links_secrets(client, w):
         body = response.content.decode()
         assert email.to in body
         assert not leaks(body, w, "moderator:vive")
+
+
+def test_tags_offered_are_those_of_own_media(client, w):
+    _login(client, w, "editor:vive")
+    for url in ("/admin/images/", "/admin/images/chooser/", "/admin/documents/"):
+        assert "HEMMELIG-MAERKE-vive" in client.get(url).content.decode(), url
+    response = client.get("/admin/tag-autocomplete/", {"term": "hemmelig"})
+    assert json.loads(response.content) == ["HEMMELIG-MAERKE-vive"]
+    _login(client, w, "coordinator")
+    response = client.get("/admin/tag-autocomplete/", {"term": "hemmelig"})
+    assert len(json.loads(response.content)) == 3

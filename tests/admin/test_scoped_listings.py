@@ -38,6 +38,8 @@ VIEWS = {
         *_each(w, "folder", "/admin/pages/{id}/results/"),
         *_each(w, "events_folder", "/admin/pages/{id}/"),
         f"/admin/pages/{w.partners['vive'].folder.get_parent().pk}/",
+        *_each(w, "draft", "/admin/pages/{id}/"),
+        *_each(w, "revised", "/admin/pages/{id}/"),
     ],
     "explorer search": lambda w: [
         "/admin/pages/search/?q=HEMMELIG",
@@ -80,19 +82,27 @@ VIEWS = {
         "/admin/pages/create/home/knowledgepage",
         "/admin/pages/create/events/eventpage",
     ],
-    "page views by id": lambda w: [
-        url
-        for attr in ("draft", "revised", "private")
-        for template in (
-            "/admin/pages/{id}/usage/",
-            "/admin/pages/{id}/history/",
-            "/admin/pages/{id}/revisions/",
-            "/admin/pages/{id}/workflow_history/",
-            "/admin/pages/{id}/move/",
-            "/admin/pages/{id}/copy/",
-        )
-        for url in _each(w, attr, template)
-    ],
+    "page views by id": lambda w: (
+        [
+            url
+            for attr in ("draft", "revised", "private")
+            for template in (
+                "/admin/pages/{id}/usage/",
+                "/admin/pages/{id}/history/",
+                "/admin/pages/{id}/revisions/",
+                "/admin/pages/{id}/workflow_history/",
+                "/admin/pages/{id}/move/",
+                "/admin/pages/{id}/copy/",
+                "/admin/pages/{id}/revisions/compare/live...latest/",
+                "/admin/pages/{id}/revisions/compare/earliest...latest/",
+            )
+            for url in _each(w, attr, template)
+        ]
+        + [
+            f"/admin/pages/{p.revised.pk}/revisions/{p.revised.latest_revision_id}/view/"
+            for p in w.partners.values()
+        ]
+    ),
     "reports": lambda w: [
         "/admin/reports/locked/",
         "/admin/reports/locked/results/",
@@ -130,6 +140,9 @@ VIEWS = {
         *_each(w, "image", "/admin/images/chooser/{id}/select_format/"),
         f"/admin/images/chooser/chosen-multiple/?{_ids(w, 'image')}",
         *[f"/admin/images/?collection_id={p.partner.collection_id}" for p in w.partners.values()],
+        "/admin/tag-autocomplete/?term=HEMMELIG",
+        "/admin/tag-autocomplete/wagtailimages/image/?term=HEMMELIG",
+        "/admin/tag-autocomplete/wagtaildocs/document/?term=HEMMELIG",
     ],
     "documents": lambda w: [
         "/admin/documents/",

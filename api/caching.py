@@ -37,6 +37,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from api.feeds import feed_window_start
+from events.models import EventPage
 from home.selectors import content_state
 
 # (path prefix, what the answers depend on besides content, Cache-Control)
@@ -118,7 +120,6 @@ def _aware(value: datetime | None) -> datetime | None:
 def _api_epoch(version: int, now: datetime) -> tuple[float, datetime | None]:
     """The last registration opening, deadline or first session start that has passed, and the
     next one: the registration state of every event stays the same in between."""
-    from events.models import EventPage
 
     def compute():
         fields = ("registration_opens", "registration_closes", "first_start")
@@ -145,9 +146,6 @@ def _api_epoch(version: int, now: datetime) -> tuple[float, datetime | None]:
 def _feeds_epoch(version: int) -> tuple[float, int]:
     """How many events have left the feeds' window (it moves by whole hours), and when the last
     of them left: the feeds change when one more leaves, not every hour."""
-    from api.feeds import feed_window_start
-    from events.models import EventPage
-
     window_start = feed_window_start()
     key = f"http:epoch:feeds:{version}:{int(window_start.timestamp())}"
     cached = cache.get(key)

@@ -15,8 +15,9 @@ def document_limits(result, generator, request, public):
 
     - ``{id}`` is a positive 32-bit integer: larger ones name nothing (a 404, never a 500);
     - ``after`` (the changes cursor) is a whole number from 0;
-    - a filter given empty (``?type=``, ``?ordering=``) is the filter left out, as the API
-      reads it, so the parameters allow the empty value.
+    - a filter given empty (``?type=``, ``?ordering=``) is the filter left out, and an empty
+      part of a list (``?ordering=start,``) is skipped, as the API reads them: the parameters
+      allow the empty value and the empty item.
     """
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
@@ -28,4 +29,7 @@ def document_limits(result, generator, request, public):
                     schema.update({"type": "integer", "minimum": 0, "maximum": 2**63 - 1})
                 elif parameter["in"] == "query" and schema.get("type") in ("array", "string"):
                     parameter["allowEmptyValue"] = True
+                    enum = schema.get("items", {}).get("enum")
+                    if enum is not None and "" not in enum:
+                        enum.append("")  # an empty part (``type=webinar,``) is skipped
     return result

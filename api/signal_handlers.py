@@ -16,6 +16,7 @@ from django.urls import reverse
 from api.caching import seats_version_bump
 from api.tasks import CDN_PURGE_LEASE
 from api.webhooks import webhook_deliveries_create
+from events.models import Registration
 from home.models import ContentChange
 from home.outbox import enqueue_on_commit
 
@@ -90,8 +91,6 @@ def on_registration_changed(sender, instance, created: bool = False, raw: bool =
 
 
 def connect() -> None:
-    from events.models import Registration
-
     post_save.connect(on_change_recorded, sender=ContentChange, dispatch_uid="api_change_recorded")
     post_save.connect(
         on_registration_changed, sender=Registration, dispatch_uid="api_registration_saved"

@@ -177,6 +177,9 @@ def test_registrant_cancels_renews_the_calendar_link_and_deletes_their_data(
         assert "strict-transport-security" in response.headers
         [csrf] = [c for c in page.context.cookies() if c["name"] == "csrftoken"]
         assert csrf["secure"]
+        # Past the proxy, plain HTTP is sent to HTTPS: the production redirect is on.
+        direct = page.request.get(site.server.url + "/tilmelding/x/", max_redirects=0)
+        assert direct.status == 301 and direct.headers["location"].startswith("https://")
     submit(page, "Ja, afmeld mig")
     assert page.url == first_link
     assert "Tilmeldingen er annulleret." in page.locator("main").text_content()

@@ -43,6 +43,7 @@ from home.selectors import content_state
 
 # (path prefix, what the answers depend on besides content, Cache-Control)
 API, FEEDS = "api", "feeds"
+PERSONAL = ("/api/v1/registrations/", "/feeds/me/")
 POLICIES = (
     ("/api/v1/schema", None, None),
     # Personal answers change with the person's own actions, not with published content: no
@@ -219,7 +220,10 @@ class ConditionalContentMiddleware:
         depends_on, cache_control = _policy(request.path)
         if request.method not in ("GET", "HEAD") or not depends_on:
             response = _keep_private(self.get_response(request))
-            if request.path.startswith(("/api/", "/feeds/")):
+            if request.path.startswith(PERSONAL):
+                # a token's 404 or 400 is nobody else's business either
+                response.setdefault("Cache-Control", "private, no-store")
+            elif request.path.startswith(("/api/", "/feeds/")):
                 if request.method not in ("GET", "HEAD"):
                     response.setdefault("Cache-Control", NO_STORE)
                 _error_cache_control(request, response)

@@ -189,3 +189,9 @@ def test_a_throttled_sign_up_is_never_stored(api, seated, settings):
     throttled = [a for a in answers if a.status_code == 429]
     assert throttled, [a.status_code for a in answers]
     assert all(a["Cache-Control"] == "no-store" for a in answers)
+
+
+def test_a_personal_url_s_error_is_never_stored(api, centre):
+    response = api.get("/api/v1/registrations/no-such-token/")
+    assert response.status_code == 404
+    assert response["Cache-Control"] == "private, no-store"

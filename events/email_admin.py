@@ -75,6 +75,11 @@ class EmailIndexView(ScopedQuerysetMixin, IndexView):
     def _get_title_column(self, field_name, *args, **kwargs):
         return super()._get_title_column(field_name, *args, accessor=subject_display, **kwargs)
 
+    def preprocess_field_value(self, field, value, export_format):
+        # The CSV and Excel exports: the same rule as the listing.
+        value = super().preprocess_field_value(field, value, export_format)
+        return secrets_redact(value) if isinstance(value, str) else value
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if email_resendable(instance) and email_policy.user_has_permission_for_instance(

@@ -14,10 +14,9 @@ hook for are replaced by subclasses at the same URLs (``urlpatterns``, included 
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.shortcuts import get_list_or_404
 from django.urls import path, reverse
 from rest_framework.authentication import SessionAuthentication
 from wagtail.admin.auth import require_admin_access
@@ -106,7 +105,7 @@ def explorer_queryset(parent_page: Page, pages: QuerySet[Page], request) -> Quer
     if request.user.is_superuser or parent_page.is_root():
         return pages
     if not page_policy.explorable_instances(request.user).filter(pk=parent_page.pk).exists():
-        raise Http404
+        raise PermissionDenied
     return pages
 
 
@@ -116,23 +115,27 @@ def explorer_queryset(parent_page: Page, pages: QuerySet[Page], request) -> Quer
 class AreaScopedBulkAction:
     """Ids outside the user's area are dropped before Wagtail sorts the rest into the ones the
     user may act on and the ones they may not: the confirmation never names another partner's
-    object, and the action never touches it. Only unknown or foreign ids: 404."""
+    object, and the action never touches it. Only unknown or foreign ids: 404.
+
+    It narrows the ids where Wagtail loads them (``get_queryset``), so each action's own
+    ``get_actionable_objects`` (the move's destination checks) still runs on what is left.
+    """
 
     def scope(self) -> QuerySet:
         raise NotImplementedError
 
-    def get_actionable_objects(self):
-        object_ids = self.request.GET.getlist("id")
+    def get_all_objects_in_listing_query(self, parent_id):
         try:
-            if "all" in object_ids:
-                object_ids = self.get_all_objects_in_listing_query(self.request.GET.get("childOf"))
-            visible = list(self.scope().filter(pk__in=object_ids).values_list("pk", flat=True))
+            return super().get_all_objects_in_listing_query(parent_id)
         except (ObjectDoesNotExist, ValueError, TypeError) as error:
             raise Http404 from error
-        objects, items_with_no_access = [], []
-        for obj in get_list_or_404(self.model, pk__in=visible):
-            (objects if self.check_perm(obj) else items_with_no_access).append(obj)
-        return objects, {"items_with_no_access": items_with_no_access}
+
+    def get_queryset(self, model, object_ids):
+        try:
+            visible = list(self.scope().filter(pk__in=object_ids).values_list("pk", flat=True))
+        except (ValueError, TypeError) as error:
+            raise Http404 from error
+        return super().get_queryset(model, visible)
 
 
 class PageScope(PageSelectAllGuard, AreaScopedBulkAction):

@@ -170,3 +170,15 @@ def test_tags_offered_are_those_of_own_media(client, w):
     _login(client, w, "coordinator")
     response = client.get("/admin/tag-autocomplete/", {"term": "hemmelig"})
     assert len(json.loads(response.content)) == 3
+
+
+def test_bulk_move_of_own_pages_still_checks_the_destination(client, w):
+    _login(client, w, "moderator:boerns-vilkaar")
+    bv, vive = w.partners["boerns-vilkaar"], w.partners["vive"]
+    url = f"/admin/bulk/wagtailcore/page/move/?id={bv.revised.pk}"
+    confirmation = client.get(url)
+    assert confirmation.status_code == 200
+    assert 'name="chooser"' in confirmation.content.decode()
+    response = client.post(url, {"chooser": vive.folder.pk})
+    assert response.status_code < 500
+    assert Page.objects.get(pk=bv.revised.pk).get_parent().pk == bv.folder.pk

@@ -42,7 +42,7 @@ class ApiPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # not "²", which int refuses
             raise ParameterError("page", _("page skal være et positivt helt tal."))
         try:
             return super().paginate_queryset(queryset, request, view)

@@ -45,6 +45,14 @@ def documented(list_serializer, detail_serializer=None):
     )
 
 
+MAX_CURSOR = 2**63 - 1  # the change log's ids are 64-bit
+
+
+def _is_number(raw: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²" and "١", which ``int`` then refuses."""
+    return raw.isascii() and raw.isdigit()
+
+
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """List and detail, anonymous, JSON only."""
 
@@ -52,7 +60,7 @@ class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_field)
-        if lookup is not None and not (str(lookup).isdigit() and int(lookup) <= self.MAX_ID):
+        if lookup is not None and not (_is_number(str(lookup)) and int(lookup) <= self.MAX_ID):
             raise Http404
         return super().get_object()
 
@@ -165,7 +173,7 @@ class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if "since" in params:
             queryset = queryset.filter(changed_at__gte=parse_datetime_param("since", params))
         if "after" in params:
-            if not params["after"].isdigit():
+            if not _is_number(params["after"]) or int(params["after"]) > MAX_CURSOR:
                 raise ParameterError("after", _("after skal være et helt tal (en cursor)."))
             queryset = queryset.filter(id__gt=int(params["after"]))
         return queryset

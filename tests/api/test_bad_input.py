@@ -228,3 +228,25 @@ def test_only_an_unreachable_database_counts_as_unavailable(db):
     assert database_unreachable(raised(sqlite3.OperationalError("database is locked")))
     assert database_unreachable(raised(sqlite3.InterfaceError("closed")))
     assert not database_unreachable(ValueError("not a database error"))
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/events/?page=%C2%B2", "page"),  # "²": a digit to str.isdigit, not to int
+        ("/api/v1/events/?page=%D9%A1", "page"),  # "١", Arabic-Indic one
+        ("/api/v1/changes/?after=%C2%B2", "after"),
+        ("/api/v1/changes/?after=" + "9" * 30, "after"),
+    ],
+)
+def test_digits_python_counts_but_int_refuses_are_a_400_naming_the_parameter(
+    api, webinar, url, parameter
+):
+    response = api.get(url)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [parameter]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/partners/%C2%B2/", "/api/v1/topics/%D9%A1/"])
+def test_an_id_of_non_ascii_digits_is_a_404(api, path):
+    assert api.get(path).status_code == 404

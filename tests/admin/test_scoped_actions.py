@@ -182,3 +182,14 @@ def test_bulk_move_of_own_pages_still_checks_the_destination(client, w):
     response = client.post(url, {"chooser": vive.folder.pk})
     assert response.status_code < 500
     assert Page.objects.get(pk=bv.revised.pk).get_parent().pk == bv.folder.pk
+
+
+@pytest.mark.parametrize("action", ["cancel", "attended", "not_attended"])
+def test_registration_bulk_actions_leave_other_partners_registrations_alone(client, w, action):
+    from events.models import Registration
+
+    _login(client, w, "moderator:boerns-vilkaar")
+    foreign = w.partners["vive"].registration
+    before = Registration.objects.filter(pk=foreign.pk).values().get()
+    client.post(f"/admin/bulk/events/registration/{action}/?id={foreign.pk}")
+    assert Registration.objects.filter(pk=foreign.pk).values().get() == before

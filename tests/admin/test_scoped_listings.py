@@ -182,6 +182,21 @@ VIEWS = {
             for action in ("approve", "decline", "cancel", "attended", "not_attended")
         ],
     ],
+    "snippets": lambda w: (
+        [
+            url
+            for model in ("topic", "audience", "municipality", "partner")
+            for url in (
+                f"/admin/snippets/home/{model}/",
+                f"/admin/snippets/choose/home/{model}/",
+            )
+        ]
+        + [f"/admin/snippets/home/partner/usage/{p.partner.pk}/" for p in w.partners.values()]
+        + [
+            f"/admin/snippets/choose/home/partner/chosen/{p.partner.pk}/"
+            for p in w.partners.values()
+        ]
+    ),
     "email log": lambda w: [
         "/admin/e-mails/",
         "/admin/e-mails/?q=hemmelig",

@@ -193,3 +193,13 @@ def test_registration_bulk_actions_leave_other_partners_registrations_alone(clie
     before = Registration.objects.filter(pk=foreign.pk).values().get()
     client.post(f"/admin/bulk/events/registration/{action}/?id={foreign.pk}")
     assert Registration.objects.filter(pk=foreign.pk).values().get() == before
+
+
+def test_registration_bulk_cancel_of_own_and_foreign_ids_cancels_only_own(client, w):
+    from events.models import Registration
+
+    _login(client, w, "moderator:boerns-vilkaar")
+    own, foreign = w.partners["boerns-vilkaar"].registration, w.partners["vive"].registration
+    client.post(f"/admin/bulk/events/registration/cancel/?id={own.pk}&id={foreign.pk}")
+    assert Registration.objects.get(pk=own.pk).status == "cancelled"
+    assert Registration.objects.get(pk=foreign.pk).status == foreign.status != "cancelled"

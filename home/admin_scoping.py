@@ -47,7 +47,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from home.bulk_selection import MediaSelectAllGuard, PageSelectAllGuard
-from home.selectors import not_restricted_q
+from home.selectors import public_pages
 
 PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
 MEDIA_ACTIONS = ("add", "change", "choose")
@@ -71,7 +71,9 @@ def chooser_pages_q(user) -> Q:
     live, public, unexpired pages (a call to action may link another partner's published
     page)."""
     explorable = page_policy.explorable_instances(user).values("pk")
-    return Q(pk__in=explorable) | (Q(live=True, expired=False) & not_restricted_q())
+    # The API's own rule of what is public, so a chooser offers what a link can resolve to.
+    public = public_pages(Page.objects.all()).values("pk")
+    return Q(pk__in=explorable) | Q(pk__in=public)
 
 
 def page_title_for(user, page: Page) -> str:

@@ -26,8 +26,8 @@ def document_limits(result, generator, request, public):
                 if parameter["in"] == "path" and parameter["name"] == "id":
                     schema.update({"type": "integer", "minimum": 1, "maximum": MAX_ID})
                 elif parameter["in"] == "query" and parameter["name"] == "after":
-                    # no maximum: a cursor past the end names no change, and is answered so
-                    schema.update({"type": "integer", "minimum": 0})
+                    # the change log's ids are 64-bit; a larger cursor is a 400 (api/views.py)
+                    schema.update({"type": "integer", "minimum": 0, "maximum": 2**63 - 1})
                 elif parameter["in"] == "query" and schema.get("type") in ("array", "string"):
                     parameter["allowEmptyValue"] = True
                     enum = schema.get("items", {}).get("enum")

@@ -203,3 +203,29 @@ def test_registration_bulk_cancel_of_own_and_foreign_ids_cancels_only_own(client
     client.post(f"/admin/bulk/events/registration/cancel/?id={own.pk}&id={foreign.pk}")
     assert Registration.objects.get(pk=own.pk).status == "cancelled"
     assert Registration.objects.get(pk=foreign.pk).status == foreign.status != "cancelled"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Wagtail's page chooser widget states a chosen page by get_admin_display_title() (the "
+        "draft title), with no viewer to ask; the fix belongs in the page models "
+        "(home/models.py PartnerAreaMixin), not in the admin's hooks"
+    ),
+)
+def test_edit_form_names_a_linked_page_of_another_partner_by_its_live_title(client, w):
+    from home.models import ContentPage
+
+    bv = w.partners["boerns-vilkaar"]
+    about = ContentPage.objects.get(slug="om-videnscentret")
+    about.body = [
+        (
+            "call_to_action",
+            {"title": "Læs mere", "link_text": "Læs", "page": bv.revised, "url": ""},
+        )
+    ]
+    about.save_revision().publish()
+    _login(client, w, "editor:socialstyrelsen")
+    body = client.get(f"/admin/pages/{about.pk}/edit/").content.decode()
+    assert "Offentlig viden boerns-vilkaar" in body
+    assert "HEMMELIG-REVISION-boerns-vilkaar" not in body

@@ -86,6 +86,15 @@ class YearFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
         return super().filter(queryset, value)
 
 
+class Ordering(django_filters.OrderingFilter):
+    """``ordering``, with the page id as the tie-breaker, so pages never overlap; with no term
+    in it (``ordering=,``) the default order stays, where django-filter's would drop all order."""
+
+    def filter(self, qs, value):
+        terms = [self.get_ordering_value(term) for term in value or [] if term]
+        return qs.order_by(*terms, "pk") if terms else qs
+
+
 class KnowledgeFilter(SearchMixin, django_filters.FilterSet):
     partner = MultiValueModelFilter(queryset=Partner.objects.all(), field_name="partner__slug")
     kind = MultiValueChoiceFilter(choices=KnowledgeKind.choices)
@@ -100,7 +109,7 @@ class KnowledgeFilter(SearchMixin, django_filters.FilterSet):
         param="modified_since", field_name="last_published_at", lookup_expr="gte"
     )
     q = search_filter()
-    ordering = django_filters.OrderingFilter(
+    ordering = Ordering(
         fields=(("year", "year"), ("title", "title"), ("last_published_at", "last_published_at"))
     )
 
@@ -128,7 +137,7 @@ class EventFilter(SearchMixin, django_filters.FilterSet):
         param="modified_since", field_name="last_published_at", lookup_expr="gte"
     )
     q = search_filter()
-    ordering = django_filters.OrderingFilter(
+    ordering = Ordering(
         fields=(
             ("first_start", "start"),
             ("title", "title"),

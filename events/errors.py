@@ -36,6 +36,11 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         _("Leder: angiv lederens navn og e-mail for en medarbejdergruppe."),
         "manager_email",
     ),
+    "manager_name_required": (
+        400,
+        _("Lederens navn: angiv lederens navn for en medarbejdergruppe."),
+        "manager_name",
+    ),
     "unit_required": (400, _("Enhed: angiv enheden for en medarbejdergruppe."), "unit"),
     "manager_is_contact": (
         400,

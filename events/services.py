@@ -259,8 +259,10 @@ def registration_create(
     if staff_group:
         if not unit.strip():
             raise EventsError("unit_required")
-        if not manager_name.strip() or not manager_email:
+        if not manager_email:
             raise EventsError("manager_required")
+        if not manager_name.strip():
+            raise EventsError("manager_name_required")
         if manager_email == email:
             raise EventsError("manager_is_contact")
         if event.capacity is not None and participants > event.capacity:

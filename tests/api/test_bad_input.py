@@ -250,3 +250,14 @@ def test_digits_python_counts_but_int_refuses_are_a_400_naming_the_parameter(
 @pytest.mark.parametrize("path", ["/api/v1/partners/%C2%B2/", "/api/v1/topics/%D9%A1/"])
 def test_an_id_of_non_ascii_digits_is_a_404(api, path):
     assert api.get(path).status_code == 404
+
+
+@pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
+@pytest.mark.parametrize("ordering", [",", ",,"])
+def test_an_ordering_without_a_term_keeps_the_default_order(api, event_of, vive, ordering):
+    for number in range(3):
+        event_of(vive, title=f"Arrangement {number}")
+    plain = api.get("/api/v1/events/?page_size=2").json()["results"]
+    odd = api.get(f"/api/v1/events/?page_size=2&ordering={ordering}")
+    assert odd.status_code == 200
+    assert [e["id"] for e in odd.json()["results"]] == [e["id"] for e in plain]

@@ -533,3 +533,14 @@ def test_a_repeated_sign_up_to_a_full_event_without_waiting_list_is_the_same_409
     newcomer = post(api, event.pk, body(email="b@kommune.example"))
     assert stranger.status_code == newcomer.status_code == 409
     assert _answer(stranger) == _answer(newcomer)
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"), [("manager_name", "manager_name"), ("manager_email", "manager_email")]
+)
+def test_a_missing_manager_field_is_a_400_naming_that_field(api, course, missing, named):
+    data = application()
+    data.pop(missing)
+    response = post(api, course.pk, data)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [named]

@@ -140,13 +140,20 @@ class EventRegistrationsView(APIView):
             manager_name=fields["manager_name"],
             manager_email=fields["manager_email"],
             source=RegistrationSource.API,
-            client=request.headers.get("Origin", "") or request.headers.get("User-Agent", ""),
+            client=_client_label(request),
             idempotency_key=key,
         )
         return Response(
             created_body(outcome.status, outcome.waiting_position),
             status=status.HTTP_201_CREATED,
         )
+
+
+def _client_label(request) -> str:
+    """Which site or program sent the sign-up, for the admin: the ``Origin``, else the
+    ``User-Agent``, printable characters only (a NUL, which PostgreSQL refuses, is dropped)."""
+    value = request.headers.get("Origin", "") or request.headers.get("User-Agent", "")
+    return "".join(character for character in value if character.isprintable())[:200]
 
 
 TOKEN = OpenApiParameter(

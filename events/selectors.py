@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -196,16 +197,27 @@ def registration_state(event: EventPage, *, now, seats_taken: int | None = None)
 # --- registrations ----------------------------------------------------------------------------
 
 
+# What ``new_token`` makes (``secrets.token_urlsafe``); anything else names no registration and
+# is not looked up (PostgreSQL refuses a NUL in a query with an error, not an empty result).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def _checked_token(token: str) -> str:
+    if not _TOKEN.fullmatch(token):
+        raise Registration.DoesNotExist
+    return token
+
+
 def registration_by_token(*, token: str) -> Registration:
     """The registration behind a registrant's link; ``Registration.DoesNotExist`` if none."""
     return Registration.objects.select_related("event", "municipality", "job_role").get(
-        token=token, anonymised_at__isnull=True
+        token=_checked_token(token), anonymised_at__isnull=True
     )
 
 
 def registration_by_manager_token(*, token: str) -> Registration:
     return Registration.objects.select_related("event").get(
-        manager_token=token, anonymised_at__isnull=True
+        manager_token=_checked_token(token), anonymised_at__isnull=True
     )
 
 

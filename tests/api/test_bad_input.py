@@ -261,3 +261,38 @@ def test_an_ordering_without_a_term_keeps_the_default_order(api, event_of, vive,
     odd = api.get(f"/api/v1/events/?page_size=2&ordering={ordering}")
     assert odd.status_code == 200
     assert [e["id"] for e in odd.json()["results"]] == [e["id"] for e in plain]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/registrations/a%00b/",
+        "/tilmelding/a%00b/",
+        "/tilmelding/a%00b/mine/",
+        "/tilmelding/ledelse/a%00b/",
+        "/tilmelding/%C3%B8/",
+    ],
+)
+def test_a_token_with_a_nul_or_foreign_letters_is_a_404(api, path):
+    """PostgreSQL refuses a NUL in a query with an error; such a token names nothing."""
+    assert api.get(path).status_code == 404
+
+
+def test_control_characters_in_the_user_agent_are_dropped_not_a_500(api, webinar):
+    response = api.post(
+        f"/api/v1/events/{webinar.pk}/registrations/",
+        data=json.dumps(
+            {
+                "name": "Anna Andersen",
+                "email": "anna@kommune.example",
+                "workplace": "Familieafdelingen",
+                "municipality": "0101",
+                "job_role": "sagsbehandlere",
+                "consent": True,
+            }
+        ),
+        content_type="application/json",
+        headers={"User-Agent": "Partner\x00site\x01 1.0"},
+    )
+    assert response.status_code == 201
+    assert Registration.objects.get().client == "Partnersite 1.0"

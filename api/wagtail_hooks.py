@@ -23,6 +23,17 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookKind, WebhookStatus
+from api.webhook_admin import (
+    ROTATE_ACTION,
+    EndpointCreateView,
+    EndpointEditView,
+    SecretPanel,
+    endpoint_known_secrets,
+    rotate_secret_view,
+    secret_masked,
+    text_redacted,
+    url_masked,
+)
 from home.outbox import outbox_resend
 from home.permissions import PartnerScopedPolicy
 from home.selectors import user_is_coordinator
@@ -94,6 +105,11 @@ class EndpointInspectView(InspectView):
         )
 
     def get_field_display_value(self, field_name, field):
+        # The secret was shown once; the URL's user, password and query values only in the form.
+        if field_name == "secret":
+            return secret_masked(self.object.secret)
+        if field_name == "url":
+            return url_masked(self.object.url)
         value = super().get_field_display_value(field_name, field)
         if field_name == "kinds":
             labels = dict(WebhookKind.choices)
@@ -108,21 +124,32 @@ class WebhookEndpointViewSet(ModelViewSet):
     url_prefix = "webhooks/modtagere"
     name = "webhook_endpoints"
     index_view_class = EndpointIndexView
+    add_view_class = EndpointCreateView
+    edit_view_class = EndpointEditView
     inspect_view_class = EndpointInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
     list_filter = ["active", "partner"]
-    search_fields = ["name", "url"]
+    # Not the URL: a search would tell, letter by letter, the credentials it may carry.
+    search_fields = ["name"]
     search_backend_name = None
     list_display = [
         "name",
-        "url",
+        Column("url", label=_("adresse"), accessor=lambda endpoint: url_masked(endpoint.url)),
         Column("partner", label=_("partner")),
         BooleanColumn("active", label=_("aktiv")),
         "disabled_reason",
     ]
-    # The secret is shown to the coordinators in the edit form, never in the inspect view.
-    inspect_view_fields = ["name", "url", "partner", "kinds", "active", "disabled_reason"]
+    # The secret is shown once, after it is made (created or renewed); everywhere else masked.
+    inspect_view_fields = [
+        "name",
+        "url",
+        "partner",
+        "kinds",
+        "active",
+        "disabled_reason",
+        "secret",
+    ]
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
@@ -131,10 +158,15 @@ class WebhookEndpointViewSet(ModelViewSet):
             FieldPanel("kinds"),
             FieldPanel("active"),
             FieldPanel("disabled_reason", read_only=True),
-            FieldPanel("secret"),
+            SecretPanel(),
         ],
         base_form_class=EndpointForm,
     )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("rotate/<int:pk>/", rotate_secret_view, name="rotate_secret"),
+        ]
 
 
 def _endpoints_of_request(request):
@@ -183,6 +215,10 @@ class DeliveryInspectView(InspectView):
         )
 
     def get_field_display_value(self, field_name, field):
+        # A receiver may echo our signature headers or its own credentials back.
+        if field_name in ("response_body", "last_error"):
+            text = getattr(self.object, field_name)
+            return text_redacted(text, known=endpoint_known_secrets(self.object.endpoint)) or "–"
         value = super().get_field_display_value(field_name, field)
         return "–" if value is None else value
 
@@ -205,7 +241,14 @@ def resend_view(request, pk: int):
     return TemplateResponse(
         request,
         "api/admin/confirm_resend.html",
-        {"object": delivery, "index_url": index_url, "page_title": _("Send webhook igen")},
+        {
+            "object": delivery,
+            "last_error": text_redacted(
+                delivery.last_error, known=endpoint_known_secrets(delivery.endpoint)
+            ),
+            "index_url": index_url,
+            "page_title": _("Send webhook igen"),
+        },
     )
 
 
@@ -259,6 +302,11 @@ class WebhooksGroup(ViewSetGroup):
     menu_icon = "link-external"
     menu_order = 330
     items = (WebhookEndpointViewSet, WebhookDeliveryViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_webhook_log_actions(actions):
+    actions.register_action(ROTATE_ACTION, _("Forny hemmelighed"), _("Hemmelighed fornyet"))
 
 
 @hooks.register("register_admin_viewset")

@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from api.models import WebhookDelivery, WebhookEndpoint, WebhookKind, WebhookStatus
+from api.models import (
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookKind,
+    WebhookStatus,
+    webhook_secret_generate,
+)
 from home.models import ContentChange
 
 # The API resource each kind of object is served as (router basenames in api/urls.py).
@@ -166,6 +172,16 @@ def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> int:
         return WebhookDelivery.objects.filter(
             endpoint_id=endpoint_id, status=WebhookStatus.PENDING
         ).update(status=WebhookStatus.CANCELLED, last_error=reason[:2000])
+
+
+def webhook_endpoint_secret_rotate(*, endpoint_id: int) -> str:
+    """A new secret for a receiver, returned to be shown once; the old one stops working at once
+    (deliveries are signed when they are sent, so those waiting go out with the new one)."""
+    secret = webhook_secret_generate()
+    with transaction.atomic():
+        # Waits for a POST in flight to this receiver (it holds the row), then replaces the secret.
+        WebhookEndpoint.objects.filter(pk=endpoint_id).update(secret=secret)
+    return secret
 
 
 def webhook_delivery_record_response(

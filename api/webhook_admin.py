@@ -1,0 +1,181 @@
+"""What the webhook admin shows of a receiver's secrets: the signing secret once (after it is
+made or renewed), the URL's credentials only in the coordinators' edit form, and the receivers'
+answers with anything that looks like a credential masked.
+
+Masked as mature products do it (Stripe, GitHub): ``whsec_••••`` and the last four characters,
+``https://•••@host/path?token=•••``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import Panel
+from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.widgets import Button
+from wagtail.log_actions import log
+from wagtail.permissions import policy_registry
+
+from api.models import WebhookEndpoint
+from api.webhooks import webhook_endpoint_secret_rotate
+
+MASK = "•••"
+SECRET_MASK = "whsec_••••"
+ANSWER_LIMIT = 2000
+ROTATE_ACTION = "api.webhook.secret_rotate"
+
+# What a receiver may echo back: our own signature headers, a secret, their credentials.
+CREDENTIAL_PATTERNS = (
+    re.compile(r"whsec_[A-Za-z0-9+/=_-]+"),
+    re.compile(r"v1,[A-Za-z0-9+/=]{16,}"),
+    re.compile(r"(?i)(authorization[\"']?[ \t]*[:=][ \t]*[\"']?)(?:[^\s\"']+[ \t]+)?[^\s\"']+"),
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(?i)(\w+://)[^/\s:@]*:[^/\s@]*@"),
+)
+
+
+def secret_masked(secret: str) -> str:
+    """``whsec_••••`` and the last four characters, enough to tell two secrets apart."""
+    return f"{SECRET_MASK}{secret[-4:]}" if secret else "–"
+
+
+def url_masked(url: str) -> str:
+    """The URL without its user and password, and with every query value masked."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return MASK
+    netloc = (f"{MASK}@" if "@" in parts.netloc else "") + host + (f":{port}" if port else "")
+    masked = f"{parts.scheme}://{netloc}{parts.path}"
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        masked += "?" + "&".join(f"{name}={MASK}" for name, _value in pairs) if pairs else MASK
+    if parts.fragment:
+        masked += f"#{MASK}"
+    return masked
+
+
+def url_credentials(url: str) -> list[str]:
+    """The parts of a receiver's URL a log text must not repeat: user, password, query values."""
+    try:
+        parts = urlsplit(url)
+        values = [parts.username or "", parts.password or "", parts.fragment]
+    except ValueError:
+        return []
+    values += [value for _name, value in parse_qsl(parts.query, keep_blank_values=True)]
+    return [value for value in values if len(value) >= 4]
+
+
+def text_redacted(text: str, *, known: list[str] = (), limit: int = ANSWER_LIMIT) -> str:
+    """A receiver's answer or an error, cut at ``limit`` characters, credentials masked: the
+    ``known`` values (the receiver's secret, its URL's credentials) and anything that looks
+    like a secret, a signature or an authorization header."""
+    if not text:
+        return text
+    shortened = len(text) > limit
+    text = text[:limit]
+    for value in sorted(set(known), key=len, reverse=True):
+        if value:
+            text = text.replace(value, MASK)
+    for pattern in CREDENTIAL_PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + MASK, text)
+    return text + (" … (forkortet)" if shortened else "")
+
+
+def endpoint_known_secrets(endpoint: WebhookEndpoint) -> list[str]:
+    return [endpoint.secret, *url_credentials(endpoint.url)]
+
+
+class SecretPanel(Panel):
+    """The secret in the receiver's form: masked, with the way to renew it, never a field."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "api/admin/secret_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            if self.instance.pk:
+                context["masked"] = secret_masked(self.instance.secret)
+                context["rotate_url"] = reverse(
+                    "webhook_endpoints:rotate_secret", args=[self.instance.pk]
+                )
+            return context
+
+
+def _secret_page(request, endpoint: WebhookEndpoint, secret: str, *, rotated: bool):
+    """The one answer that shows the secret: not cached anywhere, not repeated in a message."""
+    response = TemplateResponse(
+        request,
+        "api/admin/secret_once.html",
+        {
+            "object": endpoint,
+            "secret": secret,
+            "rotated": rotated,
+            "page_title": _("Hemmelighed fornyet") if rotated else _("Modtager oprettet"),
+            "edit_url": reverse("webhook_endpoints:edit", args=[endpoint.pk]),
+            "index_url": reverse("webhook_endpoints:index"),
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+class EndpointCreateView(CreateView):
+    """After the save, the answer shows the generated secret once instead of redirecting."""
+
+    def save_action(self):
+        if self.expects_json_response:
+            return super().save_action()
+        return _secret_page(self.request, self.object, self.object.secret, rotated=False)
+
+
+class EndpointEditView(EditView):
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(
+            Button(
+                _("Forny hemmelighed"),
+                url=reverse("webhook_endpoints:rotate_secret", args=[self.object.pk]),
+                icon_name="key",
+                priority=15,
+            )
+        )
+        return buttons
+
+
+def rotate_secret_view(request, pk: int):
+    """GET asks for confirmation; POST makes a new secret, shown once, and the old one stops
+    working at once."""
+    endpoint_policy = policy_registry.get_by_type(WebhookEndpoint)
+    endpoint = get_object_or_404(
+        endpoint_policy.instances_user_has_permission_for(request.user, "change"), pk=pk
+    )
+    if not endpoint_policy.user_has_permission_for_instance(request.user, "change", endpoint):
+        raise PermissionDenied
+    if request.method == "POST":
+        secret = webhook_endpoint_secret_rotate(endpoint_id=endpoint.pk)
+        endpoint.refresh_from_db()
+        log(instance=endpoint, action=ROTATE_ACTION, user=request.user)
+        return _secret_page(request, endpoint, secret, rotated=True)
+    if request.method != "GET":
+        return redirect(reverse("webhook_endpoints:edit", args=[endpoint.pk]))
+    return TemplateResponse(
+        request,
+        "api/admin/confirm_rotate.html",
+        {
+            "object": endpoint,
+            "masked": secret_masked(endpoint.secret),
+            "edit_url": reverse("webhook_endpoints:edit", args=[endpoint.pk]),
+            "page_title": _("Forny hemmelighed"),
+        },
+    )

@@ -212,6 +212,14 @@ VIEWS = {
         *_each(w, "delivery", "/admin/webhooks/log/inspect/{id}/"),
         *_each(w, "endpoint", "/admin/webhooks/log/?endpoint={id}"),
     ],
+    # The coordinators' own forms: the secret was shown once, when it was made.
+    "webhook forms": lambda w: [
+        "/admin/webhooks/modtagere/new/",
+        *_each(w, "endpoint", "/admin/webhooks/modtagere/edit/{id}/"),
+        *_each(w, "endpoint", "/admin/webhooks/modtagere/history/{id}/"),
+        *_each(w, "endpoint", "/admin/webhooks/modtagere/rotate/{id}/"),
+        *_each(w, "delivery", "/admin/webhooks/log/resend/{id}/"),
+    ],
 }
 
 
@@ -244,7 +252,14 @@ def test_admin_view_shows_nothing_of_other_partners(client, w, key, view):
 
 
 # The coordinators see every partner's work, but no token or secret either.
-COORDINATOR_VIEWS = ["dashboard", "reports", "registrations", "email log", "webhooks"]
+COORDINATOR_VIEWS = [
+    "dashboard",
+    "reports",
+    "registrations",
+    "email log",
+    "webhooks",
+    "webhook forms",
+]
 
 
 @pytest.mark.parametrize("view", COORDINATOR_VIEWS)

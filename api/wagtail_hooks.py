@@ -31,6 +31,7 @@ from api.webhook_admin import (
     endpoint_known_secrets,
     rotate_secret_view,
     secret_masked,
+    secret_once_view,
     text_redacted,
     url_masked,
 )
@@ -166,6 +167,7 @@ class WebhookEndpointViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("rotate/<int:pk>/", rotate_secret_view, name="rotate_secret"),
+            path("secret/<int:pk>/", secret_once_view, name="secret_once"),
         ]
 
 

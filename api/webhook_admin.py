@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -30,6 +31,7 @@ MASK = "•••"
 SECRET_MASK = "whsec_••••"
 ANSWER_LIMIT = 2000
 ROTATE_ACTION = "api.webhook.secret_rotate"
+SHOW_ONCE_KEY = "webhook_secret_show_once"
 
 # What a receiver may echo back: our own signature headers, a secret, their credentials.
 CREDENTIAL_PATTERNS = (
@@ -111,14 +113,41 @@ class SecretPanel(Panel):
             return context
 
 
-def _secret_page(request, endpoint: WebhookEndpoint, secret: str, *, rotated: bool):
-    """The one answer that shows the secret: not cached anywhere, not repeated in a message."""
+def _secret_once(request, endpoint: WebhookEndpoint, *, rotated: bool):
+    """After the POST that made the secret, a redirect to the one page that shows it (so a
+    reload sends nothing again). The session holds only which receiver may show it, once."""
+    request.session[SHOW_ONCE_KEY] = [
+        *request.session.get(SHOW_ONCE_KEY, []),
+        [endpoint.pk, rotated],
+    ]
+    return redirect(reverse("webhook_endpoints:secret_once", args=[endpoint.pk]))
+
+
+def secret_once_view(request, pk: int):
+    """The one answer that shows the secret: not cached anywhere, not repeated in a message;
+    a second visit sends back to the receiver."""
+    endpoint = get_object_or_404(
+        policy_registry.get_by_type(WebhookEndpoint).instances_user_has_permission_for(
+            request.user, "change"
+        ),
+        pk=pk,
+    )
+    pending = request.session.get(SHOW_ONCE_KEY, [])
+    entry = next((item for item in pending if item[0] == endpoint.pk), None)
+    if entry is None:
+        messages.warning(
+            request,
+            _("Hemmeligheden er allerede vist. Er den mistet, så forny den."),
+        )
+        return redirect(reverse("webhook_endpoints:edit", args=[endpoint.pk]))
+    request.session[SHOW_ONCE_KEY] = [item for item in pending if item[0] != endpoint.pk]
+    rotated = bool(entry[1])
     response = TemplateResponse(
         request,
         "api/admin/secret_once.html",
         {
             "object": endpoint,
-            "secret": secret,
+            "secret": endpoint.secret,
             "rotated": rotated,
             "page_title": _("Hemmelighed fornyet") if rotated else _("Modtager oprettet"),
             "edit_url": reverse("webhook_endpoints:edit", args=[endpoint.pk]),
@@ -135,7 +164,7 @@ class EndpointCreateView(CreateView):
     def save_action(self):
         if self.expects_json_response:
             return super().save_action()
-        return _secret_page(self.request, self.object, self.object.secret, rotated=False)
+        return _secret_once(self.request, self.object, rotated=False)
 
 
 class EndpointEditView(EditView):
@@ -163,10 +192,9 @@ def rotate_secret_view(request, pk: int):
     if not endpoint_policy.user_has_permission_for_instance(request.user, "change", endpoint):
         raise PermissionDenied
     if request.method == "POST":
-        secret = webhook_endpoint_secret_rotate(endpoint_id=endpoint.pk)
-        endpoint.refresh_from_db()
+        webhook_endpoint_secret_rotate(endpoint_id=endpoint.pk)
         log(instance=endpoint, action=ROTATE_ACTION, user=request.user)
-        return _secret_page(request, endpoint, secret, rotated=True)
+        return _secret_once(request, endpoint, rotated=True)
     if request.method != "GET":
         return redirect(reverse("webhook_endpoints:edit", args=[endpoint.pk]))
     return TemplateResponse(

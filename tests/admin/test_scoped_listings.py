@@ -218,6 +218,7 @@ VIEWS = {
         *_each(w, "endpoint", "/admin/webhooks/modtagere/edit/{id}/"),
         *_each(w, "endpoint", "/admin/webhooks/modtagere/history/{id}/"),
         *_each(w, "endpoint", "/admin/webhooks/modtagere/rotate/{id}/"),
+        *_each(w, "endpoint", "/admin/webhooks/modtagere/secret/{id}/"),
         *_each(w, "delivery", "/admin/webhooks/log/resend/{id}/"),
     ],
 }

@@ -68,14 +68,21 @@ def test_create_shows_the_secret_once_in_the_answer_never_again(client, coordina
     client.force_login(coordinator)
     new = _body(client.get(INDEX + "new/"))
     assert 'name="secret"' not in new and "vises da én gang" in new
-    response = client.post(INDEX + "new/", _form(_credentialed(receiver.url)))
+    created = client.post(INDEX + "new/", _form(_credentialed(receiver.url)))
 
-    assert response.status_code == 200
     endpoint = WebhookEndpoint.objects.get()
+    assert created.status_code == 302
+    assert created["Location"] == f"{INDEX}secret/{endpoint.pk}/"
+    assert endpoint.secret not in _body(created)
+    response = client.get(created["Location"])
+    assert response.status_code == 200
     body = _body(response)
     assert endpoint.secret.startswith("whsec_") and endpoint.secret in body
     assert "vises kun denne ene gang" in body
     assert "no-store" in response["Cache-Control"]
+    again = client.get(created["Location"], follow=True)
+    assert endpoint.secret not in _body(again)
+    assert "allerede vist" in _body(again)
 
     # The next page (and every other) shows it masked at most.
     for url in (INDEX, f"{INDEX}inspect/{endpoint.pk}/", f"{INDEX}history/{endpoint.pk}/"):
@@ -130,9 +137,12 @@ def test_rotation_shows_the_new_secret_once_and_signs_with_it(
     endpoint.refresh_from_db()
     assert endpoint.secret == old  # a GET changes nothing
 
-    response = client.post(url)
+    rotated = client.post(url)
+    assert rotated.status_code == 302
+    response = client.get(rotated["Location"])
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+    assert "Den gamle virker ikke længere" in _body(response)
     endpoint.refresh_from_db()
     assert endpoint.secret != old and endpoint.secret.startswith("whsec_")
     assert endpoint.secret in _body(response) and old not in _body(response)
@@ -241,6 +251,7 @@ def test_partners_people_see_no_other_receiver_and_no_secret(client, request, bv
         f"{INDEX}rotate/{own.pk}/",
         f"{INDEX}rotate/{other.pk}/",
         f"{INDEX}history/{own.pk}/",
+        f"{INDEX}secret/{own.pk}/",
     ):
         assert _refused(client.get(url)), url
     assert _refused(client.post(f"{INDEX}rotate/{own.pk}/"))

@@ -18,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import SessionAuthentication
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.chooser import ChosenMultipleView
@@ -76,14 +77,50 @@ def chooser_pages_q(user) -> Q:
     return Q(pk__in=explorable) | Q(pk__in=public)
 
 
+#: What names another partner's page that is not live and public: never its title.
+OUTSIDE_AREA_TITLE = _("Side uden for dit område")
+
+
+def _wagtail_title(page: Page) -> str:
+    # Wagtail's own admin title (``Page.get_admin_display_title``), asked of no rule.
+    return page.draft_title or page.title
+
+
+class AdminTitles:
+    """The admin title rule of one request (``home.admin_titles``): inside the user's area the
+    draft title, as Wagtail shows it; elsewhere the live title of a live, public page (read from
+    the database, so a page built from a newer revision still shows its published title) and
+    otherwise a neutral placeholder. The title of a newer, unpublished revision is as private
+    as a draft. Each page outside the area is looked up once per request."""
+
+    def __init__(self, request=None, user=None):
+        self._request = request
+        self._user = user
+        self._public_titles: dict[int, str | None] = {}
+
+    @property
+    def user(self):
+        if self._user is None and self._request is not None:
+            return getattr(self._request, "user", None)
+        return self._user
+
+    def __call__(self, page: Page, draft_title: str) -> str:
+        user = self.user
+        if user is None:
+            return draft_title
+        if page.pk is None or page_policy.user_has_any_permission_for_instance(
+            user, PAGE_ACTIONS, page
+        ):
+            return draft_title
+        if page.pk not in self._public_titles:
+            public = public_pages(Page.objects.filter(pk=page.pk))
+            self._public_titles[page.pk] = public.values_list("title", flat=True).first()
+        return self._public_titles[page.pk] or str(OUTSIDE_AREA_TITLE)
+
+
 def page_title_for(user, page: Page) -> str:
-    """The draft title inside the user's area, the live title anywhere else: the title of a
-    newer, unpublished revision is as private as a draft."""
-    if user is not None and page_policy.user_has_any_permission_for_instance(
-        user, PAGE_ACTIONS, page
-    ):
-        return page.get_admin_display_title()
-    return page.title
+    """The title of ``page`` as ``user`` may read it (``AdminTitles``); with no user, Wagtail's."""
+    return AdminTitles(user=user)(page, _wagtail_title(page))
 
 
 def chooser_queryset(pages: QuerySet[Page], request) -> QuerySet[Page]:

@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
+from home.admin_titles import ViewerScopedTitleMixin
 from home.blocks import BodyStreamBlock, KeyFindingBlock
 from home.forms import PartnerMediaPageForm
 from home.preview import ApiPreviewMixin
@@ -183,7 +184,7 @@ class Municipality(index.Indexed, models.Model):
 # --- Partner areas ----------------------------------------------------------------------------
 
 
-class PartnerAreaMixin(models.Model):
+class PartnerAreaMixin(ViewerScopedTitleMixin, models.Model):
     """A page that belongs to the partner whose folder it stands in.
 
     The partner is derived from the nearest ancestor folder with a partner, and stored so that
@@ -224,7 +225,7 @@ class PartnerAreaMixin(models.Model):
         return [self.path[:i] for i in range(step, len(self.path), step)]
 
 
-class PartnerFolderMixin(models.Model):
+class PartnerFolderMixin(ViewerScopedTitleMixin, models.Model):
     """A section page; with a partner set, it is that partner's editorial folder."""
 
     partner = models.ForeignKey(
@@ -244,7 +245,7 @@ class PartnerFolderMixin(models.Model):
 # --- Pages ------------------------------------------------------------------------------------
 
 
-class HomePage(ApiPreviewMixin, Page):
+class HomePage(ApiPreviewMixin, ViewerScopedTitleMixin, Page):
     intro = models.TextField(_("introduktion"), blank=True)
     body = StreamField(BodyStreamBlock(), verbose_name=_("indhold"), blank=True)
 
@@ -262,7 +263,7 @@ class HomePage(ApiPreviewMixin, Page):
         verbose_name_plural = _("forsider")
 
 
-class ContentPage(ApiPreviewMixin, Page):
+class ContentPage(ApiPreviewMixin, ViewerScopedTitleMixin, Page):
     """A common content page of the centre (about, contact, method descriptions)."""
 
     intro = models.TextField(_("introduktion"), blank=True)

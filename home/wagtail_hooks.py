@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home import admin_scoping
 from home.models import Audience, Municipality, Partner, Topic
+from home.rich_text import PublicPageLinkHandler
 
 
 class TopicViewSet(SnippetViewSet):
@@ -64,3 +65,9 @@ hooks.register("construct_explorer_page_queryset", admin_scoping.explorer_querys
 hooks.register("construct_admin_api", admin_scoping.admin_api_endpoints, order=100)
 for _action in admin_scoping.BULK_ACTIONS:
     hooks.register("register_bulk_action", _action, order=100)
+
+
+@hooks.register("register_rich_text_features", order=100)
+def register_public_page_links(features):
+    """After Wagtail's core features (order 0), whose page link handler this one replaces."""
+    features.register_link_type(PublicPageLinkHandler)

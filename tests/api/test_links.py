@@ -9,6 +9,10 @@ the block says it has no target (``"page": null``), the rich-text link keeps its
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape as html_unescape
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -189,3 +193,48 @@ def test_the_pages_own_address_does_not_link_a_page_that_is_not_public(client, c
     html = response.content.decode()
     assert "Åbent materiale" in html
     assert_hidden(html)
+
+
+def test_rich_text_on_the_pages_own_address_links_only_to_public_pages(client, centre, targets):
+    about = ContentPage.objects.get(slug="om-videnscentret")
+    about.body = [("paragraph", RichText(_links_html(targets)))]
+    about.save_revision().publish()
+    response = client.get("/om-videnscentret/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="/aabent-materiale/">Læs mere om public</a>' in html
+    for name in HIDDEN:
+        assert f"<a>Læs mere om {name}</a>" in html
+    assert_hidden(html)
+    assert "linktype" not in html
+
+
+def _editor_contentstate(edit_view_html: str) -> dict:
+    """The Draftail contentstate of the body's first paragraph, as the edit view hands it to
+    the editor (the StreamField's block arguments, JSON in an HTML attribute)."""
+    for raw in re.findall(r'data-w-block-arguments-value="([^"]*)"', edit_view_html):
+        for child in json.loads(html_unescape(raw))[0]:
+            if child.get("type") == "paragraph":
+                return json.loads(child["value"])
+    raise AssertionError("no paragraph in the edit view")
+
+
+def test_a_rich_text_link_to_a_draft_still_loads_in_the_editor(client, centre, targets, admin_user):
+    about = ContentPage.objects.get(slug="om-videnscentret")
+    about.body = [("paragraph", RichText(_links_html(targets)))]
+    about.save_revision().publish()
+    client.force_login(admin_user)
+    response = client.get(f"/admin/pages/{about.pk}/edit/")
+    assert response.status_code == 200
+    contentstate = _editor_contentstate(response.content.decode())
+    links = {
+        entity["data"]["id"]: entity["data"]
+        for entity in contentstate["entityMap"].values()
+        if entity["type"] == "LINK"
+    }
+    # Every link, drafts and private pages included, loads as a page link the editor can keep.
+    assert set(links) == {page.pk for page in targets.values()}
+    assert links[targets["public"].pk]["url"] == "/aabent-materiale/"
+    assert all(link["parentId"] for link in links.values())
+    texts = [block["text"] for block in contentstate["blocks"]]
+    assert texts == [f"Læs mere om {name}" for name in targets]

@@ -208,9 +208,8 @@ def test_lists_objects_and_nuls_where_text_belongs_are_a_400_naming_the_field(
 
 def test_only_an_unreachable_database_counts_as_unavailable(db):
     """A query the database refuses (SQLite's "unterminated string" for a stray quote in a
-    search) is a bug to find, a 500; a locked or unreachable database is a 503."""
-    import sqlite3
-
+    search) is a bug to find, a 500; a locked or unreachable database is a 503. The errors are
+    the driver's own, wrapped by Django as a query's would be."""
     from django.db import Error, connection, utils
 
     from home.database import database_unreachable
@@ -223,10 +222,21 @@ def test_only_an_unreachable_database_counts_as_unavailable(db):
             return exc
         raise AssertionError("not raised")
 
-    assert not database_unreachable(raised(sqlite3.OperationalError("unterminated string")))
-    assert not database_unreachable(raised(sqlite3.OperationalError("fts5: syntax error")))
-    assert database_unreachable(raised(sqlite3.OperationalError("database is locked")))
-    assert database_unreachable(raised(sqlite3.InterfaceError("closed")))
+    driver = connection.Database
+    if connection.vendor == "sqlite":
+        refused = [driver.OperationalError("unterminated string"), driver.OperationalError("fts5")]
+        unreachable = [driver.OperationalError("database is locked"), driver.InterfaceError("x")]
+    else:
+        from psycopg import errors
+
+        refused = [errors.ProgramLimitExceeded("index row size exceeds maximum")]
+        unreachable = [
+            driver.OperationalError("connection failed: Connection refused"),
+            errors.AdminShutdown("terminating connection due to administrator command"),
+            errors.QueryCanceled("canceling statement due to statement timeout"),
+        ]
+    assert [database_unreachable(raised(e)) for e in refused] == [False] * len(refused)
+    assert [database_unreachable(raised(e)) for e in unreachable] == [True] * len(unreachable)
     assert not database_unreachable(ValueError("not a database error"))
 
 

@@ -133,6 +133,8 @@ class PageViewSet(ReadOnlyViewSet):
                 last_published_at__gte=parse_datetime_param("modified_since", params)
             )
         path = params.get("path")
+        if path is not None and not path.isprintable():
+            raise ParameterError("path", _("path skal være en sti som /om-videnscentret/."))
         if path is not None:
             queryset = [page for page in queryset if page_path(page) == normalise_path(path)]
         return queryset

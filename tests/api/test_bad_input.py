@@ -306,3 +306,10 @@ def test_control_characters_in_the_user_agent_are_dropped_not_a_500(api, webinar
     )
     assert response.status_code == 201
     assert Registration.objects.get().client == "Partnersite 1.0"
+
+
+@pytest.mark.parametrize("path", ["%00", "/om%00/", "/om%0a/"])
+def test_a_page_path_with_a_nul_or_line_break_is_a_400_naming_path(api, path):
+    response = api.get(f"/api/v1/pages/?path={path}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["path"]

@@ -29,10 +29,8 @@ class ApiPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        # Digits only: int() would also take " 7", "\n7", "+7" and "7_0".
+        size = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else 0
         if not 1 <= size <= self.max_page_size:
             raise ParameterError(
                 "page_size",

@@ -141,7 +141,9 @@ class RegistrationBulkAction(BulkAction):
             return [], {"items_with_no_access": 0}
         if self.selects_all:
             return list(self._listing()), {"items_with_no_access": 0}
-        ids = {value for value in self.request.GET.getlist("id") if value.isdigit()}
+        ids = {
+            value for value in self.request.GET.getlist("id") if value.isascii() and value.isdigit()
+        }
         objects = list(
             self._allowed().filter(pk__in=ids).order_by("event__first_start", "name", "pk")
         )

@@ -57,7 +57,7 @@ class SelectAllGuard:
         elif folder is None:
             if self.folder_required and not query.get("q", "").strip():
                 errors.append(_("Det fremgår ikke, hvilken mappe der er valgt alt i."))
-        elif not folder.isdigit() or not self.folder_visible(int(folder)):
+        elif not (folder.isascii() and folder.isdigit()) or not self.folder_visible(int(folder)):
             errors.append(_("Mappen findes ikke, eller du har ikke adgang til den."))
         return errors
 

@@ -78,7 +78,7 @@ def refused_media(user, references: Iterable[tuple[type[Model], str]]) -> dict[s
     refused: dict[str, list[str]] = {}
     for media_model, ids in wanted.items():
         kind, policy = kinds[media_model]
-        numeric = {pk for pk in ids if pk.isdigit()}
+        numeric = {pk for pk in ids if pk.isascii() and pk.isdigit()}
         allowed = {
             str(pk)
             for pk in policy.instances_user_has_any_permission_for(user, ["choose"])

@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_q.brokers import get_broker
 
+from home.database import database_unreachable
+
 
 def _database_ok() -> bool:
     try:
@@ -45,8 +47,7 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
-# A database that cannot be reached or has dropped the connection: try again later. Other
-# database errors (integrity, data, programming) are bugs and stay 500s, so tests find them.
+# The database errors that may mean an outage; database_unreachable tells which of them do.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
@@ -57,7 +58,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     reaches the client: no stack trace, no message from the database.
     """
     exc = sys.exc_info()[1]
-    unavailable = isinstance(exc, (*DATABASE_UNAVAILABLE, ConnectionError, TimeoutError))
+    # Only a database that cannot be reached (or a broker connection) is "try again": a query
+    # the database refused is a bug and stays a 500, as in the API (home/database.py).
+    unavailable = exc is not None and (
+        database_unreachable(exc) or isinstance(exc, (ConnectionError, TimeoutError))
+    )
     status = 503 if unavailable else 500
     message = (
         "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."

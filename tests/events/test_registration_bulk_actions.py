@@ -171,6 +171,15 @@ def test_crafted_ids_of_another_partner_are_refused_and_nothing_changes(
     }
 
 
+def test_ids_of_digits_int_refuses_are_skipped_never_a_500(client, vive_moderator, full_event):
+    client.force_login(vive_moderator)
+    url = reverse("wagtail_bulk_action", args=["events", "registration", "cancel"])
+    query = "?id=%C2%B2&id=%D9%A1&next=/admin/registrations/"  # "²" and Arabic-Indic one
+    assert client.get(url + query).status_code < 500
+    assert client.post(url + query).status_code < 500
+    assert not Registration.objects.filter(status="cancelled").exists()
+
+
 def test_editors_cannot_run_bulk_actions(client, vive_editor, full_event):
     registration = regs("vive0@kommune.example")
     client.force_login(vive_editor)

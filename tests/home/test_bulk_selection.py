@@ -123,6 +123,7 @@ def documents(vive, bv):
         "id=all&childOf={vive}&collection_id={bv}",
         "id=all&childOf=999999",
         "id=all&childOf=abc",
+        "id=all&childOf=%C2%B2",  # "²": str.isdigit() says yes, int() says no
     ],
 )
 @pytest.mark.parametrize("action", ["delete", "add_tags"])

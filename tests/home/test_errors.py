@@ -4,6 +4,8 @@ tests catch them), and neither tells the client anything of the fault. The pages
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.test import Client, RequestFactory
@@ -32,6 +34,22 @@ def test_only_an_unreachable_database_is_a_503(exc, status, path):
     assert b"db-secret-host" not in response.content
     assert response["Cache-Control"] == "no-store"
     assert response.has_header("Retry-After") == (status == 503)
+
+
+@pytest.mark.parametrize("path", ["/feeds/events.ics", "/tilmelding/x/"])
+def test_a_query_the_database_refused_is_a_500_outside_the_api_too(path):
+    """SQLite reports a bad query and a locked file alike as OperationalError: only the
+    second is an outage."""
+    try:
+        try:
+            raise sqlite3.OperationalError("no such column: db-secret-column")
+        except sqlite3.Error as cause:
+            raise OperationalError(str(cause)) from cause
+    except Exception:
+        response = server_error(RequestFactory().get(path))
+    assert response.status_code == 500
+    assert b"db-secret-column" not in response.content
+    assert not response.has_header("Retry-After")
 
 
 def test_the_api_answers_503_for_an_unreachable_database_and_leaves_other_faults_to_500():

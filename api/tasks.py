@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.db import transaction
@@ -74,7 +75,15 @@ def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> str:
         webhook_delivery_record_response(
             delivery_id=delivery_id, status=None, body="", duration_ms=duration_ms
         )
-        logger.warning("webhook %s to %s failed: %s", delivery_id, endpoint.url, exc)
+        # The host only: a receiver's URL (and requests' message quoting it) may carry a
+        # credential in its user part or query, which has no place in the server's log.
+        logger.warning(
+            "webhook %s to receiver %s (%s) failed: %s",
+            delivery_id,
+            endpoint.pk,
+            urlsplit(endpoint.url).hostname,
+            type(exc).__name__,
+        )
         _retry(delivery, f"{type(exc).__name__}: {exc}")
         return "retry"
 

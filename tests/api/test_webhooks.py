@@ -160,6 +160,20 @@ def test_a_connection_refused_is_retried(centre, vive, django_capture_on_commit_
     assert "ConnectionError" in delivery.last_error
 
 
+def test_a_failed_delivery_logs_no_credential_of_the_receivers_url(
+    centre, vive, caplog, django_capture_on_commit_callbacks
+):
+    dead = Receiver()
+    url = dead.url.replace("http://", "http://hook:pw-in-url@") + "?token=tok-in-url"
+    dead.server.server_close()
+    WebhookEndpoint.objects.create(name="Nede", url=url)
+    with caplog.at_level("WARNING", logger="api.tasks"):
+        with django_capture_on_commit_callbacks(execute=True):
+            build_event(vive)
+    assert "failed" in caplog.text
+    assert "pw-in-url" not in caplog.text and "tok-in-url" not in caplog.text
+
+
 def test_the_retries_span_up_to_three_days_then_the_delivery_fails(endpoint, receiver, vive):
     waits = [outbox_backoff(n, cap=WEBHOOK_BACKOFF_CAP) for n in range(1, WEBHOOK_MAX_ATTEMPTS)]
     assert timedelta(days=2) < sum(waits, timedelta()) <= timedelta(days=3)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.blocks import absolute
+from events.addresses import internet_email
 from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
 from home.models import Audience, Municipality
 
@@ -59,6 +60,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, error_messages=_messages("Navn"))
     email = serializers.EmailField(
         max_length=254,
+        validators=[internet_email],
         error_messages=_messages("E-mail", invalid="E-mail: skriv en gyldig e-mailadresse."),
     )
     workplace = serializers.CharField(max_length=200, error_messages=_messages("Arbejdsplads"))
@@ -138,6 +140,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     )
     manager_email = OptionalEmailField(
         max_length=254,
+        validators=[internet_email],
         required=False,
         allow_blank=True,
         default="",

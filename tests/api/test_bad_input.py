@@ -99,6 +99,29 @@ def test_header_injection_in_the_email_is_a_400(api, webinar, email):
     assert not Registration.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "email", ["a@[127.0.0.1]", "a@[IPv6:::1]", "a@localhost", "a@intranet", "a@10.0.0.1"]
+)
+@pytest.mark.parametrize("field", ["email", "manager_email"])
+def test_an_address_off_the_internet_is_a_400_and_no_email_is_written(
+    api, event_of, vive, field, email
+):
+    """The centre's mail server never delivers into its own network on a stranger's say-so."""
+    group = event_of(vive, title="Forløb", capacity=40, participation="staff_group")
+    fields = {"unit": "Familieafdelingen", "participants": 3, "manager_name": "Leder"}
+    fields["manager_email"] = "leder@kommune.example"
+    fields[field] = email
+    response = sign_up(api, group.pk, **fields)
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert field in errors and "domænenavn" in str(errors[field])
+    assert not Registration.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_an_internet_address_is_taken(api, webinar):
+    assert sign_up(api, webinar.pk, email="anna.a@sub.kommune.example").status_code == 201
+
+
 def test_newlines_in_a_name_cannot_add_mail_headers(api, webinar):
     response = sign_up(api, webinar.pk, name="Anna\r\nBcc: spam@evil.example")
     assert response.status_code in (201, 400)

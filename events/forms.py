@@ -6,6 +6,8 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
 
+from home.forms import PartnerMediaFormMixin
+
 # Handed to EventPage.clean when a session form has its own errors: the schedule as a whole
 # cannot be judged yet, and the session's own messages say what to fix.
 SKIP_SCHEDULE_CHECKS = "skip"
@@ -61,3 +63,47 @@ class SessionInlinePanel(InlinePanel):
         options = super().get_form_options()
         options["formsets"][self.relation_name]["form"] = EventSessionForm
         return options
+
+
+class RelatedKnowledgeFormMixin:
+    """ "Relateret viden" offers the knowledge pages the user may see: their own area's, drafts
+    included, by the title they edit; other partners' only when live and public, by their live
+    title. Django's default select lists every knowledge page by its draft title.
+
+    A link the user cannot see (another partner's page that has since become a draft or
+    private, linked by a coordinator) is neither shown nor dropped: saving keeps it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._hidden_knowledge: list[int] = []
+        field = self.fields.get("related_knowledge")
+        user = getattr(self, "for_user", None)
+        if field is None or user is None:
+            return
+        from home.admin_scoping import pages_in_area, visible_pages_q
+        from home.models import KnowledgePage
+
+        area = set(pages_in_area(user).type(KnowledgePage).values_list("pk", flat=True))
+        field.queryset = KnowledgePage.objects.filter(visible_pages_q(user)).order_by("path")
+        field.label_from_instance = lambda page: (
+            (page.draft_title or page.title) if page.pk in area else page.title
+        )
+        linked = [page.pk for page in self.instance.related_knowledge.all()]
+        if linked:
+            visible = set(field.queryset.filter(pk__in=linked).values_list("pk", flat=True))
+            self._hidden_knowledge = [pk for pk in linked if pk not in visible]
+
+    def save(self, *args, **kwargs):
+        chosen = self.cleaned_data.get("related_knowledge")
+        if self._hidden_knowledge and chosen is not None:
+            from home.models import KnowledgePage
+
+            ids = [page.pk for page in chosen] + self._hidden_knowledge
+            self.cleaned_data["related_knowledge"] = KnowledgePage.objects.filter(pk__in=ids)
+        return super().save(*args, **kwargs)
+
+
+class EventPageAdminForm(PartnerMediaFormMixin, RelatedKnowledgeFormMixin, EventPageForm):
+    """The event form (page and sessions together) that takes media and linked pages only from
+    what the editor may see (``EventPage.base_form_class``)."""

@@ -77,6 +77,14 @@ def chooser_pages_q(user) -> Q:
     return Q(pk__in=explorable) | Q(pk__in=public)
 
 
+def visible_pages_q(user) -> Q:
+    """Pages a user may link to and learn the title and address of: their own area (drafts
+    included) and elsewhere only live, public, unexpired pages."""
+    area = pages_in_area(user).values("pk")
+    public = public_pages(Page.objects.all()).values("pk")
+    return Q(pk__in=area) | Q(pk__in=public)
+
+
 #: What names another partner's page that is not live and public: never its title.
 OUTSIDE_AREA_TITLE = _("Side uden for dit område")
 

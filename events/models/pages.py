@@ -28,8 +28,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from events.blocks import EventBodyBlock
-from events.forms import SKIP_SCHEDULE_CHECKS, EventPageForm, SessionInlinePanel
-from home.forms import PartnerMediaFormMixin, PartnerMediaPageForm
+from events.forms import SKIP_SCHEDULE_CHECKS, EventPageAdminForm, SessionInlinePanel
+from home.forms import PartnerMediaPageForm
 from home.models import PartnerAreaMixin, PartnerFolderMixin
 from home.preview import ApiPreviewMixin
 
@@ -54,11 +54,6 @@ class EventIndexPage(PartnerFolderMixin, Page):
     class Meta:
         verbose_name = _("arrangementsoversigt")
         verbose_name_plural = _("arrangementsoversigter")
-
-
-class EventPageAdminForm(PartnerMediaFormMixin, EventPageForm):
-    """The event form (page and sessions together) that takes media only from the editor's
-    collections."""
 
 
 # --- Choices ----------------------------------------------------------------------------------

@@ -118,6 +118,16 @@ def test_an_address_off_the_internet_is_a_400_and_no_email_is_written(
     assert not Registration.objects.exists() and not OutboundEmail.objects.exists()
 
 
+def test_a_lone_surrogate_in_a_text_field_is_a_danish_400_naming_it(api, webinar):
+    body = '{"name": "Anna \\ud800", "email": "anna@kommune.example", "workplace": "X", '
+    body += '"municipality": "0101", "job_role": "sagsbehandlere", "consent": true}'
+    response = api.post(
+        f"/api/v1/events/{webinar.pk}/registrations/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "ugyldigt tegn (U+D800)" in str(response.json()["errors"]["name"])
+
+
 def test_an_internet_address_is_taken(api, webinar):
     assert sign_up(api, webinar.pk, email="anna.a@sub.kommune.example").status_code == 201
 

@@ -6,10 +6,17 @@ published page references is public through the API. So the form checks every re
 makes (foreign keys, StreamField blocks, rich-text image embeds and document links, inline
 panels) against the editing user's ``choose`` permission, the same rule the choosers apply.
 Model ``clean()`` cannot do it: it does not know the user; the admin form does (``for_user``).
+
+Pages are checked alike: a rich-text page link, a page chooser block or a page foreign key may
+point only at a page of the user's own area or a live, public one (``visible_pages_q``); the
+editor's contentstate of a link would otherwise carry the page's URL back to them. Rich text is
+also read as it was posted (Draftail's contentstate): the converter to HTML silently deletes an
+entity the field has no feature for, link text and all, so the refusal would never see it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,6 +29,7 @@ from wagtail.blocks import StreamValue
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 
@@ -34,6 +42,10 @@ MESSAGES = {
     "document": _(
         "Dokument nr. %(ids)s ligger ikke i en samling, du må bruge. Vælg et dokument fra din "
         "partners samling eller fra Fælles."
+    ),
+    "page": _(
+        "Side nr. %(ids)s er ikke offentliggjort, eller den ligger uden for dit område. Link "
+        "kun til en offentliggjort side eller en side fra din partner."
     ),
 }
 
@@ -90,6 +102,64 @@ def refused_media(user, references: Iterable[tuple[type[Model], str]]) -> dict[s
     return refused
 
 
+def refused_pages(user, references: Iterable[tuple[type[Model], str]]) -> list[str]:
+    """The page ids ``user`` may not link to: neither in their area nor live and public. An id
+    that names nothing is refused alike."""
+    from home.admin_scoping import visible_pages_q
+
+    ids = {pk for model, pk in references if issubclass(model, Page)}
+    if not ids:
+        return []
+    numeric = {pk for pk in ids if pk.isascii() and pk.isdigit() and len(pk) < 19}
+    allowed = {
+        str(pk)
+        for pk in Page.objects.filter(visible_pages_q(user), pk__in=numeric).values_list(
+            "pk", flat=True
+        )
+    }
+    return sorted(ids - allowed, key=lambda pk: (len(pk), pk))
+
+
+def _entity_models() -> dict[str, type[Model]]:
+    return {"IMAGE": get_image_model(), "DOCUMENT": get_document_model(), "LINK": Page}
+
+
+def _deleted(data, key: str) -> bool:
+    """Whether ``key`` lies in a StreamField or list child the editor deleted."""
+    parts = key.split("-")
+    return any(data.get("-".join(parts[:i]) + "-deleted") for i in range(1, len(parts)))
+
+
+def _posted_references(form: forms.BaseForm, name: str) -> Iterator[tuple[type[Model], str]]:
+    """(model, id) of every image, document and page entity in Draftail contentstate posted
+    for field ``name`` (itself or any block inside it)."""
+    data = getattr(form, "data", None)
+    if not data:
+        return
+    html_name = form.add_prefix(name)
+    models = _entity_models()
+    for key in data:
+        if (key != html_name and not key.startswith(html_name + "-")) or _deleted(data, key):
+            continue
+        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+        for raw in values:
+            if not isinstance(raw, str) or "entityMap" not in raw:
+                continue
+            try:
+                state = json.loads(raw)
+            except ValueError:
+                continue
+            entities = state.get("entityMap") if isinstance(state, dict) else None
+            if not isinstance(entities, dict):
+                continue
+            for entity in entities.values():
+                if not isinstance(entity, dict) or not isinstance(entity.get("data"), dict):
+                    continue
+                model, pk = models.get(entity.get("type")), entity["data"].get("id")
+                if model is not None and isinstance(pk, int | str) and not isinstance(pk, bool):
+                    yield model, str(pk)
+
+
 class PartnerMediaFormMixin:
     """Refuses, on the field that holds it, any image or document the user may not choose."""
 
@@ -113,13 +183,21 @@ class PartnerMediaFormMixin:
 def _refuse_foreign_media(form: forms.BaseForm, user) -> None:
     opts = form._meta.model._meta if hasattr(form, "_meta") else None
     for name, value in list(form.cleaned_data.items()):
-        if value in (None, "") or name == "DELETE":
+        if name == "DELETE":
             continue
-        try:
-            model_field = opts.get_field(name) if opts else None
-        except FieldDoesNotExist:  # a form-only field (comments, schedule, …)
-            model_field = None
-        refused = refused_media(user, _references(value, model_field))
+        references = set(_posted_references(form, name))
+        if value not in (None, ""):
+            try:
+                model_field = opts.get_field(name) if opts else None
+            except FieldDoesNotExist:  # a form-only field (comments, schedule, …)
+                model_field = None
+            references |= set(_references(value, model_field))
+        if not references:
+            continue
+        refused = refused_media(user, references)
+        pages = refused_pages(user, references)
+        if pages:
+            refused["page"] = pages
         for kind, ids in refused.items():
             form.add_error(name, ValidationError(MESSAGES[kind], params={"ids": ", ".join(ids)}))
 

@@ -5,16 +5,20 @@ included. ``PublicPageLinkHandler`` replaces it under the same link type (``home
 registers it after Wagtail's core features), so ``expand_db_html`` and ``|richtext`` give an
 ``href`` only to a page the API would serve (``home.selectors.public_pages``); any other link
 keeps its text without one, as in the API (``api/blocks.py``, which looks the pages of a whole
-response up at once). The editor is not affected: Draftail reads and writes links through its
-own contentstate converter, not through link handlers.
+response up at once). Draftail reads links through its own contentstate converter, whose page
+link handler gives the editor each linked page's URL and parent: ``ScopedPageLinkElementHandler``
+replaces it (``home/wagtail_hooks.py``) and gives them only for a page the viewer may see (their
+own area, or live and public elsewhere); any other link keeps just its id.
 """
 
 from __future__ import annotations
 
 from django.utils.html import escape
+from wagtail.admin.rich_text.converters.html_to_contentstate import PageLinkElementHandler
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
+from home import admin_titles
 from home.selectors import public_pages
 
 
@@ -35,3 +39,28 @@ class PublicPageLinkHandler(PageLinkHandler):
             f'<a href="{escape(page.localized.url)}">' if page else "<a>"
             for page in cls.get_many(attrs_list)
         ]
+
+
+def _viewer():
+    """The user of the current admin request (``home.middleware``), or ``None``."""
+    from home.admin_scoping import AdminTitles
+
+    rule = admin_titles._rule.get()
+    return rule.user if isinstance(rule, AdminTitles) else None
+
+
+class ScopedPageLinkElementHandler(PageLinkElementHandler):
+    """The editor's page link entity: URL and parent only for a page the viewer may see."""
+
+    def get_attribute_data(self, attrs):
+        from home.admin_scoping import visible_pages_q
+
+        pk = str(attrs.get("id", ""))
+        if pk.isascii() and pk.isdigit() and len(pk) < 19:
+            user = _viewer()
+            pages = Page.objects.filter(pk=int(pk))
+            visible = pages.filter(visible_pages_q(user)) if user else public_pages(pages)
+            if visible.exists():
+                return super().get_attribute_data(attrs)
+            return {"id": int(pk), "url": None, "parentId": None}
+        return {"id": None, "url": None, "parentId": None}

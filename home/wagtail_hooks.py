@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.rich_text.converters.contentstate import link_entity
+from wagtail.admin.rich_text.converters.html_to_contentstate import (
+    ExternalLinkElementHandler,
+)
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home import admin_scoping
 from home.models import Audience, Municipality, Partner, Topic
-from home.rich_text import PublicPageLinkHandler
+from home.rich_text import PublicPageLinkHandler, ScopedPageLinkElementHandler
 
 
 class TopicViewSet(SnippetViewSet):
@@ -71,3 +75,16 @@ for _action in admin_scoping.BULK_ACTIONS:
 def register_public_page_links(features):
     """After Wagtail's core features (order 0), whose page link handler this one replaces."""
     features.register_link_type(PublicPageLinkHandler)
+    # The editor's reading of links (Wagtail's rule, but for the page link handler): a page the
+    # viewer may not see keeps its id, never its URL.
+    features.register_converter_rule(
+        "contentstate",
+        "link",
+        {
+            "from_database_format": {
+                "a[href]": ExternalLinkElementHandler("LINK"),
+                'a[linktype="page"]': ScopedPageLinkElementHandler("LINK"),
+            },
+            "to_database_format": {"entity_decorators": {"LINK": link_entity}},
+        },
+    )

@@ -147,7 +147,7 @@ def _index_at_once(page_pk: int, *, threads: int = 3, rounds: int = 15) -> list[
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_index_tasks_for_one_page_at_once_log_no_integrity_error_on_postgresql(
     knowledge_page, caplog
 ):

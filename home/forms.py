@@ -12,6 +12,11 @@ point only at a page of the user's own area or a live, public one (``visible_pag
 editor's contentstate of a link would otherwise carry the page's URL back to them. Rich text is
 also read as it was posted (Draftail's contentstate): the converter to HTML silently deletes an
 entity the field has no feature for, link text and all, so the refusal would never see it.
+
+Only references new in this save are refused: one whose target the page's latest revision (or,
+without one, its saved row) already names is kept, so another partner unpublishing or closing a
+page the editor once linked to does not stop them saving their own page. The editor learns
+nothing new by it: their contentstate already hides such a page's address (``home.rich_text``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import StreamValue
 from wagtail.documents import get_document_model
@@ -160,6 +167,50 @@ def _posted_references(form: forms.BaseForm, name: str) -> Iterator[tuple[type[M
                     yield model, str(pk)
 
 
+def _kind(model: type[Model]) -> str | None:
+    if issubclass(model, Page):
+        return "page"
+    for media_model, (kind, _policy) in _media_kinds().items():
+        if issubclass(model, media_model):
+            return kind
+    return None
+
+
+def _object_references(obj: Model) -> Iterator[tuple[type[Model], str]]:
+    """(model, id) of every object ``obj`` and its child objects (inline panels) point at."""
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or isinstance(field, ParentalKey):
+            continue
+        if field.is_relation:  # the id alone: the target may since have been deleted
+            if field.many_to_one and (pk := field.value_from_object(obj)) is not None:
+                yield field.related_model, str(pk)
+            continue
+        value = getattr(obj, field.name, None)
+        if value not in (None, ""):
+            yield from _references(value, field)
+    for field in obj._meta.many_to_many:  # ParentalManyToManyField: the revision's own values
+        yield from _references(getattr(obj, field.name).all(), field)
+    if isinstance(obj, ClusterableModel):
+        for relation in get_all_child_relations(obj):
+            for child in getattr(obj, relation.get_accessor_name()).all():
+                yield from _object_references(child)
+
+
+def existing_references(instance: Model | None) -> set[tuple[str | None, str]]:
+    """(kind, id) of every reference the saved page already makes: its latest revision's, or
+    its row's when it has no revision; nothing for a page not yet saved."""
+    if instance is None or instance.pk is None:
+        return set()
+    revision = instance.get_latest_revision() if isinstance(instance, Page) else None
+    if revision is not None:
+        saved = revision.as_object()
+    else:
+        saved = type(instance)._default_manager.filter(pk=instance.pk).first()
+    if saved is None:
+        return set()
+    return {(_kind(model), pk) for model, pk in _object_references(saved)}
+
+
 class PartnerMediaFormMixin:
     """Refuses, on the field that holds it, any image or document the user may not choose."""
 
@@ -168,7 +219,8 @@ class PartnerMediaFormMixin:
         user = getattr(self, "for_user", None)
         if user is None:
             return cleaned_data
-        _refuse_foreign_media(self, user)
+        existing = existing_references(getattr(self, "instance", None))
+        _refuse_foreign_media(self, user, existing)
         for formset in getattr(self, "formsets", {}).values():
             formset.errors  # noqa: B018 - cleans every child form, so it has cleaned_data
             for child in formset.forms:
@@ -176,11 +228,13 @@ class PartnerMediaFormMixin:
                     continue
                 if formset.can_delete and child.cleaned_data.get("DELETE"):
                     continue
-                _refuse_foreign_media(child, user)
+                _refuse_foreign_media(child, user, existing)
         return cleaned_data
 
 
-def _refuse_foreign_media(form: forms.BaseForm, user) -> None:
+def _refuse_foreign_media(
+    form: forms.BaseForm, user, existing: set[tuple[str | None, str]] = frozenset()
+) -> None:
     opts = form._meta.model._meta if hasattr(form, "_meta") else None
     for name, value in list(form.cleaned_data.items()):
         if name == "DELETE":
@@ -192,6 +246,7 @@ def _refuse_foreign_media(form: forms.BaseForm, user) -> None:
             except FieldDoesNotExist:  # a form-only field (comments, schedule, …)
                 model_field = None
             references |= set(_references(value, model_field))
+        references = {(m, pk) for m, pk in references if (_kind(m), pk) not in existing}
         if not references:
             continue
         refused = refused_media(user, references)

@@ -4,6 +4,8 @@ Rich-text links, page chooser blocks and page foreign keys took any page id: sav
 own form then carried the linked page's URL (Draftail's contentstate), drafts of other partners
 included. And Draftail's converter deleted, link text and all, any entity a field has no feature
 for, so another partner's document or image posted into such a field vanished unnoticed.
+Only new references are refused: one the page's latest revision already makes is kept, so
+another partner hiding a page does not stop an editor saving their own.
 """
 
 from __future__ import annotations
@@ -195,3 +197,94 @@ def test_the_editor_is_not_told_the_address_of_an_existing_link_to_a_hidden_page
     client.force_login(vive_editor)
     body = client.get(f"/admin/pages/{vive_event.pk}/edit/").content.decode()
     assert draft.slug in body
+
+
+def _event_linking_to(bv, target) -> EventPage:
+    """A BV event whose saved revision links to ``target``, as a coordinator would have put it."""
+    paragraph = f'<p><a linktype="page" id="{target.pk}">Læs mere</a></p>'
+    return build_event(bv, title="Webinar med et gammelt link", body=[("paragraph", paragraph)])
+
+
+def test_a_link_the_page_already_had_is_kept_when_its_target_is_hidden_since(
+    client, bv, bv_editor, vive_pages
+):
+    target = vive_pages["public"]
+    event = _event_linking_to(bv, target)
+    target.unpublish()
+    body = _stream("body", [("paragraph", _contentstate("LINK", target.pk))])
+    client.force_login(bv_editor)
+    response = client.post(
+        f"/admin/pages/{event.pk}/edit/", edit_form_data(event, title="Nyt navn") | body
+    )
+    assert response.status_code == 302, _errors(response)
+    saved = EventPage.objects.get(pk=event.pk).get_latest_revision_as_object()
+    assert saved.title == "Nyt navn"
+    assert f'linktype="page" id="{target.pk}"' in saved.body[0].value.source
+
+
+def test_a_new_link_to_a_hidden_page_is_refused_beside_a_kept_one(
+    client, bv, bv_editor, vive_pages
+):
+    old, new = vive_pages["public"], vive_pages["draft"]
+    event = _event_linking_to(bv, old)
+    old.unpublish()
+    revisions = event.revisions.count()
+    body = _stream(
+        "body",
+        [
+            ("paragraph", _contentstate("LINK", old.pk)),
+            ("paragraph", _contentstate("LINK", new.pk)),
+        ],
+    )
+    client.force_login(bv_editor)
+    response = client.post(
+        f"/admin/pages/{event.pk}/edit/", edit_form_data(event, title="Nyt navn") | body
+    )
+    assert response.status_code == 200
+    errors = _errors(response)
+    assert f"Side nr. {new.pk} {REFUSED_PAGE}" in errors
+    assert f"Side nr. {old.pk} " not in errors
+    assert event.revisions.count() == revisions
+
+
+def test_a_hidden_page_linked_from_another_page_only_is_refused(client, bv, bv_editor, vive_pages):
+    """What counts as already there is the page's own revision, not any page's."""
+    target = vive_pages["public"]
+    _event_linking_to(bv, target)
+    target.unpublish()
+    event, revisions, response = _post_event_link(client, bv, bv_editor, target.pk)
+    assert response.status_code == 200
+    assert f"Side nr. {target.pk} {REFUSED_PAGE}" in _errors(response)
+    assert event.revisions.count() == revisions
+
+
+def test_an_image_the_page_already_had_is_kept(client, vive, bv, vive_editor, image_of):
+    foreign = image_of(bv, title="Børns Vilkårs billede")
+    block = {"image": foreign, "caption": "", "attribution": ""}
+    event = build_event(vive, title="Webinar med et lånt billede", body=[("image", block)])
+    image = {"image": str(foreign.pk), "caption": "", "attribution": ""}
+    client.force_login(vive_editor)
+    response = client.post(
+        f"/admin/pages/{event.pk}/edit/",
+        edit_form_data(event, title="Nyt navn") | _stream("body", [("image", image)]),
+    )
+    assert response.status_code == 302, _errors(response)
+    saved = EventPage.objects.get(pk=event.pk).get_latest_revision_as_object()
+    assert saved.body[0].value["image"].pk == foreign.pk
+
+
+def test_a_page_without_revisions_keeps_the_links_of_its_row(client, sst_editor, vive_pages):
+    target = vive_pages["public"]
+    about = ContentPage.objects.get(slug="om-videnscentret")
+    cta = {"title": "Læs videre", "text": "", "link_text": "Læs", "url": "", "page": target}
+    page = ContentPage(
+        title="Om metoden", slug="om-metoden", intro="", body=[("call_to_action", cta)]
+    )
+    about.add_child(instance=page)
+    assert page.get_latest_revision() is None
+    target.unpublish()
+    client.force_login(sst_editor)
+    response = client.post(f"/admin/pages/{page.pk}/edit/", _content_data(page) | _cta(target.pk))
+    assert response.status_code == 302, _errors(response)
+    saved = ContentPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert saved.body[0].value["page"].pk == target.pk

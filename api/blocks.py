@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from wagtail import blocks
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
@@ -24,6 +23,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText, extract_references_from_rich_text, features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
+from home.rich_text import linked_page_id, public_page_link_tag
 from home.selectors import public_pages
 
 RENDITIONS = {"small": "max-480x480", "medium": "max-1024x1024", "large": "max-2048x2048"}
@@ -113,12 +113,7 @@ class LinkTargets:
         return self._rewriter(source or "")
 
     def _page_link_tags(self, attrs_list: list[dict]) -> list[str]:
-        tags = []
-        for attrs in attrs_list:
-            pk = attrs.get("id", "")
-            page = self.pages.get(int(pk)) if str(pk).isdigit() else None
-            tags.append(f'<a href="{escape(page.localized.url)}">' if page else "<a>")
-        return tags
+        return [public_page_link_tag(self.pages.get(linked_page_id(attrs))) for attrs in attrs_list]
 
     @cached_property
     def _rewriter(self) -> MultiRuleRewriter:

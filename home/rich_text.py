@@ -22,23 +22,32 @@ from home import admin_titles
 from home.selectors import public_pages
 
 
+def linked_page_id(attrs: dict) -> int | None:
+    """The page id of a rich-text ``<a linktype="page" id=…>``, or ``None`` for one that is no
+    plain number ("²" passes ``str.isdigit`` but not ``int``)."""
+    pk = str(attrs.get("id", ""))
+    return int(pk) if pk.isascii() and pk.isdigit() and len(pk) < 19 else None
+
+
+def public_page_link_tag(page: Page | None) -> str:
+    """The opening tag of a page link: an ``href`` only for a page found public."""
+    return f'<a href="{escape(page.localized.url)}">' if page else "<a>"
+
+
 class PublicPageLinkHandler(PageLinkHandler):
     """``<a href>`` for a live, public page, ``<a>`` for any other; one query per rich text."""
 
     @classmethod
     def get_many(cls, attrs_list: list[dict]) -> list[Page | None]:
-        ids = {str(attrs.get("id", "")) for attrs in attrs_list}
-        ids = {int(pk) for pk in ids if pk.isdigit()}
-        public = public_pages(Page.objects.filter(pk__in=ids)) if ids else Page.objects.none()
-        pages = {str(page.pk): page for page in public}
-        return [pages.get(str(attrs.get("id", ""))) for attrs in attrs_list]
+        ids = [linked_page_id(attrs) for attrs in attrs_list]
+        wanted = {pk for pk in ids if pk is not None}
+        public = public_pages(Page.objects.filter(pk__in=wanted)) if wanted else []
+        pages = {page.pk: page for page in public}
+        return [pages.get(pk) for pk in ids]
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list: list[dict]) -> list[str]:
-        return [
-            f'<a href="{escape(page.localized.url)}">' if page else "<a>"
-            for page in cls.get_many(attrs_list)
-        ]
+        return [public_page_link_tag(page) for page in cls.get_many(attrs_list)]
 
 
 def _viewer():

@@ -17,8 +17,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
-from wagtail.rich_text import RichText
+from wagtail.rich_text import RichText, expand_db_html
 
+from api.blocks import LinkTargets
 from home.models import ContentPage, KnowledgeIndexPage, KnowledgePage
 
 # Titles and slugs (the URL's last part) of the pages that must never show.
@@ -238,3 +239,12 @@ def test_a_rich_text_link_to_a_draft_still_loads_in_the_editor(client, centre, t
     assert all(link["parentId"] for link in links.values())
     texts = [block["text"] for block in contentstate["blocks"]]
     assert texts == [f"Læs mere om {name}" for name in targets]
+
+
+@pytest.mark.parametrize("pk", ["²", "١", "", "abc", "9" * 30])
+def test_a_page_link_id_that_is_no_plain_number_keeps_its_text_only(db, pk):
+    """Both renderings (the API's per response, the pages' own) read a link's id by one rule:
+    "²" passes ``str.isdigit`` but not ``int``, and was a 500."""
+    source = f'<p><a linktype="page" id="{pk}">læs mere</a></p>'
+    assert LinkTargets().rich_text_html(source) == "<p><a>læs mere</a></p>"
+    assert expand_db_html(source) == "<p><a>læs mere</a></p>"

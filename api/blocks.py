@@ -88,9 +88,10 @@ def linked_page_ids(*, streams: Iterable = (), rich_texts: Iterable[str] = ()) -
     for source in rich_texts:
         if source:
             references += extract_references_from_rich_text(source)
-    return {
-        int(pk) for model, pk, *_rest in references if issubclass(model, Page) and str(pk).isdigit()
-    }
+    ids = (
+        linked_page_id({"id": pk}) for model, pk, *_rest in references if issubclass(model, Page)
+    )
+    return {pk for pk in ids if pk is not None}
 
 
 class LinkTargets:

@@ -64,12 +64,12 @@ class ScopedPageLinkElementHandler(PageLinkElementHandler):
     def get_attribute_data(self, attrs):
         from home.admin_scoping import visible_pages_q
 
-        pk = str(attrs.get("id", ""))
-        if pk.isascii() and pk.isdigit() and len(pk) < 19:
+        pk = linked_page_id(attrs)
+        if pk is not None:
             user = _viewer()
-            pages = Page.objects.filter(pk=int(pk))
+            pages = Page.objects.filter(pk=pk)
             visible = pages.filter(visible_pages_q(user)) if user else public_pages(pages)
             if visible.exists():
                 return super().get_attribute_data(attrs)
-            return {"id": int(pk), "url": None, "parentId": None}
+            return {"id": pk, "url": None, "parentId": None}
         return {"id": None, "url": None, "parentId": None}

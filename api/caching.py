@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from api.feeds import feed_window_start
+from api.views.feeds import feed_window_start
 from events.models import EventPage
 from home.selectors import content_state
 

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
-from api import feeds
-from api.registration_views import registrant_feed
+from api.views import feeds
+from api.views.registrations import registrant_feed
 
 app_name = "feeds"
 

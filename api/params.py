@@ -53,3 +53,8 @@ def parse_datetime_value(name: str, raw: str, *, end_of_day: bool = False) -> da
 
 def parse_datetime_param(name: str, params, **kwargs) -> datetime:
     return parse_datetime_value(name, params.get(name, ""), **kwargs)
+
+
+def is_number(raw: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²" and "١", which ``int`` then refuses."""
+    return raw.isascii() and raw.isdigit()

@@ -14,8 +14,8 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from api.caching import seats_version_bump
-from api.tasks import CDN_PURGE_LEASE
-from api.webhooks import webhook_deliveries_create
+from api.cdn.tasks import CDN_PURGE_LEASE
+from api.webhooks.services import webhook_deliveries_create
 from events.models import Registration
 from home.models import ContentChange
 from home.outbox import enqueue_on_commit
@@ -69,7 +69,7 @@ def on_change_recorded(sender, instance: ContentChange, created: bool, raw: bool
         webhook_deliveries_create(change=instance)
         return
     delivery_ids = webhook_deliveries_create(change=instance, held_for=CDN_PURGE_LEASE)
-    enqueue_on_commit("api.tasks.cdn_purge", urls, delivery_ids)
+    enqueue_on_commit("api.cdn.tasks.cdn_purge", urls, delivery_ids)
 
 
 SEAT_FIELDS = {"status", "participants", "event"}
@@ -87,7 +87,7 @@ def on_registration_changed(sender, instance, created: bool = False, raw: bool =
         return  # personal data, attendance, a manager's confirmation: no seat moved
     transaction.on_commit(seats_version_bump, robust=True)
     if _cdn():
-        enqueue_on_commit("api.tasks.cdn_purge", event_seat_urls(instance.event_id), [])
+        enqueue_on_commit("api.cdn.tasks.cdn_purge", event_seat_urls(instance.event_id), [])
 
 
 def connect() -> None:

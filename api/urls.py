@@ -2,25 +2,27 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api import views
 from api.errors import not_found
-from api.event_views import EventViewSet
-from api.registration_views import EventRegistrationsView, RegistrationByTokenView
+from api.views.content import ChangeViewSet, KnowledgeViewSet, PageViewSet
+from api.views.events import EventViewSet
+from api.views.index import api_index
+from api.views.registrations import EventRegistrationsView, RegistrationByTokenView
+from api.views.vocabulary import AudienceViewSet, MunicipalityViewSet, PartnerViewSet, TopicViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("events", EventViewSet, basename="event")
-router.register("knowledge", views.KnowledgeViewSet, basename="knowledge")
-router.register("pages", views.PageViewSet, basename="page")
-router.register("partners", views.PartnerViewSet, basename="partner")
-router.register("topics", views.TopicViewSet, basename="topic")
-router.register("audiences", views.AudienceViewSet, basename="audience")
-router.register("municipalities", views.MunicipalityViewSet, basename="municipality")
-router.register("changes", views.ChangeViewSet, basename="change")
+router.register("knowledge", KnowledgeViewSet, basename="knowledge")
+router.register("pages", PageViewSet, basename="page")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("topics", TopicViewSet, basename="topic")
+router.register("audiences", AudienceViewSet, basename="audience")
+router.register("municipalities", MunicipalityViewSet, basename="municipality")
+router.register("changes", ChangeViewSet, basename="change")
 
 urlpatterns = [
-    path("", views.api_index, name="index"),
+    path("", api_index, name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -56,7 +56,7 @@ from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
 from django_ical.views import ICalFeed  # noqa: E402
 
-from api.feeds import feed_window_start  # noqa: E402
+from api.views.feeds import feed_window_start  # noqa: E402
 from events.ical import event_url, session_uid  # noqa: E402
 from events.models import EventSession  # noqa: E402
 from events.selectors import event_list_public  # noqa: E402

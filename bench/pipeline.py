@@ -89,7 +89,7 @@ def run_once(broker: str, registrants: int, workers: int) -> dict:
         with Clusters(1, smtp_port=sink.port, workers=workers):
             time.sleep(3)  # the cluster's workers start
             started = time.perf_counter()
-            async_task("events.tasks.reminders_send_due", sync=False)
+            async_task("events.mail.tasks.reminders_send_due", sync=False)
             done = wait_for(lambda: len(sink.messages) >= registrants, timeout=600, every=0.2)
             elapsed = time.perf_counter() - started
             time.sleep(3)  # a duplicate would arrive now

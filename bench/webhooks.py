@@ -50,7 +50,7 @@ setup(events=0, registrations=0)
 from django.test.utils import override_settings  # noqa: E402
 
 from api.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
-from api.tasks import webhook_deliver  # noqa: E402
+from api.webhooks.tasks import webhook_deliver  # noqa: E402
 from home.models import KnowledgePage  # noqa: E402
 from tests.receiver import Receiver  # noqa: E402
 

@@ -16,9 +16,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls", namespace="api")),
     path("feeds/", include("api.feed_urls", namespace="feeds")),
-    path("tilmelding/", include("events.urls", namespace="registration")),
+    path("tilmelding/", include("events.registrations.urls", namespace="registration")),
     # Wagtail views with no hook to scope them, replaced at their own URLs (home/admin_urls.py).
-    path("admin/", include("home.admin_urls")),
+    path("admin/", include("home.areas.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -2,9 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.images.blocks import ImageChooserBlock
 
-from home.blocks import RICH_TEXT_FEATURES, DocumentLinkBlock, ImageWithCaptionBlock
+from home.blocks import (
+    RICH_TEXT_FEATURES,
+    DocumentLinkBlock,
+    ImageWithCaptionBlock,
+    PublicRichTextBlock,
+    RenditionsImageChooserBlock,
+    RepresentedStreamBlock,
+)
 
 
 class ProgrammeItemBlock(blocks.StructBlock):
@@ -30,7 +36,7 @@ class ProgrammeItemBlock(blocks.StructBlock):
 class SpeakerBlock(blocks.StructBlock):
     name = blocks.CharBlock(label=_("Navn"), max_length=200)
     title = blocks.CharBlock(label=_("Titel og organisation"), required=False, max_length=200)
-    image = ImageChooserBlock(label=_("Portræt"), required=False)
+    image = RenditionsImageChooserBlock(label=_("Portræt"), required=False)
     bio = blocks.TextBlock(label=_("Kort præsentation"), required=False)
 
     class Meta:
@@ -43,8 +49,8 @@ class SpeakerBlock(blocks.StructBlock):
         }
 
 
-class EventBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(label=_("Tekst"), features=RICH_TEXT_FEATURES, icon="pilcrow")
+class EventBodyBlock(RepresentedStreamBlock):
+    paragraph = PublicRichTextBlock(label=_("Tekst"), features=RICH_TEXT_FEATURES, icon="pilcrow")
     programme_item = ProgrammeItemBlock()
     speaker = SpeakerBlock()
     image = ImageWithCaptionBlock()

@@ -2,9 +2,10 @@
 
 Three panels join Wagtail's own (which already show the pages awaiting the user's moderation
 and the user's pages in moderation, so none of that is repeated here): upcoming events with
-their counts against capacity, staff-group applications awaiting the manager or the
-moderator, and emails or webhook deliveries that failed. Each panel runs a fixed number of
-queries however many rows it shows, and is hidden from a user with no partner.
+their counts against capacity and staff-group applications awaiting the manager or the
+moderator (both here), and emails or webhook deliveries that failed (``api/dashboard.py``,
+which knows both outboxes). Each panel runs a fixed number of queries however many rows it
+shows, and is hidden from a user with no partner.
 """
 
 from __future__ import annotations
@@ -17,24 +18,21 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
-from wagtail.permissions import policy_registry
 
 from events.models import (
     EventPage,
-    OutboundEmail,
     Participation,
     Registration,
     RegistrationStatus,
 )
-from events.selectors import registration_counts
-from home.outbox import DeliveryStatus
-from home.selectors import partners_of_user
+from events.registrations.selectors import registration_counts
+from home.areas.membership import partners_of_user
 
 UPCOMING_LIMIT = 10
 NEWEST_APPLICATIONS = 5
 
 
-def _listing_url(name: str, **params) -> str:
+def listing_url(name: str, **params) -> str:
     url = reverse(name)
     return f"{url}?{urlencode(params)}" if params else url
 
@@ -100,7 +98,7 @@ class UpcomingEventsPanel(DashboardPanel):
                         None if event.capacity is None else max(event.capacity - taken, 0)
                     ),
                     "edit_url": reverse("wagtailadmin_pages:edit", args=[event.pk]),
-                    "listing_url": _listing_url(listing, event=event.pk),
+                    "listing_url": listing_url(listing, event=event.pk),
                 }
             )
         return {"heading": self.heading, "rows": rows, "limit": UPCOMING_LIMIT}
@@ -135,14 +133,14 @@ class ApplicationsPanel(DashboardPanel):
             "awaiting_moderator": self._items(newest.filter(manager_confirmed_at__isnull=False)),
             "manager_count": totals["manager"],
             "moderator_count": totals["moderator"],
-            "listing_url": _listing_url("applications:index", status="pending"),
+            "listing_url": listing_url("applications:index", status="pending"),
         }
 
     def _items(self, queryset) -> list[dict]:
         return [
             {
                 "registration": registration,
-                "url": _listing_url(
+                "url": listing_url(
                     "applications:index", status="pending", event=registration.event_id
                 ),
             }
@@ -153,44 +151,7 @@ class ApplicationsPanel(DashboardPanel):
         return bool(context["manager_count"] or context["moderator_count"])
 
 
-class FailedDeliveriesPanel(DashboardPanel):
-    """Emails (by the event's partner) and webhook deliveries (by the receiver's partner) that
-    gave up: each row is the list it links to, with the same scope the admin lists use."""
-
-    name = "failed_deliveries"
-    order = 170
-    heading = _("Fejlede forsendelser")
-    template_name = "events/dashboard/failed_deliveries.html"
-
-    def get_context_data(self, parent_context=None) -> dict:
-        from api.models import WebhookDelivery
-
-        user = self.request.user
-        emails = (
-            policy_registry.get_by_type(OutboundEmail)
-            .instances_user_has_permission_for(user, "view")
-            .filter(status=DeliveryStatus.FAILED)
-            .count()
-        )
-        webhooks = (
-            policy_registry.get_by_type(WebhookDelivery)
-            .instances_user_has_permission_for(user, "view")
-            .filter(status=DeliveryStatus.FAILED)
-            .count()
-        )
-        return {
-            "heading": self.heading,
-            "emails": emails,
-            "webhooks": webhooks,
-            "emails_url": _listing_url("outbound_emails:index", status=DeliveryStatus.FAILED),
-            "webhooks_url": _listing_url("webhook_deliveries:index", status=DeliveryStatus.FAILED),
-        }
-
-    def has_content(self, context) -> bool:
-        return bool(context["emails"] or context["webhooks"])
-
-
-PANELS = (UpcomingEventsPanel, ApplicationsPanel, FailedDeliveriesPanel)
+PANELS = (UpcomingEventsPanel, ApplicationsPanel)
 
 
 def construct_homepage_panels(request, panels: list) -> None:

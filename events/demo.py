@@ -8,7 +8,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import EventIndexPage, EventPage, EventSession, centre_tz
+from events.errors import EventsError
+from events.models import EventIndexPage, EventPage, EventSession, EventStatus, Participation
+from events.registrations.services import (
+    application_approve,
+    application_manager_confirm,
+    registration_attendance_set,
+    registration_create,
+)
+from home.demo import home_demo_seed
 from home.models import Audience, KnowledgePage, Municipality, Partner, Topic
 
 
@@ -18,7 +26,7 @@ def _last_sunday(year: int, month: int) -> date:
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=centre_tz())
+    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_default_timezone())
 
 
 def _timed(day: date, start: tuple[int, int], end: tuple[int, int], **fields) -> dict:
@@ -221,7 +229,7 @@ def _create(spec: dict[str, Any]) -> EventPage:
 @transaction.atomic
 def events_seed(*, today: date | None = None) -> list[EventPage]:
     """Create the demo events that are missing; returns those created."""
-    today = today or timezone.localdate(timezone=centre_tz())
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
     created = []
     for spec in _specs(today):
         if EventPage.objects.filter(slug=spec["slug"]).exists():
@@ -286,15 +294,6 @@ def registrations_seed(*, now: datetime | None = None) -> int:
     on events that are over. Events that already have registrations are left alone."""
     import random
 
-    from events.errors import EventsError
-    from events.models import EventStatus, Participation
-    from events.services import (
-        application_approve,
-        application_manager_confirm,
-        registration_attendance_set,
-        registration_create,
-    )
-
     now = now or timezone.now()
     rng = random.Random(2021)  # the centre's founding year: the same demo every time
     municipalities = list(Municipality.objects.order_by("code"))
@@ -333,3 +332,11 @@ def registrations_seed(*, now: datetime | None = None) -> int:
             for registration in event.registrations.filter(status="confirmed"):
                 registration_attendance_set(registration=registration, attended=rng.random() < 0.8)
     return created
+
+
+@transaction.atomic
+def demo_seed() -> None:
+    """The whole demo: the centre's content (``home.demo``), then events and their sign-ups."""
+    home_demo_seed()
+    events_seed()
+    registrations_seed()

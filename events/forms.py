@@ -6,7 +6,9 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
 
+from home.areas.rules import pages_in_area, visible_pages_q
 from home.forms import PartnerMediaFormMixin
+from home.models import KnowledgePage
 
 # Handed to EventPage.clean when a session form has its own errors: the schedule as a whole
 # cannot be judged yet, and the session's own messages say what to fix.
@@ -51,9 +53,7 @@ class EventSessionForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         drafted = cleaned_data.get("session_uuid")
         if drafted and self.instance.pk is None:
-            from events.models import EventSession
-
-            if not EventSession.objects.filter(uuid=drafted).exists():
+            if not type(self.instance).objects.filter(uuid=drafted).exists():
                 self.instance.uuid = drafted
         return cleaned_data
 
@@ -81,8 +81,6 @@ class RelatedKnowledgeFormMixin:
         user = getattr(self, "for_user", None)
         if field is None or user is None:
             return
-        from home.admin_scoping import pages_in_area, visible_pages_q
-        from home.models import KnowledgePage
 
         area = set(pages_in_area(user).type(KnowledgePage).values_list("pk", flat=True))
         field.queryset = KnowledgePage.objects.filter(visible_pages_q(user)).order_by("path")
@@ -97,8 +95,6 @@ class RelatedKnowledgeFormMixin:
     def save(self, *args, **kwargs):
         chosen = self.cleaned_data.get("related_knowledge")
         if self._hidden_knowledge and chosen is not None:
-            from home.models import KnowledgePage
-
             ids = [page.pk for page in chosen] + self._hidden_knowledge
             self.cleaned_data["related_knowledge"] = KnowledgePage.objects.filter(pk__in=ids)
         return super().save(*args, **kwargs)

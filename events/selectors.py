@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import (
     CharField,
-    Count,
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Sum,
-    TextField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from wagtail.models import Site
 
 from events.models import EventPage, EventSession, Registration, RegistrationStatus
 from home.models import Audience, Partner, Topic
-from home.selectors import public_pages
+from home.visibility import public_pages
 
 if TYPE_CHECKING:
-    from events.ical import CalendarEvent
+    pass
 
 
 def event_list_public(*, site: Site | None = None) -> QuerySet[EventPage]:
@@ -129,187 +125,7 @@ def events_attach_terms(events: list[EventPage], *, version: int | None = None) 
     return events
 
 
-def events_for_calendar(queryset: QuerySet[EventPage]) -> list[CalendarEvent]:
-    """The selected events as the calendar builders' plain data, in the queryset's order.
-
-    Three queries of plain rows (events, their sessions, their topics' names), the last two
-    selecting by the first as a subquery: no page instances (Wagtail's and modelcluster's
-    constructors are most of a feed's cost otherwise) and no list of thousands of ids.
-    """
-    from events.ical import (
-        EVENT_FIELDS,
-        SESSION_FIELDS,
-        calendar_event_from_row,
-        calendar_session_from_row,
-    )
-
-    rows = list(
-        queryset.annotate(body_json=Cast("body", output_field=TextField())).values(*EVENT_FIELDS)
-    )
-    if not rows:
-        return []
-    selected = queryset.order_by().values("pk")
-    sessions: dict[int, list] = {}
-    session_rows = (
-        EventSession.objects.filter(event_id__in=selected)
-        .order_by("sort_order", "pk")
-        .values_list(*SESSION_FIELDS)
-    )
-    for row in session_rows:
-        sessions.setdefault(row[0], []).append(calendar_session_from_row(row))
-    topics: dict[int, list[str]] = {}
-    links = EventPage.topics.through.objects.filter(eventpage_id__in=selected)
-    for event_id, name in links.values_list("eventpage_id", "topic__name"):
-        topics.setdefault(event_id, []).append(name)
-    return [
-        calendar_event_from_row(
-            row, topics=topics.get(row["pk"], ()), sessions=sessions.get(row["pk"], ())
-        )
-        for row in rows
-    ]
-
-
-def registration_state(event: EventPage, *, now, seats_taken: int | None = None) -> dict:
-    """Whether one can sign up now: ``open``, ``not_yet_open``, ``closed``, ``full``,
-    ``waiting_list`` (full, but the waiting list takes sign-ups) or ``cancelled``.
-
-    ``seats_taken`` defaults to the event's annotated ``seats_taken`` (0 when absent).
-    """
-    from events.models import EventStatus
-
-    if seats_taken is None:
-        seats_taken = getattr(event, "seats_taken", 0) or 0
-    seats_left = None if event.capacity is None else max(event.capacity - seats_taken, 0)
-    closes = event.registration_closes or event.first_start
-    if event.status == EventStatus.CANCELLED:
-        state = "cancelled"
-    elif event.registration_opens and now < event.registration_opens:
-        state = "not_yet_open"
-    elif closes is not None and now >= closes:
-        state = "closed"
-    elif seats_left == 0:
-        state = "waiting_list" if event.waiting_list_enabled else "full"
-    else:
-        state = "open"
-    return {"state": state, "seats_left": seats_left}
-
-
-# --- registrations ----------------------------------------------------------------------------
-
-
-# What ``new_token`` makes (``secrets.token_urlsafe``); anything else names no registration and
-# is not looked up (PostgreSQL refuses a NUL in a query with an error, not an empty result).
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")
-
-
-def _checked_token(token: str) -> str:
-    if not _TOKEN.fullmatch(token):
-        raise Registration.DoesNotExist
-    return token
-
-
-def registration_by_token(*, token: str) -> Registration:
-    """The registration behind a registrant's link; ``Registration.DoesNotExist`` if none."""
-    return Registration.objects.select_related("event", "municipality", "job_role").get(
-        token=_checked_token(token), anonymised_at__isnull=True
-    )
-
-
-def registration_by_manager_token(*, token: str) -> Registration:
-    return Registration.objects.select_related("event").get(
-        manager_token=_checked_token(token), anonymised_at__isnull=True
-    )
-
-
-def registrations_of_email(*, email: str) -> QuerySet[Registration]:
-    """A person's registrations, newest event first."""
-    return (
-        Registration.objects.filter(email=email.strip().lower(), anonymised_at__isnull=True)
-        .select_related("event", "municipality", "job_role")
-        .order_by("-event__first_start", "-pk")
-    )
-
-
-def registration_counts(event_ids) -> dict[int, dict[str, int]]:
-    """Per event: confirmed, waiting, pending and cancelled registrations, and seats taken."""
-    rows = (
-        Registration.objects.filter(event_id__in=list(event_ids))
-        .order_by()
-        .values("event_id")
-        .annotate(
-            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING_LIST)),
-            pending=Count("pk", filter=Q(status=RegistrationStatus.PENDING)),
-            cancelled=Count("pk", filter=Q(status=RegistrationStatus.CANCELLED)),
-            seats_taken=Coalesce(
-                Sum("participants", filter=Q(status=RegistrationStatus.CONFIRMED)), 0
-            ),
-        )
-    )
-    return {row.pop("event_id"): row for row in rows}
-
-
-FEED_SALT = "events.registrant-feed"
-
-
-def registrant_feed_token(key) -> str:
-    """A signed token naming the person's feed key; rotating the key's secret revokes it."""
-    from django.core import signing
-
-    return signing.dumps([key.pk, key.secret], salt=FEED_SALT)
-
-
-def registrant_feed_url(key) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
-    return settings.BASE_URL + reverse("feeds:registrant", args=[registrant_feed_token(key)])
-
-
-def registrant_feed_key_by_token(token: str):
-    """The feed key a token names, or None if the token is forged or revoked."""
-    from django.core import signing
-    from django.utils.crypto import constant_time_compare
-
-    from events.models import RegistrantFeedKey
-
-    try:
-        pk, secret = signing.loads(token, salt=FEED_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    key = RegistrantFeedKey.objects.filter(pk=pk).first()
-    if key is None or not constant_time_compare(key.secret, str(secret)):
-        return None
-    return key
-
-
-def registrant_calendar_entries(*, email: str) -> list[tuple[EventPage, str | None]]:
-    """The person's non-cancelled registrations of public events (live, unrestricted, not
-    expired: what any feed may show), with the join link where they may have it (confirmed,
-    and the event is online, hybrid or moved online)."""
-    from events.ical import is_online
-
-    public_events = public_pages(EventPage.objects.all()).values("pk")
-    registrations = (
-        Registration.objects.filter(
-            email=email, anonymised_at__isnull=True, event__in=public_events
-        )
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("event")
-        .prefetch_related(
-            Prefetch("event__sessions", queryset=EventSession.objects.order_by("sort_order", "pk"))
-        )
-        .order_by("event__first_start", "pk")
-    )
-    entries = []
-    for registration in registrations:
-        event = registration.event
-        join_url = None
-        if (
-            registration.status == RegistrationStatus.CONFIRMED
-            and event.join_url
-            and is_online(event)
-        ):
-            join_url = event.join_url
-        entries.append((event, join_url))
-    return entries
+def knowledge_list_with_events(queryset):
+    """Attach the public events that present each knowledge item as ``public_events``."""
+    events = event_list_public().select_related(None).prefetch_related(None).only("id", "title")
+    return queryset.prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))

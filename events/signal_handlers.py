@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from wagtail.signals import page_published
 
+from events.mail.services import event_changes_notify, follow_up_notify
 from events.models import EventPage
-from events.notifications import event_changes_notify, follow_up_notify
-from events.services import event_sessions_record_publish, registration_waiting_list_advance
+from events.registrations.services import registration_waiting_list_advance
+from events.services import event_sessions_record_publish
 
 
 def on_event_published(sender, instance: EventPage, **kwargs) -> None:

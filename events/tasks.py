@@ -1,101 +1,12 @@
-"""django-q2 tasks of the events pipeline: thin, idempotent, taking primary keys only."""
+"""Old dotted paths of the events app's tasks, kept for one release (remove after 2027-06).
 
-from __future__ import annotations
+django-q2 names a task by its dotted path in the broker and in its schedules. ``setup_centre``
+rewrites the schedules to the new paths (``events.mail.tasks``, ``events.retention.tasks``);
+tasks already queued under these old paths when an installation upgrades still run through
+these names.
+"""
 
-import logging
-from datetime import timedelta
+from events.mail.tasks import email_deliver, emails_sweep, reminders_send_due
+from events.retention.tasks import retention_run
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.utils import DNS_NAME
-from django_q.tasks import async_task
-
-from events.models import OutboundEmail
-from home.outbox import outbox_claim, outbox_due, outbox_failed, outbox_succeeded
-
-logger = logging.getLogger(__name__)
-
-EMAIL_LEASE = timedelta(minutes=5)  # longer than an SMTP exchange may take (EMAIL_TIMEOUT)
-EMAIL_MAX_ATTEMPTS = 10
-EMAIL_BACKOFF_CAP = timedelta(hours=2)
-
-
-def email_message(email: OutboundEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-        headers={
-            # The same id on every attempt: a receiving server can drop a repeat.
-            "Message-ID": f"<outbox-{email.pk}-{email.dedupe_key.split(':')[0]}@{DNS_NAME}>",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
-    if email.ics:
-        filename = "aflysning.ics" if email.ics_method == "CANCEL" else "arrangement.ics"
-        mimetype = f"text/calendar; method={email.ics_method or 'PUBLISH'}"
-        message.attach(filename, email.ics, mimetype)
-    return message
-
-
-def email_deliver(email_id: int) -> str:
-    """Send one outbox email, once: claim it, send it, mark it sent (or schedule a retry).
-
-    The row is marked sent as soon as the mail server has accepted the message, before the
-    connection's QUIT: a worker killed after that acceptance but before the mark would have the
-    sweeper send the message again (with the same Message-ID), and this keeps that window to the
-    one UPDATE. No sender can close it (RFC 1047: the server's "250" and the sender's record
-    of it are never one step).
-    """
-    if not outbox_claim(OutboundEmail, email_id, lease=EMAIL_LEASE):
-        return "skipped"
-    email = OutboundEmail.objects.get(pk=email_id)
-    connection = get_connection(fail_silently=False)
-    try:
-        connection.open()
-        connection.send_messages([email_message(email)])
-    except Exception as exc:  # noqa: BLE001 - any failure of the mail server is retried
-        logger.warning("email %s not sent: %s", email_id, exc)
-        _close_quietly(connection)
-        outbox_failed(
-            OutboundEmail,
-            email,
-            error=f"{type(exc).__name__}: {exc}",
-            max_attempts=EMAIL_MAX_ATTEMPTS,
-            cap=EMAIL_BACKOFF_CAP,
-        )
-        return "failed"
-    outbox_succeeded(OutboundEmail, email_id)
-    _close_quietly(connection)
-    return "sent"
-
-
-def _close_quietly(connection) -> None:
-    """QUIT after the message is accepted (or failed); a server that hangs up first is fine."""
-    try:
-        connection.close()
-    except Exception as exc:  # noqa: BLE001 - the message's fate is already recorded
-        logger.info("closing the mail connection failed: %s", exc)
-
-
-def emails_sweep() -> int:
-    """Hand out due retries and the emails of workers that died mid-send (every minute)."""
-    ids = outbox_due(OutboundEmail, lease=EMAIL_LEASE)
-    for pk in ids:
-        async_task("events.tasks.email_deliver", pk)
-    return len(ids)
-
-
-def reminders_send_due() -> int:
-    from events.reminders import reminders_enqueue_due
-
-    return reminders_enqueue_due()
-
-
-def retention_run() -> dict[str, int]:
-    from events.retention import retention_apply
-
-    return retention_apply()
+__all__ = ["email_deliver", "emails_sweep", "reminders_send_due", "retention_run"]

@@ -6,10 +6,10 @@ from django.urls import include, path
 from wagtail import hooks
 
 from events import dashboard
-from events import reports as reach_reports
-from events.email_admin import outbound_email_viewset
-from events.registration_admin import application_viewset, registration_viewset
-from events.registration_bulk_actions import BULK_ACTIONS
+from events.mail.admin import outbound_email_viewset
+from events.registrations.admin import application_viewset, registration_viewset
+from events.registrations.bulk_actions import BULK_ACTIONS
+from events.reports import views as reach_reports
 
 
 @hooks.register("register_admin_viewset")

@@ -1,4 +1,11 @@
-"""StreamField blocks shared by the centre's pages: one StructBlock per component."""
+"""StreamField blocks shared by the centre's pages: one StructBlock per component.
+
+Every block represents itself in the API (``get_api_representation``, as bakerydemo's blocks
+do): rich text as display-ready HTML, images as renditions, documents and pages as absolute URLs.
+A page link reaches only a live, public page; which of a response's linked pages are public is
+looked up once per response and handed down in the context as ``links``
+(``home.api_values.LinkTargets``); a stream represented on its own looks up its own.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -6,8 +13,67 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
+from wagtail.rich_text import RichText
+
+from home.api_values import LinkTargets, document_json, image_json, linked_page_ids, page_link_json
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+def _links(context: dict | None, *, page_ids=(), streams=(), rich_texts=()) -> LinkTargets:
+    """The response's public pages, or (a block represented alone) those this value links to."""
+    links = (context or {}).get("links")
+    if links is not None:
+        return links
+    return LinkTargets(set(page_ids) | linked_page_ids(streams=streams, rich_texts=rich_texts))
+
+
+class PublicRichTextBlock(blocks.RichTextBlock):
+    """Rich text whose links reach only live, public pages (a link to any other page keeps its
+    text without an ``href``)."""
+
+    def get_api_representation(self, value, context=None):
+        source = value.source if isinstance(value, RichText) else value or ""
+        return _links(context, rich_texts=[source]).rich_text_html(source)
+
+
+class PublicPageChooserBlock(blocks.PageChooserBlock):
+    """A chosen page as ``{id, title, url}``, or ``null`` unless it is live and public."""
+
+    def get_api_representation(self, value, context=None):
+        if value is None:
+            return None
+        return page_link_json(_links(context, page_ids=[value.pk]).page(value))
+
+
+class RenditionsImageChooserBlock(ImageChooserBlock):
+    """An image as its renditions (small, medium, large) with width, height and alt text."""
+
+    def get_api_representation(self, value, context=None):
+        return image_json(value)
+
+
+class LinkedDocumentChooserBlock(DocumentChooserBlock):
+    """A document as its absolute URL, title, extension and size."""
+
+    def get_api_representation(self, value, context=None):
+        return document_json(value)
+
+
+class UrlEmbedBlock(EmbedBlock):
+    """An embed as the address it was made from (the consuming site embeds it its own way)."""
+
+    def get_api_representation(self, value, context=None):
+        return {"url": value.url} if value else None
+
+
+class RepresentedStreamBlock(blocks.StreamBlock):
+    """A body whose blocks represent themselves; looks up its linked pages when the caller has
+    not (a response of several objects looks them up once for all)."""
+
+    def get_api_representation(self, value, context=None):
+        context = {**(context or {}), "links": _links(context, streams=[value])}
+        return super().get_api_representation(value, context=context)
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -25,7 +91,7 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class ImageWithCaptionBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("Billede"))
+    image = RenditionsImageChooserBlock(label=_("Billede"))
     caption = blocks.CharBlock(label=_("Billedtekst"), required=False, max_length=300)
     attribution = blocks.CharBlock(label=_("Fotograf/kilde"), required=False, max_length=200)
 
@@ -51,7 +117,7 @@ class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Titel"), max_length=200)
     text = blocks.TextBlock(label=_("Tekst"), required=False)
     link_text = blocks.CharBlock(label=_("Linktekst"), max_length=100)
-    page = blocks.PageChooserBlock(label=_("Side"), required=False)
+    page = PublicPageChooserBlock(label=_("Side"), required=False)
     url = blocks.URLBlock(label=_("Eller en ekstern adresse"), required=False)
 
     class Meta:
@@ -66,7 +132,7 @@ class CallToActionBlock(blocks.StructBlock):
 
     def render_basic(self, value, context=None):
         # The page's own address shows this block too: a page that is not live and public is
-        # not linked (the API says "page": null, api/blocks.py).
+        # not linked (the API says "page": null, ``PublicPageChooserBlock``).
         page = value.get("page")
         if page is not None and not Page.objects.filter(pk=page.pk).live().public().exists():
             value = blocks.StructValue(
@@ -87,7 +153,7 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class DocumentLinkBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label=_("Dokument"))
+    document = LinkedDocumentChooserBlock(label=_("Dokument"))
     title = blocks.CharBlock(
         label=_("Linktekst"), required=False, help_text=_("Tom: dokumentets titel bruges.")
     )
@@ -113,13 +179,13 @@ class KeyFindingBlock(blocks.StructBlock):
         }
 
 
-class BodyStreamBlock(blocks.StreamBlock):
+class BodyStreamBlock(RepresentedStreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(label=_("Tekst"), features=RICH_TEXT_FEATURES, icon="pilcrow")
+    paragraph = PublicRichTextBlock(label=_("Tekst"), features=RICH_TEXT_FEATURES, icon="pilcrow")
     image = ImageWithCaptionBlock()
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
-    embed = EmbedBlock(label=_("Indlejret medie"), icon="media")
+    embed = UrlEmbedBlock(label=_("Indlejret medie"), icon="media")
     document = DocumentLinkBlock()
 
     class Meta:

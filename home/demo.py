@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from home.models import Audience, KnowledgeIndexPage, KnowledgePage, Partner, Topic
-from home.services import COORDINATORS_GROUP, SHARED_EDITORS_GROUP, centre_setup
+from home.areas.membership import COORDINATORS_GROUP, SHARED_EDITORS_GROUP
+from home.models.pages import KnowledgeIndexPage, KnowledgePage
+from home.models.vocabulary import Audience, Partner, Topic
+from home.provisioning.services import centre_setup
 from home.text import danish_slugify
 
 TOPICS = [
@@ -162,13 +164,11 @@ def knowledge_seed() -> None:
 
 
 @transaction.atomic
-def demo_seed() -> None:
+def home_demo_seed() -> None:
+    """The centre, its vocabulary, people, shared pages and knowledge items (the events app
+    adds its events and sign-ups: ``events.demo.demo_seed``)."""
     tree = centre_setup()
     vocabulary_seed()
     users_seed()
     pages_seed(tree)
     knowledge_seed()
-    from events.demo import events_seed, registrations_seed
-
-    events_seed()
-    registrations_seed()

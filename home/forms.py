@@ -40,6 +40,8 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 
+from home.areas.rules import visible_pages_q
+
 # The id is the one the editor sent; the image's title and owner are not theirs to learn.
 MESSAGES = {
     "image": _(
@@ -112,7 +114,6 @@ def refused_media(user, references: Iterable[tuple[type[Model], str]]) -> dict[s
 def refused_pages(user, references: Iterable[tuple[type[Model], str]]) -> list[str]:
     """The page ids ``user`` may not link to: neither in their area nor live and public. An id
     that names nothing is refused alike."""
-    from home.admin_scoping import visible_pages_q
 
     ids = {pk for model, pk in references if issubclass(model, Page)}
     if not ids:

@@ -6,8 +6,9 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home.models import Audience, ContentChange, Municipality, Partner, Topic
-from home.selectors import public_pages
+from home.models.changes import ContentChange
+from home.models.vocabulary import Audience, Municipality, Partner, Topic
+from home.visibility import public_pages
 
 VOCABULARY_TYPES = {
     Partner: "partner",

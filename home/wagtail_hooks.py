@@ -12,9 +12,10 @@ from wagtail.admin.rich_text.converters.html_to_contentstate import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home import admin_scoping
-from home.models import Audience, Municipality, Partner, Topic
-from home.rich_text import PublicPageLinkHandler, ScopedPageLinkElementHandler
+from home.areas import scoping as admin_scoping
+from home.areas.rich_text_editor import ScopedPageLinkElementHandler
+from home.models.vocabulary import Audience, Municipality, Partner, Topic
+from home.rich_text import PublicPageLinkHandler
 
 
 class TopicViewSet(SnippetViewSet):

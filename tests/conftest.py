@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from hypothesis import settings as hypothesis_settings
 
+from home.areas.membership import COORDINATORS_GROUP, SHARED_EDITORS_GROUP
 from home.models import Partner
-from home.services import COORDINATORS_GROUP, SHARED_EDITORS_GROUP, centre_setup
+from home.provisioning.services import centre_setup
 
 # Generated input (schemathesis, the running-app fuzz test): in CI the same examples on every
 # run, so a submission is judged on its code, not on a draw; on a developer's machine a new

@@ -21,9 +21,9 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 from api.models import WebhookEndpoint
-from events.emails import EmailContext
+from events.mail.compose import EmailContext
+from events.mail.services import email_write
 from events.models import EmailKind, Registration
-from events.notifications import email_write
 from tests.events.conftest import event_of  # noqa: F401
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 

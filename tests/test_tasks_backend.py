@@ -164,7 +164,7 @@ import django
 django.setup()
 from home.demo import knowledge_seed, vocabulary_seed
 from home.models import KnowledgePage
-from home.services import centre_setup
+from home.provisioning.services import centre_setup
 from tests.test_tasks_backend import _index_at_once
 centre_setup(); vocabulary_seed(); knowledge_seed()
 page = KnowledgePage.objects.get(slug="anbragte-unges-trivsel")

@@ -1,19 +1,9 @@
 """The events app's models, one module per concern."""
 
+from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
-from events.models.pages import (
-    EventFormat,
-    EventIndexPage,
-    EventPage,
-    EventPageSlide,
-    EventSession,
-    EventStatus,
-    EventType,
-    Participation,
-    SessionStatus,
-    centre_tz,
-)
+from events.models.pages import EventIndexPage, EventPage, EventPageSlide
 from events.models.registrations import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
@@ -24,6 +14,7 @@ from events.models.registrations import (
     RegistrationSource,
     RegistrationStatus,
 )
+from events.models.sessions import EventSession
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -47,5 +38,4 @@ __all__ = [
     "OutboundEmail",
     "Participation",
     "SessionStatus",
-    "centre_tz",
 ]

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,73 +18,35 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from events.blocks import EventBodyBlock
 from events.forms import SKIP_SCHEDULE_CHECKS, EventPageAdminForm, SessionInlinePanel
-from home.forms import PartnerMediaPageForm
-from home.models import PartnerAreaMixin, PartnerFolderMixin
+from events.models.choices import EventFormat, EventStatus, EventType, Participation
+from events.models.sessions import LOCATION_FIELDS, EventSession, location_text
+from home.models import PartnerAreaMixin, SectionIndexPage
 from home.preview import ApiPreviewMixin
 
 
-def centre_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-class EventIndexPage(PartnerFolderMixin, Page):
+class EventIndexPage(SectionIndexPage):
     """The events section, and inside it one folder per partner."""
-
-    intro = RichTextField(_("introduktion"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("partner"), FieldPanel("intro")]
 
     parent_page_types = ["home.HomePage", "events.EventIndexPage"]
     subpage_types = ["events.EventIndexPage", "events.EventPage"]
 
-    template = "home/headless_page.html"
-    base_form_class = PartnerMediaPageForm
+    section_key = "events"
+    section_slug = "arrangementer"
+    section_title = "Arrangementer"
+    section_order = 10
 
-    class Meta:
+    class Meta(SectionIndexPage.Meta):
         verbose_name = _("arrangementsoversigt")
         verbose_name_plural = _("arrangementsoversigter")
 
 
 # --- Choices ----------------------------------------------------------------------------------
-
-
-class EventType(models.TextChoices):
-    CONFERENCE = "conference", _("Konference")
-    WEBINAR = "webinar", _("Webinar")
-    ADVISORY_COURSE = "advisory_course", _("Rådgivningsforløb")
-    COMPETENCE_COURSE = "competence_course", _("Kompetenceforløb")
-    WORKSHOP = "workshop", _("Workshop")
-    NETWORK_MEETING = "network_meeting", _("Netværksmøde")
-
-
-class Participation(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individuel")
-    STAFF_GROUP = "staff_group", _("Medarbejdergruppe")
-
-
-class EventFormat(models.TextChoices):
-    PHYSICAL = "physical", _("Fysisk")
-    ONLINE = "online", _("Online")
-    HYBRID = "hybrid", _("Hybrid")
-
-
-class EventStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Planlagt")
-    POSTPONED = "postponed", _("Udsat")
-    CANCELLED = "cancelled", _("Aflyst")
-    MOVED_ONLINE = "moved_online", _("Flyttet online")
-
-
-class SessionStatus(models.TextChoices):
-    INHERIT = "inherit", _("Som arrangementet")
-    CANCELLED = "cancelled", _("Aflyst")
 
 
 # Hours before a session's start at which registrants are reminded, unless the event says otherwise.
@@ -291,46 +249,8 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
 
     # For Wagtail's own API v2, which is not mounted (the REST API in api/ is the contract);
     # bench/api.py mounts it to compare. Never the join URL.
-    api_fields = [
-        APIField(name)
-        for name in (
-            "event_type",
-            "teaser",
-            "body",
-            "topics",
-            "audiences",
-            "co_organisers",
-            "participation",
-            "format",
-            "venue_name",
-            "venue_address",
-            "venue_postcode",
-            "venue_city",
-            "venue_municipality",
-            "platform_name",
-            "capacity",
-            "waiting_list_enabled",
-            "registration_opens",
-            "registration_closes",
-            "price_text",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "status",
-            "status_reason",
-            "first_start",
-            "last_end",
-            "sessions",
-            "slides",
-            "recording_url",
-            "related_knowledge",
-            "evaluation_url",
-            "partner",
-        )
-    ]
 
     base_form_class = EventPageAdminForm
-    api_serializer = "api.event_serializers.EventSerializer"
     template = "events/event_page.html"
 
     class Meta:
@@ -472,164 +392,9 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
     # --- preview ------------------------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
-        from events.representation import event_public_dict
-
         context = super().get_context(request, *args, **kwargs)
-        context["event"] = event_public_dict(self)
+        context["event"] = self.api_representation(request)
         return context
-
-
-class EventSession(Orderable):
-    """One occurrence of an event; its uuid is its identity in calendars for good."""
-
-    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sessions")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(
-        _("titel"), max_length=200, blank=True, help_text=_("Fx “Dag 1” eller “Modul 2”.")
-    )
-    all_day = models.BooleanField(_("heldags"), default=False)
-    start = models.DateTimeField(_("start"), null=True, blank=True)
-    end = models.DateTimeField(_("slut"), null=True, blank=True)
-    start_date = models.DateField(_("startdato"), null=True, blank=True)
-    end_date = models.DateField(
-        _("slutdato"), null=True, blank=True, help_text=_("Sidste dag, inklusive.")
-    )
-    location = models.CharField(
-        _("sted for sessionen"),
-        max_length=300,
-        blank=True,
-        help_text=_("Tom: arrangementets sted bruges."),
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.INHERIT
-    )
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-
-    api_fields = [
-        APIField(name)
-        for name in (
-            "uuid",
-            "title",
-            "all_day",
-            "start",
-            "end",
-            "start_date",
-            "end_date",
-            "location",
-            "status",
-            "sequence",
-        )
-    ]
-
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("all_day"),
-        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
-        FieldPanel("location"),
-        FieldPanel("status"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("session")
-        verbose_name_plural = _("sessioner")
-
-    def __str__(self) -> str:
-        return self.title or str(self.starts_at() or "")
-
-    def clean(self):
-        super().clean()
-        errors: dict[str, list] = {}
-        if self.all_day:
-            if self.start_date is None:
-                errors["start_date"] = [_("Startdato: angiv startdato for en heldagssession.")]
-            if self.end_date is None:
-                errors["end_date"] = [_("Slutdato: angiv slutdato for en heldagssession.")]
-            if self.start_date and self.end_date and self.end_date < self.start_date:
-                errors["end_date"] = [_("Slutdato: slutdatoen ligger før startdatoen.")]
-            self.start = self.end = None
-        else:
-            if self.start is None:
-                errors["start"] = [_("Start: angiv starttidspunkt for sessionen.")]
-            if self.end is None:
-                errors["end"] = [_("Slut: angiv sluttidspunkt for sessionen.")]
-            if self.start and self.end and self.end <= self.start:
-                errors["end"] = [_("Slut: sessionen slutter før den starter.")]
-            self.start_date = self.end_date = None
-        if errors:
-            raise ValidationError(errors)
-
-    def starts_at(self) -> datetime | None:
-        if self.all_day:
-            return _local_midnight(self.start_date) if self.start_date else None
-        return self.start
-
-    def ends_at(self) -> datetime | None:
-        """The end instant; an all-day session ends at midnight after its inclusive end date."""
-        if self.all_day:
-            last = self.end_date or self.start_date
-            return _local_midnight(last + timedelta(days=1)) if last else None
-        return self.end
-
-    def effective_status(self, event: EventPage | None = None) -> str:
-        event = event or self.event
-        if self.status == SessionStatus.CANCELLED:
-            return EventStatus.CANCELLED
-        return event.status
-
-    def effective_location(self, event: EventPage | None = None) -> str:
-        event = event or self.event
-        return self.location or event.location_text()
-
-    def compute_fingerprint(self, event: EventPage | None = None) -> str:
-        """A hash of everything a calendar client shows for this session."""
-        event = event or self.event
-        data = [
-            self.all_day,
-            self.start.astimezone(UTC).isoformat() if self.start else None,
-            self.end.astimezone(UTC).isoformat() if self.end else None,
-            self.start_date.isoformat() if self.start_date else None,
-            self.end_date.isoformat() if self.end_date else None,
-            self.effective_location(event),
-            str(self.effective_status(event)),
-            self.title,
-            event.title,
-        ]
-        return hashlib.sha256(json.dumps(data).encode()).hexdigest()
-
-
-LOCATION_FIELDS = (
-    "format",
-    "status",
-    "platform_name",
-    "venue_name",
-    "venue_address",
-    "venue_postcode",
-    "venue_city",
-)
-
-
-def location_text(
-    *,
-    format: str,  # noqa: A002 - the field's name
-    status: str,
-    platform_name: str,
-    venue_name: str,
-    venue_address: str,
-    venue_postcode: str,
-    venue_city: str,
-) -> str:
-    """Where an event happens, in one line: "Online (Teams)" or "Venue, Street 1, 8000 Aarhus C".
-    A function of the columns, so a feed that reads rows instead of pages says the same."""
-    if format == EventFormat.ONLINE or status == EventStatus.MOVED_ONLINE:
-        return f"Online ({platform_name})" if platform_name else "Online"
-    parts = [venue_name, venue_address, " ".join(p for p in (venue_postcode, venue_city) if p)]
-    return ", ".join(p for p in parts if p)
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=centre_tz())
 
 
 class EventPageSlide(Orderable):

@@ -3,8 +3,8 @@
 from django import template
 from wagtail.images import get_image_model
 
-from home.admin_scoping import page_title_for
-from home.admin_tags import popular_tags_in_area
+from home.areas.rules import page_title_for
+from home.areas.tags import popular_tags_in_area
 
 register = template.Library()
 

@@ -25,9 +25,10 @@ from wagtail.models import Page, PageViewRestriction
 
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookKind
 from events.models import OutboundEmail, RegistrantFeedKey, Registration
+from home.areas.membership import COORDINATORS_GROUP, SHARED_EDITORS_GROUP
 from home.demo import vocabulary_seed
 from home.models import KnowledgeIndexPage, KnowledgePage, Partner
-from home.services import COORDINATORS_GROUP, SHARED_EDITORS_GROUP, centre_setup
+from home.provisioning.services import centre_setup
 from tests.events.conftest import build_event
 from tests.events.registrations import apply_group, sign_up
 

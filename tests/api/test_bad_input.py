@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 
+from events.mail.tasks import email_deliver
 from events.models import OutboundEmail, Registration
-from events.tasks import email_deliver
 from tests.events.registrations import vocabulary  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("vocabulary")

@@ -11,7 +11,7 @@ from django.utils.http import parse_http_date
 from freezegun import freeze_time
 
 from api.caching import SEATS_VERSION_KEY
-from events.services import registration_cancel
+from events.registrations.services import registration_cancel
 from home.models import ContentChange, KnowledgePage
 from tests.events.registrations import sign_up, vocabulary  # noqa: F401
 

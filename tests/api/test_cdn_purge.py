@@ -17,8 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 from freezegun import freeze_time
 
+from api.cdn.tasks import CDN_PURGE_LEASE
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
-from api.tasks import CDN_PURGE_LEASE, webhook_deliver, webhooks_sweep
+from api.webhooks.tasks import webhook_deliver, webhooks_sweep
 from home.demo import vocabulary_seed
 from home.models import KnowledgePage
 from tests.events.conftest import build_event

@@ -21,10 +21,10 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from events.demo import demo_seed
+from events.ical.selectors import registrant_feed_token
 from events.models import EventPage, Registration
-from events.selectors import registrant_feed_token
-from events.services import registrant_feed_key
-from home.demo import demo_seed
+from events.registrations.services import registrant_feed_key
 from home.models import KnowledgePage
 
 pytestmark = [

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText, expand_db_html
 
-from api.blocks import LinkTargets
+from home.api_values import LinkTargets
 from home.models import ContentPage, KnowledgeIndexPage, KnowledgePage
 
 # Titles and slugs (the URL's last part) of the pages that must never show.

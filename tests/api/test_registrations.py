@@ -429,7 +429,7 @@ def unthrottled(settings):
 
 
 def test_a_manager_address_gets_at_most_five_requests_a_day(api, course, unthrottled):
-    from events.registration_limits import MANAGER_REQUESTS_PER_DAY
+    from events.registrations.limits import MANAGER_REQUESTS_PER_DAY
 
     codes = [
         post(api, course.pk, application(n, manager_email="leder@kommune.example")).status_code
@@ -453,7 +453,7 @@ def test_a_manager_address_gets_at_most_five_requests_a_day(api, course, unthrot
 
 def test_an_applicant_cannot_cycle_applications_past_the_daily_limit(api, course, unthrottled):
     """Cancelling and applying again, each time naming another manager, counts every time."""
-    from events.registration_limits import APPLICATIONS_PER_APPLICANT_PER_DAY
+    from events.registrations.limits import APPLICATIONS_PER_APPLICANT_PER_DAY
 
     for n in range(APPLICATIONS_PER_APPLICANT_PER_DAY):
         response = post(api, course.pk, application(0, manager_email=f"m{n}@kommune.example"))
@@ -467,8 +467,8 @@ def test_an_applicant_cannot_cycle_applications_past_the_daily_limit(api, course
 
 
 def test_erasing_ones_data_does_not_reset_the_managers_count(api, course, unthrottled):
-    from events.registration_limits import MANAGER_REQUESTS_PER_DAY
-    from events.services import registrant_erase
+    from events.registrations.limits import MANAGER_REQUESTS_PER_DAY
+    from events.retention.services import registrant_erase
 
     for n in range(MANAGER_REQUESTS_PER_DAY):
         post(api, course.pk, application(n, manager_email="leder@kommune.example"))
@@ -481,7 +481,7 @@ def test_erasing_ones_data_does_not_reset_the_managers_count(api, course, unthro
 def test_a_repeated_application_is_answered_as_a_new_one_at_and_below_the_limit(
     api, course, unthrottled
 ):
-    from events.registration_limits import MANAGER_REQUESTS_PER_DAY
+    from events.registrations.limits import MANAGER_REQUESTS_PER_DAY
 
     first = post(api, course.pk, application(0, manager_email="leder@kommune.example"))
     again = post(api, course.pk, application(0, manager_email="leder@kommune.example"))

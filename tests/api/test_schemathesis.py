@@ -15,7 +15,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks
 
-from home.demo import demo_seed
+from events.demo import demo_seed
 
 # CI runs a short pass; SCHEMATHESIS_EXAMPLES=300 for a long one.
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))

@@ -13,7 +13,7 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookKind, WebhookStatus
-from api.webhook_admin import text_redacted, url_masked
+from api.webhooks.endpoint_admin import text_redacted, url_masked
 from tests.events.conftest import build_event
 from tests.receiver import Receiver
 

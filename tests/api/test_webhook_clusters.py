@@ -56,7 +56,7 @@ def test_two_clusters_post_each_delivery_once_and_stop_on_410(centre, vive, rece
     with Clusters(2, smtp_port=1):
         # Every task twice, as a redelivery after a lost acknowledgement would be.
         for delivery in deliveries + deliveries:
-            async_task("api.tasks.webhook_deliver", delivery.pk, sync=False)
+            async_task("api.webhooks.tasks.webhook_deliver", delivery.pk, sync=False)
         assert wait_for(
             lambda: (
                 not WebhookDelivery.objects.filter(

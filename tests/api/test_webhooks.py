@@ -18,9 +18,14 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 from wagtail.models import PageViewRestriction
 
-from api import tasks
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookKind, WebhookStatus
-from api.tasks import WEBHOOK_BACKOFF_CAP, WEBHOOK_MAX_ATTEMPTS, webhook_deliver, webhooks_sweep
+from api.webhooks import tasks
+from api.webhooks.tasks import (
+    WEBHOOK_BACKOFF_CAP,
+    WEBHOOK_MAX_ATTEMPTS,
+    webhook_deliver,
+    webhooks_sweep,
+)
 from events.models import EventIndexPage, EventPage, EventStatus
 from home.models import ContentChange, KnowledgePage
 from home.outbox import outbox_backoff

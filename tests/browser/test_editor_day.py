@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Page
 
-from events.models import EventIndexPage, EventPage, centre_tz
+from events.models import EventIndexPage, EventPage
 from home.demo import vocabulary_seed
 from tests.events.registrations import sign_up
 
@@ -23,7 +23,7 @@ SECRET = "https://teams.example.com/meet/vive-hemmeligt"
 
 
 def local(days: int, hour: int) -> str:
-    moment = (timezone.now() + timedelta(days=days)).astimezone(centre_tz())
+    moment = (timezone.now() + timedelta(days=days)).astimezone(timezone.get_default_timezone())
     return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%d %H:%M")
 
 

@@ -19,7 +19,7 @@ from unittest import mock
 import pytest
 
 from events.models import Registration, RegistrationStatus
-from events.services import registrant_feed_key
+from events.registrations.services import registrant_feed_key
 from tests.browser.tls_proxy import TlsProxy
 from tests.events.conftest import build_event
 from tests.events.registrations import apply_group, sign_up

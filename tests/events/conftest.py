@@ -8,11 +8,11 @@ import factory
 import pytest
 from django.utils import timezone
 
-from events.models import EventIndexPage, EventPage, EventSession, centre_tz
+from events.models import EventIndexPage, EventPage, EventSession
 
 
 def local(*args) -> datetime:
-    return datetime(*args, tzinfo=centre_tz())
+    return datetime(*args, tzinfo=timezone.get_default_timezone())
 
 
 class EventSessionFactory(factory.Factory):
@@ -66,7 +66,7 @@ def _fmt(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value, centre_tz()).strftime(DT_FORMAT)
+        return timezone.localtime(value, timezone.get_default_timezone()).strftime(DT_FORMAT)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

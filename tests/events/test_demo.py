@@ -7,9 +7,8 @@ from datetime import date
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.demo import events_seed
+from events.demo import demo_seed, events_seed
 from events.models import EventPage, EventSession, Registration
-from home.demo import demo_seed
 
 
 def test_demo_seed_creates_the_demo_events_once(centre):

@@ -9,12 +9,12 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from events.emails import EmailContext
+from events.ical.selectors import registrant_feed_url
+from events.mail.compose import EmailContext
+from events.mail.services import email_write
 from events.models import EmailKind, OutboundEmail, Registration
-from events.notifications import email_write
-from events.retention import ERASED_ADDRESS
-from events.selectors import registrant_feed_url
-from events.services import registrant_erase, registrant_feed_key
+from events.registrations.services import registrant_feed_key
+from events.retention.services import ERASED_ADDRESS, registrant_erase
 from home.outbox import DeliveryStatus
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 
@@ -247,9 +247,9 @@ def test_email_log_is_scoped_exactly_as_registrations(
 ):
     from django.contrib.auth.models import Group
 
-    from events.email_admin import email_policy
-    from events.registration_admin import registration_policy
-    from home.services import SHARED_EDITORS_GROUP
+    from events.mail.admin import email_policy
+    from events.registrations.admin import registration_policy
+    from home.areas.membership import SHARED_EDITORS_GROUP
 
     shared_only = make_user("faelles", Group.objects.get(name=SHARED_EDITORS_GROUP))
     outsider = make_user("udenfor")

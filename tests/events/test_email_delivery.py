@@ -10,10 +10,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from freezegun import freeze_time
 
-from events.emails import EmailContext
+from events.mail.compose import EmailContext
+from events.mail.services import email_write
+from events.mail.tasks import EMAIL_MAX_ATTEMPTS, email_deliver, emails_sweep
 from events.models import EmailKind, OutboundEmail
-from events.notifications import email_write
-from events.tasks import EMAIL_MAX_ATTEMPTS, email_deliver, emails_sweep
 from home.outbox import DeliveryStatus, outbox_resend
 
 ICS = (
@@ -112,7 +112,7 @@ def test_mail_server_down_retries_with_backoff_then_fails_and_can_be_resent(
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        assert outbox_resend(OutboundEmail, email.pk, "events.tasks.email_deliver")
+        assert outbox_resend(OutboundEmail, email.pk, "events.mail.tasks.email_deliver")
     email.refresh_from_db()
     assert email.status == DeliveryStatus.SENT
     assert len(mail.outbox) == 1

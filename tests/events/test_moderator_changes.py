@@ -19,8 +19,8 @@ from icalendar import Calendar
 from standardwebhooks import Webhook
 
 from api.models import WebhookEndpoint
+from events.mail.reminders import reminders_enqueue_due
 from events.models import EmailKind, OutboundEmail, SessionStatus
-from events.reminders import reminders_enqueue_due
 from tests.events.registrations import sign_up, vocabulary  # noqa: F401
 from tests.receiver import Receiver
 

@@ -12,17 +12,17 @@ from django.utils import timezone
 from freezegun import freeze_time
 from icalendar import Calendar
 
+from events.mail.reminders import reminders_enqueue_due
+from events.mail.tasks import email_deliver
 from events.models import EmailKind, OutboundEmail, RegistrantFeedKey, Registration
-from events.reminders import reminders_enqueue_due
-from events.retention import ERASED_ADDRESS, retention_apply
-from events.services import (
+from events.registrations.services import (
     application_approve,
     application_decline,
     application_manager_confirm,
     registrant_feed_key,
     registration_cancel,
 )
-from events.tasks import email_deliver
+from events.retention.services import ERASED_ADDRESS, retention_apply
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 
 SECRET = "https://teams.example.com/meet/hemmeligt-link"

@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from events.emails import EmailContext
+from events.mail.compose import EmailContext
+from events.mail.services import email_write
 from events.models import EmailKind, OutboundEmail
-from events.notifications import email_write
 from home.outbox import DeliveryStatus
 from tests.clusters import Clusters, uses_postgres_and_redis, wait_for
 from tests.markers import needs_postgres_and_redis
@@ -37,7 +37,7 @@ def _needs_postgres_and_redis():
 @pytest.fixture(autouse=True)
 def _clusters_deliver(monkeypatch):
     """No delivery from this process: the tests hand the tasks to the clusters themselves."""
-    monkeypatch.setattr("events.notifications.enqueue_on_commit", lambda *args: None)
+    monkeypatch.setattr("events.mail.services.enqueue_on_commit", lambda *args: None)
 
 
 def write_emails(event, count: int, prefix: str) -> list[OutboundEmail]:
@@ -59,7 +59,7 @@ def test_two_clusters_deliver_each_email_exactly_once(event_of, vive, smtp_sink)
     with Clusters(2, smtp_port=smtp_sink.port):
         # Every task enqueued twice, as a redelivery after a lost acknowledgement would be.
         for email in emails + emails:
-            async_task("events.tasks.email_deliver", email.pk, sync=False)
+            async_task("events.mail.tasks.email_deliver", email.pk, sync=False)
         assert wait_for(lambda: len(smtp_sink.messages) >= 60, timeout=120)
         time.sleep(3)  # a duplicate would arrive now
 
@@ -82,7 +82,7 @@ def run_until_killed(smtp_sink, emails, *, hook: str, count: int) -> None:
 
         setattr(smtp_sink.handler, hook, kill)
         for email in emails:
-            async_task("events.tasks.email_deliver", email.pk, sync=False)
+            async_task("events.mail.tasks.email_deliver", email.pk, sync=False)
         assert wait_for(lambda: killed, timeout=60, every=0.05)
         for process in cluster.processes:
             process.wait(timeout=10)
@@ -94,7 +94,7 @@ def sweep_after_kill(smtp_sink, expected: int) -> Counter:
     past = timezone.now() - timedelta(hours=1)
     OutboundEmail.objects.filter(status=DeliveryStatus.SENDING).update(claimed_at=past)
     with Clusters(2, smtp_port=smtp_sink.port):
-        async_task("events.tasks.emails_sweep", sync=False)
+        async_task("events.mail.tasks.emails_sweep", sync=False)
         assert wait_for(lambda: len(smtp_sink.messages) >= expected, timeout=120)
         time.sleep(3)  # a duplicate would arrive now
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}

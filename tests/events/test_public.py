@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from api.serializers.events import EventSerializer
 from events.models import EventIndexPage
-from events.representation import event_public_dict
 from events.selectors import event_get_public, event_list_public, events_attach_terms
 from tests.events.conftest import edit_form_data
 
@@ -55,8 +55,7 @@ def test_public_list_queries_do_not_grow_with_the_number_of_events(event_of, viv
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            for page in events_attach_terms(list(event_list_public())):
-                event_public_dict(page)
+            _ = EventSerializer(events_attach_terms(list(event_list_public())), many=True).data
         return len(ctx.captured_queries)
 
     count()  # warm caches (site root paths, vocabulary)
@@ -68,7 +67,7 @@ def test_public_list_queries_do_not_grow_with_the_number_of_events(event_of, viv
 
 def test_public_dict_has_sessions_with_offsets_and_never_the_join_link(event_of, vive):
     event = event_of(vive, join_url=SECRET)
-    data = event_public_dict(event_get_public(pk=event.pk))
+    data = EventSerializer(event_get_public(pk=event.pk)).data
     assert "join_url" not in data
     assert SECRET not in json.dumps(data)
     session = data["sessions"][0]

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 
 from events.models import OutboundEmail, Registration
-from events.services import registration_cancel
+from events.registrations.services import registration_cancel
 from home.demo import vocabulary_seed
 from tests.events.registrations import sign_up
 from tests.markers import needs_postgres

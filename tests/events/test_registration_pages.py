@@ -10,7 +10,7 @@ from icalendar import Calendar
 from wagtail.models import PageViewRestriction
 
 from events.models import RegistrantFeedKey, Registration
-from events.services import registrant_feed_key_rotate
+from events.registrations.services import registrant_feed_key_rotate
 from tests.events.registrations import apply_group, emails_to, sign_up, vocabulary  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("vocabulary")
@@ -103,7 +103,7 @@ def test_my_registrations_list_every_event_and_the_personal_feed(browser, event_
     sign_up(full, email="andre@kommune.example")
     sign_up(full, email="anna@kommune.example")  # on the waiting list
     cancelled = event_of(vive, capacity=5, title="Afmeldt webinar")
-    from events.services import registration_cancel
+    from events.registrations.services import registration_cancel
 
     registration_cancel(registration=sign_up(cancelled, email="anna@kommune.example").registration)
 

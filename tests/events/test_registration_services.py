@@ -10,16 +10,16 @@ from django.utils import timezone
 
 from events.errors import EventsError
 from events.models import IdempotentRequest, OutboundEmail, Registration
-from events.selectors import event_list_public, registration_state
-from events.services import (
+from events.registrations.selectors import registration_state
+from events.registrations.services import (
     application_approve,
     application_decline,
     application_manager_confirm,
-    registration_anonymise,
     registration_cancel,
-    registration_forget_needs,
     registration_promote,
 )
+from events.retention.services import registration_anonymise, registration_forget_needs
+from events.selectors import event_list_public
 from tests.events.registrations import apply_group, emails_to, sign_up, vocabulary  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("vocabulary")
@@ -266,7 +266,7 @@ def test_organiser_promotes_from_the_waiting_list_when_seats_are_free(webinar):
 def test_a_failure_midway_saves_nothing(webinar, course, monkeypatch):
     """All or nothing: when the second email of an application cannot be written, neither the
     application nor the first email nor the idempotency record remain."""
-    from events import services
+    from events.registrations import services
 
     real = services.registration_notify
 

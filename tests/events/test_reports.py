@@ -12,8 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from events.models import Registration
-from events.report_selectors import reach_by, reach_registrations
-from events.services import registration_anonymise, registration_cancel
+from events.registrations.services import registration_cancel
+from events.reports.selectors import reach_by, reach_registrations
+from events.retention.services import registration_anonymise
 from home.models import Audience, Municipality
 from tests.events.conftest import local
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
@@ -85,7 +86,7 @@ def test_counts_per_region_add_up_the_regions_municipalities(client, vive_modera
 def test_staff_group_counts_as_one_registration_and_its_participants(
     client, vive_moderator, event_of, vive, reach
 ):
-    from events.services import application_approve, application_manager_confirm
+    from events.registrations.services import application_approve, application_manager_confirm
 
     course = event_of(
         vive,
@@ -292,7 +293,7 @@ def test_selector_scopes_to_the_users_partners(vive_moderator, bv_moderator, rea
 
 
 def test_chart_escapes_labels_and_shortens_long_ones_but_keeps_them_whole_in_the_title():
-    from events.charts import Bar, bar_chart
+    from events.reports.charts import Bar, bar_chart
 
     long_label = "Kommunernes Landsforening og " + "meget lang tekst " * 3
     svg = bar_chart(

@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from events.emails import EmailContext
+from events.mail.compose import EmailContext
+from events.mail.services import email_write
 from events.models import EmailKind, OutboundEmail, Registration
-from events.notifications import email_write
-from events.retention import ERASED_ADDRESS, retention_apply
-from events.services import registration_anonymise
+from events.retention.services import ERASED_ADDRESS, registration_anonymise, retention_apply
 from home.outbox import DeliveryStatus
 from tests.events.registrations import sign_up, vocabulary  # noqa: F401
 

@@ -16,9 +16,9 @@ from django.conf import settings
 from django_q.brokers.redis_broker import Redis as RedisBroker
 from django_q.signing import SignedPackage
 
-from events.emails import EmailContext
+from events.mail.compose import EmailContext
+from events.mail.services import email_write
 from events.models import EmailKind, OutboundEmail
-from events.notifications import email_write
 from home.outbox import DeliveryStatus
 from tests.clusters import Clusters, wait_for
 from tests.markers import needs_postgres
@@ -87,7 +87,7 @@ def private_redis():
 
 @pytest.fixture(autouse=True)
 def _no_enqueue_from_this_process(monkeypatch):
-    monkeypatch.setattr("events.notifications.enqueue_on_commit", lambda *args: None)
+    monkeypatch.setattr("events.mail.services.enqueue_on_commit", lambda *args: None)
 
 
 def enqueue(server: PrivateRedis, func: str, *args) -> None:
@@ -118,7 +118,7 @@ def test_redis_restart_under_the_broker_loses_and_doubles_nothing(
     monkeypatch.setenv("REDIS_URL", private_redis.url)
     with Clusters(1, smtp_port=smtp_sink.port):
         for email in write(event, "foer", 5):
-            enqueue(private_redis, "events.tasks.email_deliver", email.pk)
+            enqueue(private_redis, "events.mail.tasks.email_deliver", email.pk)
         assert wait_for(lambda: len(smtp_sink.messages) == 5, timeout=60)
 
         # Redis goes down; emails are written meanwhile (their tasks cannot be queued).
@@ -129,9 +129,9 @@ def test_redis_restart_under_the_broker_loses_and_doubles_nothing(
 
         # The queue goes on: new work after the restart is done by the same cluster…
         for email in write(event, "efter", 5):
-            enqueue(private_redis, "events.tasks.email_deliver", email.pk)
+            enqueue(private_redis, "events.mail.tasks.email_deliver", email.pk)
         # …and the sweeper (every minute in production) delivers what was never queued.
-        enqueue(private_redis, "events.tasks.emails_sweep")
+        enqueue(private_redis, "events.mail.tasks.emails_sweep")
         assert wait_for(lambda: len(smtp_sink.messages) == 15, timeout=90)
         time.sleep(2)
 

@@ -15,7 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from events.models import EventIndexPage
-from home import admin_scoping
+from home.areas import scoping as admin_scoping
 from tests.events.conftest import build_event
 
 Document = get_document_model()

@@ -40,9 +40,9 @@ from wagtail.admin.menu import SubmenuMenuItem, admin_menu
 from wagtail.models import Page, WorkflowState
 from wagtail.snippets.models import get_snippet_models
 
-from events.emails import EmailContext
+from events.mail.compose import EmailContext
+from events.mail.services import email_write
 from events.models import EmailKind, EventIndexPage
-from events.notifications import email_write
 from home.models import KnowledgeIndexPage
 from tests.events.conftest import build_event, edit_form_data
 

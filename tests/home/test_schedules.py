@@ -16,16 +16,19 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import Schedule
 
-from home import schedules
+from home import tasks as home_tasks
+from home.locks import cache_lock, exclusive
 from home.models import KnowledgePage
-from home.schedules import cache_lock, exclusive, publish_scheduled_pages, schedules_ensure
+from home.provisioning import schedules
+from home.provisioning.schedules import schedules_ensure
+from home.tasks import publish_scheduled_pages
 
 EXPECTED = {
-    "publish-scheduled-pages": ("home.schedules.publish_scheduled_pages", Schedule.MINUTES, 1),
-    "webhooks-sweep": ("api.tasks.webhooks_sweep", Schedule.MINUTES, 1),
-    "emails-sweep": ("events.tasks.emails_sweep", Schedule.MINUTES, 1),
-    "reminders-send-due": ("events.tasks.reminders_send_due", Schedule.MINUTES, 1),
-    "retention-daily": ("events.tasks.retention_run", Schedule.DAILY, None),
+    "publish-scheduled-pages": ("home.tasks.publish_scheduled_pages", Schedule.MINUTES, 1),
+    "webhooks-sweep": ("api.webhooks.tasks.webhooks_sweep", Schedule.MINUTES, 1),
+    "emails-sweep": ("events.mail.tasks.emails_sweep", Schedule.MINUTES, 1),
+    "reminders-send-due": ("events.mail.tasks.reminders_send_due", Schedule.MINUTES, 1),
+    "retention-daily": ("events.retention.tasks.retention_run", Schedule.DAILY, None),
 }
 
 
@@ -65,6 +68,44 @@ def test_setup_centre_writes_the_schedules(db):
     call_command("setup_centre", verbosity=0)
     call_command("setup_centre", verbosity=0)
     assert _rows() == EXPECTED
+
+
+OLD_TASK_PATHS = {
+    "home.schedules.publish_scheduled_pages": "home.tasks.publish_scheduled_pages",
+    "api.tasks.webhooks_sweep": "api.webhooks.tasks.webhooks_sweep",
+    "api.tasks.webhook_deliver": "api.webhooks.tasks.webhook_deliver",
+    "api.tasks.webhooks_dispatch": "api.webhooks.tasks.webhooks_dispatch",
+    "api.tasks.cdn_purge": "api.cdn.tasks.cdn_purge",
+    "events.tasks.email_deliver": "events.mail.tasks.email_deliver",
+    "events.tasks.emails_sweep": "events.mail.tasks.emails_sweep",
+    "events.tasks.reminders_send_due": "events.mail.tasks.reminders_send_due",
+    "events.tasks.retention_run": "events.retention.tasks.retention_run",
+}
+
+
+def test_setup_centre_rewrites_schedules_that_name_a_task_by_its_old_path(db):
+    """An installation upgraded from before the sub-packages: its rows name the old paths."""
+    old_by_name = {
+        "publish-scheduled-pages": "home.schedules.publish_scheduled_pages",
+        "webhooks-sweep": "api.tasks.webhooks_sweep",
+        "emails-sweep": "events.tasks.emails_sweep",
+        "reminders-send-due": "events.tasks.reminders_send_due",
+        "retention-daily": "events.tasks.retention_run",
+    }
+    schedules_ensure()
+    next_runs = dict(Schedule.objects.values_list("name", "next_run"))
+    for name, old in old_by_name.items():
+        Schedule.objects.filter(name=name).update(func=old)
+    call_command("setup_centre", verbosity=0)
+    assert _rows() == EXPECTED
+    assert dict(Schedule.objects.values_list("name", "next_run")) == next_runs
+
+
+@pytest.mark.parametrize("old,new", sorted(OLD_TASK_PATHS.items()))
+def test_a_task_queued_under_its_old_path_still_runs_the_same_function(old, new):
+    from django.utils.module_loading import import_string
+
+    assert import_string(old) is import_string(new)
 
 
 def test_every_scheduled_function_exists(db):
@@ -116,8 +157,8 @@ def test_the_lock_has_one_holder_at_a_time_across_threads(db):
 
 def test_publish_is_skipped_while_another_run_holds_the_lock(db, monkeypatch):
     calls = []
-    monkeypatch.setattr(schedules, "call_command", lambda *a, **k: calls.append(a))
-    with HeldElsewhere(schedules.PUBLISH_LOCK):
+    monkeypatch.setattr(home_tasks, "call_command", lambda *a, **k: calls.append(a))
+    with HeldElsewhere(home_tasks.PUBLISH_LOCK):
         assert publish_scheduled_pages() == "skipped"
     assert calls == []
     assert publish_scheduled_pages() == "done"
@@ -193,8 +234,8 @@ def test_the_cache_lock_expires_with_its_ttl(lock_cache):
 def test_with_redis_scheduled_publishing_locks_in_the_shared_cache(db, monkeypatch):
     assert isinstance(caches["default"], RedisCache)
     calls = []
-    monkeypatch.setattr(schedules, "call_command", lambda *a, **k: calls.append(a))
-    with cache_lock(schedules.PUBLISH_LOCK, ttl=60) as held:
+    monkeypatch.setattr(home_tasks, "call_command", lambda *a, **k: calls.append(a))
+    with cache_lock(home_tasks.PUBLISH_LOCK, ttl=60) as held:
         assert held is True
         assert publish_scheduled_pages() == "skipped"
     assert calls == []

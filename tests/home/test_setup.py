@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import GroupPagePermission, Page, Site, WorkflowPage
 
-from home.demo import demo_seed
+from events.demo import demo_seed
 from home.models import KnowledgePage, Municipality, Partner, Region
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from events.retention import retention_apply
+from events.retention.services import retention_apply
 
 
 class Command(BaseCommand):

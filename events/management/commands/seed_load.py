@@ -20,7 +20,6 @@ from events.models import (
     Participation,
     Registration,
     RegistrationSource,
-    centre_tz,
 )
 from home.models import Audience, Municipality, Topic
 
@@ -107,12 +106,16 @@ class Command(BaseCommand):
             first_published_at=now,
             last_published_at=now,
         )
-        first_day = timezone.localdate(now, centre_tz()) + timedelta(days=rng.randint(-60, 365))
+        first_day = timezone.localdate(now, timezone.get_default_timezone()) + timedelta(
+            days=rng.randint(-60, 365)
+        )
         sessions = []
         for i in range(rng.randint(1, 5)):
             day = first_day + timedelta(days=7 * i)
             hour = rng.choice([9, 10, 13, 14])
-            start = datetime(day.year, day.month, day.day, hour, tzinfo=centre_tz())
+            start = datetime(
+                day.year, day.month, day.day, hour, tzinfo=timezone.get_default_timezone()
+            )
             sessions.append(
                 EventSession(
                     sort_order=i, start=start, end=start + timedelta(hours=rng.choice([1, 2, 3, 6]))

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from home.schedules import schedules_ensure
-from home.services import centre_setup
+from home.provisioning.schedules import schedules_ensure
+from home.provisioning.services import centre_setup
 
 
 class Command(BaseCommand):

@@ -1,0 +1,193 @@
+"""The event resource: the one public representation of an event.
+
+The API, the "API (JSON)" and "Visning" previews (``home.preview``) and the webhooks' ``api_url``
+all read it. Each field computes its value from the page, as Wagtail's own API serializers do;
+the body's blocks represent themselves (``home/blocks.py``). ``join_url`` is private (it is sent
+to confirmed registrants only) and is no field here.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from api.serializers.content import StreamBlockSerializer
+from api.serializers.links import LinkingSerializerMixin, LinkTargetsListSerializer
+from api.serializers.vocabulary import PartnerRefSerializer
+from events.models import EventPage, EventSession
+from events.registrations.selectors import registration_state
+from home.api_values import absolute, document_json, linked_page_ids
+
+
+class CentreDateTimeField(serializers.DateTimeField):
+    """A moment with the centre's offset (Django's default time zone, Europe/Copenhagen), also
+    where a request has activated another zone (the admin's preview, a user's preference)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=timezone.get_default_timezone(), **kwargs)
+
+
+class SessionSerializer(serializers.Serializer):
+    """One session; its location and status fall back to the event's (``context["event"]``)."""
+
+    uuid = serializers.UUIDField(help_text="Stable for the life of the session.")
+    title = serializers.CharField(allow_blank=True)
+    all_day = serializers.BooleanField()
+    start = CentreDateTimeField(source="starts_at", allow_null=True)
+    end = CentreDateTimeField(source="ends_at", allow_null=True)
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True, help_text="Inclusive last day.")
+    location = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    sequence = serializers.IntegerField()
+
+    def get_location(self, session: EventSession) -> str:
+        return session.effective_location(self.context["event"])
+
+    def get_status(self, session: EventSession) -> str:
+        return str(session.effective_status(self.context["event"]))
+
+
+class TermSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MunicipalityRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class VenueSerializer(serializers.Serializer):
+    name = serializers.CharField(source="venue_name")
+    address = serializers.CharField(source="venue_address")
+    postcode = serializers.CharField(source="venue_postcode")
+    city = serializers.CharField(source="venue_city")
+    municipality = MunicipalityRefSerializer(source="venue_municipality", allow_null=True)
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(source="contact_name")
+    email = serializers.CharField(source="contact_email")
+    phone = serializers.CharField(source="contact_phone")
+
+
+class RegistrationStateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["open", "closed", "full", "waiting_list", "not_yet_open", "cancelled"]
+    )
+    seats_left = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
+
+
+class LinksSerializer(serializers.Serializer):
+    api = serializers.URLField()
+    ics = serializers.URLField()
+    webcal = serializers.CharField()
+
+
+def event_links(pk: int) -> dict[str, str]:
+    ics = absolute(reverse("feeds:event", args=[pk]))
+    return {
+        "api": absolute(reverse("api:event-detail", args=[pk])),
+        "ics": ics,
+        "webcal": "webcal://" + ics.split("://", 1)[1],
+    }
+
+
+def _session_order(session: EventSession) -> tuple:
+    starts = session.starts_at()
+    return (starts is None, starts or 0, session.sort_order or 0)
+
+
+@extend_schema_serializer(component_name="Event")
+class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    event_type = serializers.CharField()
+    event_type_label = serializers.SerializerMethodField()
+    partner = PartnerRefSerializer()
+    co_organisers = PartnerRefSerializer(many=True)
+    teaser = serializers.CharField()
+    body = serializers.SerializerMethodField(help_text="Typed blocks: [{type, id, value}].")
+    topics = TermSerializer(many=True)
+    audiences = TermSerializer(many=True)
+    participation = serializers.CharField()
+    format = serializers.CharField()
+    venue = VenueSerializer(source="*")
+    platform_name = serializers.CharField(allow_blank=True)
+    capacity = serializers.IntegerField(allow_null=True)
+    waiting_list_enabled = serializers.BooleanField()
+    registration_opens = CentreDateTimeField(allow_null=True)
+    registration_closes = CentreDateTimeField(allow_null=True)
+    registration = serializers.SerializerMethodField()
+    price_text = serializers.CharField()
+    contact = ContactSerializer(source="*")
+    status = serializers.CharField()
+    status_reason = serializers.CharField(allow_blank=True)
+    first_start = CentreDateTimeField(allow_null=True)
+    last_end = CentreDateTimeField(allow_null=True)
+    sessions = serializers.SerializerMethodField()
+    material = serializers.SerializerMethodField()
+    last_published_at = CentreDateTimeField(allow_null=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        list_serializer_class = LinkTargetsListSerializer
+
+    def linked_page_ids(self, page: EventPage) -> set[int]:
+        """The pages the body links to, and the knowledge items the event presents."""
+        related = {k.pk for k in page.related_knowledge.all()}
+        return linked_page_ids(streams=[page.body]) | related
+
+    def get_event_type_label(self, page: EventPage) -> str:
+        return str(page.get_event_type_display()) if page.event_type else ""
+
+    @extend_schema_field(StreamBlockSerializer(many=True))
+    def get_body(self, page: EventPage) -> list[dict]:
+        if not page.body:
+            return []
+        return page.body.stream_block.get_api_representation(
+            page.body, context={"links": self.links(page)}
+        )
+
+    @extend_schema_field(RegistrationStateSerializer)
+    def get_registration(self, page: EventPage) -> dict:
+        return registration_state(page, now=timezone.now())
+
+    @extend_schema_field(SessionSerializer(many=True))
+    def get_sessions(self, page: EventPage) -> list[dict]:
+        sessions = sorted(page.sessions.all(), key=_session_order)
+        return SessionSerializer(sessions, many=True, context={"event": page}).data
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": "Recording, slides, related knowledge and evaluation, after the event.",
+        }
+    )
+    def get_material(self, page: EventPage) -> dict:
+        links = self.links(page)
+        return {
+            "recording_url": page.recording_url,
+            "slides": [document_json(slide.document, slide.title) for slide in page.slides.all()],
+            "related_knowledge": [
+                {
+                    "id": k.pk,
+                    "title": k.title,
+                    "slug": k.slug,
+                    "api_url": absolute(reverse("api:knowledge-detail", args=[k.pk])),
+                }
+                for k in page.related_knowledge.all()
+                # Drafts, withdrawn and private items never leave.
+                if k.live and not k.expired and links.page(k.pk) is not None
+            ],
+            "evaluation_url": page.evaluation_url,
+        }
+
+    @extend_schema_field(LinksSerializer)
+    def get_links(self, page: EventPage) -> dict[str, str]:
+        return event_links(page.pk)

@@ -1,0 +1,224 @@
+"""Sign-ups through the API: what a consuming site sends, and what it gets back."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
+from events.registrations.addresses import internet_email
+from home.api_values import absolute
+from home.models import Audience, Municipality
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "email", "maxLength": 254},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+)
+class OptionalEmailField(serializers.EmailField):
+    """A valid address, or empty. (drf-spectacular put the default "" into the email branch,
+    where OpenAPI validators rightly reject it as no email.)"""
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ConsentField(serializers.BooleanField):
+    """Only true is accepted; the schema says so, so clients and schemathesis know it."""
+
+
+def _messages(label: str, **extra: str) -> dict[str, str]:
+    """Danish messages for a field, each naming the field first (as the admin's do)."""
+    return {
+        "required": f"{label}: feltet skal udfyldes.",
+        "blank": f"{label}: feltet skal udfyldes.",
+        "null": f"{label}: feltet skal udfyldes.",
+        "invalid": f"{label}: ugyldig værdi.",
+        "max_length": f"{label}: højst {{max_length}} tegn.",
+        **extra,
+    }
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A vocabulary item by its code or slug, given as text: a number, list or object (or a
+    NUL, which PostgreSQL refuses in text) is the field's ``invalid`` message, never a lookup."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RegistrationCreateSerializer(serializers.Serializer):
+    """An individual sign-up, or (for events with participation ``staff_group``) a staff
+    group's application: then ``unit``, ``participants``, ``manager_name`` and
+    ``manager_email`` are required and the application awaits the manager and the organiser."""
+
+    name = serializers.CharField(max_length=200, error_messages=_messages("Navn"))
+    email = serializers.EmailField(
+        max_length=254,
+        validators=[internet_email],
+        error_messages=_messages("E-mail", invalid="E-mail: skriv en gyldig e-mailadresse."),
+    )
+    workplace = serializers.CharField(max_length=200, error_messages=_messages("Arbejdsplads"))
+    municipality = CodeField(
+        slug_field="code",
+        queryset=Municipality.objects.all(),
+        help_text="The municipality's four-digit code (see /api/v1/municipalities/).",
+        error_messages=_messages(
+            "Kommune",
+            does_not_exist="Kommune: ukendt kommunekode “{value}” (se /api/v1/municipalities/).",
+            invalid="Kommune: angiv kommunens kode som tekst, fx “0101”.",
+        ),
+    )
+    job_role = CodeField(
+        slug_field="slug",
+        queryset=Audience.objects.all(),
+        help_text="The slug of one of the centre's audiences (see /api/v1/audiences/).",
+        error_messages=_messages(
+            "Stillingsgruppe",
+            does_not_exist="Stillingsgruppe: ukendt stillingsgruppe “{value}” "
+            "(se /api/v1/audiences/).",
+            invalid="Stillingsgruppe: angiv stillingsgruppens slug som tekst.",
+        ),
+    )
+    accessibility_needs = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional; erased once the event is over.",
+        error_messages=_messages("Hensyn"),
+    )
+    consent = ConsentField(
+        help_text="Must be true: the person consents to the privacy text.",
+        error_messages=_messages("Samtykke", invalid="Samtykke: angiv true eller false."),
+    )
+    privacy_version = serializers.CharField(
+        max_length=40,
+        required=False,
+        default=PRIVACY_TEXT_VERSION,
+        help_text="The version of the privacy text the person was shown.",
+        error_messages=_messages("Privatlivstekst"),
+    )
+    phone = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages=_messages("Telefon"),
+    )
+    participants = serializers.IntegerField(
+        required=False,
+        default=1,
+        min_value=1,
+        max_value=1000,
+        help_text="Seats asked for: 1 for a person, the group's size for a staff group.",
+        error_messages=_messages(
+            "Deltagere",
+            invalid="Deltagere: angiv et helt tal.",
+            min_value="Deltagere: mindst {min_value}.",
+            max_value="Deltagere: højst {max_value}.",
+        ),
+    )
+    unit = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages=_messages("Enhed"),
+    )
+    manager_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages=_messages("Lederens navn"),
+    )
+    manager_email = OptionalEmailField(
+        max_length=254,
+        validators=[internet_email],
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages=_messages(
+            "Lederens e-mail", invalid="Lederens e-mail: skriv en gyldig e-mailadresse."
+        ),
+    )
+
+    def validate_consent(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError(
+                "Samtykke: du skal give samtykke til privatlivsteksten for at tilmelde dig."
+            )
+        return value
+
+
+class RegistrationCreatedSerializer(serializers.Serializer):
+    """The answer to a sign-up. The same whether or not the email was registered before (the
+    person is then told by email), so it carries no token: the links come by email."""
+
+    status = serializers.ChoiceField(choices=RegistrationStatus.choices)
+    waiting_position = serializers.IntegerField(
+        allow_null=True, help_text="Position on the waiting list; null unless waiting_list."
+    )
+    detail = serializers.CharField(help_text="What to tell the person, in Danish.")
+
+
+CREATED_DETAIL = {
+    RegistrationStatus.CONFIRMED: "Du er tilmeldt. Du får en e-mail med din tilmelding.",
+    RegistrationStatus.WAITING_LIST: (
+        "Arrangementet er fuldt, så du er skrevet på ventelisten som nummer {position}. "
+        "Du får en e-mail."
+    ),
+    RegistrationStatus.PENDING: (
+        "Ansøgningen er modtaget. Lederen får en e-mail om at bekræfte forankringen, og "
+        "arrangøren behandler derefter ansøgningen."
+    ),
+}
+
+
+def created_body(status: str, waiting_position: int | None) -> dict:
+    detail = CREATED_DETAIL[RegistrationStatus(status)].format(position=waiting_position)
+    return {"status": status, "waiting_position": waiting_position, "detail": detail}
+
+
+class RegistrationEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    api_url = serializers.URLField()
+
+
+class RegistrationSerializer(serializers.Serializer):
+    """A registration as its registrant sees it (by the token from their email)."""
+
+    event = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=RegistrationStatus.choices)
+    waiting_position = serializers.IntegerField(allow_null=True)
+    participants = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    workplace = serializers.CharField()
+    municipality = serializers.CharField(source="municipality.code")
+    job_role = serializers.CharField(source="job_role.slug", allow_null=True, default=None)
+    accessibility_needs = serializers.CharField(allow_blank=True)
+    unit = serializers.CharField(allow_blank=True)
+    manager_name = serializers.CharField(allow_blank=True)
+    manager_confirmed = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(RegistrationEventSerializer)
+    def get_event(self, registration: Registration) -> dict:
+        return {
+            "id": registration.event_id,
+            "title": registration.event.title,
+            "api_url": absolute(reverse("api:event-detail", args=[registration.event_id])),
+        }
+
+    def get_manager_confirmed(self, registration: Registration) -> bool:
+        return registration.manager_confirmed_at is not None

@@ -1,0 +1,118 @@
+"""The iCal feeds: the events API's selections as subscribable calendars.
+
+Transport only: the events come from ``events.selectors`` through the API's own ``EventFilter``
+(so every API selection has its calendar), the calendar from ``events.ical``. Conditional GET,
+ETag and the shared cache are ``api.caching``'s, as for the API.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+from rest_framework.exceptions import ValidationError
+
+from api.filters import EventFilter
+from events import ical
+from events.ical.selectors import events_for_calendar
+from events.models import EventFormat, EventPage, EventStatus, EventType
+from events.selectors import event_get_public, event_list_public
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+TYPE_PLURALS = {
+    EventType.CONFERENCE: "konferencer",
+    EventType.WEBINAR: "webinarer",
+    EventType.ADVISORY_COURSE: "rådgivningsforløb",
+    EventType.COMPETENCE_COURSE: "kompetenceforløb",
+    EventType.WORKSHOP: "workshops",
+    EventType.NETWORK_MEETING: "netværksmøder",
+}
+FORMAT_LABELS = {
+    EventFormat.ONLINE: "online",
+    EventFormat.PHYSICAL: "fysisk fremmøde",
+    EventFormat.HYBRID: "hybride",
+}
+STATUS_LABELS = {
+    EventStatus.SCHEDULED: "planlagte",
+    EventStatus.POSTPONED: "udsatte",
+    EventStatus.CANCELLED: "aflyste",
+    EventStatus.MOVED_ONLINE: "flyttet online",
+}
+
+
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def _calendar_response(content: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def feed_window_start():
+    """Events that ended before this have left the feed. Whole hours, so the same content
+    gives the same bytes all hour (the feeds' cache bucket is an hour too)."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    return now - timedelta(days=settings.FEED_PAST_DAYS)
+
+
+def feed_name(data: dict) -> str:
+    """A Danish name that says what is selected, e.g. "… – VIVE – webinarer – Sagsbehandlere"."""
+    partners = [p.short_name or p.name for p in data.get("partner") or []]
+    types = [TYPE_PLURALS.get(t, t) for t in data.get("type") or []]
+    extra = [", ".join(t.name for t in data.get("topic") or [])]
+    extra.append(", ".join(a.name for a in data.get("audience") or []))
+    extra.append(", ".join(FORMAT_LABELS.get(f, f) for f in data.get("format") or []))
+    extra.append(", ".join(STATUS_LABELS.get(s, s) for s in data.get("status") or []))
+    if q := (data.get("q") or "").strip():
+        extra.append(f"“{q}”")
+    return ical.feed_name(partners=partners, types=types, extra=[e for e in extra if e])
+
+
+def _errors_text(errors: dict) -> str:
+    lines = ["Ugyldig forespørgsel:"]
+    for name, messages in errors.items():
+        for message in messages if isinstance(messages, list) else [messages]:
+            lines.append(f"{name}: {message}")
+    return "\n".join(lines)
+
+
+@require_safe
+def events_feed(request: HttpRequest) -> HttpResponse:
+    """``/feeds/events.ics``: upcoming events and those that ended in the last FEED_PAST_DAYS."""
+    queryset = event_list_public().filter(last_end__gte=feed_window_start())
+    filterset = EventFilter(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return _plain(_errors_text(filterset.errors), 400)
+    try:
+        # Filters that check their value as they filter raise DRF's ValidationError here.
+        events = events_for_calendar(filterset.qs)
+    except ValidationError as exc:
+        return _plain(_errors_text(exc.detail), 400)
+    content = ical.calendar_bytes(events, name=feed_name(filterset.form.cleaned_data))
+    return _calendar_response(content, filename="videnscenter.ics")
+
+
+@require_safe
+def event_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/feeds/events/<id>.ics``: one event, all its sessions."""
+    if pk > 2**31 - 1:  # page ids are 32-bit; a larger one names nothing
+        return _plain("Arrangementet findes ikke eller er ikke offentliggjort.", 404)
+    try:
+        event = event_get_public(pk=pk)
+    except EventPage.DoesNotExist:
+        return _plain("Arrangementet findes ikke eller er ikke offentliggjort.", 404)
+    content = ical.calendar_bytes([event], name=event.title)
+    return _calendar_response(content, filename=f"arrangement-{event.pk}.ics")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Any path under /feeds/ that names no calendar."""
+    return _plain("Kalenderen findes ikke.", 404)

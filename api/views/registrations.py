@@ -1,0 +1,229 @@
+"""Sign-ups through the API, a registration by its token, and the registrant's own feed.
+
+Transport only: ``events.services`` decides and writes (locking the event's seats), and its
+``EventsError`` becomes a 400/404/409 in ``api.errors``.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import ErrorSerializer, ParameterError
+from api.parsers import JSONBodyParser
+from api.serializers.registrations import (
+    RegistrationCreatedSerializer,
+    RegistrationCreateSerializer,
+    RegistrationSerializer,
+    created_body,
+)
+from api.throttling import RegistrationThrottle
+from events import ical
+from events.errors import EventsError
+from events.ical.selectors import registrant_calendar_entries, registrant_feed_key_by_token
+from events.models import Registration, RegistrationSource
+from events.registrations.selectors import registration_by_token
+from events.registrations.services import registration_cancel, registration_create
+from events.selectors import event_is_public
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_IDEMPOTENCY_KEY = 255
+# Page ids are 32-bit (AutoField); a larger one names no event, and must not reach the database
+# (lookups through the page pointer are not range-checked: SQLite overflows, PostgreSQL errs).
+MAX_PAGE_ID = 2**31 - 1
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("Forespørgslen er for stor: højst 64 KiB.")
+    default_code = "payload_too_large"
+
+
+class TooManySignUps(exceptions.Throttled):
+    default_detail = _("For mange tilmeldinger fra denne adresse.")
+    extra_detail_singular = _("Prøv igen om {wait} sekund.")
+    extra_detail_plural = _("Prøv igen om {wait} sekunder.")
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+UNAVAILABLE = _error("The database is unavailable; try again.")
+
+
+class EventRegistrationsView(APIView):
+    # Per client address as the declared proxies report it (``api.throttling``), counted in
+    # the shared cache, so every web process counts the same sign-ups.
+    throttle_classes = [RegistrationThrottle]
+    parser_classes = [JSONBodyParser]
+
+    def throttled(self, request, wait):
+        raise TooManySignUps(wait)
+
+    def initial(self, request, *args, **kwargs):
+        # Before the body is read or the throttle counts the request.
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            raise PayloadTooLarge
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="events_registrations_create",
+        summary="Register for an event",
+        description=(
+            "Signs a person up (confirmed while seats are left, then the waiting list) or, for "
+            "events with participation `staff_group`, files a staff group's application. A "
+            "repeated sign-up with the same email gets the same answer as a new one (the person "
+            "is told by email). Send an `Idempotency-Key` to make retries safe. Throttled per "
+            "client address."
+        ),
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string (e.g. a UUID) per sign-up attempt; a request "
+                "repeated with the same key gets the first answer and registers nobody twice.",
+            ),
+        ],
+        request=RegistrationCreateSerializer,
+        responses={
+            201: RegistrationCreatedSerializer,
+            400: _error("A field is missing or invalid; messages per field, in Danish."),
+            404: _error("No such published event."),
+            409: _error("Registration is not open, or the event is full without a waiting list."),
+            413: _error("The body is over 64 KiB."),
+            429: _error(
+                "Too many sign-ups from this client address; or, for a staff group, the "
+                "applicant's or the manager's address has had its applications for today."
+            ),
+            503: UNAVAILABLE,
+        },
+    )
+    def post(self, request, id: int):
+        if not 0 < id <= MAX_PAGE_ID or not event_is_public(pk=id):
+            raise EventsError("event_not_found")
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
+            raise ParameterError(
+                "Idempotency-Key", "Idempotency-Key: højst 255 synlige tegn, fx et UUID."
+            )
+        try:
+            data = request.data
+        except exceptions.ParseError:
+            raise ParameterError("body", "Forespørgslen er ikke gyldig JSON.") from None
+        if not isinstance(data, dict):
+            raise ParameterError("body", "Forespørgslen skal være et JSON-objekt.")
+        serializer = RegistrationCreateSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        fields = serializer.validated_data
+        outcome = registration_create(
+            event_id=id,
+            name=fields["name"],
+            email=fields["email"],
+            workplace=fields["workplace"],
+            municipality=fields["municipality"],
+            job_role=fields["job_role"],
+            consent=fields["consent"],
+            privacy_version=fields["privacy_version"],
+            accessibility_needs=fields["accessibility_needs"],
+            phone=fields["phone"],
+            participants=fields["participants"],
+            unit=fields["unit"],
+            manager_name=fields["manager_name"],
+            manager_email=fields["manager_email"],
+            source=RegistrationSource.API,
+            client=_client_label(request),
+            idempotency_key=key,
+        )
+        return Response(
+            created_body(outcome.status, outcome.waiting_position),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _client_label(request) -> str:
+    """Which site or program sent the sign-up, for the admin: the ``Origin``, else the
+    ``User-Agent``, printable characters only (a NUL, which PostgreSQL refuses, is dropped)."""
+    value = request.headers.get("Origin", "") or request.headers.get("User-Agent", "")
+    return "".join(character for character in value if character.isprintable())[:200]
+
+
+TOKEN = OpenApiParameter(
+    "token",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The registrant's secret token, from the links in their emails.",
+)
+
+
+class RegistrationByTokenView(APIView):
+    """The registrant's own registration, by the secret token in their emails."""
+
+    def _registration(self, token: str) -> Registration:
+        try:
+            return registration_by_token(token=token)
+        except Registration.DoesNotExist:
+            raise EventsError("registration_not_found") from None
+
+    @extend_schema(
+        operation_id="registrations_retrieve",
+        summary="A registration, by its token",
+        parameters=[TOKEN],
+        responses={
+            200: RegistrationSerializer,
+            404: _error("No registration has this token."),
+            503: UNAVAILABLE,
+        },
+    )
+    def get(self, request, token: str):
+        response = Response(RegistrationSerializer(self._registration(token)).data)
+        response["X-Private-Response"] = "1"  # never kept in the shared cache
+        return response
+
+    @extend_schema(
+        operation_id="registrations_cancel",
+        summary="Cancel a registration, by its token",
+        description="The freed seat goes to the first on the waiting list. Cancelling twice "
+        "changes nothing.",
+        parameters=[TOKEN],
+        responses={
+            200: RegistrationSerializer,
+            404: _error("No registration has this token."),
+            409: _error("The event has started."),
+            503: UNAVAILABLE,
+        },
+    )
+    def delete(self, request, token: str):
+        registration = registration_cancel(registration=self._registration(token))
+        registration = registration_by_token(token=token)
+        return Response(RegistrationSerializer(registration).data)
+
+
+@require_safe
+def registrant_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """``/feeds/me/<signed token>.ics``: the person's own events, join links where confirmed."""
+    key = registrant_feed_key_by_token(token)
+    if key is None:
+        return HttpResponse(
+            "Kalenderlinket er ugyldigt eller er erstattet af et nyt.\n",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    entries = registrant_calendar_entries(email=key.email)
+    calendar = ical.calendar_for_registrant(entries, name=f"{ical.CALENDAR_PREFIX} – mine")
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mine-arrangementer.ics"'
+    response["X-Private-Response"] = "1"
+    return response

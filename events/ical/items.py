@@ -1,0 +1,194 @@
+"""What one session's VEVENT says (``SessionItem``), worked out once for both writers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+
+from events.ical.data import (
+    EPOCH,
+    CalendarEvent,
+    CalendarSession,
+    event_uid,
+    session_uid,
+    type_labels,
+)
+from events.ical.text import event_description
+from events.ical.timezones import wall_time
+from events.models import (
+    EventStatus,
+)
+
+CANCELLED_PREFIX = "AFLYST: "
+POSTPONED_PREFIX = "UDSAT: "
+
+STATUS = {
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.MOVED_ONLINE: "CONFIRMED",
+    EventStatus.POSTPONED: "TENTATIVE",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+
+
+def _sorted_sessions(sessions: Iterable[CalendarSession]) -> list[CalendarSession]:
+    return sorted(
+        sessions,
+        key=lambda s: (s.starts_at() is None, s.starts_at() or EPOCH, s.sort_order or 0, s.pk or 0),
+    )
+
+
+def _summary(event: CalendarEvent, session: CalendarSession, multi: bool, status: str) -> str:
+    title = event.title
+    if session.title and multi:
+        title = f"{event.title}: {session.title}"
+    elif session.title:
+        title = f"{event.title} – {session.title}"
+    if status == EventStatus.CANCELLED:
+        return CANCELLED_PREFIX + title
+    if status == EventStatus.POSTPONED:
+        return POSTPONED_PREFIX + title
+    return title
+
+
+@dataclass(frozen=True, slots=True)
+class SessionItem:
+    """What one session's VEVENT says, worked out once for both writers below."""
+
+    uid: str
+    stamp: datetime
+    created: datetime
+    sequence: int
+    start: date | datetime
+    end: date | datetime
+    all_day: bool
+    summary: str
+    description: str
+    location: str
+    url: str
+    status: str
+    categories: tuple[str, ...]
+    organizer: tuple[str, str] | None  # (mailto: address, partner's name)
+    related_to: str | None
+    join_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _EventCommon:
+    """What every session of one event shares, worked out once per event."""
+
+    stamp: datetime
+    created: datetime
+    url: str
+    organizer: tuple[str, str] | None
+    related_to: str | None
+    description: str
+    categories: tuple[str, ...]
+    location: str
+
+
+def _event_common(
+    event: CalendarEvent,
+    *,
+    multi: bool,
+    description: str,
+    categories: Sequence[str],
+    join_url: str | None,
+) -> _EventCommon:
+    organizer = None
+    if event.organizer_name is not None:
+        sender = settings.DEFAULT_FROM_EMAIL.rsplit("<")[-1].strip(">")
+        organizer = (f"mailto:{event.contact_email or sender}", event.organizer_name)
+    return _EventCommon(
+        stamp=event.stamp,
+        created=event.created,
+        url=join_url or event.url,
+        organizer=organizer,
+        related_to=event_uid(event) if multi else None,
+        description=description,
+        categories=tuple(categories),
+        location=event.location,
+    )
+
+
+def session_item(
+    event: CalendarEvent,
+    session: CalendarSession,
+    *,
+    multi: bool,
+    description: str,
+    categories: Sequence[str],
+    join_url: str | None = None,
+    common: _EventCommon | None = None,
+) -> SessionItem | None:
+    """One session's calendar data; None when it has no time yet."""
+    if common is None:
+        common = _event_common(
+            event, multi=multi, description=description, categories=categories, join_url=join_url
+        )
+    status = EventStatus.CANCELLED if session.cancelled else event.status
+    if session.all_day:
+        if session.start_date is None:
+            return None
+        start: date | datetime = session.start_date
+        end: date | datetime = (session.end_date or session.start_date) + timedelta(days=1)
+    else:
+        if session.start is None or session.end is None:
+            return None
+        start, end = wall_time(session.start), wall_time(session.end)
+    return SessionItem(
+        uid=session_uid(session),
+        stamp=common.stamp,
+        created=common.created,
+        sequence=session.sequence,
+        start=start,
+        end=end,
+        all_day=session.all_day,
+        summary=_summary(event, session, multi, status),
+        description=common.description,
+        location=session.location or common.location,
+        url=common.url,
+        status=STATUS.get(status, "CONFIRMED"),
+        categories=common.categories,
+        organizer=common.organizer,
+        related_to=common.related_to,
+        join_url=join_url,
+    )
+
+
+def _categories(event: CalendarEvent) -> list[str]:
+    labels = [type_labels().get(event.event_type, event.event_type)] if event.event_type else []
+    return labels + list(event.topics)
+
+
+def event_items(
+    event: CalendarEvent,
+    *,
+    sessions: Iterable[CalendarSession] | None = None,
+    join_url: str | None = None,
+) -> list[SessionItem]:
+    """The calendar data of the event's sessions (or of the given ones), in time order."""
+    all_sessions = _sorted_sessions(event.sessions)
+    chosen = _sorted_sessions(sessions) if sessions is not None else all_sessions
+    multi = len(all_sessions) > 1
+    description = event_description(event, join_url=join_url)
+    categories = _categories(event)
+    common = _event_common(
+        event, multi=multi, description=description, categories=categories, join_url=join_url
+    )
+    items = []
+    for session in chosen:
+        item = session_item(
+            event,
+            session,
+            multi=multi,
+            description=description,
+            categories=categories,
+            join_url=join_url,
+            common=common,
+        )
+        if item is not None:
+            items.append(item)
+    return items

@@ -1,0 +1,217 @@
+"""What each email to a professional says: Danish subject, text and HTML, from one template pair.
+
+``email_compose`` is pure (no database writes); ``events.notifications`` decides who gets which
+email and writes the outbox rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+
+from events.models import EmailKind, EventPage, EventSession
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    heading: str
+    lead: str
+
+
+# {title} is the event's title. Each kind's lead is the first thing the person reads.
+WORDING: dict[str, Wording] = {
+    EmailKind.CONFIRMATION: Wording(
+        "Tilmelding bekræftet: {title}",
+        "Du er tilmeldt",
+        "Tak for din tilmelding. Du har en plads. Kalenderfilen i mailen lægger arrangementet "
+        "i din kalender.",
+    ),
+    EmailKind.WAITING_LIST: Wording(
+        "Du er på ventelisten: {title}",
+        "Du er på ventelisten",
+        "Arrangementet er fuldt, så du er skrevet på ventelisten som nummer {position}. "
+        "Bliver en plads ledig, rykker du automatisk op, og du får besked.",
+    ),
+    EmailKind.PROMOTED: Wording(
+        "Du har fået en plads: {title}",
+        "Du har fået en plads",
+        "En plads er blevet ledig, og du er rykket op fra ventelisten. Du er nu tilmeldt.",
+    ),
+    EmailKind.PENDING: Wording(
+        "Ansøgning modtaget: {title}",
+        "Vi har modtaget jeres ansøgning",
+        "Jeres ansøgning for en medarbejdergruppe på {participants} deltagere er modtaget. "
+        "Den behandles, når ledelsen har bekræftet forankringen. Pladserne er først jeres, "
+        "når ansøgningen er godkendt.",
+    ),
+    # To an address the applicant typed: only what the centre controls (the event's title, the
+    # count, the municipality from the centre's list), no text of the applicant's, so the form
+    # cannot send the centre's email with a stranger's words. The link shows who applied.
+    EmailKind.MANAGER_REQUEST: Wording(
+        "Bekræft ledelsesmæssig forankring: {title}",
+        "Bekræft forankringen",
+        "Der er søgt om, at en medarbejdergruppe på {participants} deltagere fra {municipality} "
+        "deltager i forløbet, med dig som leder. Forløbet kræver ledelsens forankring. Se "
+        "ansøgningen og bekræft den via linket nedenfor. Kender du ikke til ansøgningen, kan du "
+        "se bort fra denne mail.",
+    ),
+    EmailKind.APPLICATION_APPROVED: Wording(
+        "Ansøgning godkendt: {title}",
+        "Jeres ansøgning er godkendt",
+        "Jeres medarbejdergruppe har fået {participants} pladser på forløbet.",
+    ),
+    EmailKind.APPLICATION_DECLINED: Wording(
+        "Ansøgning ikke imødekommet: {title}",
+        "Jeres ansøgning er ikke imødekommet",
+        "Vi kan desværre ikke give jeres medarbejdergruppe plads på forløbet denne gang. "
+        "Kontakt arrangøren, hvis I har spørgsmål.",
+    ),
+    EmailKind.ALREADY_REGISTERED: Wording(
+        "Du er allerede tilmeldt: {title}",
+        "Du er allerede tilmeldt",
+        "Vi har fået en ny tilmelding med din e-mailadresse, men du er allerede tilmeldt. "
+        "Der er ikke oprettet en ny tilmelding. Var det ikke dig, kan du se bort fra denne mail.",
+    ),
+    EmailKind.CANCELLED: Wording(
+        "Afmelding bekræftet: {title}",
+        "Du er afmeldt",
+        "Din tilmelding er annulleret. Kalenderfilen fjerner arrangementet fra din kalender.",
+    ),
+    EmailKind.REMINDER: Wording(
+        "Påmindelse: {title}",
+        "Snart er det tid",
+        "Vi minder dig om, at du er tilmeldt {session}.",
+    ),
+    EmailKind.JOIN_LINK: Wording(
+        "Dit link til {title}",
+        "Dit deltagerlink",
+        "Her er dit personlige link til at deltage. Del det ikke med andre.",
+    ),
+    EmailKind.EVENT_CHANGED: Wording(
+        "Ændret tidspunkt eller sted: {title}",
+        "Arrangementet er ændret",
+        "Tidspunkt eller sted for arrangementet er ændret. Se de opdaterede oplysninger "
+        "nedenfor. Kalenderfilen opdaterer aftalen i din kalender.",
+    ),
+    EmailKind.EVENT_CANCELLED: Wording(
+        "Aflyst: {title}",
+        "Aflysning",
+        "Vi må desværre aflyse {session}. Kalenderfilen fjerner det fra din kalender.",
+    ),
+    EmailKind.FOLLOW_UP: Wording(
+        "Materiale fra {title}",
+        "Tak for din deltagelse",
+        "Materialet fra arrangementet er nu tilgængeligt. Vi vil også gerne høre, hvad du "
+        "syntes: svar gerne på evalueringen.",
+    ),
+}
+
+
+@dataclass
+class ComposedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass
+class EmailContext:
+    """What a template may show. ``join_url`` only in what goes to confirmed registrants."""
+
+    kind: str
+    event: EventPage
+    name: str = ""
+    sessions: list[EventSession] = field(default_factory=list)
+    position: int | None = None
+    participants: int | None = None
+    join_url: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, absolute URL)
+    material: list[tuple[str, str]] = field(default_factory=list)
+    status_reason: str = ""
+    municipality: str = ""  # the applicant's municipality, in the email to the manager
+
+
+def format_when(session: EventSession) -> str:
+    """Danish, in the centre's time zone: "tirsdag den 1. december 2026 kl. 10.00–12.00"."""
+    with translation.override("da"):
+        if session.all_day:
+            first = formats.date_format(session.start_date, r"l \d\e\n j. F Y")
+            if session.end_date and session.end_date != session.start_date:
+                last = formats.date_format(session.end_date, r"l \d\e\n j. F Y")
+                return f"{first} – {last}"
+            return first
+        start = timezone.localtime(session.start, timezone.get_default_timezone())
+        end = timezone.localtime(session.end, timezone.get_default_timezone())
+        day = formats.date_format(start, r"l \d\e\n j. F Y")
+        if start.date() == end.date():
+            return f"{day} kl. {start:%H.%M}–{end:%H.%M}"
+        return f"{day} kl. {start:%H.%M} – " + formats.date_format(
+            end, r"l \d\e\n j. F Y \k\l. H.i"
+        )
+
+
+def session_label(session: EventSession, event: EventPage) -> str:
+    title = f"{event.title} – {session.title}" if session.title else event.title
+    return f"{title}, {format_when(session)}"
+
+
+def email_compose(context: EmailContext) -> ComposedEmail:
+    wording = WORDING[context.kind]
+    event = context.event
+    session_text = (
+        session_label(context.sessions[0], event) if len(context.sessions) == 1 else event.title
+    )
+    # The manager's name and address came from the applicant: the manager gets no greeting by
+    # name, and no field of the applicant's is quoted to them.
+    to_manager = context.kind == EmailKind.MANAGER_REQUEST
+    name = "" if to_manager else context.name
+    values = {
+        "title": event.title,
+        "name": name,
+        "municipality": context.municipality,
+        "position": context.position or "",
+        "participants": context.participants or "",
+        "session": session_text,
+    }
+    rows = [
+        {
+            "label": session.title,
+            "when": format_when(session),
+            "where": session.effective_location(event),
+            "cancelled": str(session.effective_status(event)) == "cancelled",
+        }
+        for session in context.sessions
+    ]
+    template_context = {
+        "heading": wording.heading.format(**values),
+        "lead": wording.lead.format(**values),
+        "name": name,
+        "event": event,
+        "sessions": rows,
+        "join_url": context.join_url,
+        "platform": event.platform_name,
+        "links": context.links,
+        "material": context.material,
+        "status_reason": context.status_reason,
+        "contact": (event.contact_name, event.contact_email, event.contact_phone),
+        "sender": "Videnscenter om børneinddragelse og udsatte børns liv",
+    }
+    with translation.override("da"):
+        text = render_to_string("events/emails/message.txt", template_context)
+        html = render_to_string("events/emails/message.html", template_context)
+    subject = " ".join(wording.subject.format(**values).split())[:255]
+    return ComposedEmail(subject=subject, text=_tidy_text(text), html=html)
+
+
+def _tidy_text(text: str) -> str:
+    """Templates leave blank runs where blocks are skipped; keep at most one empty line."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line and (not lines or not lines[-1]):
+            continue
+        lines.append(line)
+    return "\n".join(lines).strip() + "\n"

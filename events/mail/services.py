@@ -1,0 +1,303 @@
+"""Who is told what: writes outbox emails in the caller's transaction, delivered after commit.
+
+Every email has a ``dedupe_key`` naming its cause, so calling any of these twice (a retried task,
+two worker clusters, a republish) never sends a second email for the same cause.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events import ical
+from events.mail.compose import EmailContext, email_compose
+from events.models import (
+    EmailKind,
+    EventFormat,
+    EventPage,
+    EventSession,
+    EventStatus,
+    OutboundEmail,
+    Registration,
+)
+from home.outbox import enqueue_on_commit
+
+DELIVER_TASK = "events.mail.tasks.email_deliver"
+
+# Emails whose calendar file adds or updates the event in the registrant's calendar.
+ADDS_TO_CALENDAR = {
+    EmailKind.CONFIRMATION,
+    EmailKind.PROMOTED,
+    EmailKind.APPLICATION_APPROVED,
+    EmailKind.EVENT_CHANGED,
+    EmailKind.JOIN_LINK,
+}
+# Registration statuses that hold a seat, or may come to.
+ACTIVE = ("confirmed", "waiting_list", "pending")
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _registration_links(registration) -> list[tuple[str, str]]:
+    return [("Se eller annullér din tilmelding", registration.manage_url())]
+
+
+def _join_url_for(registration, event: EventPage) -> str:
+    """The private join link, for confirmed registrants of online and hybrid events only."""
+    if registration.status != "confirmed" or not event.join_url:
+        return ""
+    if event.format not in (EventFormat.ONLINE, EventFormat.HYBRID) and (
+        event.status != EventStatus.MOVED_ONLINE
+    ):
+        return ""
+    return event.join_url
+
+
+def join_link_due_at(event: EventPage) -> datetime | None:
+    if event.first_start is None:
+        return None
+    return event.first_start - timedelta(hours=event.join_link_hours)
+
+
+_calendars: OrderedDict[tuple, str] = OrderedDict()
+
+
+def _calendar(event: EventPage, *, method: str, sessions=None, join_url: str = "") -> str:
+    """The event's calendar file; the same for every registrant told of the same thing, so it
+    is built once per event, publish, method, sessions and link (a small bounded memo: a
+    publish changes ``last_published_at`` and so the key)."""
+
+    session_ids = tuple(s.pk for s in sessions) if sessions is not None else None
+    key = (event.pk, event.last_published_at, method, session_ids, join_url)
+    if key not in _calendars:
+        calendar = ical.calendar_for_event(
+            event, method=method, sessions=sessions, join_url=join_url or None
+        )
+        _calendars[key] = calendar.to_ical().decode()
+        while len(_calendars) > 64:
+            _calendars.popitem(last=False)
+    return _calendars[key]
+
+
+def email_write(
+    *,
+    kind: str,
+    to: str,
+    dedupe_key: str,
+    context: EmailContext,
+    registration_id: int | None = None,
+    ics: str = "",
+    ics_method: str = "",
+) -> OutboundEmail | None:
+    """Write one outbox email unless its cause has one already; deliver it after commit."""
+    composed = email_compose(context)
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                kind=kind,
+                dedupe_key=dedupe_key[:255],
+                event=context.event,
+                registration_id=registration_id,
+                to=to,
+                subject=composed.subject,
+                body_text=composed.text,
+                body_html=composed.html,
+                ics=ics,
+                ics_method=ics_method,
+            )
+    except IntegrityError:
+        return None
+    enqueue_on_commit(DELIVER_TASK, email.pk)
+    return email
+
+
+def registration_notify(*, registration, kind: str) -> OutboundEmail | None:
+    """The email a registration's own step causes (confirmation, waiting list, …)."""
+    event: EventPage = registration.event
+    sessions = list(event.sessions.all())
+    to = registration.email
+    links = _registration_links(registration)
+    name = registration.name
+    municipality = ""
+    ics, ics_method = "", ""
+    key = f"{kind}:{registration.pk}"
+
+    if kind == EmailKind.MANAGER_REQUEST:
+        # Nothing the applicant typed goes to the address they typed (events.emails).
+        to, name = registration.manager_email, ""
+        municipality = registration.municipality.name
+        links = [("Bekræft forankringen", registration.manager_confirm_url())]
+    elif kind == EmailKind.ALREADY_REGISTERED:
+        # Once a day at most, so the form cannot be used to flood someone's inbox.
+        key = f"{kind}:{registration.pk}:{timezone.localdate().isoformat()}"
+    elif kind in ADDS_TO_CALENDAR:
+        ics_method = "REQUEST"
+        ics = _calendar(event, method=ics_method)
+    elif kind == EmailKind.CANCELLED:
+        ics_method = "CANCEL"
+        ics = _calendar(event, method=ics_method)
+
+    email = email_write(
+        kind=kind,
+        to=to,
+        dedupe_key=key,
+        registration_id=registration.pk,
+        ics=ics,
+        ics_method=ics_method,
+        context=EmailContext(
+            kind=kind,
+            event=event,
+            name=name,
+            sessions=sessions,
+            position=registration.waiting_position,
+            participants=registration.participants,
+            links=links,
+            municipality=municipality,
+        ),
+    )
+    if kind in (EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.APPLICATION_APPROVED):
+        due = join_link_due_at(event)
+        if due is not None and due <= timezone.now():
+            # Confirmed after the join link went out: it comes at once.
+            join_link_notify(registration=registration)
+    return email
+
+
+def join_link_key(registration, join_url: str) -> str:
+    # A changed link is a new cause: registrants get the new one.
+    return f"join_link:{registration.pk}:{_digest(join_url)}"
+
+
+def join_link_notify(*, registration) -> OutboundEmail | None:
+    event: EventPage = registration.event
+    join_url = _join_url_for(registration, event)
+    if not join_url or event.status == EventStatus.CANCELLED:
+        return None
+    return email_write(
+        kind=EmailKind.JOIN_LINK,
+        to=registration.email,
+        dedupe_key=join_link_key(registration, join_url),
+        registration_id=registration.pk,
+        ics=_calendar(event, method="REQUEST", join_url=join_url),
+        ics_method="REQUEST",
+        context=EmailContext(
+            kind=EmailKind.JOIN_LINK,
+            event=event,
+            name=registration.name,
+            sessions=list(event.sessions.all()),
+            join_url=join_url,
+            links=_registration_links(registration),
+        ),
+    )
+
+
+def _active_registrations(event: EventPage, statuses: Iterable[str] = ACTIVE):
+
+    return Registration.objects.filter(event=event, status__in=list(statuses)).order_by("pk")
+
+
+def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> int:
+    """Tell registrants about sessions whose time, place, status or title changed on publish.
+
+    One email per registrant per publish that changed something; cancelled sessions (or a
+    cancelled event) get a cancellation with ``METHOD:CANCEL``, the rest an update with the
+    same UIDs and the raised SEQUENCE.
+    """
+    if not sessions:
+        return 0
+    cancelled = [s for s in sessions if str(s.effective_status(event)) == EventStatus.CANCELLED]
+    everything_cancelled = len(cancelled) == len(sessions)
+    kind = EmailKind.EVENT_CANCELLED if everything_cancelled else EmailKind.EVENT_CHANGED
+    method = "CANCEL" if everything_cancelled else "REQUEST"
+    change = _digest(*sorted(f"{s.uuid}:{s.sequence}" for s in sessions))
+    ics = _calendar(event, method=method, sessions=sessions if everything_cancelled else None)
+    statuses = ACTIVE if everything_cancelled else ("confirmed", "waiting_list")
+    count = 0
+    for registration in _active_registrations(event, statuses):
+        confirmed = registration.status == "confirmed"
+        written = email_write(
+            kind=kind,
+            to=registration.email,
+            dedupe_key=f"{kind}:{registration.pk}:{change}",
+            registration_id=registration.pk,
+            ics=ics if confirmed else "",
+            ics_method=method if confirmed else "",
+            context=EmailContext(
+                kind=kind,
+                event=event,
+                name=registration.name,
+                sessions=sessions if everything_cancelled else list(event.sessions.all()),
+                status_reason=event.status_reason,
+                links=_registration_links(registration),
+            ),
+        )
+        count += written is not None
+    return count
+
+
+def _has_material(event: EventPage) -> bool:
+    return bool(
+        event.recording_url
+        or event.evaluation_url
+        or event.slides.exists()
+        or event.related_knowledge.exists()
+    )
+
+
+def _material(event: EventPage) -> list[tuple[str, str]]:
+    from django.conf import settings
+
+    items: list[tuple[str, str]] = []
+    if event.recording_url:
+        items.append(("Optagelse", event.recording_url))
+    for slide in event.slides.select_related("document"):
+        items.append((slide.title or slide.document.title, settings.BASE_URL + slide.document.url))
+    for knowledge in event.related_knowledge.live().public():
+        items.append((knowledge.title, f"{settings.BASE_URL}/api/v1/knowledge/{knowledge.pk}/"))
+    if event.evaluation_url:
+        items.append(("Evaluering", event.evaluation_url))
+    return items
+
+
+def follow_up_notify(*, event: EventPage, now: datetime | None = None) -> int:
+    """Material after the event, once per registrant, once the event is over and has some."""
+    now = now or timezone.now()
+    if event.last_end is None or event.last_end > now or event.status == EventStatus.CANCELLED:
+        return 0
+    if not _has_material(event):
+        return 0
+    taken = set(
+        OutboundEmail.objects.filter(event=event, kind=EmailKind.FOLLOW_UP).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    registrations = [
+        r for r in _active_registrations(event, ("confirmed",)) if f"follow_up:{r.pk}" not in taken
+    ]
+    if not registrations:
+        return 0
+    material = _material(event)
+    count = 0
+    for registration in registrations:
+        written = email_write(
+            kind=EmailKind.FOLLOW_UP,
+            to=registration.email,
+            dedupe_key=f"follow_up:{registration.pk}",
+            registration_id=registration.pk,
+            context=EmailContext(
+                kind=EmailKind.FOLLOW_UP,
+                event=event,
+                name=registration.name,
+                sessions=list(event.sessions.all()),
+                material=material,
+            ),
+        )
+        count += written is not None
+    return count

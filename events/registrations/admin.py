@@ -1,0 +1,453 @@
+"""Registrations and staff-group applications in the admin, scoped to the organising partner.
+
+A partner's editors and moderators see their own events' registrations (the coordinators and
+superusers everyone's); only moderators act on them, and every action is a service call.
+Exports are Wagtail's own list export (CSV, Excel), with spreadsheet formulas neutralised.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import django_filters
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
+
+from events.errors import EventsError
+from events.models import EventPage, Participation, Registration, RegistrationStatus
+from events.registrations.selectors import registration_counts
+from events.registrations.services import (
+    application_approve,
+    application_decline,
+    registration_attendance_set,
+    registration_cancel,
+    registration_promote,
+)
+from home.areas.membership import partners_of_user
+from home.areas.permissions import PartnerScopedPolicy
+from home.models import Audience, Municipality, Region
+
+registration_policy = PartnerScopedPolicy(
+    Registration,
+    partner_path="event__partner",
+    moderator_actions=("approve", "decline", "promote", "cancel", "attend"),
+)
+register_permission_policy(Registration, registration_policy)
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _events_of_user(request):
+    if request is None:
+        return EventPage.objects.none()
+    return EventPage.objects.filter(partner__in=partners_of_user(request.user)).order_by(
+        "-first_start"
+    )
+
+
+class RegistrationFilterSet(WagtailFilterSet):
+    # Only the user's partners' events to choose from: titles of others' drafts stay hidden.
+    event = django_filters.ModelChoiceFilter(
+        label=_("arrangement"), queryset=_events_of_user, empty_label=_("Alle arrangementer")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=RegistrationStatus.choices, empty_label=_("Alle")
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("kommune"),
+        queryset=Municipality.objects.order_by("name"),
+        empty_label=_("Alle kommuner"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("region"),
+        field_name="municipality__region",
+        queryset=Region.objects.order_by("name"),
+        empty_label=_("Alle regioner"),
+    )
+    job_role = django_filters.ModelChoiceFilter(
+        label=_("stillingsgruppe"),
+        queryset=Audience.objects.order_by("name"),
+        empty_label=_("Alle stillingsgrupper"),
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("tilmeldt i perioden"), widget=DateRangePickerWidget
+    )
+    attended = django_filters.ChoiceFilter(
+        label=_("mødte op"),
+        choices=[("yes", _("Ja")), ("no", _("Nej")), ("unknown", _("Ikke registreret"))],
+        empty_label=_("Alle"),
+        method="filter_attended",
+    )
+    anonymised = django_filters.ChoiceFilter(
+        label=_("anonymiseret"),
+        choices=[("yes", _("Ja")), ("no", _("Nej"))],
+        empty_label=_("Alle"),
+        method="filter_anonymised",
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["event", "status"]
+
+    def filter_attended(self, queryset, name, value):
+        if value == "unknown":
+            return queryset.filter(attended__isnull=True)
+        return queryset.filter(attended=value == "yes") if value in ("yes", "no") else queryset
+
+    def filter_anonymised(self, queryset, name, value):
+        if value not in ("yes", "no"):
+            return queryset
+        return queryset.filter(anonymised_at__isnull=value == "no")
+
+
+ACTIONS = {
+    # action: (label, question, which statuses it applies to, service)
+    "approve": (
+        _("Godkend"),
+        _("Godkend ansøgningen fra %(name)s (%(participants)s deltagere)?"),
+        (RegistrationStatus.PENDING,),
+        application_approve,
+    ),
+    "decline": (
+        _("Afvis"),
+        _("Afvis ansøgningen fra %(name)s?"),
+        (RegistrationStatus.PENDING,),
+        application_decline,
+    ),
+    "promote": (
+        _("Ryk op fra ventelisten"),
+        _("Giv %(name)s en plads (nummer %(position)s på ventelisten)?"),
+        (RegistrationStatus.WAITING_LIST,),
+        registration_promote,
+    ),
+    "cancel": (
+        _("Annullér"),
+        _("Annullér tilmeldingen for %(name)s? En ledig plads går til den første på ventelisten."),
+        (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING_LIST, RegistrationStatus.PENDING),
+        None,
+    ),
+    "attend": (
+        _("Registrér fremmøde"),
+        _("Registrér, at %(name)s mødte op?"),
+        (RegistrationStatus.CONFIRMED,),
+        partial(registration_attendance_set, attended=True),
+    ),
+}
+
+
+def attended_display(registration: Registration) -> str:
+    if registration.attended is None:
+        return "–"
+    return _("Ja") if registration.attended else _("Nej")
+
+
+class RegistrationIndexView(IndexView):
+    participation: str = Participation.INDIVIDUAL
+    namespace = "registrations"
+    template_name = "events/admin/registration_index.html"
+    results_template_name = "events/admin/registration_results.html"
+
+    @cached_property
+    def can_act(self) -> bool:
+        """Moderators (and coordinators) get the checkboxes and the bulk actions' footer."""
+        return registration_policy.user_has_permission(self.request.user, "cancel")
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.can_act and not getattr(self, "is_export", False):
+            return [BulkActionsCheckboxColumn("bulk_actions", obj_type="registration"), *columns]
+        return columns
+
+    def _get_title_column(self, *args, **kwargs):
+        # The checkbox's aria-describedby names the row by this id.
+        return super()._get_title_column(
+            *args, **kwargs, get_title_id=lambda instance: f"registration_{instance.pk}_title"
+        )
+
+    # Spreadsheet safety for both formats (Excel also runs "+", "-" and "@" cells).
+    def preprocess_field_value(self, field, value, export_format):
+        if field == "attended":
+            value = "" if value is None else str(_("Ja") if value else _("Nej"))
+        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
+
+    def get_base_queryset(self):
+        return (
+            registration_policy.instances_user_has_permission_for(self.request.user, "view")
+            .filter(event__participation=self.participation)
+            .select_related("event", "municipality", "job_role")
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        for priority, (action, (label, _question, statuses, _service)) in enumerate(
+            ACTIONS.items()
+        ):
+            if instance.status not in statuses:
+                continue
+            if action in ("approve", "decline") and self.participation != Participation.STAFF_GROUP:
+                continue
+            if action == "attend" and instance.attended:
+                continue
+            if not registration_policy.user_has_permission_for_instance(
+                self.request.user, action, instance
+            ):
+                continue
+            buttons.append(
+                ListingButton(
+                    label,
+                    url=reverse(f"{self.namespace}:action", args=[instance.pk, action]),
+                    icon_name="check" if action in ("approve", "promote", "attend") else "cross",
+                    priority=10 + priority,
+                )
+            )
+        return buttons
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        if not getattr(self, "is_export", False):
+            context["event_counts"] = self.event_counts()
+            context["can_act"] = self.can_act
+        return context
+
+    def event_counts(self) -> list[dict]:
+        """Counts per event among the listed registrations (at most 50 events)."""
+        ids = list(self.object_list.order_by().values_list("event_id", flat=True).distinct()[:50])
+        counts = registration_counts(ids)
+        rows = []
+        for event in EventPage.objects.filter(pk__in=ids).order_by("first_start", "pk"):
+            row = counts.get(event.pk, {})
+            taken = row.get("seats_taken", 0)
+            left = None if event.capacity is None else max(event.capacity - taken, 0)
+            rows.append(
+                {
+                    "event": event,
+                    "confirmed": row.get("confirmed", 0),
+                    "waiting": row.get("waiting", 0),
+                    "pending": row.get("pending", 0),
+                    "cancelled": row.get("cancelled", 0),
+                    "seats_left": left,
+                }
+            )
+        return rows
+
+
+class ApplicationIndexView(RegistrationIndexView):
+    participation = Participation.STAFF_GROUP
+    namespace = "applications"
+
+
+class RegistrationInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            registration_policy.instances_user_has_permission_for(self.request.user, "view"),
+            pk=self.pk,
+        )
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "–" if value is None or value == "" else value
+
+
+def action_view(request, pk: int, action: str, *, namespace: str):
+    """GET asks for confirmation; POST takes the step through its service."""
+    if action not in ACTIONS:
+        return redirect(f"{namespace}:index")
+    label, question, statuses, service = ACTIONS[action]
+    registration = get_object_or_404(
+        registration_policy.instances_user_has_permission_for(request.user, action).select_related(
+            "event"
+        ),
+        pk=pk,
+    )
+    index_url = reverse(f"{namespace}:index") + f"?event={registration.event_id}"
+    if request.method == "POST":
+        try:
+            if action == "cancel":
+                registration_cancel(registration=registration, reason="organiser")
+            else:
+                service(registration=registration, by=request.user)
+        except EventsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(action)s: %(name)s.") % {"action": label, "name": registration.name},
+            )
+        return redirect(index_url)
+    return TemplateResponse(
+        request,
+        "events/admin/confirm_registration_action.html",
+        {
+            "object": registration,
+            "question": question
+            % {
+                "name": registration.name,
+                "participants": registration.participants,
+                "position": registration.waiting_position,
+            },
+            "label": label,
+            "index_url": index_url,
+            "page_title": label,
+        },
+    )
+
+
+EXPORT_FIELDS = [
+    "event.title",
+    "name",
+    "email",
+    "phone",
+    "workplace",
+    "municipality.name",
+    "job_role.name",
+    "status",
+    "waiting_position",
+    "participants",
+    "attended",
+    "accessibility_needs",
+    "created_at",
+]
+EXPORT_HEADINGS = {
+    "event.title": _("Arrangement"),
+    "name": _("Navn"),
+    "email": _("E-mail"),
+    "phone": _("Telefon"),
+    "workplace": _("Arbejdsplads"),
+    "municipality.name": _("Kommune"),
+    "job_role.name": _("Stillingsgruppe"),
+    "status": _("Status"),
+    "waiting_position": _("Nummer på ventelisten"),
+    "participants": _("Deltagere"),
+    "attended": _("Mødte op"),
+    "accessibility_needs": _("Hensyn"),
+    "created_at": _("Tilmeldt"),
+    "unit": _("Enhed"),
+    "manager_name": _("Leder"),
+    "manager_email": _("Lederens e-mail"),
+    "manager_confirmed_at": _("Ledelsen bekræftede"),
+}
+
+
+class RegistrationViewSet(ModelViewSet):
+    model = Registration
+    icon = "group"
+    menu_label = _("Tilmeldinger")
+    menu_name = "registrations"
+    menu_order = 310
+    add_to_admin_menu = True
+    url_prefix = "registrations"
+    name = "registrations"
+    index_view_class = RegistrationIndexView
+    inspect_view_class = RegistrationInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["name"]  # never editable: the policy grants no add, change or delete
+    filterset_class = RegistrationFilterSet
+    search_fields = ["name", "email", "workplace"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        "name",
+        "email",
+        Column("event", label=_("arrangement"), accessor="event.title"),
+        Column("status", label=_("status"), accessor="get_status_display"),
+        Column("waiting_position", label=_("nr. på venteliste")),
+        Column("attended", label=_("mødte op"), accessor=attended_display),
+        Column("municipality", label=_("kommune"), accessor="municipality.name"),
+        DateColumn("created_at", label=_("tilmeldt")),
+    ]
+    list_export = EXPORT_FIELDS
+    export_headings = EXPORT_HEADINGS
+    export_filename = "tilmeldinger"
+    inspect_view_fields = [
+        "event",
+        "status",
+        "waiting_position",
+        "name",
+        "email",
+        "phone",
+        "workplace",
+        "municipality",
+        "job_role",
+        "accessibility_needs",
+        "participants",
+        "attended",
+        "source",
+        "client",
+        "consent_at",
+        "privacy_version",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+        "cancel_reason",
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path(
+                "action/<int:pk>/<str:action>/",
+                action_view,
+                {"namespace": self.name},
+                name="action",
+            ),
+        ]
+
+
+class ApplicationViewSet(RegistrationViewSet):
+    menu_label = _("Ansøgninger")
+    menu_name = "applications"
+    menu_order = 311
+    icon = "clipboard-list"
+    url_prefix = "applications"
+    name = "applications"
+    index_view_class = ApplicationIndexView
+    list_display = [
+        "name",
+        Column("unit", label=_("enhed")),
+        Column("participants", label=_("deltagere")),
+        Column("event", label=_("arrangement"), accessor="event.title"),
+        Column("status", label=_("status"), accessor="get_status_display"),
+        Column("attended", label=_("mødte op"), accessor=attended_display),
+        DateColumn("manager_confirmed_at", label=_("ledelsen bekræftede")),
+        DateColumn("created_at", label=_("modtaget")),
+    ]
+    list_export = [
+        *EXPORT_FIELDS,
+        "unit",
+        "manager_name",
+        "manager_email",
+        "manager_confirmed_at",
+    ]
+    export_filename = "ansoegninger"
+    inspect_view_fields = [
+        *RegistrationViewSet.inspect_view_fields,
+        "unit",
+        "manager_name",
+        "manager_email",
+        "manager_confirmed_at",
+        "decided_at",
+        "decided_by",
+    ]
+
+
+registration_viewset = RegistrationViewSet()
+application_viewset = ApplicationViewSet()

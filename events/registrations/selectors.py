@@ -1,0 +1,96 @@
+"""Reads of registrations: whether one can sign up now, a registrant's own by their link, the
+counts the admin shows."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    Count,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+
+from events.models import EventPage, EventStatus, Registration, RegistrationStatus
+
+if TYPE_CHECKING:
+    pass
+
+
+def registration_state(event: EventPage, *, now, seats_taken: int | None = None) -> dict:
+    """Whether one can sign up now: ``open``, ``not_yet_open``, ``closed``, ``full``,
+    ``waiting_list`` (full, but the waiting list takes sign-ups) or ``cancelled``.
+
+    ``seats_taken`` defaults to the event's annotated ``seats_taken`` (0 when absent).
+    """
+
+    if seats_taken is None:
+        seats_taken = getattr(event, "seats_taken", 0) or 0
+    seats_left = None if event.capacity is None else max(event.capacity - seats_taken, 0)
+    closes = event.registration_closes or event.first_start
+    if event.status == EventStatus.CANCELLED:
+        state = "cancelled"
+    elif event.registration_opens and now < event.registration_opens:
+        state = "not_yet_open"
+    elif closes is not None and now >= closes:
+        state = "closed"
+    elif seats_left == 0:
+        state = "waiting_list" if event.waiting_list_enabled else "full"
+    else:
+        state = "open"
+    return {"state": state, "seats_left": seats_left}
+
+
+# What ``new_token`` makes (``secrets.token_urlsafe``); anything else names no registration and
+# is not looked up (PostgreSQL refuses a NUL in a query with an error, not an empty result).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def _checked_token(token: str) -> str:
+    if not _TOKEN.fullmatch(token):
+        raise Registration.DoesNotExist
+    return token
+
+
+def registration_by_token(*, token: str) -> Registration:
+    """The registration behind a registrant's link; ``Registration.DoesNotExist`` if none."""
+    return Registration.objects.select_related("event", "municipality", "job_role").get(
+        token=_checked_token(token), anonymised_at__isnull=True
+    )
+
+
+def registration_by_manager_token(*, token: str) -> Registration:
+    return Registration.objects.select_related("event").get(
+        manager_token=_checked_token(token), anonymised_at__isnull=True
+    )
+
+
+def registrations_of_email(*, email: str) -> QuerySet[Registration]:
+    """A person's registrations, newest event first."""
+    return (
+        Registration.objects.filter(email=email.strip().lower(), anonymised_at__isnull=True)
+        .select_related("event", "municipality", "job_role")
+        .order_by("-event__first_start", "-pk")
+    )
+
+
+def registration_counts(event_ids) -> dict[int, dict[str, int]]:
+    """Per event: confirmed, waiting, pending and cancelled registrations, and seats taken."""
+    rows = (
+        Registration.objects.filter(event_id__in=list(event_ids))
+        .order_by()
+        .values("event_id")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING_LIST)),
+            pending=Count("pk", filter=Q(status=RegistrationStatus.PENDING)),
+            cancelled=Count("pk", filter=Q(status=RegistrationStatus.CANCELLED)),
+            seats_taken=Coalesce(
+                Sum("participants", filter=Q(status=RegistrationStatus.CONFIRMED)), 0
+            ),
+        )
+    )
+    return {row.pop("event_id"): row for row in rows}

@@ -1,0 +1,15 @@
+"""The registrant's own pages, where the links in the emails land (Danish, no JavaScript)."""
+
+from django.urls import path
+
+from events.registrations import views
+
+app_name = "registration"
+
+urlpatterns = [
+    path("<str:token>/", views.manage, name="manage"),
+    path("<str:token>/afmeld/", views.cancel, name="cancel"),
+    path("<str:token>/mine/", views.mine, name="mine"),
+    path("<str:token>/data/", views.data, name="data"),
+    path("ledelse/<str:token>/", views.manager_confirm, name="manager_confirm"),
+]

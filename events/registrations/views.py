@@ -1,0 +1,174 @@
+"""The registrant's pages: see and cancel a registration, a manager's anchoring, my
+registrations with the personal calendar link, and my data (download, delete).
+
+Thin: reads through ``events.selectors``, writes through ``events.services``. Every form posts
+with Django's CSRF token; the token in the URL is the registrant's secret.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from events.errors import EventsError
+from events.ical.selectors import registrant_feed_url
+from events.models import Registration, RegistrationStatus
+from events.registrations.selectors import (
+    registration_by_manager_token,
+    registration_by_token,
+    registrations_of_email,
+)
+from events.registrations.services import (
+    application_manager_confirm,
+    registrant_feed_key,
+    registrant_feed_key_rotate,
+    registration_cancel,
+)
+from events.retention.services import registrant_erase
+
+# The token in the URL is a secret: "same-origin" sends it in Referer to this site only, never
+# to another. Not "no-referrer": a browser then sends ``Origin: null`` with the page's forms,
+# which Django's CSRF check refuses, and no registrant or manager could submit them.
+_NO_INDEX = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "same-origin"}
+
+
+def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, f"events/registration/{template}", context, status=status)
+    for name, value in _NO_INDEX.items():
+        response[name] = value
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _registration(token: str) -> Registration:
+    try:
+        return registration_by_token(token=token)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+
+
+def _error(request: HttpRequest, registration: Registration, error: EventsError) -> HttpResponse:
+    return _page(
+        request,
+        "manage.html",
+        {"registration": registration, "error": error.message},
+        status=error.http_status,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    return _page(request, "manage.html", {"registration": registration})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (a link in an email is followed by scanners too); POST cancels."""
+    registration = _registration(token)
+    if request.method == "POST":
+        try:
+            registration_cancel(registration=registration)
+        except EventsError as error:
+            return _error(request, registration, error)
+        return redirect("registration:manage", token=token)
+    return _page(request, "cancel.html", {"registration": registration})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def manager_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = registration_by_manager_token(token=token)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    error = None
+    if request.method == "POST":
+        try:
+            registration = application_manager_confirm(registration=registration)
+        except EventsError as exc:
+            error = exc
+    return _page(
+        request,
+        "manager_confirm.html",
+        {"registration": registration, "error": error.message if error else None},
+        status=error.http_status if error else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def mine(request: HttpRequest, token: str) -> HttpResponse:
+    """All registrations of the link's email, and the personal calendar feed's link.
+    POST makes a new feed link (the old one stops working)."""
+    registration = _registration(token)
+    if request.method == "POST":
+        registrant_feed_key_rotate(email=registration.email)
+        return redirect("registration:mine", token=token)
+    key = registrant_feed_key(email=registration.email)
+    feed_url = registrant_feed_url(key)
+    return _page(
+        request,
+        "mine.html",
+        {
+            "registration": registration,
+            "registrations": registrations_of_email(email=registration.email),
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def data(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what is kept (``?format=json`` downloads it); POST deletes it."""
+    if request.method == "POST":
+        registration = _registration(token)
+        registrant_erase(email=registration.email)
+        return _page(request, "erased.html", {})
+    registration = _registration(token)
+    registrations = list(registrations_of_email(email=registration.email))
+    if request.GET.get("format") == "json":
+        payload = {
+            "email": registration.email,
+            "exported_at": timezone.now().isoformat(),
+            "registrations": [_personal_data(r) for r in registrations],
+        }
+        response = HttpResponse(
+            json.dumps(payload, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="mine-data.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return _page(request, "data.html", {"registration": registration, "count": len(registrations)})
+
+
+def _personal_data(registration: Registration) -> dict:
+    return {
+        "event": {"id": registration.event_id, "title": registration.event.title},
+        "status": registration.status,
+        "waiting_position": registration.waiting_position,
+        "name": registration.name,
+        "email": registration.email,
+        "phone": registration.phone,
+        "workplace": registration.workplace,
+        "municipality": registration.municipality.name,
+        "job_role": registration.job_role.name if registration.job_role else None,
+        "accessibility_needs": registration.accessibility_needs,
+        "participants": registration.participants,
+        "unit": registration.unit,
+        "manager_name": registration.manager_name,
+        "manager_email": registration.manager_email,
+        "consent_at": registration.consent_at.isoformat(),
+        "privacy_version": registration.privacy_version,
+        "source": registration.source,
+        "created_at": registration.created_at.isoformat(),
+        "updated_at": registration.updated_at.isoformat(),
+        "cancelled_at": (
+            registration.cancelled_at.isoformat() if registration.cancelled_at else None
+        ),
+        "status_label": str(RegistrationStatus(registration.status).label),
+    }

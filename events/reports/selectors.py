@@ -1,0 +1,217 @@
+"""Reads behind the centre's reach reports: confirmed registrations, counted per dimension.
+
+The reports aggregate ``Registration`` rows and nothing else. Retention anonymises a
+registration's personal fields (name, email, phone, workplace, …) but keeps its event,
+municipality, job role, status, participants, attendance and times, so these aggregates *are*
+the anonymous counts: a report of last year reads the same after retention has run, and no
+report ever reads a personal field.
+
+Only confirmed registrations count. Waiting-list places, staff-group applications not yet
+approved and cancellations are interest, not reach. A registration is one person or one staff
+group (``tilmeldinger``); ``participants`` is the seats it holds (``deltagere``).
+
+Every function runs one aggregate query, however many rows it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from events.models import EventType, Registration, RegistrationStatus
+from home.areas.membership import partners_of_user, user_is_coordinator
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    """One bar of a reach report."""
+
+    label: str
+    registrations: int
+    participants: int
+    # The first day of the month, on the month report; None elsewhere.
+    month: date | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One event whose attendance the organiser has recorded."""
+
+    label: str
+    # The day the event begins, in Danish time.
+    start_date: date | None
+    registered: int
+    attended: int
+    participants_registered: int
+    participants_attended: int
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Attended registrations as a percentage of those recorded, one decimal."""
+        if not self.registered:
+            return None
+        return round(100 * self.attended / self.registered, 1)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """What a reach report groups by: the columns of the GROUP BY, the one that names a row,
+    and the name of the row whose value is missing (a registration without a job role)."""
+
+    group_by: tuple[str, ...]
+    label_field: str
+    missing_label: str = ""
+
+
+GROUPINGS: dict[str, Grouping] = {
+    "municipality": Grouping(("municipality_id", "municipality__name"), "municipality__name"),
+    "region": Grouping(
+        ("municipality__region_id", "municipality__region__name"), "municipality__region__name"
+    ),
+    "job-role": Grouping(("job_role_id", "job_role__name"), "job_role__name", _("Ikke oplyst")),
+    "audience": Grouping(
+        ("event__audiences__id", "event__audiences__name"),
+        "event__audiences__name",
+        _("Ingen målgruppe angivet"),
+    ),
+    "event-type": Grouping(("event__event_type",), "event__event_type"),
+    "partner": Grouping(
+        ("event__partner_id", "event__partner__short_name"),
+        "event__partner__short_name",
+        _("Ingen partner"),
+    ),
+}
+
+
+def reach_registrations(*, user) -> QuerySet[Registration]:
+    """The confirmed registrations a user may count: their partners' events' (the coordinators
+    and superusers: every event's, like the registrations admin)."""
+    confirmed = Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
+    if user_is_coordinator(user):
+        return confirmed
+    return confirmed.filter(event__partner__in=partners_of_user(user))
+
+
+def _measures() -> dict:
+    return {
+        "registrations": Count("pk"),
+        "participants": Coalesce(Sum("participants"), 0, output_field=IntegerField()),
+    }
+
+
+def reach_by(registrations: QuerySet[Registration], dimension: str) -> list[ReachRow]:
+    """Registrations and participants per value of a ``GROUPINGS`` dimension, most
+    participants first.
+
+    On the audience report a registration counts once under each of its event's target
+    audiences, so its rows add up to more than the total.
+    """
+    grouping = GROUPINGS[dimension]
+    grouped = (
+        registrations.order_by()
+        .values(*grouping.group_by)
+        .annotate(**_measures())
+        # Ties by name; the row without one (no job role given) after the named, on every
+        # database (SQLite and PostgreSQL put NULL at opposite ends).
+        .order_by("-participants", "-registrations", F(grouping.label_field).asc(nulls_last=True))
+    )
+    type_labels = dict(EventType.choices)
+    rows = []
+    for values in grouped:
+        label = values[grouping.label_field]
+        if dimension == "event-type":
+            label = type_labels.get(label, label)
+        rows.append(
+            ReachRow(
+                label=str(label or grouping.missing_label),
+                registrations=values["registrations"],
+                participants=values["participants"],
+            )
+        )
+    return rows
+
+
+def _add_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def reach_by_month(registrations: QuerySet[Registration]) -> list[ReachRow]:
+    """Registrations and participants per month of the event's first start (Danish time),
+    oldest first, with the months between that had none as zero rows."""
+    grouped = (
+        registrations.order_by()
+        .annotate(month=TruncMonth("event__first_start", tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .annotate(**_measures())
+        .order_by("month")
+    )
+    counts: dict[date | None, tuple[int, int]] = {}
+    for values in grouped:
+        month = values["month"]
+        if isinstance(month, datetime):
+            month = _local_date(month)
+        key = month.replace(day=1) if month else None
+        before = counts.get(key, (0, 0))
+        counts[key] = (before[0] + values["registrations"], before[1] + values["participants"])
+
+    months = sorted(key for key in counts if key is not None)
+    rows = []
+    if months:
+        month = months[0]
+        while month <= months[-1]:
+            registered, participants = counts.get(month, (0, 0))
+            rows.append(
+                ReachRow(
+                    label=date_format(month, "F Y"),
+                    registrations=registered,
+                    participants=participants,
+                    month=month,
+                )
+            )
+            month = _add_month(month)
+    if None in counts:
+        registered, participants = counts[None]
+        rows.append(ReachRow(str(_("Uden dato")), registered, participants))
+    return rows
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return timezone.localtime(moment, timezone.get_default_timezone()).date() if moment else None
+
+
+def attendance_by_event(registrations: QuerySet[Registration]) -> list[AttendanceRow]:
+    """Per event, the confirmed registrations whose attendance is recorded and how many of them
+    came, in order of the events' first start. Registrations without a record are left out (an
+    event without any record has no row): unknown attendance is not absence."""
+    attended = Q(attended=True)
+    grouped = (
+        registrations.filter(attended__isnull=False)
+        .order_by()
+        .values("event_id", "event__title", "event__first_start")
+        .annotate(
+            registered=Count("pk"),
+            attended_count=Count("pk", filter=attended),
+            participants_registered=Coalesce(Sum("participants"), 0, output_field=IntegerField()),
+            participants_attended=Coalesce(
+                Sum("participants", filter=attended), 0, output_field=IntegerField()
+            ),
+        )
+        .order_by("event__first_start", "event_id")
+    )
+    return [
+        AttendanceRow(
+            label=values["event__title"],
+            start_date=_local_date(values["event__first_start"]),
+            registered=values["registered"],
+            attended=values["attended_count"],
+            participants_registered=values["participants_registered"],
+            participants_attended=values["participants_attended"],
+        )
+        for values in grouped
+    ]

@@ -1,0 +1,160 @@
+"""Retention of registrants' personal data (run daily, and by ``manage.py retention_run``).
+
+A registration outlives its person: once anonymised it keeps the event, municipality, job role,
+status and participants, which is all the centre's reach statistics count. Its emails are
+emptied too (recipient, subject, texts, calendar file, last error), and so are emails whose
+registration is gone (its event deleted) once they are as old as the retention period.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import (
+    ACTIVE_STATUSES,
+    CancelReason,
+    OutboundEmail,
+    RegistrantFeedKey,
+    Registration,
+)
+from events.models.registrations import new_token
+from events.registrations.services import registration_cancel
+from home.outbox import DeliveryStatus
+
+ERASED_ADDRESS = "slettet@anonymiseret.invalid"
+
+
+def _emails_empty(emails) -> int:
+    emails.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
+        status=DeliveryStatus.CANCELLED
+    )
+    return emails.update(
+        to=ERASED_ADDRESS, subject="(slettet)", body_text="", body_html="", ics="", last_error=""
+    )
+
+
+def emails_erase(*, registration_ids: list[int]) -> int:
+    """Empty the outbox emails of anonymised registrations; unsent ones are not sent."""
+    return _emails_empty(OutboundEmail.objects.filter(registration_id__in=registration_ids))
+
+
+def emails_erase_left_over(*, cutoff: datetime) -> int:
+    """Empty emails that outlived their person: those of registrations anonymised before the
+    email was written, and those older than ``cutoff`` whose registration no longer exists
+    (an event deleted with its registrations) or that never had one."""
+    not_erased = OutboundEmail.objects.exclude(to=ERASED_ADDRESS)
+    of_anonymised = not_erased.filter(
+        registration_id__in=Registration.objects.filter(anonymised_at__isnull=False).values("pk")
+    )
+    orphaned = not_erased.filter(created_at__lt=cutoff).exclude(
+        registration_id__in=Registration.objects.values("pk")
+    )
+    return _emails_empty(of_anonymised) + _emails_empty(orphaned)
+
+
+def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
+    start_of_today = datetime.combine(
+        timezone.localtime(now, timezone.get_default_timezone()).date(), time.min
+    )
+    start_of_today = start_of_today.replace(tzinfo=timezone.get_default_timezone())
+
+    anonymised: list[int] = []
+    expired = Registration.objects.filter(event__last_end__lt=cutoff, anonymised_at__isnull=True)
+    for registration in expired.iterator():
+        with transaction.atomic():
+            registration_anonymise(registration=registration)
+            emails_erase(registration_ids=[registration.pk])
+        anonymised.append(registration.pk)
+    emails_erase_left_over(cutoff=cutoff)
+
+    # A personal calendar key names its owner's email: it goes with their last registration.
+    RegistrantFeedKey.objects.exclude(
+        email__in=Registration.objects.filter(anonymised_at__isnull=True).values("email")
+    ).delete()
+
+    needs = Registration.objects.filter(event__last_end__lt=start_of_today).exclude(
+        accessibility_needs=""
+    )
+    forgotten = 0
+    for registration in needs.iterator():
+        registration_forget_needs(registration=registration)
+        forgotten += 1
+    return {"anonymised": len(anonymised), "needs_erased": forgotten}
+
+
+ANONYMOUS_DOMAIN = "anonymiseret.invalid"
+
+
+@transaction.atomic
+def registration_anonymise(
+    *, registration: Registration, now: datetime | None = None
+) -> Registration:
+    """Blank every personal field; keep what the statistics count (event, municipality, job
+    role, status, participants, times). Its links stop working (new tokens)."""
+    now = now or timezone.now()
+    registration.name = ""
+    # Unique per row: the one-active-registration-per-email rule still holds afterwards.
+    registration.email = f"slettet-{registration.pk}@{ANONYMOUS_DOMAIN}"
+    registration.phone = ""
+    registration.workplace = ""
+    registration.accessibility_needs = ""
+    registration.unit = ""
+    registration.manager_name = ""
+    registration.manager_email = ""
+    registration.client = ""
+    registration.token = new_token()
+    registration.manager_token = new_token()
+    registration.anonymised_at = now
+    registration.save(
+        update_fields=[
+            "name",
+            "email",
+            "phone",
+            "workplace",
+            "accessibility_needs",
+            "unit",
+            "manager_name",
+            "manager_email",
+            "client",
+            "token",
+            "manager_token",
+            "anonymised_at",
+            "updated_at",
+        ]
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_forget_needs(*, registration: Registration) -> Registration:
+    """Accessibility needs are kept only until the event is over."""
+    Registration.objects.filter(pk=registration.pk).update(accessibility_needs="")
+    registration.accessibility_needs = ""
+    return registration
+
+
+@transaction.atomic
+def registrant_erase(*, email: str, now: datetime | None = None) -> int:
+    """A person deletes their data: their coming registrations are cancelled (seats go to the
+    waiting list), then every registration of theirs is anonymised and its emails emptied."""
+
+    now = now or timezone.now()
+    email = email.strip().lower()
+    registrations = list(Registration.objects.filter(email=email, anonymised_at__isnull=True))
+    for registration in registrations:
+        if registration.status in ACTIVE_STATUSES:
+            registration_cancel(
+                registration=registration, reason=CancelReason.ERASED, notify=False, now=now
+            )
+        registration.refresh_from_db()
+        registration_anonymise(registration=registration, now=now)
+    emails_erase(registration_ids=[r.pk for r in registrations])
+    RegistrantFeedKey.objects.filter(email=email).delete()
+    return len(registrations)

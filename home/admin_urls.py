@@ -1,6 +1,0 @@
-"""Wagtail admin views the centre replaces at their own URLs, because Wagtail gives no hook to
-scope them; ``cms/urls.py`` includes these ahead of Wagtail's admin."""
-
-from home import admin_scoping, admin_tags, admin_workflow
-
-urlpatterns = admin_scoping.urlpatterns + admin_tags.urlpatterns + admin_workflow.urlpatterns

@@ -1,0 +1,168 @@
+"""The centre's shared vocabulary: partners, topics, audiences, regions and municipalities."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Collection
+from wagtail.search import index
+
+
+def validate_event_url_template(value: str) -> None:
+    if not value.startswith(("https://", "http://")) or not ("{id}" in value or "{slug}" in value):
+        raise ValidationError(
+            _("Adresse for arrangementer: skriv en webadresse med {id} eller {slug}.")
+        )
+    try:
+        value.format(id=1, slug="x")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(
+            _("Adresse for arrangementer: kun {id} og {slug} kan indsættes.")
+        ) from exc
+
+
+class Partner(index.Indexed, models.Model):
+    """One of the three organisations that run the centre, with its editorial area."""
+
+    name = models.CharField(_("navn"), max_length=200, unique=True)
+    short_name = models.CharField(_("kort navn"), max_length=50)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    website = models.URLField(_("websted"), blank=True)
+    event_url_template = models.CharField(
+        _("adresse for arrangementer"),
+        max_length=300,
+        blank=True,
+        validators=[validate_event_url_template],
+        help_text=_(
+            "Hvor partnerens eget websted viser et arrangement, med {id} eller {slug}, fx "
+            "“https://www.vive.dk/arrangementer/{slug}/”. Bruges i kalendere og e-mails."
+        ),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Partnerens logo, som de forbrugende sites viser."),
+    )
+    role = models.TextField(_("rolle i videnscentret"), blank=True)
+    is_coordinator = models.BooleanField(
+        _("koordinator"),
+        default=False,
+        help_text=_("Koordinatoren godkender fælles sider og kan moderere på tværs af partnere."),
+    )
+    collection = models.OneToOneField(
+        Collection,
+        verbose_name=_("samling"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner",
+    )
+    editors_group = models.OneToOneField(
+        Group,
+        verbose_name=_("redaktørgruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_as_editors",
+    )
+    moderators_group = models.OneToOneField(
+        Group,
+        verbose_name=_("moderatorgruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_as_moderators",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("slug"),
+        FieldPanel("website"),
+        FieldPanel("event_url_template"),
+        FieldPanel("logo"),
+        FieldPanel("role"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partnere")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VocabularyTerm(index.Indexed, models.Model):
+    """A term events and knowledge are tagged with: a name, a slug for the API's filters, and a
+    description for editors."""
+
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("beskrivelse"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(VocabularyTerm):
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("emne")
+        verbose_name_plural = _("emner")
+
+
+class Audience(VocabularyTerm):
+    """A target group of the centre (managers, caseworkers, school, daycare, PPR …)."""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("målgruppe")
+        verbose_name_plural = _("målgrupper")
+
+
+class Region(models.Model):
+    code = models.CharField(_("regionskode"), max_length=4, unique=True)
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regioner")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(index.Indexed, models.Model):
+    """One of the 98 Danish municipalities, loaded by a data migration."""
+
+    code = models.CharField(_("kommunekode"), max_length=4, unique=True)
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+
+    panels = [FieldPanel("code", read_only=True), FieldPanel("name"), FieldPanel("region")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,10 +4,8 @@ own) and the delivery log with its filters and "Send igen"."""
 from __future__ import annotations
 
 import django_filters
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -23,7 +21,7 @@ from api.webhooks.endpoint_admin import (
     text_redacted,
 )
 from api.webhooks.permissions import delivery_policy, endpoint_policy
-from home.outbox import outbox_resend
+from home.outbox_admin import outbox_resend_view
 
 
 def _endpoints_of_request(request):
@@ -87,25 +85,23 @@ def resend_view(request, pk: int):
     )
     if delivery.status not in RESENDABLE:
         raise PermissionDenied
-    index_url = reverse("webhook_deliveries:index")
-    if request.method == "POST":
-        if outbox_resend(WebhookDelivery, delivery.pk, "api.webhooks.tasks.webhook_deliver"):
-            messages.success(
-                request,
-                _("Beskeden til %(endpoint)s sendes igen.") % {"endpoint": delivery.endpoint},
-            )
-        return redirect(index_url)
-    return TemplateResponse(
+    return outbox_resend_view(
         request,
-        "api/admin/confirm_resend.html",
-        {
-            "object": delivery,
-            "last_error": text_redacted(
-                delivery.last_error, known=endpoint_known_secrets(delivery.endpoint)
-            ),
-            "index_url": index_url,
-            "page_title": _("Send webhook igen"),
+        row=delivery,
+        task="api.webhooks.tasks.webhook_deliver",
+        index_url=reverse("webhook_deliveries:index"),
+        page_title=_("Send webhook igen"),
+        icon="link-external",
+        question=_("Send „%(kind)s“ (%(message_id)s) til %(endpoint)s igen?")
+        % {
+            "kind": delivery.get_kind_display(),
+            "message_id": delivery.message_id,
+            "endpoint": delivery.endpoint,
         },
+        last_error=text_redacted(
+            delivery.last_error, known=endpoint_known_secrets(delivery.endpoint)
+        ),
+        done_message=_("Beskeden til %(endpoint)s sendes igen.") % {"endpoint": delivery.endpoint},
     )
 
 

@@ -31,6 +31,7 @@ from wagtail.permissions import policy_registry
 from api.models import WebhookEndpoint, WebhookKind
 from api.webhooks.permissions import endpoint_policy
 from api.webhooks.services import webhook_endpoint_secret_rotate
+from home.outbox_admin import confirm_page
 
 MASK = "•••"
 SECRET_MASK = "whsec_••••"
@@ -202,15 +203,22 @@ def rotate_secret_view(request, pk: int):
         return _secret_once(request, endpoint, rotated=True)
     if request.method != "GET":
         return redirect(reverse("webhook_endpoints:edit", args=[endpoint.pk]))
-    return TemplateResponse(
+    return confirm_page(
         request,
-        "api/admin/confirm_rotate.html",
-        {
-            "object": endpoint,
-            "masked": secret_masked(endpoint.secret),
-            "edit_url": reverse("webhook_endpoints:edit", args=[endpoint.pk]),
-            "page_title": _("Forny hemmelighed"),
-        },
+        page_title=_("Forny hemmelighed"),
+        icon="key",
+        lines=[
+            _("Forny hemmeligheden for %(endpoint)s (nu %(masked)s)?")
+            % {"endpoint": endpoint, "masked": secret_masked(endpoint.secret)},
+            _(
+                "Den gamle hemmelighed holder op med at virke med det samme: beskeder, der sendes "
+                "fra nu af (også dem, der venter på at blive sendt igen), signeres med den nye, og "
+                "modtageren afviser dem, til dens udviklere har fået den nye. Den nye vises én "
+                "gang, lige efter."
+            ),
+        ],
+        confirm_label=_("Ja, forny hemmeligheden"),
+        back_url=reverse("webhook_endpoints:edit", args=[endpoint.pk]),
     )
 
 

@@ -8,10 +8,8 @@ who must send one again uses "Send igen", which sends the stored text without sh
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +24,8 @@ from events.models import OutboundEmail, Registration
 from events.registrations.admin import registration_policy
 from events.retention.services import ERASED_ADDRESS
 from home.areas.permissions import PartnerScopedPolicy
-from home.outbox import DeliveryStatus, outbox_resend
+from home.outbox import DeliveryStatus
+from home.outbox_admin import outbox_resend_view
 
 email_policy = PartnerScopedPolicy(
     OutboundEmail,
@@ -124,21 +123,17 @@ def resend_view(request, pk: int):
     )
     if not email_resendable(email):
         raise PermissionDenied
-    index_url = reverse("outbound_emails:index")
-    if request.method == "POST":
-        if outbox_resend(OutboundEmail, email.pk, "events.mail.tasks.email_deliver"):
-            messages.success(request, _("E-mailen til %(to)s sendes igen.") % {"to": email.to})
-        return redirect(index_url)
-    return TemplateResponse(
+    return outbox_resend_view(
         request,
-        "events/admin/confirm_resend.html",
-        {
-            "object": email,
-            "subject": email_redacted(email, "subject"),
-            "last_error": email_redacted(email, "last_error"),
-            "index_url": index_url,
-            "page_title": _("Send e-mail igen"),
-        },
+        row=email,
+        task="events.mail.tasks.email_deliver",
+        index_url=reverse("outbound_emails:index"),
+        page_title=_("Send e-mail igen"),
+        icon="mail",
+        question=_("Send e-mailen „%(subject)s“ til %(to)s igen?")
+        % {"subject": email_redacted(email, "subject"), "to": email.to},
+        last_error=email_redacted(email, "last_error"),
+        done_message=_("E-mailen til %(to)s sendes igen.") % {"to": email.to},
     )
 
 

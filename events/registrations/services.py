@@ -352,6 +352,21 @@ def registration_cancel(
     return registration
 
 
+def _seat_give(
+    event: EventPage, registration: Registration, *, by, now: datetime, kind: str
+) -> Registration:
+    """The organiser's decision that gives a waiting or applying registration its seats, if
+    they fit; the caller holds the event's lock and has checked the registration's state."""
+    if not _has_room(event, registration.participants):
+        raise EventsError("no_seats")
+    registration.decided_by = by
+    registration.decided_at = now
+    registration.save(update_fields=["decided_by"])
+    _confirm(registration, now)
+    registration_notify(registration=registration, kind=kind)
+    return registration
+
+
 @transaction.atomic
 def registration_promote(
     *, registration: Registration, by=None, now: datetime | None = None
@@ -361,15 +376,9 @@ def registration_promote(
     event, registration = _lock_registration(registration)
     if registration.status != RegistrationStatus.WAITING_LIST:
         raise EventsError("not_waiting")
-    if not _has_room(event, registration.participants):
-        raise EventsError("no_seats")
     position = registration.waiting_position
-    registration.decided_by = by
-    registration.decided_at = now
-    registration.save(update_fields=["decided_by"])
-    _confirm(registration, now)
+    _seat_give(event, registration, by=by, now=now, kind=EmailKind.PROMOTED)
     _close_gaps(event, [position])
-    registration_notify(registration=registration, kind=EmailKind.PROMOTED)
     return registration
 
 
@@ -412,14 +421,7 @@ def application_approve(
         raise EventsError("not_pending")
     if registration.manager_confirmed_at is None:
         raise EventsError("manager_not_confirmed")
-    if not _has_room(event, registration.participants):
-        raise EventsError("no_seats")
-    registration.decided_by = by
-    registration.decided_at = now
-    registration.save(update_fields=["decided_by"])
-    _confirm(registration, now)
-    registration_notify(registration=registration, kind=EmailKind.APPLICATION_APPROVED)
-    return registration
+    return _seat_give(event, registration, by=by, now=now, kind=EmailKind.APPLICATION_APPROVED)
 
 
 @transaction.atomic

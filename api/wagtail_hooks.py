@@ -1,5 +1,6 @@
 """Webhooks in the admin: the endpoints (coordinators manage them, a partner's people see their
-own) and the delivery log with its filters and "Send igen"."""
+own; ``api/webhooks/endpoint_admin.py``) and the delivery log with its filters and "Send igen"
+(``api/webhooks/delivery_admin.py``), registered here with the failed-deliveries panel."""
 
 from __future__ import annotations
 

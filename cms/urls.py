@@ -17,7 +17,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls", namespace="api")),
     path("feeds/", include("api.feed_urls", namespace="feeds")),
     path("tilmelding/", include("events.registrations.urls", namespace="registration")),
-    # Wagtail views with no hook to scope them, replaced at their own URLs (home/admin_urls.py).
+    # Wagtail views with no hook to scope them, replaced at their own URLs (home/areas/urls.py).
     path("admin/", include("home.areas.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -36,9 +36,9 @@ def event_sessions_record_publish(*, event: EventPage) -> list[EventSession]:
     return bumped
 
 
-# --- registrations ----------------------------------------------------------------------------
+# --- registrations: events/registrations/services.py ------------------------------------------
 #
 # Every step that counts or moves seats first locks the event's row (SELECT … FOR UPDATE on
 # events_eventpage), so sign-ups, cancellations, promotions and approvals of one event run one
 # at a time in every web process, and the waiting list's positions never repeat. Emails are
-# written in the same transaction (events.notifications) and go out after it commits.
+# written in the same transaction (events.mail.services) and go out after it commits.

@@ -16,7 +16,8 @@ entity the field has no feature for, link text and all, so the refusal would nev
 Only references new in this save are refused: one whose target the page's latest revision (or,
 without one, its saved row) already names is kept, so another partner unpublishing or closing a
 page the editor once linked to does not stop them saving their own page. The editor learns
-nothing new by it: their contentstate already hides such a page's address (``home.rich_text``).
+nothing new by it: their contentstate already hides such a page's address
+(``home.areas.rich_text_editor``).
 """
 
 from __future__ import annotations

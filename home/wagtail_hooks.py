@@ -1,5 +1,5 @@
 """The centre's vocabulary in the admin, as snippets under one menu: "Ordforråd"; and what a
-partner's people see of other partners' pages and media (``home/admin_scoping.py``)."""
+partner's people see of other partners' pages and media (``home/areas/scoping.py``)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ class LinkTargetsListSerializer(serializers.ListSerializer):
 
 
 class LinkingSerializerMixin:
-    """A resource whose content links to pages: ``links`` resolves them (see api/blocks.py)."""
+    """A resource whose content links to pages: ``links`` resolves them (see home/api_values.py)."""
 
     def linked_page_ids(self, instance) -> set[int]:
         raise NotImplementedError

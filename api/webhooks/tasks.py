@@ -1,4 +1,4 @@
-"""django-q2 tasks of the API: webhook deliveries and their sweeper, and the CDN purge."""
+"""django-q2 tasks of the webhooks: deliveries and their sweeper (the CDN purge is api/cdn/)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
-# Partner sites' sign-up forms send an Idempotency-Key with their POST (see api/registration_views).
+# Partner sites' sign-up forms send an Idempotency-Key with their POST
+# (see api/views/registrations.py).
 CORS_ALLOW_HEADERS = ("accept", "content-type", "idempotency-key", "user-agent")
 
 # Absolute URL of this system, used in emails, feeds and API links.

@@ -1,6 +1,6 @@
 """What each email to a professional says: Danish subject, text and HTML, from one template pair.
 
-``email_compose`` is pure (no database writes); ``events.notifications`` decides who gets which
+``email_compose`` is pure (no database writes); ``events.mail.services`` decides who gets which
 email and writes the outbox rows.
 """
 

@@ -1,4 +1,7 @@
-"""Daily counts bounding what one address can make the centre send (registration_limits)."""
+"""Daily counts bounding what one address can make the centre send.
+
+The rule that takes them is ``events.registrations.limits``.
+"""
 
 from __future__ import annotations
 

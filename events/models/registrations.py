@@ -1,7 +1,7 @@
 """Registrations for events: individual sign-ups, waiting lists and staff-group applications.
 
-Writes go through ``events.services`` (``registration_create`` and friends), which lock the
-event row while they count seats; nothing else changes a registration's status.
+Writes go through ``events.registrations.services`` (``registration_create`` and friends), which
+lock the event row while they count seats; nothing else changes a registration's status.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Bulk actions on registrations and applications, on Wagtail's bulk action framework.
 
-Each action takes its step through a service in ``events.services``, item by item, so one
-item that cannot be acted on (an application the manager has not confirmed, a full event)
-is reported in Danish and the others go ahead. Only registrations the registration policy
+Each action takes its step through a service in ``events.registrations.services``, item by
+item, so one item that cannot be acted on (an application the manager has not confirmed, a full
+event) is reported in Danish and the others go ahead. Only registrations the registration policy
 lets the user act on are ever loaded: ids of another partner's registrations, however they
 got into the URL, are counted as refused and never named.
 

@@ -1,8 +1,9 @@
 """The registrant's pages: see and cancel a registration, a manager's anchoring, my
 registrations with the personal calendar link, and my data (download, delete).
 
-Thin: reads through ``events.selectors``, writes through ``events.services``. Every form posts
-with Django's CSRF token; the token in the URL is the registrant's secret.
+Thin: reads through ``events.registrations.selectors`` (the feed link ``events.ical.selectors``),
+writes through ``events.registrations.services`` (erasure: ``events.retention.services``). Every
+form posts with Django's CSRF token; the token in the URL is the registrant's secret.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Each report is a Wagtail report view (its filters, CSV and Excel export) over th
 registrations the user may see: a partner's editors and moderators their own partner's, the
 coordinators everyone's (``registration_policy``, the registrations admin's own rule). A user
 in no partner's group gets a 403 and no menu item. The counts come from
-``events.report_selectors`` in one aggregate query; the chart is inline SVG from
-``events.charts``, so no number leaves the page.
+``events.reports.selectors`` in one aggregate query; the chart is inline SVG from
+``events.reports.charts``, so no number leaves the page.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from home.areas.titles import title_rule
 
 class AdminTitleMiddleware:
     """Pages state their admin title as the request's user may read it
-    (``home.admin_titles``): a page chooser widget in an edit form, which knows no user, names
+    (``home.areas.titles``): a page chooser widget in an edit form, which knows no user, names
     another partner's page by its live title, never by its draft. The user stays lazy: a
     request that shows no page title loads no session for it."""
 

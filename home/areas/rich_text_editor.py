@@ -17,7 +17,7 @@ from home.visibility import public_pages
 
 
 def _viewer():
-    """The user of the current admin request (``home.middleware``), or ``None``."""
+    """The user of the current admin request (``home.areas.middleware``), or ``None``."""
     rule = admin_titles._rule.get()
     return rule.user if isinstance(rule, AdminTitles) else None
 

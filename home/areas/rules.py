@@ -62,7 +62,7 @@ def _wagtail_title(page: Page) -> str:
 
 
 class AdminTitles:
-    """The admin title rule of one request (``home.admin_titles``): inside the user's area the
+    """The admin title rule of one request (``home.areas.titles``): inside the user's area the
     draft title, as Wagtail shows it; elsewhere the live title of a live, public page (read from
     the database, so a page built from a newer revision still shows its published title) and
     otherwise a neutral placeholder. The title of a newer, unpublished revision is as private

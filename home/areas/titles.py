@@ -2,11 +2,11 @@
 
 Wagtail names a page in its admin by ``get_admin_display_title()``: the draft title, the title
 of its newest revision, whoever looks. Widgets such as the page chooser of an edit form know no
-viewer, so the rule is set for the duration of a request (``home.middleware``) and the page
+viewer, so the rule is set for the duration of a request (``home.areas.middleware``) and the page
 models ask it here; with no rule set (a shell, a task) Wagtail's own title stands.
 
 This module imports nothing of the project, so the page models can use it: the rule itself
-(own area, other partners' pages) is ``home.admin_scoping.AdminTitles``.
+(own area, other partners' pages) is ``home.areas.rules.AdminTitles``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Wagtail looks these pages up by id before any permission check: given another pa
 they said whether it is in moderation and at which task, and the "not awaiting moderation"
 message named it by its newest draft title. Outside the area they are now a 404, as the
 explorer is; inside it Wagtail's own view runs unchanged. Replaced at Wagtail's own URLs
-(``home/admin_urls.py``), since Wagtail has no hook for them."""
+(``home/areas/urls.py``), since Wagtail has no hook for them."""
 
 from __future__ import annotations
 

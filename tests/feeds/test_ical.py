@@ -1,4 +1,4 @@
-"""The calendar builders of events/ical.py, read back by icalendar, vobject and ical.js."""
+"""The calendar builders of events/ical/, read back by icalendar, vobject and ical.js."""
 
 from __future__ import annotations
 

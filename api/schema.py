@@ -3,7 +3,7 @@ it states the limits the API enforces, so a client (or schemathesis) knows what 
 
 from __future__ import annotations
 
-MAX_ID = 2**31 - 1  # ids are 32-bit (Wagtail page ids and the vocabulary's keys)
+from api.converters import MAX_ID
 
 
 def public_api_only(endpoints, **kwargs):
@@ -26,7 +26,7 @@ def document_limits(result, generator, request, public):
                 if parameter["in"] == "path" and parameter["name"] == "id":
                     schema.update({"type": "integer", "minimum": 1, "maximum": MAX_ID})
                 elif parameter["in"] == "query" and parameter["name"] == "after":
-                    # the change log's ids are 64-bit; a larger cursor is a 400 (api/views.py)
+                    # the change log's ids are 64-bit: a larger cursor is a 400
                     schema.update({"type": "integer", "minimum": 0, "maximum": 2**63 - 1})
                 elif parameter["in"] == "query" and schema.get("type") in ("array", "string"):
                     parameter["allowEmptyValue"] = True

@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+import api.converters  # noqa: F401 - registers the <id:…> converter
 from api.errors import not_found
 from api.views.content import ChangeViewSet, KnowledgeViewSet, PageViewSet
 from api.views.events import EventViewSet
@@ -11,7 +12,7 @@ from api.views.vocabulary import AudienceViewSet, MunicipalityViewSet, PartnerVi
 
 app_name = "api"
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("events", EventViewSet, basename="event")
 router.register("knowledge", KnowledgeViewSet, basename="knowledge")
 router.register("pages", PageViewSet, basename="page")
@@ -27,7 +28,7 @@ urlpatterns = [
     path("schema/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path(
-        "events/<int:id>/registrations/",
+        "events/<id:id>/registrations/",
         EventRegistrationsView.as_view(),
         name="event-registrations",
     ),

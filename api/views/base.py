@@ -1,8 +1,8 @@
-"""Read endpoints of the API (events in api/event_views.py). Thin: selectors do the reading."""
+"""What every read endpoint shares: anonymous list and detail over JSON, and the errors each
+documents. Thin: selectors do the reading."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, viewsets
 
 from api.errors import ErrorSerializer
-from api.params import is_number
 
 ERRORS = {
     400: OpenApiResponse(
@@ -36,10 +35,6 @@ def documented(list_serializer, detail_serializer=None):
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """List and detail, anonymous, JSON only."""
 
-    MAX_ID = 2**31 - 1  # page ids are 32-bit: a larger one names nothing (and overflows SQLite)
-
-    def get_object(self):
-        lookup = self.kwargs.get(self.lookup_field)
-        if lookup is not None and not (is_number(str(lookup)) and int(lookup) <= self.MAX_ID):
-            raise Http404
-        return super().get_object()
+    # The detail route takes only an id in range (api/converters.py); anything else is the
+    # catch-all's 404 before a query is made.
+    lookup_value_converter = "id"

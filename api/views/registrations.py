@@ -1,7 +1,7 @@
 """Sign-ups through the API, a registration by its token, and the registrant's own feed.
 
-Transport only: ``events.services`` decides and writes (locking the event's seats), and its
-``EventsError`` becomes a 400/404/409 in ``api.errors``.
+Transport only: ``events.registrations.services`` decides and writes (locking the event's
+seats), and its ``EventsError`` becomes a 400/404/409 in ``api.errors``.
 """
 
 from __future__ import annotations
@@ -34,9 +34,6 @@ from events.selectors import event_is_public
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_IDEMPOTENCY_KEY = 255
-# Page ids are 32-bit (AutoField); a larger one names no event, and must not reach the database
-# (lookups through the page pointer are not range-checked: SQLite overflows, PostgreSQL errs).
-MAX_PAGE_ID = 2**31 - 1
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -112,7 +109,7 @@ class EventRegistrationsView(APIView):
         },
     )
     def post(self, request, id: int):
-        if not 0 < id <= MAX_PAGE_ID or not event_is_public(pk=id):
+        if not event_is_public(pk=id):
             raise EventsError("event_not_found")
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():

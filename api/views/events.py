@@ -1,3 +1,5 @@
+"""The events endpoints: published events with their sessions, filtered by ``EventFilter``."""
+
 from __future__ import annotations
 
 from django.http import Http404

@@ -1,4 +1,4 @@
-"""Read endpoints of the API (events in api/event_views.py). Thin: selectors do the reading."""
+"""``/api/v1/`` itself: an index linking every resource, the schema, the docs and the feeds."""
 
 from __future__ import annotations
 

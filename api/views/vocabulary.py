@@ -1,4 +1,4 @@
-"""Read endpoints of the API (events in api/event_views.py). Thin: selectors do the reading."""
+"""The vocabulary endpoints: partners, topics, audiences, municipalities (whole lists)."""
 
 from __future__ import annotations
 

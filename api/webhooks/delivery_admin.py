@@ -1,5 +1,5 @@
-"""Webhooks in the admin: the endpoints (coordinators manage them, a partner's people see their
-own) and the delivery log with its filters and "Send igen"."""
+"""The webhook delivery log in the admin: a partner's people see their receivers' deliveries,
+with filters, the answers masked, and "Send igen" for a failed one."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Calendars of the centre's events, built by pure functions (no requests, no writes).
 
-The feeds (``api/feeds.py``) and the emails' attachments (``events/mail/services.py``) both call
-these, so a calendar client sees the same event the same way wherever it came from:
+The feeds (``api/views/feeds.py``) and the emails' attachments (``events/mail/services.py``) both
+call these, so a calendar client sees the same event the same way wherever it came from:
 
 - one VEVENT per session, its UID the session's uuid for good: a moved session keeps its UID and
   gets a higher SEQUENCE, so clients update it in place;

@@ -2,7 +2,7 @@
 
 An email is personal data of the registration that caused it, so the log is scoped and
 permitted exactly as registrations are (``registration_policy``'s partner path and member
-actions). Its text is shown with every secret link hidden (``events.redaction``): a moderator
+actions). Its text is shown with every secret link hidden (``events.mail.redaction``): a moderator
 who must send one again uses "Send igen", which sends the stored text without showing it.
 """
 

@@ -130,7 +130,7 @@ def registration_notify(*, registration, kind: str) -> OutboundEmail | None:
     key = f"{kind}:{registration.pk}"
 
     if kind == EmailKind.MANAGER_REQUEST:
-        # Nothing the applicant typed goes to the address they typed (events.emails).
+        # Nothing the applicant typed goes to the address they typed (events.mail.compose).
         to, name = registration.manager_email, ""
         municipality = registration.municipality.name
         links = [("Bekræft forankringen", registration.manager_confirm_url())]

@@ -172,7 +172,7 @@ def test_a_failed_delivery_logs_no_credential_of_the_receivers_url(
     url = dead.url.replace("http://", "http://hook:pw-in-url@") + "?token=tok-in-url"
     dead.server.server_close()
     WebhookEndpoint.objects.create(name="Nede", url=url)
-    with caplog.at_level("WARNING", logger="api.tasks"):
+    with caplog.at_level("WARNING", logger="api.webhooks.tasks"):
         with django_capture_on_commit_callbacks(execute=True):
             build_event(vive)
     assert "failed" in caplog.text

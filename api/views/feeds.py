@@ -19,30 +19,10 @@ from rest_framework.exceptions import ValidationError
 from api.filters import EventFilter
 from events import ical
 from events.ical.selectors import events_for_calendar
-from events.models import EventFormat, EventPage, EventStatus, EventType
+from events.models import EventPage
 from events.selectors import event_get_public, event_list_public
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-TYPE_PLURALS = {
-    EventType.CONFERENCE: "konferencer",
-    EventType.WEBINAR: "webinarer",
-    EventType.ADVISORY_COURSE: "rådgivningsforløb",
-    EventType.COMPETENCE_COURSE: "kompetenceforløb",
-    EventType.WORKSHOP: "workshops",
-    EventType.NETWORK_MEETING: "netværksmøder",
-}
-FORMAT_LABELS = {
-    EventFormat.ONLINE: "online",
-    EventFormat.PHYSICAL: "fysisk fremmøde",
-    EventFormat.HYBRID: "hybride",
-}
-STATUS_LABELS = {
-    EventStatus.SCHEDULED: "planlagte",
-    EventStatus.POSTPONED: "udsatte",
-    EventStatus.CANCELLED: "aflyste",
-    EventStatus.MOVED_ONLINE: "flyttet online",
-}
 
 
 def _plain(message: str, status: int) -> HttpResponse:
@@ -62,17 +42,16 @@ def feed_window_start():
     return now - timedelta(days=settings.FEED_PAST_DAYS)
 
 
-def feed_name(data: dict) -> str:
-    """A Danish name that says what is selected, e.g. "… – VIVE – webinarer – Sagsbehandlere"."""
-    partners = [p.short_name or p.name for p in data.get("partner") or []]
-    types = [TYPE_PLURALS.get(t, t) for t in data.get("type") or []]
-    extra = [", ".join(t.name for t in data.get("topic") or [])]
-    extra.append(", ".join(a.name for a in data.get("audience") or []))
-    extra.append(", ".join(FORMAT_LABELS.get(f, f) for f in data.get("format") or []))
-    extra.append(", ".join(STATUS_LABELS.get(s, s) for s in data.get("status") or []))
-    if q := (data.get("q") or "").strip():
-        extra.append(f"“{q}”")
-    return ical.feed_name(partners=partners, types=types, extra=[e for e in extra if e])
+def _feed_name(data: dict) -> str:
+    return ical.feed_name(
+        partners=[p.short_name or p.name for p in data.get("partner") or []],
+        types=data.get("type") or [],
+        topics=[t.name for t in data.get("topic") or []],
+        audiences=[a.name for a in data.get("audience") or []],
+        formats=data.get("format") or [],
+        statuses=data.get("status") or [],
+        q=data.get("q") or "",
+    )
 
 
 def _errors_text(errors: dict) -> str:
@@ -95,7 +74,7 @@ def events_feed(request: HttpRequest) -> HttpResponse:
         events = events_for_calendar(filterset.qs)
     except ValidationError as exc:
         return _plain(_errors_text(exc.detail), 400)
-    content = ical.calendar_bytes(events, name=feed_name(filterset.form.cleaned_data))
+    content = ical.calendar_bytes(events, name=_feed_name(filterset.form.cleaned_data))
     return _calendar_response(content, filename="videnscenter.ics")
 
 

@@ -21,12 +21,10 @@ and the emails' attachments) and ``writer`` (the feeds' fast path, byte-identica
 """
 
 from events.ical.builders import (
-    CALENDAR_PREFIX,
     PRODID,
     calendar_for_event,
     calendar_for_events,
     calendar_for_registrant,
-    feed_name,
     item_vevent,
 )
 from events.ical.data import (
@@ -42,6 +40,7 @@ from events.ical.data import (
     session_uid,
 )
 from events.ical.items import CANCELLED_PREFIX, POSTPONED_PREFIX, SessionItem, event_items
+from events.ical.names import CALENDAR_PREFIX, feed_name
 from events.ical.text import event_description, html_to_text
 from events.ical.timezones import vtimezone, wall_time
 from events.ical.writer import calendar_bytes

@@ -18,7 +18,6 @@ from events.models import (
 )
 
 PRODID = "-//Videnscenter om børneinddragelse og udsatte børns liv//Kalender//DA"
-CALENDAR_PREFIX = "Videnscenter om børneinddragelse"
 
 
 def item_vevent(item: SessionItem) -> Event:
@@ -165,16 +164,3 @@ def calendar_for_registrant(
 # session costs about ten times more (parameter objects, a per-character fold of every line).
 # ``calendar_bytes`` writes exactly what ``calendar_for_events(...).to_ical()`` writes, and the
 # tests hold the two to the same bytes, so icalendar stays the reference for correctness.
-
-
-def feed_name(
-    *, partners: Sequence[str] = (), types: Sequence[str] = (), extra: Sequence[str] = ()
-) -> str:
-    """A Danish calendar name that says what the selection is: "… – VIVE – webinarer"."""
-    parts = [CALENDAR_PREFIX]
-    if partners:
-        parts.append(", ".join(partners))
-    if types:
-        parts.append(", ".join(types))
-    parts.extend(extra)
-    return " – ".join(parts)

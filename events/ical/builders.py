@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from events.ical.data import CalendarEvent, as_calendar_event, calendar_event, calendar_session
-from events.ical.items import CANCELLED_PREFIX, SessionItem, event_items
+from events.ical.items import (
+    CANCELLED_PREFIX,
+    VEVENT_PROPERTIES,
+    Kind,
+    SessionItem,
+    VeventProperty,
+    event_items,
+)
 from events.ical.timezones import vtimezone
 from events.models import (
     EventPage,
@@ -20,34 +28,26 @@ from events.models import (
 PRODID = "-//Videnscenter om børneinddragelse og udsatte børns liv//Kalender//DA"
 
 
+def _ical_value(prop: VeventProperty, value: Any) -> Any:
+    if prop.kind is Kind.FLAG:
+        return prop.constant
+    if prop.kind is Kind.CATEGORIES:
+        return list(value)
+    if prop.kind is Kind.ORGANIZER:
+        organizer = vCalAddress(value[0])
+        organizer.params["cn"] = vText(value[1])
+        return organizer
+    return value
+
+
 def item_vevent(item: SessionItem) -> Event:
-    """The VEVENT of one session, as an icalendar component."""
+    """The VEVENT of one session, as an icalendar component (every row of the table)."""
     vevent = Event()
-    vevent.add("uid", item.uid)
-    vevent.add("dtstamp", item.stamp)
-    vevent.add("created", item.created)
-    vevent.add("last-modified", item.stamp)
-    vevent.add("sequence", item.sequence)
-    vevent.add("dtstart", item.start)
-    vevent.add("dtend", item.end)
-    if item.all_day:
-        vevent.add("transp", "TRANSPARENT")
-    vevent.add("summary", item.summary)
-    vevent.add("description", item.description)
-    if item.location:
-        vevent.add("location", item.location)
-    vevent.add("url", item.url)
-    vevent.add("status", item.status)
-    if item.categories:
-        vevent.add("categories", list(item.categories))
-    if item.organizer:
-        organizer = vCalAddress(item.organizer[0])
-        organizer.params["cn"] = vText(item.organizer[1])
-        vevent.add("organizer", organizer)
-    if item.related_to:
-        vevent.add("related-to", item.related_to)
-    if item.join_url:
-        vevent.add("x-videnscenter-join-url", item.join_url)
+    for prop in VEVENT_PROPERTIES:
+        value = getattr(item, prop.field)
+        if prop.optional and not value:
+            continue
+        vevent.add(prop.name.lower(), _ical_value(prop, value))
     return vevent
 
 

@@ -1,10 +1,18 @@
-"""What one session's VEVENT says (``SessionItem``), worked out once for both writers."""
+"""What one session's VEVENT says (``SessionItem``), worked out once for both writers, and the
+VEVENT's properties (``VEVENT_PROPERTIES``), listed once for both writers.
+
+A new calendar field is an attribute of ``SessionItem``, its value in ``session_item`` and a row
+in ``VEVENT_PROPERTIES``: the icalendar builder (``builders.item_vevent``) and the feeds' fast
+writer (``writer``) both write every row of the table, each in its own way, and the tests hold
+the two to the same bytes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 
@@ -73,6 +81,52 @@ class SessionItem:
     organizer: tuple[str, str] | None  # (mailto: address, partner's name)
     related_to: str | None
     join_url: str | None
+
+
+class Kind(StrEnum):
+    """How a property's value is written."""
+
+    TEXT = "text"  # escaped text (RFC 5545 TEXT)
+    URI = "uri"  # written as it is
+    INTEGER = "integer"
+    MOMENT = "moment"  # a date, or a time with the centre's TZID (DTSTART, DTEND)
+    UTC = "utc"  # a time in UTC, "…Z" (DTSTAMP, CREATED, LAST-MODIFIED)
+    CATEGORIES = "categories"  # a list of texts
+    ORGANIZER = "organizer"  # (mailto: address, common name)
+    FLAG = "flag"  # the row's constant, when the field is true
+
+
+@dataclass(frozen=True, slots=True)
+class VeventProperty:
+    name: str
+    field: str  # the SessionItem attribute it is written from
+    kind: Kind
+    optional: bool = False  # left out when the field is empty or false
+    shared: bool = False  # the same for every session of an event: the fast writer writes it once
+    constant: str = ""  # a FLAG's value
+
+
+#: In the order icalendar writes a VEVENT's properties (RFC 5545's usual ones first, then by
+#: name), which is the order the fast writer writes them in.
+VEVENT_PROPERTIES = (
+    VeventProperty("SUMMARY", "summary", Kind.TEXT),
+    VeventProperty("DTSTART", "start", Kind.MOMENT),
+    VeventProperty("DTEND", "end", Kind.MOMENT),
+    VeventProperty("DTSTAMP", "stamp", Kind.UTC, shared=True),
+    VeventProperty("UID", "uid", Kind.TEXT),
+    VeventProperty("SEQUENCE", "sequence", Kind.INTEGER),
+    VeventProperty("CATEGORIES", "categories", Kind.CATEGORIES, optional=True, shared=True),
+    VeventProperty("CREATED", "created", Kind.UTC, shared=True),
+    VeventProperty("DESCRIPTION", "description", Kind.TEXT, shared=True),
+    VeventProperty("LAST-MODIFIED", "stamp", Kind.UTC, shared=True),
+    VeventProperty("LOCATION", "location", Kind.TEXT, optional=True),
+    VeventProperty("ORGANIZER", "organizer", Kind.ORGANIZER, optional=True),
+    VeventProperty("RELATED-TO", "related_to", Kind.TEXT, optional=True),
+    VeventProperty("STATUS", "status", Kind.TEXT),
+    VeventProperty("TRANSP", "all_day", Kind.FLAG, optional=True, constant="TRANSPARENT"),
+    VeventProperty("URL", "url", Kind.URI),
+    VeventProperty("X-VIDENSCENTER-JOIN-URL", "join_url", Kind.TEXT, optional=True),
+)
 
 
 @dataclass(frozen=True, slots=True)

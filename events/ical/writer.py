@@ -8,9 +8,10 @@ tests hold the two to the same bytes, so icalendar stays the reference for corre
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from icalendar import vCalAddress, vText
@@ -18,7 +19,7 @@ from icalendar.parser import Contentline
 
 from events.ical.builders import YearSpan, calendar_header, timezone_years, year_span
 from events.ical.data import CalendarEvent, as_calendar_event
-from events.ical.items import SessionItem, event_items
+from events.ical.items import VEVENT_PROPERTIES, Kind, SessionItem, VeventProperty, event_items
 from events.ical.timezones import vtimezone
 from events.models import (
     EventPage,
@@ -83,34 +84,65 @@ def _organizer_line(address: str, name: str) -> str:
     return _fold(str(Contentline.from_parts("ORGANIZER", organizer.params, organizer)))
 
 
-def _item_text(item: SessionItem, shared: dict[str, str]) -> str:
+def _text_line(name: str, value: str) -> str:
+    return _fold(f"{name}:{_escape(value)}")
+
+
+def _uri_line(name: str, value: str) -> str:
+    return _fold(f"{name}:{value}")
+
+
+def _integer_line(name: str, value: int) -> str:
+    return f"{name}:{value}"
+
+
+def _utc_line(name: str, value: datetime) -> str:
+    return f"{name}:{_utc_text(value)}"
+
+
+def _categories_line(name: str, value: Sequence[str]) -> str:
+    return _fold(f"{name}:" + ",".join(_escape(c) for c in value))
+
+
+def _organizer_text(name: str, value: tuple[str, str]) -> str:
+    return _organizer_line(*value)
+
+
+LINE_WRITERS: dict[Kind, Callable[[str, Any], str]] = {
+    Kind.TEXT: _text_line,
+    Kind.URI: _uri_line,
+    Kind.INTEGER: _integer_line,
+    Kind.MOMENT: _time_text,
+    Kind.UTC: _utc_line,
+    Kind.CATEGORIES: _categories_line,
+    Kind.ORGANIZER: _organizer_text,
+}
+
+
+def _line(prop: VeventProperty, value: Any) -> str:
+    if prop.kind is Kind.FLAG:
+        return f"{prop.name}:{prop.constant}"
+    return LINE_WRITERS[prop.kind](prop.name, value)
+
+
+_PER_SESSION = tuple(
+    (prop.name, prop.field, prop.optional, prop.shared, prop) for prop in VEVENT_PROPERTIES
+)
+
+
+def _item_text(item: SessionItem, shared: dict[str, str | None]) -> str:
     """One VEVENT as folded lines; ``shared`` holds the lines the event's sessions share."""
-    lines = [
-        "BEGIN:VEVENT",
-        _fold(f"SUMMARY:{_escape(item.summary)}"),
-        _time_text("DTSTART", item.start),
-        _time_text("DTEND", item.end),
-        shared["stamp"],
-        _fold(f"UID:{_escape(item.uid)}"),
-        f"SEQUENCE:{item.sequence}",
-    ]
-    if item.categories:
-        lines.append(shared["categories"])
-    lines.append(shared["created"])
-    lines.append(shared["description"])
-    lines.append(shared["modified"])
-    if item.location:
-        lines.append(_fold(f"LOCATION:{_escape(item.location)}"))
-    if item.organizer:
-        lines.append(_organizer_line(*item.organizer))
-    if item.related_to:
-        lines.append(_fold(f"RELATED-TO:{_escape(item.related_to)}"))
-    lines.append(f"STATUS:{_escape(item.status)}")
-    if item.all_day:
-        lines.append("TRANSP:TRANSPARENT")
-    lines.append(_fold(f"URL:{item.url}"))
-    if item.join_url:
-        lines.append(_fold(f"X-VIDENSCENTER-JOIN-URL:{_escape(item.join_url)}"))
+    lines = ["BEGIN:VEVENT"]
+    for name, field, optional, is_shared, prop in _PER_SESSION:
+        if is_shared:
+            line = shared[name]
+            if line is not None:
+                lines.append(line)
+            continue
+        value = getattr(item, field)
+        if optional and not value:
+            continue
+        lines.append(_line(prop, value))
     lines.append("END:VEVENT")
     return "\r\n".join(lines)
 
@@ -119,14 +151,11 @@ def _event_text(items: Sequence[SessionItem]) -> Iterable[str]:
     if not items:
         return
     first = items[0]
-    stamp = _utc_text(first.stamp)
-    shared = {
-        "stamp": f"DTSTAMP:{stamp}",
-        "modified": f"LAST-MODIFIED:{stamp}",
-        "created": f"CREATED:{_utc_text(first.created)}",
-        "description": _fold(f"DESCRIPTION:{_escape(first.description)}"),
-        "categories": _fold("CATEGORIES:" + ",".join(_escape(c) for c in first.categories)),
-    }
+    shared: dict[str, str | None] = {}
+    for prop in VEVENT_PROPERTIES:
+        if prop.shared:
+            value = getattr(first, prop.field)
+            shared[prop.name] = None if prop.optional and not value else _line(prop, value)
     for item in items:
         yield _item_text(item, shared)
 

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,7 +26,9 @@ from events.models import (
     OutboundEmail,
     Registration,
 )
+from home.api_values import document_json
 from home.outbox import enqueue_on_commit
+from home.visibility import public_pages
 
 DELIVER_TASK = "events.mail.tasks.email_deliver"
 
@@ -252,14 +255,15 @@ def _has_material(event: EventPage) -> bool:
 
 
 def _material(event: EventPage) -> list[tuple[str, str]]:
-    from django.conf import settings
-
+    """The follow-up's links: the same slides and the same public knowledge items, by the same
+    rule (``home.visibility.public_pages``), as the event's ``material`` in the API."""
     items: list[tuple[str, str]] = []
     if event.recording_url:
         items.append(("Optagelse", event.recording_url))
     for slide in event.slides.select_related("document"):
-        items.append((slide.title or slide.document.title, settings.BASE_URL + slide.document.url))
-    for knowledge in event.related_knowledge.live().public():
+        document = document_json(slide.document, slide.title)
+        items.append((document["title"], document["url"]))
+    for knowledge in public_pages(event.related_knowledge.all()):
         items.append((knowledge.title, f"{settings.BASE_URL}/api/v1/knowledge/{knowledge.pk}/"))
     if event.evaluation_url:
         items.append(("Evaluering", event.evaluation_url))

@@ -298,3 +298,30 @@ def test_retention_erases_the_people_and_keeps_the_counts(webinar, settings, eve
     emails = OutboundEmail.objects.filter(registration_id__in=people.values("pk"))
     assert set(emails.values_list("to", flat=True)) == {ERASED_ADDRESS}
     assert not emails.exclude(body_text="").exists()
+
+
+def test_follow_up_links_only_the_knowledge_the_api_shows(webinar, vive):
+    """The follow-up's material and the API's ``material`` read one rule of what is public: an
+    expired knowledge item (live, unrestricted, but withdrawn) is in neither."""
+    from home.models import KnowledgeIndexPage, KnowledgePage
+
+    folder = KnowledgeIndexPage.objects.get(partner=vive)
+    shown, withdrawn = [
+        folder.add_child(instance=KnowledgePage(title=title, kind="report", year=2024))
+        for title in ("Rapport om børnesamtaler", "Trukket tilbage")
+    ]
+    for item in (shown, withdrawn):
+        item.save_revision().publish()
+    KnowledgePage.objects.filter(pk=withdrawn.pk).update(
+        expired=True, expire_at=timezone.now() - timedelta(days=1)
+    )
+    sign_up(webinar, email="anna@kommune.example")
+    page = webinar.get_latest_revision_as_object()
+    page.related_knowledge.set([shown, withdrawn])
+    page.save_revision().publish()
+    with freeze_time(webinar.last_end + timedelta(hours=2)):
+        reminders_enqueue_due()
+        [follow_up] = [m for m in sent_to("anna@kommune.example") if "Materiale" in m.subject]
+    assert "Rapport om børnesamtaler" in follow_up.body
+    assert f"/api/v1/knowledge/{shown.pk}/" in follow_up.body
+    assert "Trukket tilbage" not in follow_up.body

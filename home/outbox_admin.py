@@ -13,7 +13,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import ListingButton
 
 from home.outbox import OutboxRow, outbox_resend
 
@@ -70,3 +72,27 @@ def outbox_resend_view(
         confirm_label=_("Ja, send igen"),
         back_url=index_url,
     )
+
+
+class ResendButtonMixin:
+    """An outbox log's listing: "Send igen" in a row's menu when ``resend_allowed`` says the
+    user may resend that row (the log's own policy, and the row has failed or was cancelled)."""
+
+    resend_url_name = ""
+    resend_icon = "redo"
+
+    def resend_allowed(self, instance: OutboxRow) -> bool:
+        raise NotImplementedError
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if self.resend_allowed(instance):
+            buttons.append(
+                ListingButton(
+                    _("Send igen"),
+                    url=reverse(self.resend_url_name, args=[instance.pk]),
+                    icon_name=self.resend_icon,
+                    priority=5,
+                )
+            )
+        return buttons

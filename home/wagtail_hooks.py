@@ -18,22 +18,22 @@ from home.models.vocabulary import Audience, Municipality, Partner, Topic
 from home.rich_text import PublicPageLinkHandler
 
 
-class TopicViewSet(SnippetViewSet):
+class VocabularyTermViewSet(SnippetViewSet):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+class TopicViewSet(VocabularyTermViewSet):
     model = Topic
     icon = "tag"
     menu_label = _("Emner")
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    ordering = ["name"]
 
 
-class AudienceViewSet(SnippetViewSet):
+class AudienceViewSet(VocabularyTermViewSet):
     model = Audience
     icon = "group"
     menu_label = _("Målgrupper")
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    ordering = ["name"]
 
 
 class MunicipalityViewSet(SnippetViewSet):

@@ -12,7 +12,6 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
 
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from api.webhooks.endpoint_admin import (
@@ -21,7 +20,7 @@ from api.webhooks.endpoint_admin import (
     text_redacted,
 )
 from api.webhooks.permissions import delivery_policy, endpoint_policy
-from home.outbox_admin import outbox_resend_view
+from home.outbox_admin import ResendButtonMixin, outbox_resend_view
 
 
 def _endpoints_of_request(request):
@@ -40,26 +39,18 @@ class DeliveryFilterSet(WagtailFilterSet):
         fields = ["status", "endpoint", "kind"]
 
 
-class DeliveryIndexView(ScopedIndexMixin, IndexView):
+class DeliveryIndexView(ResendButtonMixin, ScopedIndexMixin, IndexView):
+    resend_url_name = "webhook_deliveries:resend"
+
     policy = delivery_policy
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("endpoint")
 
-    def get_list_more_buttons(self, instance):
-        buttons = list(super().get_list_more_buttons(instance))
-        if instance.status in RESENDABLE and delivery_policy.user_has_permission_for_instance(
+    def resend_allowed(self, instance: WebhookDelivery) -> bool:
+        return instance.status in RESENDABLE and delivery_policy.user_has_permission_for_instance(
             self.request.user, "resend", instance
-        ):
-            buttons.append(
-                ListingButton(
-                    _("Send igen"),
-                    url=reverse("webhook_deliveries:resend", args=[instance.pk]),
-                    icon_name="redo",
-                    priority=5,
-                )
-            )
-        return buttons
+        )
 
 
 class DeliveryInspectView(InspectView):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from events.mail.redaction import secrets_redact
@@ -25,7 +24,7 @@ from events.registrations.admin import registration_policy
 from events.retention.services import ERASED_ADDRESS
 from home.areas.permissions import PartnerScopedPolicy
 from home.outbox import DeliveryStatus
-from home.outbox_admin import outbox_resend_view
+from home.outbox_admin import ResendButtonMixin, outbox_resend_view
 
 email_policy = PartnerScopedPolicy(
     OutboundEmail,
@@ -70,7 +69,10 @@ class ScopedQuerysetMixin:
         ).select_related("event")
 
 
-class EmailIndexView(ScopedQuerysetMixin, IndexView):
+class EmailIndexView(ResendButtonMixin, ScopedQuerysetMixin, IndexView):
+    resend_url_name = "outbound_emails:resend"
+    resend_icon = "mail"
+
     def _get_title_column(self, field_name, *args, **kwargs):
         return super()._get_title_column(field_name, *args, accessor=subject_display, **kwargs)
 
@@ -79,20 +81,10 @@ class EmailIndexView(ScopedQuerysetMixin, IndexView):
         value = super().preprocess_field_value(field, value, export_format)
         return secrets_redact(value) if isinstance(value, str) else value
 
-    def get_list_more_buttons(self, instance):
-        buttons = list(super().get_list_more_buttons(instance))
-        if email_resendable(instance) and email_policy.user_has_permission_for_instance(
+    def resend_allowed(self, instance: OutboundEmail) -> bool:
+        return email_resendable(instance) and email_policy.user_has_permission_for_instance(
             self.request.user, "resend", instance
-        ):
-            buttons.append(
-                ListingButton(
-                    _("Send igen"),
-                    url=reverse("outbound_emails:resend", args=[instance.pk]),
-                    icon_name="mail",
-                    priority=5,
-                )
-            )
-        return buttons
+        )
 
 
 class EmailInspectView(InspectView):

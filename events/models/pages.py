@@ -19,14 +19,14 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from events.blocks import EventBodyBlock
 from events.forms import SKIP_SCHEDULE_CHECKS, EventPageAdminForm, SessionInlinePanel
 from events.models.choices import EventFormat, EventStatus, EventType, Participation
 from events.models.sessions import LOCATION_FIELDS, EventSession, location_text
-from home.models import PartnerAreaMixin, SectionIndexPage
+from home.models import LinkedDocument, PartnerAreaMixin, SectionIndexPage
 from home.preview import ApiPreviewMixin
 
 
@@ -397,20 +397,9 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         return context
 
 
-class EventPageSlide(Orderable):
+class EventPageSlide(LinkedDocument):
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="slides")
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("dokument"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    title = models.CharField(
-        _("linktekst"), max_length=255, blank=True, help_text=_("Tom: dokumentets titel bruges.")
-    )
 
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
+    class Meta(LinkedDocument.Meta):
         verbose_name = _("slide eller dokument")
         verbose_name_plural = _("slides og dokumenter")

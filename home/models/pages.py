@@ -235,8 +235,9 @@ class KnowledgePage(ApiPreviewMixin, PartnerAreaMixin, Page):
             raise ValidationError({"year": _("Angiv et årstal mellem 1900 og 2100.")})
 
 
-class KnowledgePageDocument(Orderable):
-    page = ParentalKey(KnowledgePage, on_delete=models.CASCADE, related_name="documents")
+class LinkedDocument(Orderable):
+    """A document a page offers, under a link text of its own (or the document's title)."""
+
     document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("dokument"),
@@ -250,6 +251,13 @@ class KnowledgePageDocument(Orderable):
     panels = [FieldPanel("document"), FieldPanel("title")]
 
     class Meta(Orderable.Meta):
+        abstract = True
+
+
+class KnowledgePageDocument(LinkedDocument):
+    page = ParentalKey(KnowledgePage, on_delete=models.CASCADE, related_name="documents")
+
+    class Meta(LinkedDocument.Meta):
         verbose_name = _("dokument")
         verbose_name_plural = _("dokumenter")
 

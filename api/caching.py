@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Aggregate, Count, Max, Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -114,8 +114,8 @@ def seats_version() -> str:
     return version
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC) if value is not None else None
+def _aware(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
 def _api_epoch(version: int, now: datetime) -> tuple[float, datetime | None]:
@@ -124,7 +124,7 @@ def _api_epoch(version: int, now: datetime) -> tuple[float, datetime | None]:
 
     def compute():
         fields = ("registration_opens", "registration_closes", "first_start")
-        aggregates = {}
+        aggregates: dict[str, Aggregate] = {}
         for field in fields:
             aggregates[f"{field}_passed"] = Max(field, filter=Q(**{f"{field}__lte": now}))
             aggregates[f"{field}_next"] = Min(field, filter=Q(**{f"{field}__gt": now}))
@@ -230,7 +230,9 @@ class ConditionalContentMiddleware:
             return response
 
         state = content_state()
-        request.content_version = state.version  # lets views key their own caches on it
+        # Lets views key their own caches on it (they read it with getattr): an attribute of
+        # this request only, which HttpRequest's types do not know.
+        request.content_version = state.version  # type: ignore[attr-defined]
         etag, last_modified = _validators(request, depends_on, state)
         validators = {"ETag": etag, "Last-Modified": http_date(last_modified)}
 

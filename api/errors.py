@@ -7,6 +7,7 @@ with its Danish messages) are mapped here to their status: 400, 404 or 409.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
@@ -19,6 +20,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from home.database import database_unreachable
 from home.views import DATABASE_UNAVAILABLE
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,7 +30,8 @@ class ErrorSerializer(serializers.Serializer):
     """What every 4xx and 5xx answer of the API looks like."""
 
     detail = serializers.CharField(help_text="A human-readable summary, in Danish.")
-    errors = serializers.DictField(
+    # The metaclass takes declared fields off the class, so this does not hide ``errors``.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Messages per offending parameter or field, keyed by its name.",
@@ -36,7 +41,7 @@ class ErrorSerializer(serializers.Serializer):
 class ParameterError(exceptions.ValidationError):
     """A query parameter with a value the API cannot use."""
 
-    def __init__(self, parameter: str, message: str):
+    def __init__(self, parameter: str, message: StrOrPromise):
         super().__init__({parameter: [message]})
 
 
@@ -97,7 +102,7 @@ def _domain_error(exc) -> Response | None:
     code = getattr(exc, "http_status", None)
     if code is None or not hasattr(exc, "message"):
         return None
-    body = {"detail": str(exc.message)}
+    body: dict[str, object] = {"detail": str(exc.message)}
     if getattr(exc, "field", None):
         body["errors"] = {exc.field: [str(exc.message)]}
     return Response(body, status=code)

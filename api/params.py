@@ -37,10 +37,10 @@ def parse_datetime_value(name: str, raw: str, *, end_of_day: bool = False) -> da
         day = None if value else parse_date(raw)
     except ValueError:
         value = day = None
-    if value is None and day is None:
-        raise invalid
     try:
         if value is None:
+            if day is None:
+                raise invalid
             value = datetime.combine(day, time.min)
             if end_of_day:
                 value += timedelta(days=1)

@@ -10,6 +10,8 @@ shows, and is hidden from a user with no partner.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +30,9 @@ from events.models import (
 from events.registrations.selectors import registration_counts
 from home.areas.membership import partners_of_user
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 UPCOMING_LIMIT = 10
 NEWEST_APPLICATIONS = 5
 
@@ -40,7 +45,7 @@ def listing_url(name: str, **params) -> str:
 class DashboardPanel(Component):
     """A panel that knows its request; ``is_shown`` hides it from users without a partner."""
 
-    heading = ""
+    heading: StrOrPromise = ""
 
     def __init__(self, request):
         self.request = request

@@ -23,7 +23,7 @@ from home.models import Audience, Partner, Topic
 from home.visibility import public_pages
 
 if TYPE_CHECKING:
-    pass
+    from wagtail.query import PageQuerySet
 
 
 def event_list_public(*, site: Site | None = None) -> QuerySet[EventPage]:
@@ -77,7 +77,11 @@ def event_get_public(*, pk: int, site: Site | None = None) -> EventPage:
     return event
 
 
-TERM_RELATIONS = {"topics": Topic, "audiences": Audience, "co_organisers": Partner}
+TERM_RELATIONS: dict[str, type[Topic] | type[Audience] | type[Partner]] = {
+    "topics": Topic,
+    "audiences": Audience,
+    "co_organisers": Partner,
+}
 
 
 def _vocabulary(version: int | None) -> dict[str, dict[int, object]]:
@@ -125,7 +129,7 @@ def events_attach_terms(events: list[EventPage], *, version: int | None = None) 
     return events
 
 
-def knowledge_list_with_events(queryset):
+def knowledge_list_with_events(queryset: PageQuerySet) -> PageQuerySet:
     """Attach the public events that present each knowledge item as ``public_events``."""
     events = event_list_public().select_related(None).prefetch_related(None).only("id", "title")
     return queryset.prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))

@@ -55,9 +55,7 @@ def image_json(image: AbstractImage | None) -> dict | None:
     }
 
 
-def document_json(document: AbstractDocument | None, title: str = "") -> dict | None:
-    if document is None:
-        return None
+def document_json(document: AbstractDocument, title: str = "") -> dict:
     try:
         size = document.get_file_size()
     except OSError:

@@ -57,7 +57,7 @@ class LinkedDocumentChooserBlock(DocumentChooserBlock):
     """A document as its absolute URL, title, extension and size."""
 
     def get_api_representation(self, value, context=None):
-        return document_json(value)
+        return document_json(value) if value is not None else None
 
 
 class UrlEmbedBlock(EmbedBlock):

@@ -32,7 +32,10 @@ class DeliveryStatus(models.TextChoices):
 
 
 class OutboxRow(models.Model):
-    """Bookkeeping every outbox row carries."""
+    """Bookkeeping every outbox row carries.
+
+    The functions below take the concrete model and reach its rows through
+    ``_default_manager``, Django's manager for code written for any model."""
 
     # Not content: Wagtail's reference index ("where is this page used?") skips outbox rows,
     # which also saves its writes on every row.
@@ -72,7 +75,7 @@ def outbox_claim(model: type[OutboxRow], pk: int, *, lease: timedelta) -> bool:
         status=DeliveryStatus.SENDING, claimed_at__lt=now - lease
     )
     return bool(
-        model.objects.filter(due, pk=pk).update(
+        model._default_manager.filter(due, pk=pk).update(
             status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     )
@@ -84,7 +87,7 @@ def outbox_backoff(attempts: int, *, base_seconds: int = 60, cap: timedelta) -> 
 
 
 def outbox_succeeded(model: type[OutboxRow], pk: int, **fields) -> None:
-    model.objects.filter(pk=pk, status=DeliveryStatus.SENDING).update(
+    model._default_manager.filter(pk=pk, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", **fields
     )
 
@@ -100,6 +103,7 @@ def outbox_failed(
 ) -> None:
     """Back to pending after a backoff, or failed for good when the attempts are used up."""
     row.refresh_from_db(fields=["attempts"])
+    updates: dict[str, object]
     if final or row.attempts >= max_attempts:
         updates = {"status": DeliveryStatus.FAILED}
     else:
@@ -107,7 +111,7 @@ def outbox_failed(
             "status": DeliveryStatus.PENDING,
             "next_attempt_at": timezone.now() + outbox_backoff(row.attempts, cap=cap),
         }
-    model.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(
+    model._default_manager.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(
         last_error=error[:2000], **updates
     )
 
@@ -118,14 +122,13 @@ def outbox_due(model: type[OutboxRow], *, lease: timedelta, limit: int = 500) ->
     due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - lease
     )
-    return list(
-        model.objects.filter(due).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
-    )
+    rows = model._default_manager.filter(due).order_by("next_attempt_at")
+    return list(rows.values_list("pk", flat=True)[:limit])
 
 
 def outbox_resend(model: type[OutboxRow], pk: int, task: str) -> bool:
     """An admin's resend of a failed (or cancelled) row."""
-    updated = model.objects.filter(
+    updated = model._default_manager.filter(
         pk=pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]
     ).update(status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempts=0)
     if updated:

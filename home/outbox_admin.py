@@ -8,25 +8,30 @@ Each caller finds the row through its own permission policy (a row outside the u
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import ListingButton
 
 from home.outbox import OutboxRow, outbox_resend
 
+#: Danish text, plain or translated lazily.
+Text = str | Promise
+
 
 def confirm_page(
     request: HttpRequest,
     *,
-    page_title: str,
+    page_title: Text,
     icon: str,
-    lines: Sequence[str],
-    confirm_label: str,
+    lines: Sequence[Text],
+    confirm_label: Text,
     back_url: str,
 ) -> TemplateResponse:
     """GET's answer: what will happen, in Danish, a button that POSTs back, and a way back."""
@@ -49,11 +54,11 @@ def outbox_resend_view(
     row: OutboxRow,
     task: str,
     index_url: str,
-    page_title: str,
+    page_title: Text,
     icon: str,
-    question: str,
-    last_error: str,
-    done_message: str,
+    question: Text,
+    last_error: Text,
+    done_message: Text,
 ) -> HttpResponse:
     """GET asks for confirmation; POST puts the failed row back in the queue (once: a row that
     is no longer failed or cancelled is left alone) and returns to the log."""
@@ -81,7 +86,7 @@ class ResendButtonMixin:
     resend_url_name = ""
     resend_icon = "redo"
 
-    def resend_allowed(self, instance: OutboxRow) -> bool:
+    def resend_allowed(self, instance: Any) -> bool:
         raise NotImplementedError
 
     def get_list_more_buttons(self, instance):

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Max
 
 from home.models.changes import ContentChange
 from home.models.pages import ContentPage, HomePage, KnowledgePage
 from home.visibility import public_pages
+
+if TYPE_CHECKING:
+    from wagtail.query import PageQuerySet
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,7 @@ def content_state() -> ContentState:
     )
 
 
-def knowledge_list_public():
-
+def knowledge_list_public() -> PageQuerySet:
     return (
         public_pages(KnowledgePage.objects.all())
         .select_related("partner")
@@ -38,7 +41,7 @@ def knowledge_list_public():
     )
 
 
-def page_list_public():
+def page_list_public() -> PageQuerySet:
     from wagtail.models import Page
 
     return public_pages(Page.objects.type(ContentPage, HomePage)).specific().order_by("path")

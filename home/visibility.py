@@ -3,7 +3,11 @@ or an ancestor. Only such pages ever leave the admin (API, feeds, links, emails)
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import Expression
+    from wagtail.query import PageQuerySet
 
 
 def default_site_url_path() -> str | None:
@@ -18,7 +22,7 @@ def default_site_url_path() -> str | None:
     return site.root_page.url_path if site else None
 
 
-def not_restricted_q() -> Q:
+def not_restricted_q() -> Expression:
     """No view restriction on the page or any ancestor, as one NOT EXISTS in the same query
     (Wagtail's ``.public()`` reads every restriction first: one query more per list)."""
     from django.db.models import Exists, OuterRef
@@ -31,7 +35,7 @@ def not_restricted_q() -> Q:
     return ~Exists(restricted_ancestor)
 
 
-def public_pages(queryset):
+def public_pages(queryset: PageQuerySet) -> PageQuerySet:
     """Only live, public, non-expired pages of the default site ever leave the admin."""
     root = default_site_url_path()
     if root is None:

@@ -17,7 +17,8 @@ from home.models import ContentChange, KnowledgePage
 class KeyFindingSerializer(serializers.Serializer):
     figure = serializers.CharField()
     statement = serializers.CharField()
-    source = serializers.CharField(allow_blank=True)
+    # The metaclass takes declared fields off the class, so this does not hide ``source``.
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -62,7 +63,7 @@ class KnowledgeSerializer(LinkingSerializerMixin, serializers.ModelSerializer):
         return [name.strip() for name in page.authors.split(",") if name.strip()]
 
     def get_summary(self, page: KnowledgePage) -> str:
-        return self.links(page).rich_text_html(page.summary)
+        return self.link_targets(page).rich_text_html(page.summary)
 
     @extend_schema_field(KeyFindingSerializer(many=True))
     def get_key_findings(self, page: KnowledgePage) -> list[dict]:
@@ -132,7 +133,7 @@ class PageSerializer(LinkingSerializerMixin, serializers.Serializer):
         if not page.body:
             return []
         return page.body.stream_block.get_api_representation(
-            page.body, context={"links": self.links(page)}
+            page.body, context={"links": self.link_targets(page)}
         )
 
     def get_api_url(self, page) -> str:

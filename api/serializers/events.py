@@ -151,7 +151,7 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
         if not page.body:
             return []
         return page.body.stream_block.get_api_representation(
-            page.body, context={"links": self.links(page)}
+            page.body, context={"links": self.link_targets(page)}
         )
 
     @extend_schema_field(RegistrationStateSerializer)
@@ -161,7 +161,9 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
     @extend_schema_field(SessionSerializer(many=True))
     def get_sessions(self, page: EventPage) -> list[dict]:
         sessions = sorted(page.sessions.all(), key=_session_order)
-        return SessionSerializer(sessions, many=True, context={"event": page}).data
+        return serializers.ListSerializer(
+            sessions, child=SessionSerializer(), context={"event": page}
+        ).data
 
     @extend_schema_field(
         {
@@ -170,7 +172,7 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
         }
     )
     def get_material(self, page: EventPage) -> dict:
-        links = self.links(page)
+        links = self.link_targets(page)
         return {
             "recording_url": page.recording_url,
             "slides": [document_json(slide.document, slide.title) for slide in page.slides.all()],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,6 +12,9 @@ from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
 from events.registrations.addresses import internet_email
 from home.api_values import absolute
 from home.models import Audience, Municipality
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @extend_schema_field(
@@ -30,7 +35,7 @@ class ConsentField(serializers.BooleanField):
     """Only true is accepted; the schema says so, so clients and schemathesis know it."""
 
 
-def _messages(label: str, **extra: str) -> dict[str, str]:
+def _messages(label: str, **extra: str) -> dict[str, StrOrPromise]:
     """Danish messages for a field, each naming the field first (as the admin's do)."""
     return {
         "required": f"{label}: feltet skal udfyldes.",

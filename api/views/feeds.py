@@ -7,7 +7,9 @@ ETag and the shared cache are ``api.caching``'s, as for the API.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -54,9 +56,12 @@ def _feed_name(data: dict) -> str:
     )
 
 
-def _errors_text(errors: dict) -> str:
+def _errors_text(errors: Mapping[str, Any] | list[Any]) -> str:
+    """One line per message, named by its parameter; messages that name none (a list) go
+    under ``non_field_errors``, as in the API's errors (``api.errors``)."""
     lines = ["Ugyldig forespørgsel:"]
-    for name, messages in errors.items():
+    named = errors.items() if isinstance(errors, Mapping) else [("non_field_errors", errors)]
+    for name, messages in named:
         for message in messages if isinstance(messages, list) else [messages]:
             lines.append(f"{name}: {message}")
     return "\n".join(lines)

@@ -44,8 +44,9 @@ class PayloadTooLarge(exceptions.APIException):
 
 class TooManySignUps(exceptions.Throttled):
     default_detail = _("For mange tilmeldinger fra denne adresse.")
-    extra_detail_singular = _("Prøv igen om {wait} sekund.")
-    extra_detail_plural = _("Prøv igen om {wait} sekunder.")
+    # Lazy, as DRF's own are (its types say str): translated when the answer is made.
+    extra_detail_singular = _("Prøv igen om {wait} sekund.")  # type: ignore[assignment]
+    extra_detail_plural = _("Prøv igen om {wait} sekunder.")  # type: ignore[assignment]
 
 
 def _error(description: str) -> OpenApiResponse:

@@ -9,11 +9,13 @@ Masked as mature products do it (Stripe, GitHub): ``whsec_••••`` and the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,7 +31,7 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from api.models import WebhookEndpoint, WebhookKind
-from api.webhooks.permissions import endpoint_policy
+from api.webhooks.permissions import CoordinatorsManagePolicy, endpoint_policy
 from api.webhooks.services import webhook_endpoint_secret_rotate
 from home.outbox_admin import confirm_page
 
@@ -83,7 +85,7 @@ def url_credentials(url: str) -> list[str]:
     return [value for value in values if len(value) >= 4]
 
 
-def text_redacted(text: str, *, known: list[str] = (), limit: int = ANSWER_LIMIT) -> str:
+def text_redacted(text: str, *, known: Sequence[str] = (), limit: int = ANSWER_LIMIT) -> str:
     """A receiver's answer or an error, cut at ``limit`` characters, credentials masked: the
     ``known`` values (the receiver's secret, its URL's credentials) and anything that looks
     like a secret, a signature or an authorization header."""
@@ -245,7 +247,10 @@ class EndpointForm(WagtailAdminModelForm):
 
 
 class ScopedIndexMixin:
-    policy = None
+    """An index of the rows ``policy`` lets the user view."""
+
+    policy: CoordinatorsManagePolicy
+    request: HttpRequest
 
     def get_base_queryset(self):
         return self.policy.instances_user_has_permission_for(self.request.user, "view")

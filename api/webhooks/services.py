@@ -40,7 +40,8 @@ LIST_ROUTES = {
     "knowledge": "api:knowledge-list",
     "page": "api:page-list",
 }
-ACTION_KINDS = {
+# By a change's action, as text (the choices are str).
+ACTION_KINDS: dict[str, str] = {
     ContentChange.Action.PUBLISHED: "published",
     ContentChange.Action.MOVED: "changed",
     ContentChange.Action.UNPUBLISHED: "unpublished",

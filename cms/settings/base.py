@@ -6,6 +6,7 @@ Every integration is switched by an environment variable read here; ``dev``,
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -150,7 +151,8 @@ else:
 
 # django-q2: Redis broker when REDIS_URL is set, the ORM broker otherwise.
 # ``timeout`` must stay below ``retry`` so a running task is never handed out twice.
-Q_CLUSTER = {
+# django-q2's options, of mixed types (a name, numbers, flags, a lazy label).
+Q_CLUSTER: dict[str, Any] = {
     "name": os.environ.get("Q_CLUSTER_NAME", "videnscenter"),
     "workers": int(os.environ.get("Q_WORKERS", "2")),
     "timeout": 60,
@@ -319,7 +321,7 @@ CONTENT_SECURITY_POLICY_API_DOCS = {
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 
 # REST framework
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -90,10 +90,10 @@ def year_span(items: Sequence[SessionItem]) -> YearSpan | None:
 
 def timezone_years(spans: Iterable[YearSpan | None]) -> tuple[int, int] | None:
     """The years a VTIMEZONE must cover, or None when no time carries a TZID."""
-    spans = [span for span in spans if span is not None]
-    if not any(span.zoned for span in spans):
+    known = [span for span in spans if span is not None]
+    if not any(span.zoned for span in known):
         return None
-    return min(span.first for span in spans) - 1, max(span.last for span in spans) + 1
+    return min(span.first for span in known) - 1, max(span.last for span in known) + 1
 
 
 def _calendar(

@@ -33,7 +33,7 @@ EPOCH = datetime(2021, 1, 1, tzinfo=UTC)
 def event_url(event: EventPage) -> str:
     """Where a person reads about the event and signs up: the partner's own event page when
     the partner has said where those live, else the centre's own API detail."""
-    template = event.partner.event_url_template if event.partner_id else ""
+    template = event.partner.event_url_template if event.partner else ""
     return partner_event_url(event.pk, event.slug, template)
 
 
@@ -105,10 +105,27 @@ def calendar_session(session: EventSession) -> CalendarSession:
     )
 
 
-def calendar_session_from_row(row: Sequence) -> CalendarSession:
-    """A row of ``values_list(*SESSION_FIELDS)``."""
-    *fields, status = row[1:]
-    return CalendarSession(*fields, cancelled=status == SessionStatus.CANCELLED)
+# A row of ``values_list(*SESSION_FIELDS)``: ``event_id``, CalendarSession's fields but the
+# last, and the session's status.
+SessionRow = tuple[
+    int,
+    int | None,
+    object,
+    int,
+    int | None,
+    str,
+    bool,
+    date | None,
+    date | None,
+    datetime | None,
+    datetime | None,
+    str,
+    str,
+]
+
+
+def calendar_session_from_row(row: SessionRow) -> CalendarSession:
+    return CalendarSession(*row[1:-1], cancelled=row[-1] == SessionStatus.CANCELLED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +193,7 @@ def calendar_event(event: EventPage) -> CalendarEvent:
         contact_email=event.contact_email,
         location=event.location_text(),
         url=event_url(event),
-        organizer_name=event.partner.name if event.partner_id else None,
+        organizer_name=event.partner.name if event.partner else None,
         stamp=_stamp(event.last_published_at, event.latest_revision_created_at),
         created=_stamp(event.first_published_at, event.last_published_at),
         topics=tuple(sorted(topic.name for topic in event.topics.all())),

@@ -33,7 +33,8 @@ from events.models import (
 CANCELLED_PREFIX = "AFLYST: "
 POSTPONED_PREFIX = "UDSAT: "
 
-STATUS = {
+# By an event's status, as text (the choices are str).
+STATUS: dict[str, str] = {
     EventStatus.SCHEDULED: "CONFIRMED",
     EventStatus.MOVED_ONLINE: "CONFIRMED",
     EventStatus.POSTPONED: "TENTATIVE",

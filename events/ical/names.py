@@ -8,7 +8,7 @@ from events.models import EventFormat, EventStatus, EventType
 
 CALENDAR_PREFIX = "Videnscenter om børneinddragelse"
 
-TYPE_PLURALS = {
+TYPE_PLURALS: dict[str, str] = {
     EventType.CONFERENCE: "konferencer",
     EventType.WEBINAR: "webinarer",
     EventType.ADVISORY_COURSE: "rådgivningsforløb",
@@ -18,14 +18,14 @@ TYPE_PLURALS = {
 }
 
 
-FORMAT_LABELS = {
+FORMAT_LABELS: dict[str, str] = {
     EventFormat.ONLINE: "online",
     EventFormat.PHYSICAL: "fysisk fremmøde",
     EventFormat.HYBRID: "hybride",
 }
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     EventStatus.SCHEDULED: "planlagte",
     EventStatus.POSTPONED: "udsatte",
     EventStatus.CANCELLED: "aflyste",

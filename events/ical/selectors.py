@@ -68,21 +68,21 @@ def events_for_calendar(queryset: QuerySet[EventPage]) -> list[CalendarEvent]:
 FEED_SALT = "events.registrant-feed"
 
 
-def registrant_feed_token(key) -> str:
+def registrant_feed_token(key: RegistrantFeedKey) -> str:
     """A signed token naming the person's feed key; rotating the key's secret revokes it."""
     from django.core import signing
 
     return signing.dumps([key.pk, key.secret], salt=FEED_SALT)
 
 
-def registrant_feed_url(key) -> str:
+def registrant_feed_url(key: RegistrantFeedKey) -> str:
     from django.conf import settings
     from django.urls import reverse
 
     return settings.BASE_URL + reverse("feeds:registrant", args=[registrant_feed_token(key)])
 
 
-def registrant_feed_key_by_token(token: str):
+def registrant_feed_key_by_token(token: str) -> RegistrantFeedKey | None:
     """The feed key a token names, or None if the token is forged or revoked."""
     from django.core import signing
     from django.utils.crypto import constant_time_compare

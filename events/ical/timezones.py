@@ -7,7 +7,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from icalendar import Calendar, Timezone
+from icalendar import Calendar, Component, Timezone
 
 
 def _eu_rules_hold(zone: ZoneInfo, first: int, last: int) -> bool:
@@ -35,8 +35,8 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     jan = datetime(first_year, 1, 15, tzinfo=zone)
     jul = datetime(first_year, 7, 15, tzinfo=zone)
     if _eu_rules_hold(zone, first_year, last_year):
-        standard, daylight = jan.utcoffset(), jul.utcoffset()
-        component = Calendar.from_ical(
+        standard, daylight = _utc_offset(jan), _utc_offset(jul)
+        component: Component = Calendar.from_ical(
             "BEGIN:VTIMEZONE\r\n"
             f"TZID:{tzid}\r\n"
             f"X-LIC-LOCATION:{tzid}\r\n"
@@ -56,10 +56,19 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
             "END:STANDARD\r\n"
             "END:VTIMEZONE\r\n"
         )
+        # icalendar builds the component the text names; its types say Calendar.
+        assert isinstance(component, Timezone)
         return component
     return Timezone.from_tzinfo(
         zone, tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
     )
+
+
+def _utc_offset(moment: datetime) -> timedelta:
+    """The offset of an aware datetime (``utcoffset`` is None only for a naive one)."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return offset
 
 
 def _offset(delta: timedelta) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from icalendar import vCalAddress, vText
@@ -69,10 +70,12 @@ def _utc_text(value: datetime) -> str:
 def _time_text(name: str, value: date | datetime) -> str:
     if not isinstance(value, datetime):
         return f"{name};VALUE=DATE:{value.year:04d}{value.month:02d}{value.day:02d}"
-    if value.tzinfo is UTC:
+    zone = value.tzinfo
+    if zone is UTC:
         return f"{name}:{_utc_text(value)}"
+    assert isinstance(zone, ZoneInfo)  # wall_time's: the centre's zone, or else UTC
     return (
-        f"{name};TZID={value.tzinfo.key}:{value.year:04d}{value.month:02d}{value.day:02d}"
+        f"{name};TZID={zone.key}:{value.year:04d}{value.month:02d}{value.day:02d}"
         f"T{value.hour:02d}{value.minute:02d}{value.second:02d}"
     )
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from events import ical
@@ -48,11 +49,11 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
-def _registration_links(registration) -> list[tuple[str, str]]:
+def _registration_links(registration: Registration) -> list[tuple[str, str]]:
     return [("Se eller annullér din tilmelding", registration.manage_url())]
 
 
-def _join_url_for(registration, event: EventPage) -> str:
+def _join_url_for(registration: Registration, event: EventPage) -> str:
     """The private join link, for confirmed registrants of online and hybrid events only."""
     if registration.status != "confirmed" or not event.join_url:
         return ""
@@ -72,7 +73,13 @@ def join_link_due_at(event: EventPage) -> datetime | None:
 _calendars: OrderedDict[tuple, str] = OrderedDict()
 
 
-def _calendar(event: EventPage, *, method: str, sessions=None, join_url: str = "") -> str:
+def _calendar(
+    event: EventPage,
+    *,
+    method: str,
+    sessions: Sequence[EventSession] | None = None,
+    join_url: str = "",
+) -> str:
     """The event's calendar file; the same for every registrant told of the same thing, so it
     is built once per event, publish, method, sessions and link (a small bounded memo: a
     publish changes ``last_published_at`` and so the key)."""
@@ -121,7 +128,7 @@ def email_write(
     return email
 
 
-def registration_notify(*, registration, kind: str) -> OutboundEmail | None:
+def registration_notify(*, registration: Registration, kind: str) -> OutboundEmail | None:
     """The email a registration's own step causes (confirmation, waiting list, …)."""
     event: EventPage = registration.event
     sessions = list(event.sessions.all())
@@ -173,12 +180,12 @@ def registration_notify(*, registration, kind: str) -> OutboundEmail | None:
     return email
 
 
-def join_link_key(registration, join_url: str) -> str:
+def join_link_key(registration: Registration, join_url: str) -> str:
     # A changed link is a new cause: registrants get the new one.
     return f"join_link:{registration.pk}:{_digest(join_url)}"
 
 
-def join_link_notify(*, registration) -> OutboundEmail | None:
+def join_link_notify(*, registration: Registration) -> OutboundEmail | None:
     event: EventPage = registration.event
     join_url = _join_url_for(registration, event)
     if not join_url or event.status == EventStatus.CANCELLED:
@@ -201,8 +208,9 @@ def join_link_notify(*, registration) -> OutboundEmail | None:
     )
 
 
-def _active_registrations(event: EventPage, statuses: Iterable[str] = ACTIVE):
-
+def _active_registrations(
+    event: EventPage, statuses: Iterable[str] = ACTIVE
+) -> QuerySet[Registration]:
     return Registration.objects.filter(event=event, status__in=list(statuses)).order_by("pk")
 
 

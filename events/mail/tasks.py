@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
 from django_q.tasks import async_task
 
@@ -75,7 +76,7 @@ def email_deliver(email_id: int) -> str:
     return "sent"
 
 
-def _close_quietly(connection) -> None:
+def _close_quietly(connection: BaseEmailBackend) -> None:
     """QUIT after the message is accepted (or failed); a server that hangs up first is fine."""
     try:
         connection.close()

@@ -17,10 +17,11 @@ from django.db.models.functions import Coalesce
 from events.models import EventPage, EventStatus, Registration, RegistrationStatus
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Iterable
+    from datetime import datetime
 
 
-def registration_state(event: EventPage, *, now, seats_taken: int | None = None) -> dict:
+def registration_state(event: EventPage, *, now: datetime, seats_taken: int | None = None) -> dict:
     """Whether one can sign up now: ``open``, ``not_yet_open``, ``closed``, ``full``,
     ``waiting_list`` (full, but the waiting list takes sign-ups) or ``cancelled``.
 
@@ -77,7 +78,7 @@ def registrations_of_email(*, email: str) -> QuerySet[Registration]:
     )
 
 
-def registration_counts(event_ids) -> dict[int, dict[str, int]]:
+def registration_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """Per event: confirmed, waiting, pending and cancelled registrations, and seats taken."""
     rows = (
         Registration.objects.filter(event_id__in=list(event_ids))
@@ -93,4 +94,13 @@ def registration_counts(event_ids) -> dict[int, dict[str, int]]:
             ),
         )
     )
-    return {row.pop("event_id"): row for row in rows}
+    return {
+        row["event_id"]: {
+            "confirmed": row["confirmed"],
+            "waiting": row["waiting"],
+            "pending": row["pending"],
+            "cancelled": row["cancelled"],
+            "seats_taken": row["seats_taken"],
+        }
+        for row in rows
+    }

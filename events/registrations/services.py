@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Max, Q, Sum
@@ -35,6 +37,9 @@ from events.models import (
 from events.models.registrations import new_token
 from events.registrations.limits import application_limits_take
 from home.models import Audience, Municipality
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,11 @@ def seats_taken(event_id: int) -> int:
     ).aggregate(taken=Coalesce(Sum("participants"), 0))["taken"]
 
 
-def _registration_closes(event: EventPage):
+def _registration_closes(event: EventPage) -> datetime | None:
     return event.registration_closes or event.first_start
 
 
-def _check_open(event: EventPage, now) -> None:
+def _check_open(event: EventPage, now: datetime) -> None:
     if event.status == EventStatus.CANCELLED:
         raise EventsError("event_cancelled")
     if event.registration_opens and now < event.registration_opens:
@@ -82,7 +87,7 @@ def _check_open(event: EventPage, now) -> None:
         raise EventsError("closed")
 
 
-def _promotion_open(event: EventPage, now) -> bool:
+def _promotion_open(event: EventPage, now: datetime) -> bool:
     """The waiting list moves until the event starts or registration closes."""
     if event.status == EventStatus.CANCELLED:
         return False
@@ -96,7 +101,7 @@ def _has_room(event: EventPage, participants: int) -> bool:
     return event.capacity is None or seats_taken(event.pk) + participants <= event.capacity
 
 
-def _close_gaps(event: EventPage, positions: list[int]) -> None:
+def _close_gaps(event: EventPage, positions: Iterable[int | None]) -> None:
     """Those behind each removed position move up one, so positions stay 1..n."""
     for position in sorted((p for p in positions if p is not None), reverse=True):
         Registration.objects.filter(
@@ -104,7 +109,7 @@ def _close_gaps(event: EventPage, positions: list[int]) -> None:
         ).update(waiting_position=F("waiting_position") - 1)
 
 
-def _confirm(registration: Registration, now) -> None:
+def _confirm(registration: Registration, now: datetime) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     registration.waiting_position = None
     registration.confirmed_at = now
@@ -113,7 +118,7 @@ def _confirm(registration: Registration, now) -> None:
     )
 
 
-def _promote_waiting(event: EventPage, now) -> list[Registration]:
+def _promote_waiting(event: EventPage, now: datetime) -> list[Registration]:
     """Fill free seats from the top of the waiting list, in order, and tell each person."""
     if not _promotion_open(event, now):
         return []
@@ -369,7 +374,7 @@ def _seat_give(
 
 @transaction.atomic
 def registration_promote(
-    *, registration: Registration, by=None, now: datetime | None = None
+    *, registration: Registration, by: User | None = None, now: datetime | None = None
 ) -> Registration:
     """The organiser gives a seat to someone on the waiting list (when seats are free)."""
     now = now or timezone.now()
@@ -412,7 +417,7 @@ def application_manager_confirm(
 
 @transaction.atomic
 def application_approve(
-    *, registration: Registration, by=None, now: datetime | None = None
+    *, registration: Registration, by: User | None = None, now: datetime | None = None
 ) -> Registration:
     """The organiser approves an anchored application, if its participants fit."""
     now = now or timezone.now()
@@ -426,7 +431,7 @@ def application_approve(
 
 @transaction.atomic
 def application_decline(
-    *, registration: Registration, by=None, now: datetime | None = None
+    *, registration: Registration, by: User | None = None, now: datetime | None = None
 ) -> Registration:
     now = now or timezone.now()
     _, registration = _lock_registration(registration)
@@ -453,7 +458,7 @@ def application_decline(
 
 @transaction.atomic
 def registration_attendance_set(
-    *, registration: Registration, attended: bool | None, by=None
+    *, registration: Registration, attended: bool | None, by: User | None = None
 ) -> Registration:
     """The organiser records whether a confirmed registrant came (None: not recorded).
 

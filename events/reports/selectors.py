@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
@@ -26,6 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import EventType, Registration, RegistrationStatus
 from home.areas.membership import partners_of_user, user_is_coordinator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ class Grouping:
 
     group_by: tuple[str, ...]
     label_field: str
-    missing_label: str = ""
+    missing_label: StrOrPromise = ""
 
 
 GROUPINGS: dict[str, Grouping] = {
@@ -89,7 +94,7 @@ GROUPINGS: dict[str, Grouping] = {
 }
 
 
-def reach_registrations(*, user) -> QuerySet[Registration]:
+def reach_registrations(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Registration]:
     """The confirmed registrations a user may count: their partners' events' (the coordinators
     and superusers: every event's, like the registrations admin)."""
     confirmed = Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
@@ -98,11 +103,9 @@ def reach_registrations(*, user) -> QuerySet[Registration]:
     return confirmed.filter(event__partner__in=partners_of_user(user))
 
 
-def _measures() -> dict:
-    return {
-        "registrations": Count("pk"),
-        "participants": Coalesce(Sum("participants"), 0, output_field=IntegerField()),
-    }
+def _participants() -> Coalesce:
+    """The seats the registrations hold (0, not NULL, when there are none)."""
+    return Coalesce(Sum("participants"), 0, output_field=IntegerField())
 
 
 def reach_by(registrations: QuerySet[Registration], dimension: str) -> list[ReachRow]:
@@ -116,7 +119,7 @@ def reach_by(registrations: QuerySet[Registration], dimension: str) -> list[Reac
     grouped = (
         registrations.order_by()
         .values(*grouping.group_by)
-        .annotate(**_measures())
+        .annotate(registrations=Count("pk"), participants=_participants())
         # Ties by name; the row without one (no job role given) after the named, on every
         # database (SQLite and PostgreSQL put NULL at opposite ends).
         .order_by("-participants", "-registrations", F(grouping.label_field).asc(nulls_last=True))
@@ -148,7 +151,7 @@ def reach_by_month(registrations: QuerySet[Registration]) -> list[ReachRow]:
         registrations.order_by()
         .annotate(month=TruncMonth("event__first_start", tzinfo=timezone.get_default_timezone()))
         .values("month")
-        .annotate(**_measures())
+        .annotate(registrations=Count("pk"), participants=_participants())
         .order_by("month")
     )
     counts: dict[date | None, tuple[int, int]] = {}

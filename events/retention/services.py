@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from events.models import (
@@ -28,7 +29,7 @@ from home.outbox import DeliveryStatus
 ERASED_ADDRESS = "slettet@anonymiseret.invalid"
 
 
-def _emails_empty(emails) -> int:
+def _emails_empty(emails: QuerySet[OutboundEmail]) -> int:
     emails.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
         status=DeliveryStatus.CANCELLED
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -133,7 +134,7 @@ def _collection(name: str) -> Collection:
     return existing or root.add_child(name=name)
 
 
-def _child_page(parent: Page, page_class: type[Page], slug: str, **fields) -> Page:
+def _child_page(parent: Page, page_class: type[Page], slug: str, **fields: Any) -> Page:
     """Return the live child with this slug, creating and publishing it if missing."""
     existing = parent.get_children().filter(slug=slug).specific().first()
     if existing is not None:

@@ -25,6 +25,7 @@ from events.retention.services import ERASED_ADDRESS
 from home.areas.permissions import PartnerScopedPolicy
 from home.outbox import DeliveryStatus
 from home.outbox_admin import ResendButtonMixin, outbox_resend_view
+from home.spreadsheets import DanishSpreadsheetMixin
 
 email_policy = PartnerScopedPolicy(
     OutboundEmail,
@@ -69,7 +70,8 @@ class ScopedQuerysetMixin:
         ).select_related("event")
 
 
-class EmailIndexView(ResendButtonMixin, ScopedQuerysetMixin, IndexView):
+class EmailIndexView(ResendButtonMixin, DanishSpreadsheetMixin, ScopedQuerysetMixin, IndexView):
+    export_sheet_title = "E-mails"
     resend_url_name = "outbound_emails:resend"
     resend_icon = "mail"
 

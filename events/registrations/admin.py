@@ -2,7 +2,8 @@
 
 A partner's editors and moderators see their own events' registrations (the coordinators and
 superusers everyone's); only moderators act on them, and every action is a service call.
-Exports are Wagtail's own list export (CSV, Excel), with spreadsheet formulas neutralised.
+Exports are Wagtail's own list export (CSV, Excel) made Danish (``home.spreadsheets``), with
+spreadsheet formulas neutralised.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from events.registrations.services import (
 from home.areas.membership import partners_of_user
 from home.areas.permissions import PartnerScopedPolicy
 from home.models import Audience, Municipality, Region
+from home.spreadsheets import DanishSpreadsheetMixin
 
 registration_policy = PartnerScopedPolicy(
     Registration,
@@ -159,7 +161,9 @@ def attended_display(registration: Registration) -> str:
     return _("Ja") if registration.attended else _("Nej")
 
 
-class RegistrationIndexView(IndexView):
+class RegistrationIndexView(DanishSpreadsheetMixin, IndexView):
+    export_sheet_title = "Tilmeldinger"
+
     participation: str = Participation.INDIVIDUAL
     namespace = "registrations"
     template_name = "events/admin/registration_index.html"
@@ -251,6 +255,8 @@ class RegistrationIndexView(IndexView):
 
 
 class ApplicationIndexView(RegistrationIndexView):
+    export_sheet_title = "Ansøgninger"
+
     participation = Participation.STAFF_GROUP
     namespace = "applications"
 

@@ -33,6 +33,7 @@ from events.reports.selectors import (
     reach_registrations,
 )
 from home.areas.membership import partners_of_user
+from home.spreadsheets import DanishSpreadsheetMixin
 
 CONFIRMED_ONLY = _(
     "Kun bekræftede tilmeldinger tæller: ventelister, ansøgninger, der ikke er godkendt, og "
@@ -179,7 +180,9 @@ HEADINGS = {
 }
 
 
-class ReachReportView(ReportView):
+class ReachReportView(DanishSpreadsheetMixin, ReportView):
+    export_sheet_title = "Rækkevidde"
+
     """One reach report; ``dimension`` (a key of ``REPORTS``) comes from the URL."""
 
     results_template_name = "events/admin/reach_report_results.html"

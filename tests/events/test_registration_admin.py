@@ -129,7 +129,8 @@ def test_exports_are_safe_against_formula_injection(client, vive_moderator, even
     client.force_login(vive_moderator)
     response = client.get(reverse("registrations:index"), {"export": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert rows[0][:3] == ["Arrangement", "Navn", "E-mail"]
     cells = [cell for row in rows[1:] for cell in row]
     assert '\'=HYPERLINK("http://evil.example")' in cells

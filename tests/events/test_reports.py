@@ -46,8 +46,9 @@ def rows(response) -> list[tuple]:
 
 
 def csv_rows(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(body)))
+    """As Danish Excel reads it: UTF-8 with a byte order mark, fields separated by ";"."""
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body), delimiter=";"))
 
 
 @pytest.fixture
@@ -256,7 +257,8 @@ def test_attendance_counts_only_recorded_registrations(client, vive_moderator, r
         "Mødte op",
         "Fremmøde (%)",
     ]
-    assert export[1][:5] == ["VIVE-webinar", "2030-03-10", "2", "1", "50.0"]
+    # As Danish Excel reads a CSV: a Danish date and a decimal comma (issue 19).
+    assert export[1][:5] == ["VIVE-webinar", "10-03-2030", "2", "1", "50,0"]
 
 
 def test_query_count_does_not_grow_with_rows(

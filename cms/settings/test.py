@@ -16,6 +16,16 @@ if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Scope cache keys per test run so CI runs against a shared Redis never see each other's entries.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+# A test's cache.clear() is a FLUSHDB on Redis, which no key prefix escapes: each parallel test
+# process (pytest-xdist) gets a Redis database of its own, or one process emptying the cache
+# took another's seats version and vocabulary from under it mid-test (a changed ETag, a query
+# more than its warm-up counted).
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw") or 0)
+    _url = urlsplit(REDIS_URL)
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{1 + _worker % 15}"))
 Q_CLUSTER["sync"] = env_bool("Q_SYNC", True)
 # Wagtail's indexing runs inline in tests, so a test sees the index right after a publish.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

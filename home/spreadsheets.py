@@ -104,7 +104,7 @@ class DanishSpreadsheetMixin:
             labels = self._labels(type(item))
             for path, value in row.items():
                 choices = labels.get(path)
-                if choices and value in choices:
+                if choices and isinstance(value, str | int) and value in choices:
                     row[path] = choices[value]
         return row
 

@@ -8,6 +8,8 @@ to confirmed registrants only) and is no field here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -160,10 +162,18 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
 
     @extend_schema_field(SessionSerializer(many=True))
     def get_sessions(self, page: EventPage) -> list[dict]:
+        # One session serializer for all the events of a response: a serializer builds its
+        # fields when it is made, and making one per event cost a list of 20 a sixth of its
+        # time (bench/api.py: 36.7 ms, 30.7 ms with one).
+        if "_session_context" not in self.__dict__:
+            self._session_context: dict[str, Any] = {}
+            self._session_listing: serializers.ListSerializer = serializers.ListSerializer(
+                child=SessionSerializer(), context=self._session_context
+            )
+        self._session_context["event"] = page
+        listing = self._session_listing
         sessions = sorted(page.sessions.all(), key=_session_order)
-        return serializers.ListSerializer(
-            sessions, child=SessionSerializer(), context={"event": page}
-        ).data
+        return listing.to_representation(sessions)
 
     @extend_schema_field(
         {

@@ -24,7 +24,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
-from wagtail.admin.views.mixins import Echo
+from wagtail.admin.views.mixins import Echo, SpreadsheetExportMixin
 
 CSV_DELIMITER = ";"
 BYTE_ORDER_MARK = "\ufeff".encode()  # Wagtail's Echo writer gives bytes
@@ -77,18 +77,15 @@ class DanishSpreadsheetMixin:
 
     export_sheet_title = ""
 
-    FORMAT_XLSX = "xlsx"
-    FORMAT_CSV = "csv"
+    FORMAT_XLSX = SpreadsheetExportMixin.FORMAT_XLSX
+    FORMAT_CSV = SpreadsheetExportMixin.FORMAT_CSV
     custom_value_preprocess = {
         bool: {FORMAT_XLSX: _yes_no, FORMAT_CSV: _yes_no},
         datetime.datetime: {FORMAT_XLSX: local_moment, FORMAT_CSV: _csv_moment},
         datetime.date: {FORMAT_XLSX: None, FORMAT_CSV: _csv_date},
         datetime.time: {FORMAT_XLSX: None},
         (float, Decimal): {FORMAT_XLSX: None, FORMAT_CSV: _csv_decimal},
-        list: {
-            FORMAT_CSV: lambda value: ", ".join(str(item) for item in value),
-            FORMAT_XLSX: lambda value: ", ".join(str(item) for item in value),
-        },
+        list: SpreadsheetExportMixin.custom_value_preprocess[list],  # Wagtail's own
     }
 
     def _labels(self, model: type[Model]) -> dict[str, dict[Any, str] | None]:

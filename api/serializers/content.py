@@ -130,11 +130,7 @@ class PageSerializer(LinkingSerializerMixin, serializers.Serializer):
 
     @extend_schema_field(StreamBlockSerializer(many=True))
     def get_body(self, page) -> list[dict]:
-        if not page.body:
-            return []
-        return page.body.stream_block.get_api_representation(
-            page.body, context={"links": self.link_targets(page)}
-        )
+        return self.stream_representation(page, page.body)
 
     def get_api_url(self, page) -> str:
         return api_url("api:page-detail", page.pk)

@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from api.serializers.content import StreamBlockSerializer
-from api.serializers.links import LinkingSerializerMixin, LinkTargetsListSerializer
+from api.serializers.links import LinkingSerializerMixin, LinkTargetsListSerializer, api_url
 from api.serializers.vocabulary import PartnerRefSerializer
 from events.models import EventPage, EventSession
 from events.registrations.selectors import registration_state
@@ -93,7 +93,7 @@ class LinksSerializer(serializers.Serializer):
 def event_links(pk: int) -> dict[str, str]:
     ics = absolute(reverse("feeds:event", args=[pk]))
     return {
-        "api": absolute(reverse("api:event-detail", args=[pk])),
+        "api": api_url("api:event-detail", pk),
         "ics": ics,
         "webcal": "webcal://" + ics.split("://", 1)[1],
     }
@@ -150,11 +150,7 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
 
     @extend_schema_field(StreamBlockSerializer(many=True))
     def get_body(self, page: EventPage) -> list[dict]:
-        if not page.body:
-            return []
-        return page.body.stream_block.get_api_representation(
-            page.body, context={"links": self.link_targets(page)}
-        )
+        return self.stream_representation(page, page.body)
 
     @extend_schema_field(RegistrationStateSerializer)
     def get_registration(self, page: EventPage) -> dict:
@@ -191,7 +187,7 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
                     "id": k.pk,
                     "title": k.title,
                     "slug": k.slug,
-                    "api_url": absolute(reverse("api:knowledge-detail", args=[k.pk])),
+                    "api_url": api_url("api:knowledge-detail", k.pk),
                 }
                 for k in page.related_knowledge.all()
                 # Drafts, withdrawn and private items never leave.

@@ -61,3 +61,12 @@ class LinkingSerializerMixin:
             links = LinkTargets(self.linked_page_ids(instance))
             _remember(self.context, links)
         return links
+
+    def stream_representation(self, instance, stream) -> list[dict]:
+        """A StreamField value's blocks as they represent themselves, with this response's
+        public pages (``home/blocks.py``)."""
+        if not stream:
+            return []
+        return stream.stream_block.get_api_representation(
+            stream, context={"links": self.link_targets(instance)}
+        )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.links import api_url
 from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
 from events.registrations.addresses import internet_email
-from home.api_values import absolute
 from home.models import Audience, Municipality
 
 if TYPE_CHECKING:
@@ -222,7 +221,7 @@ class RegistrationSerializer(serializers.Serializer):
         return {
             "id": registration.event_id,
             "title": registration.event.title,
-            "api_url": absolute(reverse("api:event-detail", args=[registration.event_id])),
+            "api_url": api_url("api:event-detail", registration.event_id),
         }
 
     def get_manager_confirmed(self, registration: Registration) -> bool:

@@ -19,6 +19,7 @@ POLICY_BY_PATH = (
     ("/admin/", "CONTENT_SECURITY_POLICY_ADMIN"),
     ("/api/v1/schema/docs/", "CONTENT_SECURITY_POLICY_API_DOCS"),
     ("/api/v1/schema/redoc/", "CONTENT_SECURITY_POLICY_API_DOCS"),
+    ("/arrangementer/", "CONTENT_SECURITY_POLICY_EVENTS_PAGE"),
 )
 
 

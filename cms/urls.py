@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls", namespace="api")),
     path("feeds/", include("api.feed_urls", namespace="feeds")),
     path("tilmelding/", include("events.registrations.urls", namespace="registration")),
+    path("widget/", include("api.widget.urls", namespace="widget")),
+    path("arrangementer/", include("api.widget.page_urls", namespace="events_page")),
     # Wagtail views with no hook to scope them, replaced at their own URLs (home/areas/urls.py).
     path("admin/", include("home.areas.urls")),
     path("admin/", include(wagtailadmin_urls)),

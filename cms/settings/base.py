@@ -317,6 +317,21 @@ CONTENT_SECURITY_POLICY_API_DOCS = {
         "base-uri": [NONE],
     }
 }
+# The hosted events page (/arrangementer/): the widget's module from this origin, its API reads
+# and sign-ups to this origin; the widget styles its Shadow DOM with constructed stylesheets,
+# which need no style-src.
+CONTENT_SECURITY_POLICY_EVENTS_PAGE = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "connect-src": [SELF],
+        "style-src": [NONCE],
+        "img-src": [SELF, *_MEDIA_ORIGINS],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
 # Danish pages for people; the CSRF failure page says what to do (reload and try again).
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 

@@ -1,0 +1,1 @@
+// The <videnscenter-events> web component (written next).

@@ -484,6 +484,9 @@ class VidenscenterEvents extends HTMLElement {
       body.count ? list : h("p", {}, this.s.none), more);
     this.main.dataset.state = "list";
     this.announce(this.s.found(body.count));
+    // For the host's own measurements (and bench/widget.py): when the list first showed.
+    if (!this.shown) performance.mark("videnscenter-events:list", { detail: body.count });
+    this.shown = true;
   }
 
   theme(events) {

@@ -133,6 +133,8 @@ class EventFilter(SearchMixin, django_filters.FilterSet):
     starts_before = DateOrDateTimeFilter(
         param="starts_before", field_name="first_start", lookup_expr="lt"
     )
+    # What is still on: a course whose first session has passed but whose last is to come.
+    ends_after = DateOrDateTimeFilter(param="ends_after", field_name="last_end", lookup_expr="gte")
     modified_since = DateOrDateTimeFilter(
         param="modified_since", field_name="last_published_at", lookup_expr="gte"
     )

@@ -241,3 +241,17 @@ def test_modified_since_lists_only_what_changed(api, events):
 )
 def test_ids_beyond_the_databases_integers_are_404_not_500(api, centre, path):
     assert api.get(path).status_code == 404
+
+
+def test_ends_after_keeps_what_is_still_on(api, events):
+    """A course whose first session has passed but whose last is to come is still "on"."""
+    later = events["webinar"].last_end
+    names = titles(api.get("/api/v1/events/", {"ends_after": later.isoformat()}))
+    assert "Webinar om børnesamtaler" in names
+    after = (later + timedelta(minutes=1)).isoformat()
+    assert "Webinar om børnesamtaler" not in titles(
+        api.get("/api/v1/events/", {"ends_after": after})
+    )
+    response = api.get("/api/v1/events/?ends_after=2026-13-45")
+    assert response.status_code == 400
+    assert "ends_after" in response.json()["errors"]

@@ -170,6 +170,7 @@ EVENT_PARAMS = [
     "status",
     "starts_after",
     "starts_before",
+    "ends_after",
     "modified_since",
     "q",
     "ordering",

@@ -46,6 +46,7 @@ def test_event_filters_are_documented_with_their_choices(schema):
         "status",
         "starts_after",
         "starts_before",
+        "ends_after",
         "q",
         "modified_since",
         "page",

@@ -24,7 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
@@ -41,6 +42,8 @@ VIEWS = [("list", _("Liste")), ("calendar", _("Kalender"))]
 LANGUAGES = [("da", _("Dansk")), ("en", _("Engelsk"))]
 # What the widget does when an attribute is left out: the code leaves it out too.
 DEFAULTS = {"view": "list", "lang": "da"}
+# The attributes that are the API's filters, which the hosted page takes as its query.
+FILTER_ATTRIBUTES = ("partner", "type", "topic", "audience", "format")
 
 
 class WidgetSnippetForm(forms.Form):
@@ -141,14 +144,34 @@ def _joined(values: Any, choices: list[tuple[str, Any]] | None) -> str:
     return ",".join(value for value, _label in choices if value in values)
 
 
-def widget_snippet(attributes: list[tuple[str, str]]) -> str:
-    """The code a partner pastes: the loader from this system's public address and the
-    element."""
-    attrs = "".join(f' {name}="{escape(value)}"' for name, value in attributes)
-    return (
-        f'<script type="module" src="{escape(widget_loader_url())}"></script>\n'
-        f"<{ELEMENT}{attrs}></{ELEMENT}>"
+def hosted_page_url(attributes: list[tuple[str, str]]) -> str:
+    """The centre's own page with the same events: the filters as its query."""
+    query = urlencode([(n, v) for n, v in attributes if n in FILTER_ATTRIBUTES], safe=",")
+    return f"{settings.BASE_URL}{reverse('events_page:list')}?{query}"
+
+
+def widget_element(attributes: list[tuple[str, str]], *, partner: Partner) -> SafeString:
+    """The element; its child, a link to the hosted page, is what a browser without
+    JavaScript shows."""
+    name = partner.short_name or partner.name
+    if dict(attributes).get("lang") == "en":
+        text = f"See {name}’s events"
+    else:
+        text = f"Se {name}{'’' if name[-1:] in 'sxz' else 's'} arrangementer"
+    return format_html(
+        '<{}{}>\n  <a href="{}">{}</a>\n</{}>',
+        ELEMENT,
+        format_html_join("", ' {}="{}"', attributes),
+        hosted_page_url(attributes),
+        text,
+        ELEMENT,
     )
+
+
+def widget_snippet(element: SafeString) -> str:
+    """The code a partner pastes: the loader from this system's public address, and the
+    element. Text, not HTML: the page escapes it into its text field."""
+    return f'<script type="module" src="{escape(widget_loader_url())}"></script>\n{element}'
 
 
 def _own_partner(user: Any, partners: QuerySet[Partner]) -> Partner:
@@ -188,16 +211,14 @@ class WidgetSnippetView(WagtailAdminTemplateMixin, TemplateView):
         form = WidgetSnippetForm(data, initial={"partner": own.slug}, partners=partners)
         partner = form.valid_data().get("partner") or own
         attributes = form.attributes(partner)
+        element = widget_element(attributes, partner=partner)
         context = super().get_context_data(**kwargs)
         context.update(
             form=form,
             partner=partner,
-            attributes=attributes,
-            snippet=widget_snippet(attributes),
-            hosted_url=(
-                f"{settings.BASE_URL}{reverse('events_page:list')}?"
-                f"{urlencode({'partner': partner.slug})}"
-            ),
+            element=element,
+            snippet=widget_snippet(element),
+            hosted_url=hosted_page_url([("partner", partner.slug)]),
             example_event_url=urljoin(
                 partner.website or "https://www.jeres-websted.dk/",
                 "arrangementer/#arrangement-{id}",

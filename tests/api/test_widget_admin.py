@@ -19,6 +19,11 @@ from tests.events.registrations import vocabulary  # noqa: F401
 INDEX = "/admin/widget/"
 RESULTS = "/admin/widget/results/"
 LOADER = '<script type="module" src="http://cms.example.dk/widget/v1.js"></script>'
+VIVE_ELEMENT = (
+    '<videnscenter-events partner="vive">\n'
+    '  <a href="http://cms.example.dk/arrangementer/?partner=vive">Se VIVEs arrangementer</a>\n'
+    "</videnscenter-events>"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -48,11 +53,11 @@ def _snippet(body: str) -> str:
 
 def test_an_editor_gets_their_own_partners_code(client, vive_editor, drafts):
     body = _get(client, vive_editor, INDEX)
-    assert _snippet(body) == f'{LOADER}\n<videnscenter-events partner="vive"></videnscenter-events>'
+    assert _snippet(body) == f"{LOADER}\n{VIVE_ELEMENT}"
     assert "boerns-vilkaar" not in body and "socialstyrelsen" not in body
     assert "Børns Vilkårs hemmelige kladde" not in body
     # The live preview: the element itself, with the loader from this server.
-    assert '<videnscenter-events partner="vive"></videnscenter-events>' in body
+    assert VIVE_ELEMENT in body
     assert '<script type="module" src="/widget/v1.js"></script>' in body
 
 
@@ -70,6 +75,7 @@ def test_another_partners_moderator_gets_only_their_own_code(client, bv_moderato
     for params in ({}, {"partner": "vive"}, {"partner": ["vive", "boerns-vilkaar"]}):
         body = _get(client, bv_moderator, INDEX, **params)
         assert 'partner="boerns-vilkaar"' in _snippet(body)
+        assert "Se Børns Vilkårs arrangementer" in body
         assert 'partner="vive"' not in body and "VIVEs hemmelige kladde" not in body
 
 
@@ -97,7 +103,10 @@ def test_the_chosen_filters_become_the_elements_attributes(client, vive_editor):
     )
     element = (
         '<videnscenter-events partner="vive" type="conference,webinar" audience="ppr,skole" '
-        'format="online" view="calendar" page-size="5" lang="en"></videnscenter-events>'
+        'format="online" view="calendar" page-size="5" lang="en">\n'
+        '  <a href="http://cms.example.dk/arrangementer/?partner=vive&amp;type=conference,webinar'
+        '&amp;audience=ppr,skole&amp;format=online">See VIVE’s events</a>\n'
+        "</videnscenter-events>"
     )
     assert _snippet(body) == f"{LOADER}\n{element}"
     assert element in body  # the preview
@@ -108,7 +117,7 @@ def test_defaults_and_invalid_values_are_left_out(client, vive_editor):
     body = _get(
         client, vive_editor, RESULTS, view="list", lang="da", type="bogus", page_size="1000"
     )
-    assert _snippet(body) == f'{LOADER}\n<videnscenter-events partner="vive"></videnscenter-events>'
+    assert _snippet(body) == f"{LOADER}\n{VIVE_ELEMENT}"
 
 
 def test_without_an_address_for_events_the_partner_is_told_how_to_set_one(

@@ -27,6 +27,7 @@ from django.urls import path, reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -64,7 +65,8 @@ class WidgetSnippetForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     format = forms.MultipleChoiceField(
-        label=_("Form"),
+        # The event's form (physical, online, hybrid); "Form" alone is a web form in Danish.
+        label=pgettext_lazy("arrangementets form", "Form"),
         choices=EventFormat.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -135,10 +135,12 @@ def test_without_an_address_for_events_the_partner_is_told_how_to_set_one(
     assert "https://www.vive.dk/arrangementer/#arrangement-{id}" in body
 
 
-def test_a_superuser_gets_a_link_to_edit_the_partner(client, make_user, vive):
-    admin = make_user("admin", is_superuser=True)
-    body = _get(client, admin, INDEX, partner="vive")
-    assert f"/admin/snippets/home/partner/edit/{vive.pk}/" in body
+def test_coordinators_and_superusers_get_a_link_to_edit_the_partner(
+    client, make_user, coordinator, vive
+):
+    for user in (coordinator, make_user("admin", is_superuser=True)):
+        body = _get(client, user, INDEX, partner="vive")
+        assert f"/admin/snippets/home/partner/edit/{vive.pk}/" in body
 
 
 def test_signed_out_people_are_sent_to_the_login(client, centre):

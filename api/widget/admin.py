@@ -4,8 +4,8 @@ to paste into their own site, choosing the widget's filters, and see it live ben
 Each editor and moderator builds their own partner's code; coordinators and superusers may
 choose any partner (``partners_of_user``, the rule of every partner-scoped admin view). A
 partner in the address that the user may not choose is ignored: the code is the user's own
-partner's. People in no partner's group get a 403 and no menu item; Wagtail's admin URLs send
-anyone signed out to the login page.
+partner's. People in no partner's group are turned away (Wagtail sends them back to the
+dashboard) and have no menu item; Wagtail's admin URLs send anyone signed out to the login page.
 
 The code is built here only: the page shows it, and the filters' script fetches it again from
 ``results/`` as the filters change (``api/static/api/widget/admin-snippet.js``). The preview is
@@ -123,27 +123,30 @@ class WidgetSnippetForm(forms.Form):
     def attributes(self, partner: Partner) -> list[tuple[str, str]]:
         """The element's attributes, from the fields that are valid; defaults left out."""
         data = self.valid_data()
-        attributes = [("partner", partner.slug)]
-        for name, choices in (("type", EventType.choices), ("topic", None), ("audience", None)):
-            attributes.append((name, _joined(data.get(name), choices)))
-        attributes.append(("format", _joined(data.get("format"), EventFormat.choices)))
-        attributes.append(("view", data.get("view") or ""))
         page_size = data.get("page_size")
-        attributes.append(("page-size", str(page_size) if page_size else ""))
-        attributes.append(("lang", data.get("lang") or ""))
+        attributes = [
+            ("partner", partner.slug),
+            ("type", _in_choice_order(data.get("type"), EventType.choices)),
+            ("topic", _slugs(data.get("topic"))),
+            ("audience", _slugs(data.get("audience"))),
+            ("format", _in_choice_order(data.get("format"), EventFormat.choices)),
+            ("view", data.get("view") or ""),
+            ("page-size", str(page_size) if page_size else ""),
+            ("lang", data.get("lang") or ""),
+        ]
         return [
             (name, value) for name, value in attributes if value and value != DEFAULTS.get(name)
         ]
 
 
-def _joined(values: Any, choices: list[tuple[str, Any]] | None) -> str:
-    """Several values, comma-separated as the API reads them, in the choices' order (terms: by
-    name, the order their queryset comes in)."""
-    if not values:
-        return ""
-    if choices is None:
-        return ",".join(term.slug for term in values)
-    return ",".join(value for value, _label in choices if value in values)
+def _in_choice_order(values: list[str] | None, choices: list[tuple[str, Any]]) -> str:
+    """Several values, comma-separated as the API reads them, in the choices' order."""
+    return ",".join(value for value, _label in choices if value in (values or ()))
+
+
+def _slugs(terms: QuerySet[Topic] | QuerySet[Audience] | None) -> str:
+    """Terms by their slugs, in the order their queryset comes in (by name)."""
+    return ",".join(term.slug for term in terms) if terms else ""
 
 
 def hosted_page_url(attributes: list[tuple[str, str]]) -> str:

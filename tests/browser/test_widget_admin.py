@@ -86,7 +86,10 @@ def test_an_editor_previews_a_draft_event_in_the_widget(
     expect(widget.get_by_text("VIVEs webinar om børnesamtaler")).to_be_visible()
     expect(widget.get_by_text("Forhåndsvisning: tilmelding er slået fra.")).to_be_visible()
 
-    # The unsaved draft: the preview follows the form.
+    # The unsaved draft: the preview follows the form. Wagtail takes the form's first state a
+    # moment after the page has loaded; a person reads before typing, and so does the test.
+    editor.wait_for_load_state("networkidle")
+    editor.wait_for_timeout(1500)
     editor.fill("#id_title", "VIVEs webinar om børnesamtaler – ny titel")
     editor.keyboard.press("Tab")
     # Wagtail posts the form and reloads the frame after a pause; the autosave runs beside it.
@@ -94,4 +97,5 @@ def test_an_editor_previews_a_draft_event_in_the_widget(
         timeout=20_000
     )
     screenshot(editor, "widget-preview")
+    editor.wait_for_load_state("networkidle")  # the autosave, before the database is flushed
     assert violations == []

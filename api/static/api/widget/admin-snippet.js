@@ -13,6 +13,8 @@ async function refresh() {
     const response = await fetch(`${form.dataset.resultsUrl}?${query}`, {
       signal: pending.signal,
     });
+    // Signed out meanwhile, or no longer anyone's partner: the page itself says what next.
+    if (response.redirected) return location.reload();
     if (!response.ok) return;
     results.innerHTML = await response.text();
     history.replaceState(null, "", `?${query}`);

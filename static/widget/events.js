@@ -166,7 +166,7 @@ ul.events{list-style:none;margin:0;padding:0}
 .tag.warn{color:#9e1b12}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{border:1px solid var(--b);vertical-align:top;padding:.25em;text-align:left}
-td{height:4.5em;overflow-wrap:anywhere;font-size:.9em}td.out{color:var(--m);background:#f3f3f3}
+td{height:4.5em;overflow-wrap:anywhere;font-size:.9em}td[aria-current]{outline:2px solid var(--a);outline-offset:-2px}td.out{color:var(--m);background:#f3f3f3}
 td ul{list-style:none;margin:0;padding:0}
 caption{font-weight:600;font-size:1.15em;text-align:left;padding:.3em 0}
 .month{display:flex;gap:.5em;margin:.5em 0}
@@ -606,12 +606,14 @@ class VidenscenterEvents extends HTMLElement {
     const lead = (first + 6) % 7;
     const days = new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
     const rows = [];
+    const today = this.parts(new Date());
     let cells = [];
     for (let i = 0; i < lead; i++) cells.push(h("td", { class: "out" }));
     for (let d = 1; d <= days; d++) {
       const list = byDay.get(d) || [];
       const weekday = s.weekdayNames[(lead + d - 1) % 7];
-      cells.push(h("td", { part: "day" },
+      const isToday = today.year === p.year && today.month === p.month && today.day === d;
+      cells.push(h("td", { part: "day", "aria-current": isToday ? "date" : null },
         h("span", { "aria-hidden": "true" }, String(d)),
         h("span", { class: "sr" }, `${weekday} ${d}.`),
         list.length ? h("ul", {}, list.map((e) => h("li", {}, h("a", {
@@ -669,8 +671,8 @@ class VidenscenterEvents extends HTMLElement {
       onclick: () => {
         const opener = this.opener;
         if (HASH.test(location.hash)) history.pushState(null, "", location.pathname + location.search);
-        this.removeAttribute("event");
         this.current = null;
+        this.removeAttribute("event");
         this.build();
         this.load().then(() => {
           this.results.querySelector(`a[href="#arrangement-${opener}"]`)?.focus();

@@ -16,7 +16,7 @@ const HASH = /^#arrangement-(\d{1,10})$/;
 
 const STRINGS = {
   da: {
-    locale: "da-DK", search: "Søg i arrangementer", searchButton: "Søg", all: "Alle",
+    locale: "da-DK", region: "Arrangementer", search: "Søg i arrangementer", searchButton: "Søg", all: "Alle",
     type: "Type", format: "Form", audience: "Målgruppe", topic: "Emne", partner: "Arrangør",
     views: "Visning", list: "Liste", calendar: "Kalender", loading: "Henter arrangementer …",
     found: (n) => (n === 1 ? "1 arrangement fundet" : `${n} arrangementer fundet`),
@@ -75,7 +75,7 @@ const STRINGS = {
     preview: "Forhåndsvisning: tilmelding er slået fra.", untitled: "Arrangement",
   },
   en: {
-    locale: "en-GB", search: "Search events", searchButton: "Search", all: "All",
+    locale: "en-GB", region: "Events", search: "Search events", searchButton: "Search", all: "All",
     type: "Type", format: "Format", audience: "Audience", topic: "Topic", partner: "Organiser",
     views: "View", list: "List", calendar: "Calendar", loading: "Loading events …",
     found: (n) => (n === 1 ? "1 event found" : `${n} events found`),
@@ -248,7 +248,8 @@ class VidenscenterEvents extends HTMLElement {
     this.month = this.startOfMonth(new Date());
     this.live = h("div", { class: "sr", role: "status", "aria-live": "polite" });
     this.main = h("div", { part: "root" });
-    this.root.replaceChildren(this.live, this.main);
+    // One landmark for the whole widget, so a screen reader's list of regions finds it.
+    this.root.replaceChildren(h("section", { "aria-label": this.s.region }, this.live, this.main));
     window.addEventListener("hashchange", this.onHash);
     const preview = this.getAttribute("preview");
     if (preview) {
@@ -371,7 +372,8 @@ class VidenscenterEvents extends HTMLElement {
       }, s[v])));
     this.results = h("div", { part: "results" });
     this.subscribe = h("p", {}, h("a", { part: "link" }, s.subscribe));
-    this.main.replaceChildren(form, toggle, this.results, this.subscribe);
+    this.main.replaceChildren(h("h2", { class: "sr" }, s.region), form, toggle, this.results,
+      this.subscribe);
     this.main.dataset.state = "loading";
   }
 

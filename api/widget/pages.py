@@ -103,7 +103,8 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
         TEMPLATE,
         {
             "loader_url": _loader_url(),
-            "attributes": [("event", str(event.pk))],
+            # "Tilbage til arrangementerne" leaves this event's page for the list's.
+            "attributes": [("event", str(event.pk)), ("back-url", reverse("events_page:list"))],
             "canonical_url": settings.BASE_URL + reverse("events_page:detail", args=[event.pk]),
             "event": event,
             "sessions": sessions,

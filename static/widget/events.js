@@ -151,7 +151,7 @@ button,input,select,textarea{font:inherit;color:inherit}
 .bar input,.bar select,.field input,.field select,.field textarea{border:1px solid var(--b);
  border-radius:var(--r);padding:.4em .5em;background:var(--vc-bg,#fff);max-width:100%}
 .field textarea{width:100%;min-height:4em}.field input,.field select{width:100%}
-.btn,.bar button{background:var(--a);color:#fff;border:2px solid var(--a);border-radius:var(--r);
+.btn,.bar button{display:inline-block;text-decoration:none;background:var(--a);color:#fff;border:2px solid var(--a);border-radius:var(--r);
  padding:.45em .9em;cursor:pointer;font-weight:600}
 .btn.ghost,.toggle button{background:transparent;color:var(--a)}
 .toggle button[aria-pressed=true]{background:var(--a);color:#fff}
@@ -668,6 +668,10 @@ class VidenscenterEvents extends HTMLElement {
   }
 
   backButton() {
+    // A page of its own for one event (the hosted /arrangementer/<id>/) goes back to the list's.
+    const page = this.getAttribute("back-url");
+    const href = page && safeUrl(new URL(page, location.href).href);
+    if (href) return h("a", { href, class: "btn ghost", part: "button" }, this.s.back);
     return h("button", {
       type: "button", class: "btn ghost", part: "button",
       onclick: () => {

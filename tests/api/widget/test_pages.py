@@ -19,7 +19,7 @@ from events.mail.compose import format_when
 from home.demo import vocabulary_seed
 from home.models import Topic
 
-ALLOWED = {*FILTERS, "view", "event"}
+ALLOWED = {*FILTERS, "view", "event", "back-url"}
 
 
 class _Page(HTMLParser):
@@ -165,7 +165,7 @@ def test_hostile_query_values_are_left_out_or_escaped(client, vocabulary, query)
     assert "<script>alert" not in body and "<img" not in body and "<b>" not in body
     parsed = page(response)
     assert parsed.scripts == [{"type": "module", "src": "/widget/v1.js"}]
-    assert set(parsed.element or {}) <= ALLOWED - {"event"}
+    assert set(parsed.element or {}) <= ALLOWED - {"event", "back-url"}
     for name, value in (parsed.element or {}).items():
         # What passes is what the API accepts, written escaped.
         assert name in query and len(value) <= 200
@@ -212,7 +212,7 @@ def test_event_page_opens_the_event_with_its_title_dates_and_calendar(client, we
     assert response.status_code == 200
     body = response.content.decode()
     parsed = page(response)
-    assert parsed.element == {"event": str(webinar.pk)}
+    assert parsed.element == {"event": str(webinar.pk), "back-url": "/arrangementer/"}
     title = "Webinar om børnesamtaler & <forældre>"
     assert parsed.text["title"] == f"{title} – Videnscenter om børneinddragelse"
     assert parsed.text["h1"] == title

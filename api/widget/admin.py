@@ -36,7 +36,7 @@ from api.pagination import MAX_PAGE_SIZE
 from api.widget.assets import widget_loader_url
 from events.models import EventFormat, EventType
 from home.areas.membership import partners_of_user
-from home.models import Audience, Partner, Topic
+from home.models import Audience, Partner, Topic, hosted_event_url_template
 
 ELEMENT = "videnscenter-events"
 VIEWS = [("list", _("Liste")), ("calendar", _("Kalender"))]
@@ -224,6 +224,8 @@ class WidgetSnippetView(WagtailAdminTemplateMixin, TemplateView):
             element=element,
             snippet=widget_snippet(element),
             hosted_url=hosted_page_url([("partner", partner.slug)]),
+            links_to_hosted_page=partner.event_url_template in ("", hosted_event_url_template()),
+            hosted_event_url=hosted_event_url_template(),
             example_event_url=urljoin(
                 partner.website or "https://www.jeres-websted.dk/",
                 "arrangementer/#arrangement-{id}",

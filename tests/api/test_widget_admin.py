@@ -8,6 +8,7 @@ matrix (``tests/admin/test_scoped_listings.py``, "widget"): no other partner's d
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -44,6 +45,10 @@ def _get(client, user, url: str, **params) -> str:
     response = client.get(url, params)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def _text(body: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body))
 
 
 def _snippet(body: str) -> str:
@@ -120,19 +125,28 @@ def test_defaults_and_invalid_values_are_left_out(client, vive_editor):
     assert _snippet(body) == f"{LOADER}\n{VIVE_ELEMENT}"
 
 
-def test_without_an_address_for_events_the_partner_is_told_how_to_set_one(
-    client, vive_editor, vive
+@pytest.mark.parametrize("template", ["", "http://cms.example.dk/arrangementer/{id}/"])
+def test_while_links_go_to_the_hosted_page_the_partner_is_told_how_to_set_their_own(
+    client, vive_editor, vive, template
 ):
+    vive.event_url_template = template
+    vive.save()
     body = html.unescape(_get(client, vive_editor, INDEX))
+    assert "videnscentrets egen side, http://cms.example.dk/arrangementer/{id}/" in _text(body)
     assert "#arrangement-{id}" in body
     assert "http://cms.example.dk/arrangementer/?partner=vive" in body
     # An editor cannot edit the partner: the coordinator sets the address.
     assert "/admin/snippets/home/partner/edit/" not in body
 
+
+def test_a_partners_own_address_for_events_is_shown(client, vive_editor, vive):
     vive.event_url_template = "https://www.vive.dk/arrangementer/#arrangement-{id}"
     vive.save()
     body = html.unescape(_get(client, vive_editor, INDEX))
-    assert "https://www.vive.dk/arrangementer/#arrangement-{id}" in body
+    assert "linker til et arrangement på https://www.vive.dk/arrangementer/#arrangement-{id}" in (
+        _text(body)
+    )
+    assert "videnscentrets egen side" not in body
 
 
 def test_coordinators_and_superusers_get_a_link_to_edit_the_partner(

@@ -818,7 +818,9 @@ class VidenscenterEvents extends HTMLElement {
     }
     const group = e.participation === "staff_group";
     const waiting = e.registration?.state === "waiting_list";
-    const key = idempotencyKey();
+    // One key per request the person means to send: a retry of the same data reuses it (the
+    // server then answers as it did the first time); corrected data is another request.
+    const attempt = { key: idempotencyKey(), body: null };
     const fields = {};
     const f = s.f;
     const field = (name, label, control, { hint, optional } = {}) => {
@@ -870,13 +872,13 @@ class VidenscenterEvents extends HTMLElement {
     fields.consent = { control: consent, err: consentError, label: f.consent };
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      this.send(e, form, fields, summary, submit, key, privacy, holder, group);
+      this.send(e, form, fields, summary, submit, attempt, privacy, holder, group);
     });
     holder.replaceChildren(form);
     fields.name.control.focus();
   }
 
-  async send(e, form, fields, summary, submit, key, privacy, holder, group) {
+  async send(e, form, fields, summary, submit, attempt, privacy, holder, group) {
     const s = this.s;
     const data = { consent: fields.consent.control.checked };
     for (const [name, { control }] of Object.entries(fields)) {
@@ -892,6 +894,9 @@ class VidenscenterEvents extends HTMLElement {
       if (empty) missing[name] = [`${label}: ${s.required}.`];
     }
     if (Object.keys(missing).length) return this.fieldErrors(fields, summary, missing);
+    const json = JSON.stringify(data);
+    if (attempt.body !== null && attempt.body !== json) attempt.key = idempotencyKey();
+    attempt.body = json;
     submit.disabled = true;
     const label = submit.textContent;
     submit.textContent = s.sending;
@@ -899,8 +904,8 @@ class VidenscenterEvents extends HTMLElement {
     try {
       response = await fetch(`${this.base}/api/v1/events/${e.id}/registrations/`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": key },
-        body: JSON.stringify(data),
+        headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": attempt.key },
+        body: json,
       });
       body = await response.json().catch(() => ({}));
     } catch {

@@ -962,7 +962,9 @@ class VidenscenterEvents extends HTMLElement {
       h("p", {}, body.detail || ""), h("p", { class: "meta" }, s.already)));
     this.cache.clear();
     heading.focus();
-    this.announce(`${heading.textContent}. ${body.detail || ""}`);
+    // The server's detail often opens with the heading's words: said once, not twice.
+    const detail = body.detail || "";
+    this.announce(detail.startsWith(heading.textContent) ? detail : `${heading.textContent}. ${detail}`.trim());
   }
 }
 

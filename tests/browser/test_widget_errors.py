@@ -223,6 +223,44 @@ def test_lost_connection_then_retry_registers_once(
     assert_no_problems(page, FAILED_TO_CONNECT)
 
 
+def test_retry_after_correcting_a_field_is_a_new_sign_up_not_a_reused_key(
+    widget_page, widget_host, programme, screenshot
+):
+    """The answer was lost; the person then corrects a typo and sends again. That is another
+    request, so another Idempotency-Key: the server, which has their address already, answers
+    as to a new sign-up and keeps the one registration (the same key with other data is a 400
+    about the key, which no visitor can act on)."""
+    page = widget_page
+    keys = []
+
+    def lose_the_first_answer(route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            assert route.fetch().status == 201
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(SIGN_UPS, lose_the_first_answer)
+    open_sign_up(page, widget_host, programme.open)
+    fill_person(page, email="anna@kommune.example", name="Ana Andersen")
+    page.get_by_role("button", name="Send tilmelding").click()
+    expect(summary(page)).to_contain_text("der ikke var forbindelse")
+
+    page.get_by_label("Navn", exact=True).fill("Anna Andersen")
+    page.get_by_role("button", name="Send tilmelding").click()
+    expect(page.get_by_role("heading", name="Du er tilmeldt")).to_be_focused()
+    screenshot(page, "corrected")
+    assert len(keys) == 2 and keys[0] != keys[1]
+    assert list(programme.open.registrations.values_list("email", flat=True)) == [
+        "anna@kommune.example"
+    ]
+    assert_no_problems(page, FAILED_TO_CONNECT)
+
+
 def test_server_unavailable_is_explained_and_the_form_kept(
     widget_page, widget_host, programme, screenshot
 ):

@@ -199,10 +199,24 @@ def test_deep_link_opens_the_event_and_the_way_back_leads_to_the_list(
     expect_state(page, "list")
     expect(page.get_by_role("link", name=programme.open.title, exact=True)).to_be_focused()
 
-    # The browser's own Back button goes to the event again.
+    # The browser's own Back button goes to the event again, and back again to the list.
     page.go_back()
     expect_state(page, "detail")
     expect(page.get_by_role("heading", name=programme.open.title, level=2)).to_be_visible()
+    page.go_back()
+    expect_state(page, "list")
+
+    # Events that take no sign-up say why, and offer none.
+    for event, why in [
+        (programme.cancelled, "Aflyst – Oplægsholderen er syg."),
+        (programme.full, "Fuldt booket"),
+    ]:
+        page.goto(f"{address}#arrangement-{event.pk}")
+        expect_state(page, "detail")
+        expect(page.get_by_role("heading", name=event.title, level=2)).to_be_focused()
+        expect(widget(page).get_by_text(why, exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Tilmeld dig")).to_have_count(0)
+        expect(page.get_by_role("button", name="Skriv dig på ventelisten")).to_have_count(0)
 
     # An event that is not (or no longer) public: said so, with the way back.
     page.goto(f"{address}#arrangement-999999")

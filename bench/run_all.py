@@ -29,6 +29,7 @@ SCRIPTS = [
         ["--redis", "redis://127.0.0.1:6379/5"],
     ),
     ("growth.py", [], ["--sizes", "100", "300"]),
+    ("widget.py", ["--events", "2000"], ["--events", "300", "--runs", "3"]),
 ]
 
 

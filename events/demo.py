@@ -336,7 +336,11 @@ def registrations_seed(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def demo_seed() -> None:
-    """The whole demo: the centre's content (``home.demo``), then events and their sign-ups."""
+    """The whole demo: the centre's content (``home.demo``), then events and their sign-ups.
+
+    The partners' event links go to the hosted events page (``centre_setup`` fills each empty
+    ``event_url_template`` with it), not to their real sites: on a developer's machine no
+    partner page hosts the widget, and the demo's emails and calendars must lead somewhere."""
     home_demo_seed()
     events_seed()
     registrations_seed()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from django.conf import settings
 from django.utils import timezone
 
 from events.models import (
@@ -25,22 +24,22 @@ from events.models import (
     SessionStatus,
 )
 from events.models.sessions import LOCATION_FIELDS, location_text
+from home.models import hosted_event_url_template
 
 UID_DOMAIN = "videnscenter-boerneinddragelse.dk"
 EPOCH = datetime(2021, 1, 1, tzinfo=UTC)
 
 
 def event_url(event: EventPage) -> str:
-    """Where a person reads about the event and signs up: the partner's own event page when
-    the partner has said where those live, else the centre's own API detail."""
+    """Where a person reads about the event and signs up: the partner's own page hosting the
+    widget when the partner has said where it is, else the centre's hosted events page. Never
+    the API: a link a person follows from an email or a calendar opens a page, not JSON."""
     template = event.partner.event_url_template if event.partner else ""
     return partner_event_url(event.pk, event.slug, template)
 
 
 def partner_event_url(pk: int, slug: str, template: str | None) -> str:
-    if template:
-        return template.format(id=pk, slug=slug)
-    return f"{settings.BASE_URL}/api/v1/events/{pk}/"
+    return (template or hosted_event_url_template()).format(id=pk, slug=slug)
 
 
 @dataclass(frozen=True, slots=True)

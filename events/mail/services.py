@@ -11,7 +11,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -271,8 +270,9 @@ def _material(event: EventPage) -> list[tuple[str, str]]:
     for slide in event.slides.select_related("document"):
         document = document_json(slide.document, slide.title)
         items.append((document["title"], document["url"]))
-    for knowledge in public_pages(event.related_knowledge.all()):
-        items.append((knowledge.title, f"{settings.BASE_URL}/api/v1/knowledge/{knowledge.pk}/"))
+    knowledge = public_pages(event.related_knowledge.all()).prefetch_related("documents__document")
+    for item in knowledge:
+        items.append((item.title, item.reader_url()))
     if event.evaluation_url:
         items.append(("Evaluering", event.evaluation_url))
     return items

@@ -24,6 +24,7 @@ from home.models.vocabulary import (
     Region,
     Topic,
     VocabularyTerm,
+    hosted_event_url_template,
     validate_event_url_template,
 )
 
@@ -45,5 +46,6 @@ __all__ = [
     "SectionIndexPage",
     "Topic",
     "VocabularyTerm",
+    "hosted_event_url_template",
     "validate_event_url_template",
 ]

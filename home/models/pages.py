@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.api_values import absolute
 from home.areas.titles import ViewerScopedTitleMixin
 from home.blocks import BodyStreamBlock, KeyFindingBlock
 from home.forms import PartnerMediaPageForm
@@ -233,6 +234,15 @@ class KnowledgePage(ApiPreviewMixin, PartnerAreaMixin, Page):
         super().clean()
         if self.year is not None and not (1900 <= self.year <= 2100):
             raise ValidationError({"year": _("Angiv et årstal mellem 1900 og 2100.")})
+
+    def reader_url(self) -> str:
+        """Where a person reads the item, for links in emails: the publication where its
+        publisher presents it (``external_url``), else its first document, else its own page
+        here. Never the API's JSON, which is for the consuming sites."""
+        if self.external_url:
+            return self.external_url
+        first = next(iter(self.documents.all()), None)
+        return absolute(first.document.url if first else self.url or "")
 
 
 class LinkedDocument(Orderable):

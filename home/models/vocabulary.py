@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Collection
 from wagtail.search import index
+
+# The centre's own Danish events page (``api/widget/pages.py``, routed in ``cms/urls.py``): where
+# an event's link lands when its partner has no page of its own hosting the widget.
+HOSTED_EVENT_PATH = "/arrangementer/{id}/"
+
+
+def hosted_event_url_template() -> str:
+    """The hosted page as an ``event_url_template``: what ``setup_centre`` gives a partner that
+    has none, and where links go while a partner's template is empty."""
+    return settings.BASE_URL + HOSTED_EVENT_PATH
 
 
 def validate_event_url_template(value: str) -> None:

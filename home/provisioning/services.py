@@ -26,7 +26,7 @@ from wagtail.models import (
 
 from home.areas.membership import COORDINATORS_GROUP, SHARED_EDITORS_GROUP
 from home.models.pages import ContentPage, HomePage, SectionIndexPage
-from home.models.vocabulary import Partner
+from home.models.vocabulary import Partner, hosted_event_url_template
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,8 @@ def home_page_ensure() -> HomePage:
 
 @transaction.atomic
 def centre_setup() -> dict[str, Page]:
-    """Create or complete the centre's structure: partners, areas, groups, workflows.
+    """Create or complete the centre's structure: partners (with where links to their events
+    land), areas, groups, workflows.
 
     Idempotent: running it again changes nothing, so deploys and ``seed_demo`` call it freely.
     """
@@ -260,6 +261,7 @@ def centre_setup() -> dict[str, Page]:
                 "website": spec.website,
                 "role": spec.role,
                 "is_coordinator": spec.is_coordinator,
+                "event_url_template": hosted_event_url_template(),
             },
         )
         editors = _group(f"{spec.short_name} – redaktører")
@@ -268,6 +270,12 @@ def centre_setup() -> dict[str, Page]:
         Partner.objects.filter(pk=partner.pk).update(
             collection=collection, editors_group=editors, moderators_group=moderators
         )
+        if not partner.event_url_template:
+            # Links to the partner's events land on the hosted events page until an admin names
+            # the partner's own page hosting the widget; a template someone set stays. Saved,
+            # not updated: the change log's row makes cached feeds and the CDN drop old links.
+            partner.event_url_template = hosted_event_url_template()
+            partner.save(update_fields=["event_url_template"])
         folders = [
             _child_page(root, model, spec.slug, title=spec.short_name, partner=partner)
             for model, root in sections.items()

@@ -16,7 +16,7 @@ const HASH = /^#arrangement-(\d{1,10})$/;
 
 const STRINGS = {
   da: {
-    locale: "da-DK", search: "Søg i arrangementer", searchButton: "Søg", all: "Alle",
+    locale: "da-DK", region: "Arrangementer", search: "Søg i arrangementer", searchButton: "Søg", all: "Alle",
     type: "Type", format: "Form", audience: "Målgruppe", topic: "Emne", partner: "Arrangør",
     views: "Visning", list: "Liste", calendar: "Kalender", loading: "Henter arrangementer …",
     found: (n) => (n === 1 ? "1 arrangement fundet" : `${n} arrangementer fundet`),
@@ -75,7 +75,7 @@ const STRINGS = {
     preview: "Forhåndsvisning: tilmelding er slået fra.", untitled: "Arrangement",
   },
   en: {
-    locale: "en-GB", search: "Search events", searchButton: "Search", all: "All",
+    locale: "en-GB", region: "Events", search: "Search events", searchButton: "Search", all: "All",
     type: "Type", format: "Format", audience: "Audience", topic: "Topic", partner: "Organiser",
     views: "View", list: "List", calendar: "Calendar", loading: "Loading events …",
     found: (n) => (n === 1 ? "1 event found" : `${n} events found`),
@@ -151,7 +151,7 @@ button,input,select,textarea{font:inherit;color:inherit}
 .bar input,.bar select,.field input,.field select,.field textarea{border:1px solid var(--b);
  border-radius:var(--r);padding:.4em .5em;background:var(--vc-bg,#fff);max-width:100%}
 .field textarea{width:100%;min-height:4em}.field input,.field select{width:100%}
-.btn,.bar button{background:var(--a);color:#fff;border:2px solid var(--a);border-radius:var(--r);
+.btn,.bar button{display:inline-block;text-decoration:none;background:var(--a);color:#fff;border:2px solid var(--a);border-radius:var(--r);
  padding:.45em .9em;cursor:pointer;font-weight:600}
 .btn.ghost,.toggle button{background:transparent;color:var(--a)}
 .toggle button[aria-pressed=true]{background:var(--a);color:#fff}
@@ -166,7 +166,7 @@ ul.events{list-style:none;margin:0;padding:0}
 .tag.warn{color:#9e1b12}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{border:1px solid var(--b);vertical-align:top;padding:.25em;text-align:left}
-td{height:4.5em;overflow-wrap:anywhere;font-size:.9em}td.out{color:var(--m);background:#f3f3f3}
+td{height:4.5em;overflow-wrap:anywhere;font-size:.9em}td[aria-current]{outline:2px solid var(--a);outline-offset:-2px}td.out{color:var(--m);background:#f3f3f3}
 td ul{list-style:none;margin:0;padding:0}
 caption{font-weight:600;font-size:1.15em;text-align:left;padding:.3em 0}
 .month{display:flex;gap:.5em;margin:.5em 0}
@@ -248,7 +248,8 @@ class VidenscenterEvents extends HTMLElement {
     this.month = this.startOfMonth(new Date());
     this.live = h("div", { class: "sr", role: "status", "aria-live": "polite" });
     this.main = h("div", { part: "root" });
-    this.root.replaceChildren(this.live, this.main);
+    // One landmark for the whole widget, so a screen reader's list of regions finds it.
+    this.root.replaceChildren(h("section", { "aria-label": this.s.region }, this.live, this.main));
     window.addEventListener("hashchange", this.onHash);
     const preview = this.getAttribute("preview");
     if (preview) {
@@ -371,7 +372,8 @@ class VidenscenterEvents extends HTMLElement {
       }, s[v])));
     this.results = h("div", { part: "results" });
     this.subscribe = h("p", {}, h("a", { part: "link" }, s.subscribe));
-    this.main.replaceChildren(form, toggle, this.results, this.subscribe);
+    this.main.replaceChildren(h("h2", { class: "sr" }, s.region), form, toggle, this.results,
+      this.subscribe);
     this.main.dataset.state = "loading";
   }
 
@@ -484,6 +486,9 @@ class VidenscenterEvents extends HTMLElement {
       body.count ? list : h("p", {}, this.s.none), more);
     this.main.dataset.state = "list";
     this.announce(this.s.found(body.count));
+    // For the host's own measurements (and bench/widget.py): when the list first showed.
+    if (!this.shown) performance.mark("videnscenter-events:list", { detail: body.count });
+    this.shown = true;
   }
 
   theme(events) {
@@ -603,12 +608,14 @@ class VidenscenterEvents extends HTMLElement {
     const lead = (first + 6) % 7;
     const days = new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
     const rows = [];
+    const today = this.parts(new Date());
     let cells = [];
     for (let i = 0; i < lead; i++) cells.push(h("td", { class: "out" }));
     for (let d = 1; d <= days; d++) {
       const list = byDay.get(d) || [];
       const weekday = s.weekdayNames[(lead + d - 1) % 7];
-      cells.push(h("td", { part: "day" },
+      const isToday = today.year === p.year && today.month === p.month && today.day === d;
+      cells.push(h("td", { part: "day", "aria-current": isToday ? "date" : null },
         h("span", { "aria-hidden": "true" }, String(d)),
         h("span", { class: "sr" }, `${weekday} ${d}.`),
         list.length ? h("ul", {}, list.map((e) => h("li", {}, h("a", {
@@ -661,13 +668,17 @@ class VidenscenterEvents extends HTMLElement {
   }
 
   backButton() {
+    // A page of its own for one event (the hosted /arrangementer/<id>/) goes back to the list's.
+    const page = this.getAttribute("back-url");
+    const href = page && safeUrl(new URL(page, location.href).href);
+    if (href) return h("a", { href, class: "btn ghost", part: "button" }, this.s.back);
     return h("button", {
       type: "button", class: "btn ghost", part: "button",
       onclick: () => {
         const opener = this.opener;
         if (HASH.test(location.hash)) history.pushState(null, "", location.pathname + location.search);
-        this.removeAttribute("event");
         this.current = null;
+        this.removeAttribute("event");
         this.build();
         this.load().then(() => {
           this.results.querySelector(`a[href="#arrangement-${opener}"]`)?.focus();

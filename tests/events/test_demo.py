@@ -6,9 +6,12 @@ from datetime import date
 
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.html import escape
 
+from events import ical
 from events.demo import demo_seed, events_seed
 from events.models import EventPage, EventSession, Registration
+from home.models import Partner
 
 
 def test_demo_seed_creates_the_demo_events_once(centre):
@@ -18,6 +21,20 @@ def test_demo_seed_creates_the_demo_events_once(centre):
     assert all(page.live for page in EventPage.objects.all())
     assert events_seed() == []
     assert EventPage.objects.count() == count
+
+
+def test_demo_event_links_land_on_the_hosted_events_page(centre, client, settings):
+    """The demo's partners have no pages of their own hosting the widget on a developer's
+    machine: their links go to the hosted page, which shows every demo event."""
+    demo_seed()
+    hosted = f"{settings.BASE_URL}/arrangementer/{{id}}/"
+    assert set(Partner.objects.values_list("event_url_template", flat=True)) == {hosted}
+    for event in EventPage.objects.live():
+        url = ical.event_url(event)
+        assert url == hosted.format(id=event.pk)
+        response = client.get(url.removeprefix(settings.BASE_URL))
+        assert response.status_code == 200
+        assert f"<h1>{escape(event.title)}</h1>" in response.content.decode()
 
 
 def test_demo_events_cover_the_edge_cases(centre):

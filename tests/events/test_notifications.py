@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -323,5 +324,42 @@ def test_follow_up_links_only_the_knowledge_the_api_shows(webinar, vive):
         reminders_enqueue_due()
         [follow_up] = [m for m in sent_to("anna@kommune.example") if "Materiale" in m.subject]
     assert "Rapport om børnesamtaler" in follow_up.body
-    assert f"/api/v1/knowledge/{shown.pk}/" in follow_up.body
+    assert f"Rapport om børnesamtaler: {django_settings.BASE_URL}{shown.url}\n" in follow_up.body
+    assert "/api/" not in follow_up.body
     assert "Trukket tilbage" not in follow_up.body
+
+
+def test_follow_up_links_knowledge_where_a_person_reads_it(webinar, vive):
+    """The publication where its publisher presents it, else its document, else its own page:
+    a professional following the link reads the item, not the API's JSON."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from home.models import KnowledgeIndexPage, KnowledgePage, KnowledgePageDocument
+
+    folder = KnowledgeIndexPage.objects.get(partner=vive)
+    elsewhere, documented, plain = [
+        folder.add_child(instance=KnowledgePage(title=title, kind="report", year=2024, **fields))
+        for title, fields in (
+            ("Udgivet hos VIVE", {"external_url": "https://www.vive.dk/da/udgivelser/x/"}),
+            ("Med rapport", {}),
+            ("Kun resumé", {}),
+        )
+    ]
+    document = get_document_model()(title="Rapporten")
+    document.file.save("rapporten.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    document.save()
+    KnowledgePageDocument.objects.create(page=documented, document=document)
+    for item in (elsewhere, documented, plain):
+        item.save_revision().publish()
+    sign_up(webinar, email="anna@kommune.example")
+    page = webinar.get_latest_revision_as_object()
+    page.related_knowledge.set([elsewhere, documented, plain])
+    page.save_revision().publish()
+    with freeze_time(webinar.last_end + timedelta(hours=2)):
+        reminders_enqueue_due()
+        [follow_up] = [m for m in sent_to("anna@kommune.example") if "Materiale" in m.subject]
+    base = django_settings.BASE_URL
+    assert "- Udgivet hos VIVE: https://www.vive.dk/da/udgivelser/x/\n" in follow_up.body
+    assert f"- Med rapport: {base}/documents/{document.pk}/rapporten" in follow_up.body
+    assert f"- Kun resumé: {base}{plain.url}\n" in follow_up.body

@@ -1,10 +1,13 @@
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page, Site, WorkflowPage
 
 from events.demo import demo_seed
-from home.models import KnowledgePage, Municipality, Partner, Region
+from home.models import ContentChange, KnowledgePage, Municipality, Partner, Region
+from home.models.vocabulary import HOSTED_EVENT_PATH
+from home.provisioning.services import centre_setup
 
 
 def _row_counts() -> dict[str, int]:
@@ -76,3 +79,28 @@ def test_seed_demo_once_leaves_edited_content_alone(db):
     page.delete()
     call_command("seed_demo", "--once", verbosity=0)
     assert not KnowledgePage.objects.filter(slug="anbragte-unges-trivsel").exists()
+
+
+def test_hosted_event_path_is_the_hosted_events_page(db):
+    assert HOSTED_EVENT_PATH.format(id=42) == reverse("events_page:detail", args=[42])
+
+
+def test_setup_points_each_partner_at_the_hosted_events_page(centre, settings):
+    templates = set(Partner.objects.values_list("event_url_template", flat=True))
+    assert templates == {f"{settings.BASE_URL}/arrangementer/{{id}}/"}
+
+
+def test_setup_keeps_a_template_an_admin_set_and_fills_one_emptied(centre, settings):
+    own = "https://www.vive.dk/arrangementer/#arrangement-{id}"
+    Partner.objects.filter(slug="vive").update(event_url_template=own)
+    Partner.objects.filter(slug="boerns-vilkaar").update(event_url_template="")
+    changes = ContentChange.objects.filter(object_type="partner")
+    before = changes.count()
+    centre_setup()
+    # Recorded, so cached feeds and the CDN drop the links made before; once only.
+    assert changes.count() == before + 1
+    call_command("setup_centre", verbosity=0)
+    assert changes.count() == before + 1
+    templates = dict(Partner.objects.values_list("slug", "event_url_template"))
+    hosted = f"{settings.BASE_URL}/arrangementer/{{id}}/"
+    assert templates == {"vive": own, "boerns-vilkaar": hosted, "socialstyrelsen": hosted}

@@ -3,7 +3,8 @@ the list, the filters, the month calendar, an event by deep link, the CMS's own 
 and text at 200 %.
 
 Everything is read the way a person meets it (roles, names, visible text); axe-core checks each
-state against WCAG 2.1 A and AA, and every test fails on a console error or CSP violation.
+state (WCAG 2.1 A and AA, and its best practices), and every test fails on a console error or
+CSP violation.
 """
 
 from __future__ import annotations

@@ -176,11 +176,16 @@ def axe_violations(page) -> list[str]:
 # Until ``GET /api/v1/privacy/`` lands (another branch), the sign-up form asks for it and goes
 # on without it: that one 404 is expected wherever a form opens.
 PRIVACY_NOT_YET_SERVED = r"status of 404 .*\[.*/api/v1/privacy/\]$"
-FAILED_TO_CONNECT = r"net::ERR_FAILED"
 
 
-def status_failed(status: int, path: str = "") -> str:
-    return rf"status of {status} .*\[.*{path}"
+def status_failed(status: int, path: str) -> str:
+    """The console's line for an answer with ``status`` from an address containing ``path``."""
+    return rf"status of {status} .*\[.*{re.escape(path)}"
+
+
+def connection_failed(path: str) -> str:
+    """The console's line for a request to ``path`` that got no answer (aborted by the test)."""
+    return rf"net::ERR_FAILED \[.*{re.escape(path)}"
 
 
 def assert_no_problems(page, *expected: str) -> None:

@@ -927,7 +927,12 @@ class VidenscenterEvents extends HTMLElement {
     }
     if (response.status === 201) return this.done(e, holder, body);
     if (response.status === 400) return this.fieldErrors(fields, summary, body.errors || { "": [body.detail] });
-    if (response.status === 429) return this.problem(summary, `${body.detail || ""} ${s.tooMany}`.trim());
+    if (response.status === 429) {
+      // A staff group's daily limit names the address it concerns (try tomorrow); only the
+      // throttle of the connection is about sending too often.
+      if (body.errors) return this.fieldErrors(fields, summary, body.errors);
+      return this.problem(summary, `${body.detail || ""} ${s.tooMany}`.trim());
+    }
     if (response.status === 409 || response.status === 404) {
       this.cache.clear();
       const contact = e.contact?.email ? ` ${s.tryContact}: ${e.contact.email}.` : "";

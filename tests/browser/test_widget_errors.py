@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import Registration, RegistrationStatus
+from events.registrations.limits import MANAGER_REQUESTS_PER_DAY
 from tests.browser.widget_data import CONTACT
 from tests.browser.widget_host import (
     assert_no_problems,
@@ -175,6 +176,47 @@ def test_too_many_sign_ups_from_one_connection_are_explained(
     expect(page.get_by_label("Kommune", exact=True)).to_have_value("0101")
     screenshot(page, "throttled")
     assert not Registration.objects.filter(event=programme.waiting, email="anna@kommune.example")
+    assert_no_problems(page, status_failed(429, "/registrations/"))
+
+
+def test_managers_address_at_its_daily_limit_is_named_at_its_field(
+    widget_page, widget_host, programme, screenshot
+):
+    """A staff group's application is refused (429) when the manager's address has had its
+    requests for today: the answer names that field and says to try tomorrow, which is what
+    the person must read, not the advice about too many sign-ups from their connection."""
+    for number in range(MANAGER_REQUESTS_PER_DAY):
+        sign_up(
+            programme.staff,
+            email=f"kollega{number}@kommune.example",
+            participants=2,
+            unit="Familieafdelingen",
+            manager_name="Lene Leder",
+            manager_email="lene@kommune.example",
+        )
+    page = widget_page
+    page.goto(f"{widget_host.page(partner='vive')}#arrangement-{programme.staff.pk}")
+    expect_state(page, "detail")
+    open_form(page, "Ansøg for en medarbejdergruppe")
+    fill_person(page, email="carl@kommune.example", name="Carl Christensen", group=True)
+    page.get_by_label("Enhed eller team").fill("Børne- og familieafdelingen")
+    page.get_by_label("Antal deltagere").fill("4")
+    page.get_by_label("Lederens navn").fill("Lene Leder")
+    page.get_by_label("Lederens e-mail").fill("lene@kommune.example")
+    page.get_by_role("button", name="Send ansøgning").click()
+
+    limit = (
+        "Lederens e-mail: adressen har fået så mange anmodninger om forankring i dag, som der "
+        "kan sendes. Prøv igen i morgen, eller kontakt arrangøren."
+    )
+    expect(summary(page)).to_be_focused()
+    expect(summary(page)).to_contain_text(limit)
+    expect(summary(page)).not_to_contain_text("fra din forbindelse")
+    manager = page.get_by_label("Lederens e-mail")
+    expect(manager).to_have_attribute("aria-invalid", "true")
+    expect(manager).to_have_accessible_description(limit)
+    screenshot(page, "limit")
+    assert programme.staff.registrations.count() == MANAGER_REQUESTS_PER_DAY
     assert_no_problems(page, status_failed(429, "/registrations/"))
 
 

@@ -116,6 +116,13 @@ class LinkTargets:
     def _page_link_tags(self, attrs_list: list[dict]) -> list[str]:
         return [public_page_link_tag(self.pages.get(linked_page_id(attrs))) for attrs in attrs_list]
 
+    @staticmethod
+    def _document_link_tags(attrs_list: list[dict]) -> list[str]:
+        """A document link's absolute address, as the API gives every document's: the sites
+        that insert this HTML (the widget among them) are on other origins."""
+        documents = features.get_link_types()["document"].get_many(attrs_list)
+        return [f'<a href="{escape(absolute(doc.url))}">' if doc else "<a>" for doc in documents]
+
     @cached_property
     def _rewriter(self) -> MultiRuleRewriter:
         link_rules = features.get_link_types()
@@ -124,6 +131,8 @@ class LinkTargets:
             kind: handler.expand_db_attributes_many for kind, handler in link_rules.items()
         }
         bulk_links["page"] = self._page_link_tags
+        if "document" in bulk_links:
+            bulk_links["document"] = self._document_link_tags
         return MultiRuleRewriter(
             [
                 LinkRewriter(bulk_rules=bulk_links),

@@ -1,9 +1,10 @@
 """Reads of registrations: whether one can sign up now, a registrant's own by their link, the
-counts the admin shows."""
+counts the admin shows, the privacy text a sign-up consents to."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -14,7 +15,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from events.models import EventPage, EventStatus, Registration, RegistrationStatus
+from events.models import (
+    PRIVACY_TEXT_VERSION,
+    EventPage,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+from events.registrations.privacy import privacy_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -104,3 +112,14 @@ def registration_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         }
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class PrivacyNotice:
+    version: str
+    text: str
+
+
+def privacy_notice() -> PrivacyNotice:
+    """The privacy text a sign-up consents to now, with the version a registration records."""
+    return PrivacyNotice(version=PRIVACY_TEXT_VERSION, text=privacy_text())

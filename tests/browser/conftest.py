@@ -94,7 +94,7 @@ def widget_host(live_server, settings):
     cache.clear()  # the sign-up throttle's counts of earlier tests from this same address
     settings.BASE_URL = live_server.url
     host = WidgetHost(live_server.url).start()
-    # The partner site may read the API from the browser (until CORS is open for reads).
+    # A partner's site: any origin reads the API, only the partners' may sign up.
     settings.CORS_ALLOWED_ORIGINS = [host.origin]
     yield host
     host.stop()

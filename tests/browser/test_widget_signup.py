@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from events.models import Registration, RegistrationStatus
+from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
 from tests.browser.widget_host import (
     assert_focus_visible,
     assert_no_problems,
@@ -69,6 +69,8 @@ def test_individual_sign_up_confirms_and_the_email_arrives(
     fill_person(page, email="Anna.Andersen@kommune.example")
     page.get_by_label("Telefon (valgfrit)").fill("12 34 56 78")
     page.get_by_label("Hensyn og tilgængelighed (valgfrit)").fill("Skriver tolk på")
+    page.get_by_text("Læs privatlivsteksten").click()
+    expect(page.get_by_text("Sådan behandler vi dine oplysninger")).to_be_visible()
     screenshot(page, "form")
     page.get_by_role("button", name="Send tilmelding").click()
 
@@ -81,6 +83,7 @@ def test_individual_sign_up_confirms_and_the_email_arrives(
     assert registration.email == "anna.andersen@kommune.example"
     assert (registration.name, registration.workplace) == ("Anna Andersen", "Familieafdelingen")
     assert registration.municipality.name == "København"
+    assert registration.privacy_version == PRIVACY_TEXT_VERSION  # the text the form showed
     assert registration.job_role.slug == "sagsbehandlere"
     assert (registration.phone, registration.accessibility_needs) == (
         "12 34 56 78",

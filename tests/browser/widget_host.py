@@ -173,9 +173,6 @@ def axe_violations(page) -> list[str]:
 
 
 # Failed loads the console reports that a test expects (the page shows what went wrong instead).
-# Until ``GET /api/v1/privacy/`` lands (another branch), the sign-up form asks for it and goes
-# on without it: that one 404 is expected wherever a form opens.
-PRIVACY_NOT_YET_SERVED = r"status of 404 .*\[.*/api/v1/privacy/\]$"
 
 
 def status_failed(status: int, path: str) -> str:
@@ -190,8 +187,7 @@ def connection_failed(path: str) -> str:
 
 def assert_no_problems(page, *expected: str) -> None:
     """No console error, uncaught exception or CSP violation but the ``expected`` patterns."""
-    allowed = (*expected, PRIVACY_NOT_YET_SERVED)
-    unexpected = [p for p in page.problems if not any(re.search(a, p) for a in allowed)]
+    unexpected = [p for p in page.problems if not any(re.search(e, p) for e in expected)]
     assert not unexpected, unexpected
     assert not [p for p in page.problems if "Content Security Policy" in p], page.problems
 

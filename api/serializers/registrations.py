@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from api.serializers.links import api_url
 from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
-from events.registrations.addresses import internet_email
+from events.registrations.addresses import internet_email_for
 from home.models import Audience, Municipality
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, error_messages=_messages("Navn"))
     email = serializers.EmailField(
         max_length=254,
-        validators=[internet_email],
+        validators=[internet_email_for("E-mail")],
         error_messages=_messages("E-mail", invalid="E-mail: skriv en gyldig e-mailadresse."),
     )
     workplace = serializers.CharField(max_length=200, error_messages=_messages("Arbejdsplads"))
@@ -144,7 +144,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     )
     manager_email = OptionalEmailField(
         max_length=254,
-        validators=[internet_email],
+        validators=[internet_email_for("Lederens e-mail")],
         required=False,
         allow_blank=True,
         default="",

@@ -94,7 +94,7 @@ def test_missing_and_refused_fields_are_shown_at_each_field_and_in_the_summary(
     # An address the browser's type=email takes but the centre will not write to.
     fill_person(page, email="anna@localhost")
     page.get_by_role("button", name="Send tilmelding").click()
-    refused = "Skriv en e-mailadresse på internettet (et domænenavn, ikke en IP-adresse)."
+    refused = "E-mail: skriv en e-mailadresse på internettet (et domænenavn, ikke en IP-adresse)."
     expect(summary(page)).to_contain_text(refused)
     expect(summary(page)).to_be_focused()
     email = page.get_by_label("E-mail", exact=True)

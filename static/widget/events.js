@@ -71,6 +71,8 @@ const STRINGS = {
     network: "Tilmeldingen kunne ikke sendes, fordi der ikke var forbindelse. Tjek din internetforbindelse, og prøv igen – dine oplysninger står stadig i formularen, og du bliver ikke tilmeldt to gange.",
     server: "Tilmeldingen svarer ikke lige nu. Prøv igen om lidt – dine oplysninger står stadig i formularen.",
     loadFailed: "Arrangementerne kunne ikke hentes. Tjek din forbindelse, og prøv igen.",
+    formFailed: "Tilmeldingsformularen kunne ikke hentes. Tjek din forbindelse, og prøv igen.",
+    elsewhere: "Virker det stadig ikke, kan du tilmelde dig på videnscentrets egen side for arrangementet.",
     retry: "Prøv igen", notFound: "Arrangementet findes ikke eller er ikke længere offentligt.",
     preview: "Forhåndsvisning: tilmelding er slået fra.", untitled: "Arrangement",
   },
@@ -130,6 +132,8 @@ const STRINGS = {
     network: "The sign-up could not be sent: there was no connection. Check your connection and try again – your details are still in the form, and you will not be signed up twice.",
     server: "Sign-up is not answering right now. Try again shortly – your details are still in the form.",
     loadFailed: "The events could not be loaded. Check your connection and try again.",
+    formFailed: "The sign-up form could not be loaded. Check your connection and try again.",
+    elsewhere: "If it still does not work, sign up on the centre's own page for the event.",
     retry: "Try again", notFound: "The event does not exist or is no longer public.",
     preview: "Preview: sign-up is switched off.", untitled: "Event",
   },
@@ -695,7 +699,7 @@ class VidenscenterEvents extends HTMLElement {
     const warn = s.status[e.status];
     const sessions = (e.sessions || []).map((x) => h("li", {},
       this.sessionText(x), x.title ? ` – ${x.title}` : "",
-      x.location ? h("span", { class: "meta" }, ` (${x.location})`) : "",
+      x.location ? h("span", { class: "meta" }, ` · ${x.location}`) : "",
       x.status === "cancelled" ? h("strong", {}, ` – ${s.sessionCancelled}`) : ""));
     const v = e.venue || {};
     const place = [v.name, v.address, [v.postcode, v.city].filter(Boolean).join(" ")].filter(Boolean).join(", ");
@@ -719,7 +723,7 @@ class VidenscenterEvents extends HTMLElement {
       e.teaser ? h("p", {}, e.teaser) : null,
       h("h3", {}, s.sessions), h("ul", {}, sessions),
       facts,
-      h("p", { class: "meta", part: "status" }, this.stateText(e)),
+      h("p", { class: "meta", part: "status", "data-registration": "" }, this.stateText(e)),
       ics ? h("p", {}, h("a", { href: ics, part: "link" }, s.addEvent)) : null,
       this.body(e.body || []),
       this.material(e.material || {}));
@@ -823,7 +827,7 @@ class VidenscenterEvents extends HTMLElement {
         this.get("/api/v1/privacy/").catch(() => null),
       ]);
     } catch {
-      holder.replaceChildren(h("div", { class: "box bad", role: "alert" }, h("p", {}, s.loadFailed),
+      holder.replaceChildren(h("div", { class: "box bad", role: "alert" }, h("p", {}, s.formFailed),
         h("button", { type: "button", class: "btn", onclick: () => this.showForm(e, holder, onCancel) }, s.retry)));
       return;
     }
@@ -920,7 +924,11 @@ class VidenscenterEvents extends HTMLElement {
       });
       body = await response.json().catch(() => ({}));
     } catch {
-      return this.problem(summary, s.network);
+      // A lost connection and a site the centre does not take sign-ups from (CORS) look the
+      // same to a script: both get the way round, the event's own page on the centre's site.
+      return this.problem(summary, s.network, [s.elsewhere, " ", h("a", {
+        href: `${this.base}/arrangementer/${e.id}/`, part: "link",
+      }, e.title || s.untitled)]);
     } finally {
       submit.disabled = false;
       submit.textContent = label;
@@ -933,12 +941,26 @@ class VidenscenterEvents extends HTMLElement {
       if (body.errors) return this.fieldErrors(fields, summary, body.errors);
       return this.problem(summary, `${body.detail || ""} ${s.tooMany}`.trim());
     }
+    if (response.status === 409 && body.errors && Object.keys(body.errors).some((k) => fields[k])) {
+      return this.fieldErrors(fields, summary, body.errors);  // e.g. too many participants
+    }
     if (response.status === 409 || response.status === 404) {
       this.cache.clear();
       const contact = e.contact?.email ? ` ${s.tryContact}: ${e.contact.email}.` : "";
       return this.problem(summary, `${s.conflict}: ${body.detail || s.notFound}${contact}`);
     }
     return this.problem(summary, s.server);
+  }
+
+  // After a sign-up the seats left have changed: the detail says so without a reload.
+  async refreshState(e) {
+    try {
+      const fresh = await this.get(`/api/v1/events/${e.id}/`);
+      const line = this.main.querySelector("article [data-registration]");
+      if (line) line.textContent = this.stateText(fresh);
+    } catch {
+      /* the old figure stays; the list shows the new one */
+    }
   }
 
   fieldErrors(fields, summary, errors) {
@@ -964,11 +986,12 @@ class VidenscenterEvents extends HTMLElement {
     this.announce(`${this.s.fixErrors} ${items.map((i) => i.textContent).join(" ")}`);
   }
 
-  problem(summary, text) {
-    summary.replaceChildren(h("p", {}, text));
+  problem(summary, text, more) {
+    const extra = more ? h("p", {}, more) : "";
+    summary.replaceChildren(h("p", {}, text), extra);
     summary.hidden = false;
     summary.focus();
-    this.announce(text);
+    this.announce(extra ? `${text} ${extra.textContent}` : text);
   }
 
   done(e, holder, body) {
@@ -978,6 +1001,7 @@ class VidenscenterEvents extends HTMLElement {
       h("p", {}, body.detail || ""), h("p", { class: "meta" }, s.already)));
     this.cache.clear();
     heading.focus();
+    this.refreshState(e);
     // The server's detail often opens with the heading's words: said once, not twice.
     const detail = body.detail || "";
     this.announce(detail.startsWith(heading.textContent) ? detail : `${heading.textContent}. ${detail}`.trim());

@@ -75,6 +75,8 @@ def test_individual_sign_up_confirms_and_the_email_arrives(
     page.get_by_role("button", name="Send tilmelding").click()
 
     expect_result(page, "Du er tilmeldt", CONFIRMED, CONFIRMED)
+    # The detail counts the seat just taken, without a reload.
+    expect(page.get_by_text("Åben for tilmelding – 29 ledige pladser")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "confirmed")
 

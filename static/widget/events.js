@@ -58,6 +58,7 @@ const STRINGS = {
     },
     groupName: "Dit navn (kontaktperson)", groupEmail: "Din e-mail",
     hintAccessibility: "Fx kost, tolk eller adgang. Slettes efter arrangementet.",
+    yes: "Ja", no: "Nej", full: "fuldt", placesLeft: (n) => `${n} ${n === 1 ? "plads" : "pladser"} tilbage`,
     choose: "Vælg …", privacy: "Læs privatlivsteksten", send: "Send tilmelding",
     sendGroup: "Send ansøgning", sendWaiting: "Skriv mig på ventelisten", sending: "Sender …",
     cancel: "Annullér", fixErrors: "Ret venligst følgende:",
@@ -119,6 +120,7 @@ const STRINGS = {
     },
     groupName: "Your name (contact person)", groupEmail: "Your email",
     hintAccessibility: "E.g. diet, interpreter or access. Deleted after the event.",
+    yes: "Yes", no: "No", full: "full", placesLeft: (n) => `${n} ${n === 1 ? "place" : "places"} left`,
     choose: "Choose …", privacy: "Read the privacy notice", send: "Sign up",
     sendGroup: "Send application", sendWaiting: "Join the waiting list", sending: "Sending …",
     cancel: "Cancel", fixErrors: "Please correct the following:",
@@ -875,6 +877,7 @@ class VidenscenterEvents extends HTMLElement {
         field("manager_name", f.manager_name, input("text", { maxlength: "200" })),
         field("manager_email", f.manager_email, input("email", { maxlength: "254" })),
       ] : null,
+      this.questionFields(e.questions || [], fields, { municipalities, audiences, options }),
       field("phone", f.phone, input("tel", { autocomplete: "tel", maxlength: "30" }), { optional: true }),
       field("accessibility_needs", f.accessibility_needs, h("textarea", { maxlength: "2000", rows: "3" }), { optional: true, hint: s.hintAccessibility }),
       privacy?.text ? h("details", {}, h("summary", {}, s.privacy), h("p", { class: "privacy" }, privacy.text)) : null,
@@ -893,20 +896,95 @@ class VidenscenterEvents extends HTMLElement {
     fields.name.control.focus();
   }
 
+  // The event's own questions (issue 16): each kind its control, an answer's errors under
+  // "answers.<key>", a question shown only while its condition's answer holds.
+  questionFields(questions, fields, { municipalities, audiences, options }) {
+    const s = this.s;
+    const out = [];
+    const byKey = {};
+    for (const q of questions) {
+      const name = `answers.${q.key}`;
+      const id = uid("q");
+      const err = h("p", { class: "err", id: `${id}-e`, hidden: true });
+      const hint = q.help_text ? h("p", { class: "hint", id: `${id}-h` }, q.help_text) : null;
+      const described = [hint ? `${id}-h` : "", `${id}-e`].join(" ").trim();
+      const label = [q.label, q.required ? "" : ` (${s.optional})`];
+      let inputs, value, empty, box;
+      const group = (type, items) => {
+        inputs = items.map(([v, text, disabled]) => h("input", {
+          type, name: id, value: String(v), disabled, part: "input", "aria-describedby": described,
+        }));
+        box = h("fieldset", { class: "field", part: "field" }, h("legend", {}, label), hint,
+          items.map(([, text], i) => h("label", { class: "check" }, inputs[i], text)), err);
+      };
+      if (["choice", "limited_choice", "multiple_choice"].includes(q.kind)) {
+        const items = (q.options || []).map((o) => {
+          const full = o.places_left === 0;
+          const left = o.places_left == null ? "" : full ? ` (${s.full})` : ` (${s.placesLeft(o.places_left)})`;
+          return [o.value, o.label + left, full];
+        });
+        group(q.kind === "multiple_choice" ? "checkbox" : "radio", items);
+        const picked = () => inputs.filter((i) => i.checked).map((i) => i.value);
+        value = () => (q.kind === "multiple_choice" ? picked() : picked()[0]);
+        empty = () => !picked().length;
+      } else if (q.kind === "yes_no") {
+        group("radio", [["ja", s.yes], ["nej", s.no]]);
+        value = () => inputs[0].checked;
+        empty = () => !inputs.some((i) => i.checked);
+      } else {
+        const control = q.kind === "long_text" ? h("textarea", { rows: "3", maxlength: "5000" })
+          : q.kind === "municipality" ? options(municipalities, "code", (m) => m.name)
+            : q.kind === "job_role" ? options(audiences, "slug", (a) => a.name)
+              : h("input", { type: { number: "number", date: "date" }[q.kind] || "text", maxlength: q.kind === "text" ? "500" : null });
+        Object.assign(control, { id, name });
+        control.setAttribute("part", "input");
+        control.setAttribute("aria-describedby", described);
+        inputs = [control];
+        value = () => (q.kind === "number" ? Number(control.value.replace(",", ".")) : control.value.trim());
+        empty = () => !control.value.trim();
+        box = h("div", { class: "field", part: "field" }, h("label", { for: id }, label), hint, control, err);
+      }
+      const condition = q.shown_if;
+      const shown = () => {
+        if (!condition) return true;
+        const other = byKey[condition.question];
+        if (!other || !other.shown() || other.empty()) return false;
+        const answer = other.value();
+        return Array.isArray(answer) ? answer.includes(condition.value) : answer === condition.value;
+      };
+      const entry = { question: q, control: inputs[0], inputs, err, label: q.label, value, empty, shown, box };
+      fields[name] = byKey[q.key] = entry;
+      out.push(box);
+    }
+    const update = () => {
+      for (const f of Object.values(byKey)) f.box.hidden = !f.shown();
+    };
+    for (const f of Object.values(byKey)) for (const i of f.inputs) i.addEventListener("change", update);
+    update();
+    return out;
+  }
+
   async send(e, form, fields, summary, submit, attempt, privacy, holder, group) {
     const s = this.s;
     const data = { consent: fields.consent.control.checked };
-    for (const [name, { control }] of Object.entries(fields)) {
+    const answers = {};
+    for (const [name, f] of Object.entries(fields)) {
       if (name === "consent") continue;
-      data[name] = control.value.trim();
+      if (f.question) {
+        // A question hidden by its condition is not answered (the server refuses an answer).
+        if (f.shown() && !f.empty()) answers[f.question.key] = f.value();
+      } else data[name] = f.control.value.trim();
     }
+    if (Object.keys(answers).length) data.answers = answers;
     if (group) data.participants = Number(data.participants) || data.participants;
     else delete data.participants;
     if (privacy?.version) data.privacy_version = privacy.version;
     const missing = {};
-    for (const [name, { control, label }] of Object.entries(fields)) {
-      const empty = name === "consent" ? !control.checked : control.required && !control.value.trim();
-      if (empty) missing[name] = [`${label}: ${s.required}.`];
+    for (const [name, f] of Object.entries(fields)) {
+      const empty = name === "consent" ? !f.control.checked
+        : f.question ? f.question.required && f.shown() && f.empty()
+          : f.control.required && !f.control.value.trim();
+      if (empty) missing[name] = [`${f.label}: ${s.required}.`];
     }
     if (Object.keys(missing).length) return this.fieldErrors(fields, summary, missing);
     const json = JSON.stringify(data);
@@ -967,8 +1045,10 @@ class VidenscenterEvents extends HTMLElement {
     const items = [];
     for (const [name, f] of Object.entries(fields)) {
       const messages = errors[name];
-      f.control.toggleAttribute("aria-invalid", !!messages);
-      if (messages) f.control.setAttribute("aria-invalid", "true");
+      for (const input of f.inputs || [f.control]) {
+        if (messages) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
       f.err.hidden = !messages;
       f.err.textContent = messages ? messages.join(" ") : "";
       if (messages) {

@@ -10,12 +10,8 @@ from django.utils import timezone
 
 from events.errors import EventsError
 from events.models import EventIndexPage, EventPage, EventSession, EventStatus, Participation
-from events.registrations.services import (
-    application_approve,
-    application_manager_confirm,
-    registration_attendance_set,
-    registration_create,
-)
+from events.registrations.applications import application_approve, application_manager_confirm
+from events.registrations.services import registration_attendance_set, registration_create
 from home.demo import home_demo_seed
 from home.models import Audience, KnowledgePage, Municipality, Partner, Topic
 

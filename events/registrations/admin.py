@@ -26,10 +26,9 @@ from wagtail.permissions import register_permission_policy
 
 from events.errors import EventsError
 from events.models import EventPage, Participation, Registration, RegistrationStatus
+from events.registrations.applications import application_approve, application_decline
 from events.registrations.selectors import registration_counts
 from events.registrations.services import (
-    application_approve,
-    application_decline,
     registration_attendance_set,
     registration_cancel,
     registration_promote,

@@ -1,5 +1,6 @@
-"""Writes of registrations: sign-up, cancellation, the waiting list and its promotion, staff-group
-applications and their manager's anchoring, attendance, and a registrant's calendar key.
+"""Writes of registrations: sign-up, cancellation, the waiting list and its promotion,
+attendance, and a registrant's calendar key (staff-group applications after sign-up:
+``events.registrations.applications``).
 
 Seats are counted under a row lock on the event, so web and worker processes on several
 machines never hand out one seat twice."""
@@ -396,64 +397,6 @@ def registration_waiting_list_advance(
     changes nothing when no seat is free or registration has closed."""
     now = now or timezone.now()
     return _promote_waiting(_lock_event(event.pk), now)
-
-
-@transaction.atomic
-def application_manager_confirm(
-    *, registration: Registration, now: datetime | None = None
-) -> Registration:
-    """The manager anchors the application (by the link in their email); repeat: no change."""
-    now = now or timezone.now()
-    _, registration = _lock_registration(registration)
-    if registration.anonymised_at is not None:
-        raise EventsError("anonymised")
-    if registration.manager_confirmed_at is None:
-        if registration.status != RegistrationStatus.PENDING:
-            raise EventsError("not_pending")
-        registration.manager_confirmed_at = now
-        registration.save(update_fields=["manager_confirmed_at", "updated_at"])
-    return registration
-
-
-@transaction.atomic
-def application_approve(
-    *, registration: Registration, by: User | None = None, now: datetime | None = None
-) -> Registration:
-    """The organiser approves an anchored application, if its participants fit."""
-    now = now or timezone.now()
-    event, registration = _lock_registration(registration)
-    if registration.status != RegistrationStatus.PENDING:
-        raise EventsError("not_pending")
-    if registration.manager_confirmed_at is None:
-        raise EventsError("manager_not_confirmed")
-    return _seat_give(event, registration, by=by, now=now, kind=EmailKind.APPLICATION_APPROVED)
-
-
-@transaction.atomic
-def application_decline(
-    *, registration: Registration, by: User | None = None, now: datetime | None = None
-) -> Registration:
-    now = now or timezone.now()
-    _, registration = _lock_registration(registration)
-    if registration.status != RegistrationStatus.PENDING:
-        raise EventsError("not_pending")
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancel_reason = CancelReason.DECLINED
-    registration.cancelled_at = now
-    registration.decided_by = by
-    registration.decided_at = now
-    registration.save(
-        update_fields=[
-            "status",
-            "cancel_reason",
-            "cancelled_at",
-            "decided_by",
-            "decided_at",
-            "updated_at",
-        ]
-    )
-    registration_notify(registration=registration, kind=EmailKind.APPLICATION_DECLINED)
-    return registration
 
 
 @transaction.atomic

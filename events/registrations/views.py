@@ -172,4 +172,13 @@ def _personal_data(registration: Registration) -> dict:
             registration.cancelled_at.isoformat() if registration.cancelled_at else None
         ),
         "status_label": str(RegistrationStatus(registration.status).label),
+        "answers": [
+            {
+                "question": answer.label,
+                "key": answer.key,
+                "answer": answer.text,
+                "value": answer.value,
+            }
+            for answer in registration.answers.all()
+        ],
     }

@@ -140,7 +140,8 @@ def events_attach_terms(events: list[EventPage], *, version: int | None = None) 
 def events_attach_questions(events: list[EventPage]) -> list[EventPage]:
     """The questions of many events in one query, and the places their limited options hold
     in one more (only when one of them has such options). ``event.questions.all()`` then
-    answers from memory, and ``event.option_places_taken`` maps (key, value) to places held."""
+    answers from memory, and ``event.option_places_taken`` maps (key, value) to places held.
+    For events read from the database (a draft's questions live in its revision)."""
     ids = [event.pk for event in events]
     if not ids:
         return events

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -20,6 +21,7 @@ from api.serializers.links import LinkingSerializerMixin, LinkTargetsListSeriali
 from api.serializers.vocabulary import PartnerRefSerializer
 from events.models import EventPage, EventQuestion, EventSession, QuestionKind
 from events.registrations.selectors import option_places_taken, registration_state
+from events.selectors import events_attach_questions
 from home.api_values import absolute, document_json, linked_page_ids
 
 
@@ -187,6 +189,16 @@ def _session_order(session: EventSession) -> tuple:
     return (starts is None, starts or 0, session.sort_order or 0)
 
 
+class EventListSerializer(LinkTargetsListSerializer):
+    """A list of events reads all their questions, with the places their limited options
+    hold, in two queries (``events_attach_questions``), not two per event."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        items = list(data.all() if isinstance(data, BaseManager) else data)
+        events_attach_questions(items)
+        return super().to_representation(items)
+
+
 @extend_schema_serializer(component_name="Event")
 class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
     id = serializers.IntegerField(source="pk")
@@ -225,7 +237,7 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
     links = serializers.SerializerMethodField()
 
     class Meta:
-        list_serializer_class = LinkTargetsListSerializer
+        list_serializer_class = EventListSerializer
 
     def linked_page_ids(self, page: EventPage) -> set[int]:
         """The pages the body links to, and the knowledge items the event presents."""
@@ -264,7 +276,7 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
         if not questions:
             return []
         taken = page.__dict__.get("option_places_taken")
-        if taken is None:  # a detail or a preview without events_attach_questions
+        if taken is None:  # a detail or a preview: this event alone
             limited = [q.key for q in questions if q.kind == QuestionKind.LIMITED_CHOICE]
             rows = option_places_taken(event_ids=[page.pk], keys=limited) if limited else {}
             taken = {(key, value): count for (_pk, key, value), count in rows.items()}

@@ -8,7 +8,7 @@ from api.filters import EventFilter
 from api.serializers.events import EventSerializer
 from api.views.base import ReadOnlyViewSet, documented
 from events.models import EventPage
-from events.selectors import event_list_public, events_attach_questions, events_attach_terms
+from events.selectors import event_list_public, events_attach_terms
 
 
 @documented(EventSerializer)
@@ -27,7 +27,6 @@ class EventViewSet(ReadOnlyViewSet):
         page = super().paginate_queryset(queryset)
         if page is not None:
             events_attach_terms(page, version=getattr(self.request, "content_version", None))
-            events_attach_questions(page)
         return page
 
     def get_object(self):
@@ -36,5 +35,4 @@ class EventViewSet(ReadOnlyViewSet):
         except (ValueError, TypeError) as exc:
             raise Http404 from exc
         events_attach_terms([event], version=getattr(self.request, "content_version", None))
-        events_attach_questions([event])
         return event

@@ -19,7 +19,7 @@ from rest_framework import serializers
 from api.serializers.content import StreamBlockSerializer
 from api.serializers.links import LinkingSerializerMixin, LinkTargetsListSerializer, api_url
 from api.serializers.vocabulary import PartnerRefSerializer
-from events.models import EventPage, EventQuestion, EventSession, QuestionKind
+from events.models import DataClass, EventPage, EventQuestion, EventSession, QuestionKind
 from events.registrations.selectors import option_places_taken, registration_state
 from events.selectors import events_attach_questions
 from home.api_values import absolute, document_json, linked_page_ids
@@ -146,7 +146,7 @@ class QuestionSerializer(serializers.Serializer):
         "takes one answer for the whole group."
     )
     data_class = serializers.ChoiceField(
-        choices=["ordinary", "sensitive", "statistical"],
+        choices=DataClass.values,
         help_text="sensitive: erased the day after the event; statistical: kept anonymised; "
         "ordinary: erased with the registration's other personal data.",
     )

@@ -293,3 +293,24 @@ def test_option_keys_stay_when_labels_are_reworded_through_the_form(
     assert response.status_code == 302, _question_errors(response)
     (saved,) = EventQuestion.objects.get(page=event).option_list()
     assert (saved.value, saved.label, saved.places) == ("a", "Workshop A: Samtalen", 12)
+
+
+def test_the_edit_form_shows_the_questions_with_their_options(client, event_of, vive, vive_editor):
+    event = with_questions(
+        event_of,
+        vive,
+        question(
+            "Hvilken workshop vil du deltage i?",
+            "limited_choice",
+            key="workshop",
+            options=[option("a", "Workshop A: Samtalen", 30)],
+        ),
+    )
+    client.force_login(vive_editor)
+    response = client.get(f"/admin/pages/{event.pk}/edit/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Spørgsmål ved tilmelding" in page
+    assert 'value="Hvilken workshop vil du deltage i?"' in page
+    assert "Workshop A: Samtalen" in page  # in the options' StreamField data
+    assert 'id="id_questions-ADD"' in page

@@ -58,7 +58,7 @@ const STRINGS = {
     },
     groupName: "Dit navn (kontaktperson)", groupEmail: "Din e-mail",
     hintAccessibility: "Fx kost, tolk eller adgang. Slettes efter arrangementet.",
-    yes: "Ja", no: "Nej", full: "fuldt", placesLeft: (n) => `${n} ${n === 1 ? "plads" : "pladser"} tilbage`,
+    yes: "Ja", no: "Nej", answer: (q) => `${q}: besvar spørgsmålet.`, full: "fuldt", placesLeft: (n) => `${n} ${n === 1 ? "plads" : "pladser"} tilbage`,
     choose: "Vælg …", privacy: "Læs privatlivsteksten", send: "Send tilmelding",
     sendGroup: "Send ansøgning", sendWaiting: "Skriv mig på ventelisten", sending: "Sender …",
     cancel: "Annullér", fixErrors: "Ret venligst følgende:",
@@ -120,7 +120,7 @@ const STRINGS = {
     },
     groupName: "Your name (contact person)", groupEmail: "Your email",
     hintAccessibility: "E.g. diet, interpreter or access. Deleted after the event.",
-    yes: "Yes", no: "No", full: "full", placesLeft: (n) => `${n} ${n === 1 ? "place" : "places"} left`,
+    yes: "Yes", no: "No", answer: (q) => `${q}: please answer.`, full: "full", placesLeft: (n) => `${n} ${n === 1 ? "place" : "places"} left`,
     choose: "Choose …", privacy: "Read the privacy notice", send: "Sign up",
     sendGroup: "Send application", sendWaiting: "Join the waiting list", sending: "Sending …",
     cancel: "Cancel", fixErrors: "Please correct the following:",
@@ -984,7 +984,11 @@ class VidenscenterEvents extends HTMLElement {
       const empty = name === "consent" ? !f.control.checked
         : f.question ? f.question.required && f.shown() && f.empty()
           : f.control.required && !f.control.value.trim();
-      if (empty) missing[name] = [`${f.label}: ${s.required}.`];
+      // Worded as the server words it: a question by its label without "?" or ":".
+      if (empty) {
+        missing[name] = [f.question ? s.answer(f.label.trim().replace(/[?:]+$/, ""))
+          : `${f.label}: ${s.required}.`];
+      }
     }
     if (Object.keys(missing).length) return this.fieldErrors(fields, summary, missing);
     const json = JSON.stringify(data);

@@ -1,9 +1,11 @@
 """Webhooks in the admin: the endpoints (coordinators manage them, a partner's people see their
 own; ``api/webhooks/endpoint_admin.py``) and the delivery log with its filters and "Send igen"
-(``api/webhooks/delivery_admin.py``), registered here with the failed-deliveries panel."""
+(``api/webhooks/delivery_admin.py``), registered here with the failed-deliveries panel; and the
+widget's code for each partner's site, with its live preview (``api/widget/admin.py``)."""
 
 from __future__ import annotations
 
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -15,6 +17,7 @@ from api.webhooks.endpoint_admin import (
     WebhookEndpointViewSet,
 )
 from api.webhooks.permissions import register_policies
+from api.widget import admin as widget_admin
 
 register_policies()
 
@@ -39,3 +42,13 @@ def register_webhooks_viewsets():
 @hooks.register("construct_homepage_panels")
 def add_failed_deliveries_panel(request, panels):
     panels.append(FailedDeliveriesPanel(request))
+
+
+@hooks.register("register_admin_urls")
+def register_widget_admin_urls():
+    return [path("widget/", include((widget_admin.urlpatterns(), "widget_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_widget_menu_item():
+    return widget_admin.menu_item()

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -261,6 +262,7 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
 
     base_form_class = EventPageAdminForm
     template = "events/event_page.html"
+    preview_modes = [*ApiPreviewMixin.preview_modes, ("widget", _("Widget"))]
 
     class Meta:
         verbose_name = _("arrangement")
@@ -404,6 +406,20 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["event"] = self.api_representation(request)
         return context
+
+    def serve_preview(self, request, mode_name):
+        """The mode "Widget": the draft in the widget itself, as a partner's site will show it.
+        The widget reads the event from the page (its ``preview`` attribute names the element)
+        in the API's representation and asks the API for nothing: no third rendering."""
+        if mode_name == "widget":
+            response = render(
+                request,
+                "events/widget_preview.html",
+                {"event": self.api_representation(request)},
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
+        return super().serve_preview(request, mode_name)
 
 
 class EventPageSlide(LinkedDocument):

@@ -212,6 +212,12 @@ VIEWS = {
         *_each(w, "delivery", "/admin/webhooks/log/inspect/{id}/"),
         *_each(w, "endpoint", "/admin/webhooks/log/?endpoint={id}"),
     ],
+    # The widget's code: any partner named in the address, the user's own code only.
+    "widget": lambda w: [
+        "/admin/widget/",
+        *[f"/admin/widget/?partner={slug}" for slug in w.partners],
+        *[f"/admin/widget/results/?partner={slug}&type=webinar" for slug in w.partners],
+    ],
     # The coordinators' own forms: the secret was shown once, when it was made.
     "webhook forms": lambda w: [
         "/admin/webhooks/modtagere/new/",

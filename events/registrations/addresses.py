@@ -26,6 +26,8 @@ def internet_email_for(label: str) -> InternetEmailValidator:
     """The validator for one field, its message naming the field first (as every message of
     the sign-up does, so a summary of two refused addresses says which is which)."""
     return InternetEmailValidator(
-        message=_("%(field)s: skriv en e-mailadresse på internettet (et domænenavn, ikke en "
-                  "IP-adresse).") % {"field": label}
+        message=_(
+            "%(field)s: skriv en e-mailadresse på internettet (et domænenavn, ikke en IP-adresse)."
+        )
+        % {"field": label}
     )

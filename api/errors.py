@@ -97,13 +97,15 @@ def api_exception_handler(exc, context):
 
 
 def _domain_error(exc) -> Response | None:
-    """Map the apps' own error types (``http_status``, ``message``, optional ``field``) to
-    400, 404 or 409."""
+    """Map the apps' own error types (``http_status``, ``message``, optional ``field`` or
+    ``errors`` per field) to 400, 404 or 409."""
     code = getattr(exc, "http_status", None)
     if code is None or not hasattr(exc, "message"):
         return None
     body: dict[str, object] = {"detail": str(exc.message)}
-    if getattr(exc, "field", None):
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors
+    elif getattr(exc, "field", None):
         body["errors"] = {exc.field: [str(exc.message)]}
     return Response(body, status=code)
 

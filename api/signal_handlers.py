@@ -1,5 +1,6 @@
 """What a recorded change sets off beyond this app's own caches: webhooks and the CDN purge;
-and what a change of seats sets off: the API's validators and the CDN purge of the event.
+what a change of seats sets off: the API's validators and the CDN purge of the event; and
+which cross-origin requests django-cors-headers lets through besides the partners' (api/cors.py).
 
 Every publish, unpublish, move and delete writes a ``home.ContentChange`` row in its own
 transaction (home/signal_handlers.py); hanging on that row's creation puts the webhook
@@ -8,6 +9,7 @@ deliveries in the same transaction, and hands the purge to a worker once it comm
 
 from __future__ import annotations
 
+from corsheaders.signals import check_request_enabled
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -15,6 +17,7 @@ from django.urls import reverse
 
 from api.caching import seats_version_bump
 from api.cdn.tasks import CDN_PURGE_LEASE
+from api.cors import is_public_read
 from api.webhooks.services import webhook_deliveries_create
 from events.models import Registration
 from home.models import ContentChange
@@ -90,7 +93,13 @@ def on_registration_changed(sender, instance, created: bool = False, raw: bool =
         enqueue_on_commit("api.cdn.tasks.cdn_purge", event_seat_urls(instance.event_id), [])
 
 
+def on_cors_check(sender, request, **kw) -> bool:
+    """Any origin may read what is public; the rest is for ``CORS_ALLOWED_ORIGINS``."""
+    return is_public_read(request)
+
+
 def connect() -> None:
+    check_request_enabled.connect(on_cors_check, dispatch_uid="api_cors_public_read")
     post_save.connect(on_change_recorded, sender=ContentChange, dispatch_uid="api_change_recorded")
     post_save.connect(
         on_registration_changed, sender=Registration, dispatch_uid="api_registration_saved"

@@ -7,6 +7,7 @@ from api.errors import not_found
 from api.views.content import ChangeViewSet, KnowledgeViewSet, PageViewSet
 from api.views.events import EventViewSet
 from api.views.index import api_index
+from api.views.privacy import PrivacyView
 from api.views.registrations import EventRegistrationsView, RegistrationByTokenView
 from api.views.vocabulary import AudienceViewSet, MunicipalityViewSet, PartnerViewSet, TopicViewSet
 
@@ -37,6 +38,7 @@ urlpatterns = [
         RegistrationByTokenView.as_view(),
         name="registration-detail",
     ),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, whatever the method: without this, an unknown
     # path fell through to Wagtail's page serving (a CSRF 403 page for a POST).

@@ -22,6 +22,36 @@ FILTERS = [
 ]
 EVENT_IDS: list[int] = []
 OPEN_EVENT_IDS: list[int] = []
+QUESTIONS: dict[int, list[dict]] = {}  # by event id, as the API describes them
+
+
+def answers_for(questions: list[dict]) -> dict:
+    """What a sign-up form filled in by a person sends: an answer to each question shown (an
+    option with places left, "ja", a short text), so sign-ups to events with questions count."""
+    answers: dict = {}
+    for question in questions:
+        condition = question["shown_if"]
+        if condition and answers.get(condition["question"]) != condition["value"]:
+            continue
+        kind = question["kind"]
+        options = [o["value"] for o in question["options"] if o["places_left"] != 0]
+        if kind in ("choice", "limited_choice") and options:
+            answers[question["key"]] = random.choice(options)
+        elif kind == "multiple_choice" and options:
+            answers[question["key"]] = [random.choice(options)]
+        elif kind == "yes_no":
+            answers[question["key"]] = True
+        elif kind in ("text", "long_text"):
+            answers[question["key"]] = "Belastningstest"
+        elif kind == "number":
+            answers[question["key"]] = 3
+        elif kind == "date":
+            answers[question["key"]] = "2026-01-01"
+        elif kind == "municipality":
+            answers[question["key"]] = "0101"
+        elif kind == "job_role":
+            answers[question["key"]] = "sagsbehandlere"
+    return answers
 
 
 @events.test_start.add_listener
@@ -39,6 +69,7 @@ def _collect_ids(environment, **kwargs):
             break
         for item in data["results"]:
             EVENT_IDS.append(item["id"])
+            QUESTIONS[item["id"]] = item.get("questions", [])
             # Individual sign-ups only: a staff group applies with its unit and manager.
             individual = item["participation"] == "individual"
             if individual and item["registration"]["state"] in ("open", "waiting_list"):
@@ -105,6 +136,7 @@ class ConsumingSite(FastHttpUser):
             "municipality": "0101",
             "job_role": "sagsbehandlere",
             "consent": True,
+            "answers": answers_for(QUESTIONS.get(event_id, [])),
         }
         with self.client.post(
             f"/api/v1/events/{event_id}/registrations/",

@@ -9,13 +9,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.errors import EventsError
-from events.models import EventIndexPage, EventPage, EventSession, EventStatus, Participation
-from events.registrations.services import (
-    application_approve,
-    application_manager_confirm,
-    registration_attendance_set,
-    registration_create,
+from events.models import (
+    CHOICE_KINDS,
+    EventIndexPage,
+    EventPage,
+    EventQuestion,
+    EventSession,
+    EventStatus,
+    Participation,
+    QuestionKind,
 )
+from events.registrations.answers import question_shown
+from events.registrations.applications import application_approve, application_manager_confirm
+from events.registrations.services import registration_attendance_set, registration_create
 from home.demo import home_demo_seed
 from home.models import Audience, KnowledgePage, Municipality, Partner, Topic
 
@@ -81,6 +87,37 @@ def _specs(today: date) -> list[dict[str, Any]]:
             "sessions": [
                 _timed(conference_day, (9, 30), (16, 0), title="Dag 1"),
                 _timed(conference_day + timedelta(days=1), (9, 0), (15, 0), title="Dag 2"),
+            ],
+            "questions": [
+                {
+                    "label": "Hvilken workshop vil du deltage i?",
+                    "key": "workshop",
+                    "kind": "limited_choice",
+                    "required": True,
+                    "help_text": "Workshopperne er om eftermiddagen på dag 1. Hver har sine "
+                    "egne pladser.",
+                    "options": [
+                        ("boernesamtalen", "Workshop A: Børnesamtalen i praksis", 80),
+                        ("handleplanen", "Workshop B: Barnets perspektiv i handleplanen", 80),
+                        ("netvaerket", "Workshop C: Inddragelse af barnets netværk", 90),
+                    ],
+                },
+                {
+                    "label": "Deltager du i frokosten?",
+                    "key": "frokost",
+                    "kind": "yes_no",
+                    "required": True,
+                },
+                {
+                    "label": "Har du særlige kostbehov?",
+                    "key": "kostbehov",
+                    "kind": "long_text",
+                    "help_text": "Fx vegetar, glutenfri eller allergi. Slettes dagen efter "
+                    "konferencen.",
+                    "data_class": "sensitive",
+                    "shown_if_question": "frokost",
+                    "shown_if_value": "ja",
+                },
             ],
         },
     ]
@@ -168,6 +205,38 @@ def _specs(today: date) -> list[dict[str, Any]]:
                 _timed(_last_sunday(2027, 3), (2, 30), (4, 30), title="Modul 1"),
                 _timed(_last_sunday(2027, 10), (2, 30), (4, 30), title="Modul 2"),
             ],
+            "questions": [
+                {
+                    "label": "Hvilket modul følger du?",
+                    "key": "modul",
+                    "kind": "choice",
+                    "required": True,
+                    "options": [
+                        ("begge", "Begge moduler", None),
+                        ("modul-1", "Kun modul 1", None),
+                        ("modul-2", "Kun modul 2", None),
+                    ],
+                },
+                {
+                    "label": "Hvilken sag tager du med?",
+                    "key": "sag",
+                    "kind": "long_text",
+                    "help_text": "Beskriv kort en sag, du vil arbejde med på forløbet. Skriv "
+                    "ikke navne eller cpr-numre.",
+                },
+                {
+                    "label": "Arbejder du i myndighed eller almenområdet?",
+                    "key": "omraade",
+                    "kind": "choice",
+                    "required": True,
+                    "data_class": "statistical",
+                    "help_text": "Bruges anonymt i videnscentrets opgørelser.",
+                    "options": [
+                        ("myndighed", "Myndighed", None),
+                        ("almenomraadet", "Almenområdet", None),
+                    ],
+                },
+            ],
         },
         {
             "partner": "socialstyrelsen",
@@ -213,10 +282,12 @@ def _create(spec: dict[str, Any]) -> EventPage:
     co_organisers = spec.pop("co_organisers", [])
     knowledge = spec.pop("knowledge", [])
     municipality = spec.pop("municipality", None)
+    questions = spec.pop("questions", [])
     page = EventPage(**spec)
     if municipality:
         page.venue_municipality = Municipality.objects.filter(name=municipality).first()
     page.sessions = [EventSession(sort_order=i, **s) for i, s in enumerate(sessions)]
+    page.questions = [_question(i, dict(q)) for i, q in enumerate(questions)]
     page.topics = list(Topic.objects.filter(name__in=topics))
     page.audiences = list(Audience.objects.filter(slug__in=audiences))
     page.co_organisers = list(Partner.objects.filter(slug__in=co_organisers))
@@ -224,6 +295,14 @@ def _create(spec: dict[str, Any]) -> EventPage:
     folder.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def _question(number: int, spec: dict[str, Any]) -> EventQuestion:
+    options = [
+        ("option", {"value": value, "label": label, "places": places, "active": True})
+        for value, label, places in spec.pop("options", [])
+    ]
+    return EventQuestion(sort_order=number, options=options, **spec)
 
 
 @transaction.atomic
@@ -268,6 +347,37 @@ def _sign_up_moment(event: EventPage) -> datetime | None:
     if event.registration_opens and moment < event.registration_opens:
         moment = event.registration_opens + timedelta(hours=1)
     return moment
+
+
+DEMO_TEXTS = {
+    "kostbehov": ("Vegetar", "Glutenfri", "Laktosefri", "Allergi over for nødder"),
+    "sag": (
+        "En 12-årig i familiepleje, der ikke vil til samvær.",
+        "En ung på 16, hvis handleplan skal revideres før efterværn.",
+        "Et barn på 8, hvor skolen har sendt en underretning.",
+    ),
+}
+
+
+def _answers(event: EventPage, rng) -> dict[str, Any]:
+    """Plausible answers to the event's questions: required ones always, others now and then,
+    hidden ones never."""
+    answers: dict[str, Any] = {}
+    for question in event.questions.all():
+        if not question_shown(question, answers):
+            continue
+        if not question.required and rng.random() < 0.4:
+            continue
+        if question.kind == QuestionKind.YES_NO:
+            answers[question.key] = rng.random() < 0.75
+        elif question.kind in CHOICE_KINDS:
+            values = [option.value for option in question.option_list() if option.active]
+            chosen = rng.choice(values)
+            multiple = question.kind == QuestionKind.MULTIPLE_CHOICE
+            answers[question.key] = [chosen] if multiple else chosen
+        elif question.key in DEMO_TEXTS:
+            answers[question.key] = rng.choice(DEMO_TEXTS[question.key])
+    return answers
 
 
 def _people(rng, count: int, municipalities: list, roles: list) -> list[dict[str, Any]]:
@@ -317,7 +427,13 @@ def registrations_seed(*, now: datetime | None = None) -> int:
                 }
             try:
                 sign_up = registration_create(
-                    event_id=event.pk, consent=True, source="import", now=moment, **person, **extra
+                    event_id=event.pk,
+                    consent=True,
+                    source="import",
+                    now=moment,
+                    answers=_answers(event, rng),
+                    **person,
+                    **extra,
                 )
             except EventsError:  # full without a waiting list: the rest would be refused too
                 break

@@ -72,13 +72,61 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         _("Fremmøde kan kun registreres for bekræftede tilmeldinger."),
         None,
     ),
+    # The answers to an event's questions: ``errors`` holds a message per question
+    # (``answers.<key>``), each naming the question (``ANSWER_MESSAGES``).
+    "answers_invalid": (400, "%(summary)s", "answers"),
+    "answers_several_invalid": (
+        400,
+        _("Svar: %(count)s svar kan ikke bruges; se beskeden ved hvert spørgsmål."),
+        "answers",
+    ),
+    "option_full": (
+        409,
+        _("%(question)s: “%(option)s” har ikke flere pladser. Vælg en anden mulighed."),
+        "answers",
+    ),
+}
+
+# What is wrong with one answer; ``%(question)s`` is the question's label.
+ANSWER_MESSAGES: dict[str, str] = {
+    "required": _("%(question)s: besvar spørgsmålet."),
+    "hidden": _(
+        "%(question)s: spørgsmålet stilles kun, når “%(condition)s” er besvaret med "
+        "“%(value)s”, så det skal ikke besvares."
+    ),
+    "unknown": _("Svar: arrangementet stiller ikke spørgsmålet “%(key)s”."),
+    "not_an_object": _("Svar: angiv svarene som et objekt med spørgsmålenes nøgler."),
+    "text": _("%(question)s: skriv svaret som tekst."),
+    "text_too_long": _("%(question)s: højst %(limit)s tegn."),
+    "text_invalid_character": _("%(question)s: svaret indeholder et ugyldigt tegn."),
+    "number": _("%(question)s: skriv et tal, fx 12 eller 2,5."),
+    "date": _("%(question)s: skriv en dato som ÅÅÅÅ-MM-DD, fx 2027-03-01."),
+    "yes_no": _("%(question)s: svar ja (true) eller nej (false)."),
+    "choice": _("%(question)s: vælg en af mulighederne."),
+    "multiple_choice": _("%(question)s: vælg en eller flere af mulighederne, som en liste."),
+    "municipality": _("%(question)s: vælg en kommune med dens firecifrede kode, fx “0101”."),
+    "job_role": _("%(question)s: vælg en stillingsgruppe med dens slug (se /api/v1/audiences/)."),
 }
 
 
 class EventsError(Exception):
-    """A step of the events domain that cannot be taken; ``code`` names which (see MESSAGES)."""
+    """A step of the events domain that cannot be taken; ``code`` names which (see MESSAGES).
 
-    def __init__(self, code: str):
+    ``params`` fill the message's placeholders; ``field`` names the field it concerns where
+    that varies (``answers.<key>``); ``errors`` are messages per field where one error concerns
+    several (the answers to an event's questions)."""
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        field: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+        **params: object,
+    ):
         self.code = code
-        self.http_status, self.message, self.field = MESSAGES[code]
+        self.http_status, message, default_field = MESSAGES[code]
+        self.field = field or default_field
+        self.message = message % params if params else message
+        self.errors = errors
         super().__init__(str(self.message))

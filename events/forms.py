@@ -1,4 +1,4 @@
-"""The admin form of an event: validates the page together with its sessions."""
+"""The admin form of an event: validates the page together with its sessions and questions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
 
+from events.models.questions import EventQuestion, RegistrationAnswer, questions_check
 from home.areas.rules import pages_in_area, visible_pages_q
 from home.forms import PartnerMediaFormMixin
 from home.models import KnowledgePage
@@ -33,7 +34,42 @@ class EventPageForm(WagtailAdminPageForm):
                 self.instance._submitted_sessions = SKIP_SCHEDULE_CHECKS
             else:
                 self.instance._submitted_sessions = [form.instance for form in submitted]
+        self._check_questions()
         return cleaned_data
+
+    def _check_questions(self) -> None:
+        """The questions together: keys unique, conditions on earlier questions, and no key
+        changed or option removed that answers use. Each problem is shown at its question."""
+        formset = self.formsets.get("questions")
+        if formset is None:
+            return
+        formset.errors  # noqa: B018 - validates (and completes the keys of) every question
+        submitted = sorted(
+            (
+                form
+                for form in formset.forms
+                if (form.has_changed() or form in formset.initial_forms)
+                and not (formset.can_delete and form.cleaned_data.get("DELETE"))
+            ),
+            key=lambda form: form.cleaned_data.get("ORDER") or 0,
+        )
+        if any(form.errors for form in submitted):
+            return  # each question's own messages first
+        page_id = self.instance.pk
+        initial_keys: dict[int, str] = {}
+        in_use: dict[str, set] = {}
+        if page_id:
+            initial_keys = dict(
+                EventQuestion.objects.filter(page_id=page_id).values_list("pk", "key")
+            )
+            in_use = RegistrationAnswer.objects.values_in_use(page_id)
+        problems = questions_check(
+            [form.instance for form in submitted], initial_keys=initial_keys, in_use=in_use
+        )
+        for index, fields in problems.items():
+            for field, messages in fields.items():
+                for message in messages:
+                    submitted[index].add_error(field, message)
 
 
 class EventSessionForm(WagtailAdminModelForm):

@@ -18,7 +18,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from wagtail.models import Site
 
-from events.models import EventPage, EventSession, Registration, RegistrationStatus
+from events.models import (
+    EventPage,
+    EventQuestion,
+    EventSession,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+)
+from events.registrations.selectors import option_places_taken
 from home.models import Audience, Partner, Topic
 from home.visibility import public_pages
 
@@ -126,6 +134,34 @@ def events_attach_terms(events: list[EventPage], *, version: int | None = None) 
         for name in TERM_RELATIONS:
             terms = [vocabulary[name][pk] for pk in links.get((event.pk, name), ())]
             cluster[name] = sorted(terms, key=lambda term: str(term))
+    return events
+
+
+def events_attach_questions(events: list[EventPage]) -> list[EventPage]:
+    """The questions of many events in one query, and the places their limited options hold
+    in one more (only when one of them has such options). ``event.questions.all()`` then
+    answers from memory, and ``event.option_places_taken`` maps (key, value) to places held.
+    For events read from the database (a draft's questions live in its revision)."""
+    ids = [event.pk for event in events]
+    if not ids:
+        return events
+    questions: dict[int, list[EventQuestion]] = {}
+    for question in EventQuestion.objects.filter(page_id__in=ids).order_by("sort_order", "pk"):
+        questions.setdefault(question.page_id, []).append(question)
+    limited = {
+        question.key
+        for listed in questions.values()
+        for question in listed
+        if question.kind == QuestionKind.LIMITED_CHOICE
+    }
+    taken = option_places_taken(event_ids=ids, keys=limited) if limited else {}
+    for event in events:
+        event.__dict__.setdefault("_cluster_related_objects", {})["questions"] = questions.get(
+            event.pk, []
+        )
+        event.__dict__["option_places_taken"] = {
+            (key, value): count for (pk, key, value), count in taken.items() if pk == event.pk
+        }
     return events
 
 

@@ -9,6 +9,7 @@ from events import dashboard
 from events.mail.admin import outbound_email_viewset
 from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
+from events.reports import answers as answer_report
 from events.reports import views as reach_reports
 
 
@@ -33,8 +34,12 @@ def add_dashboard_panels(request, panels):
 
 @hooks.register("register_admin_urls")
 def register_reach_report_urls():
-    return [path("", include((reach_reports.urlpatterns(), "reach_reports")))]
+    return [
+        path("", include((reach_reports.urlpatterns(), "reach_reports"))),
+        path("", include((answer_report.urlpatterns(), "answer_report"))),
+    ]
 
 
 for _slug in reach_reports.REPORTS:
     hooks.register("register_reports_menu_item", partial(reach_reports.menu_item, _slug))
+hooks.register("register_reports_menu_item", answer_report.menu_item)

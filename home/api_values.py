@@ -1,8 +1,9 @@
 """How media, page links and rich text appear in the API: the values the StreamField blocks
 (``home/blocks.py``) and the API's serializers represent themselves with.
 
-Rich text is expanded to display-ready HTML, images become named renditions with width, height
-and alt text, documents and pages absolute URLs.
+Rich text is expanded to display-ready HTML and passed through the one allowlist of what may
+leave as HTML (``home.sanitise``), images become named renditions with width, height and alt
+text, documents and pages absolute URLs.
 
 A link reaches only a live, public page (``home.visibility.public_pages``): a page chooser that
 points at a draft or a view-restricted page says ``null``, a rich-text link to one keeps its
@@ -23,6 +24,7 @@ from wagtail.models import Page
 from wagtail.rich_text import extract_references_from_rich_text, features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
+from home.sanitise import sanitise_html
 from home.visibility import public_pages
 
 RENDITIONS = {"small": "max-480x480", "medium": "max-1024x1024", "large": "max-2048x2048"}
@@ -107,11 +109,19 @@ class LinkTargets:
 
     def rich_text_html(self, source: str) -> str:
         """``expand_db_html`` with Wagtail's own handlers, except that a page link resolves
-        only to a public page: any other keeps its text, without an ``href``."""
-        return self._rewriter(source or "")
+        only to a public page: any other keeps its text, without an ``href``; then only what
+        the allowlist lets through (``home.sanitise``)."""
+        return sanitise_html(self._rewriter(source or ""))
 
     def _page_link_tags(self, attrs_list: list[dict]) -> list[str]:
         return [public_page_link_tag(self.pages.get(linked_page_id(attrs))) for attrs in attrs_list]
+
+    @staticmethod
+    def _document_link_tags(attrs_list: list[dict]) -> list[str]:
+        """A document link's absolute address, as the API gives every document's: the sites
+        that insert this HTML (the widget among them) are on other origins."""
+        documents = features.get_link_types()["document"].get_many(attrs_list)
+        return [f'<a href="{escape(absolute(doc.url))}">' if doc else "<a>" for doc in documents]
 
     @cached_property
     def _rewriter(self) -> MultiRuleRewriter:
@@ -121,6 +131,8 @@ class LinkTargets:
             kind: handler.expand_db_attributes_many for kind, handler in link_rules.items()
         }
         bulk_links["page"] = self._page_link_tags
+        if "document" in bulk_links:
+            bulk_links["document"] = self._document_link_tags
         return MultiRuleRewriter(
             [
                 LinkRewriter(bulk_rules=bulk_links),

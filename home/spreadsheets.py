@@ -8,7 +8,9 @@ export (``SpreadsheetExportMixin``), made Danish.
   fields separated by ``;``, times as ``31-12-2026 14:30``, decimals with a comma.
 - In both, a choice is written by its Danish label (``Bekræftet``, not ``confirmed``) and a
   yes/no as ``Ja``/``Nej``; formula neutralisation stays with each view
-  (``events.registrations.admin.spreadsheet_safe``), and Excel never reads a text as a formula.
+  (``events.registrations.exports.spreadsheet_safe``), and Excel never reads a text as a formula.
+- ``export_value`` gives a column's value of an item (a dotted path, as Wagtail's); a view
+  with columns of its own (one per question) overrides it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from wagtail.admin.views.mixins import Echo, SpreadsheetExportMixin
+from wagtail.coreutils import multigetattr
 
 CSV_DELIMITER = ";"
 BYTE_ORDER_MARK = "\ufeff".encode()  # Wagtail's Echo writer gives bytes
@@ -95,8 +98,11 @@ class DanishSpreadsheetMixin:
             self._choice_labels_cache = cached
         return cached
 
+    def export_value(self, item: Any, field: str) -> Any:
+        return multigetattr(item, field)
+
     def to_row_dict(self, item: Any) -> OrderedDict:
-        row = super().to_row_dict(item)  # type: ignore[misc]
+        row = OrderedDict((field, self.export_value(item, field)) for field in self.list_export)
         if isinstance(item, Model):
             labels = self._labels(type(item))
             for path, value in row.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -18,8 +19,9 @@ from rest_framework import serializers
 from api.serializers.content import StreamBlockSerializer
 from api.serializers.links import LinkingSerializerMixin, LinkTargetsListSerializer, api_url
 from api.serializers.vocabulary import PartnerRefSerializer
-from events.models import EventPage, EventSession
-from events.registrations.selectors import registration_state
+from events.models import DataClass, EventPage, EventQuestion, EventSession, QuestionKind
+from events.registrations.selectors import option_places_taken, registration_state
+from events.selectors import events_attach_questions
 from home.api_values import absolute, document_json, linked_page_ids
 
 
@@ -84,6 +86,89 @@ class RegistrationStateSerializer(serializers.Serializer):
     seats_left = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
 
 
+class QuestionOptionSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What an answer sends: the option's stable key.")
+    # The metaclass takes declared fields off the class, so this hides no attribute of a
+    # serializer's own (DRF's types see a clash with ``Field.label``).
+    label = serializers.CharField()  # type: ignore[assignment]
+    places_left = serializers.IntegerField(
+        allow_null=True,
+        help_text="Places left on this option (limited_choice); null: no limit of its own.",
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": "Asked only when the earlier question `question` was answered with "
+        "`value` (true/false for yes_no; for multiple_choice, when `value` is among those "
+        "chosen); null: always asked.",
+        "properties": {
+            "question": {"type": "string"},
+            "value": {"oneOf": [{"type": "string"}, {"type": "boolean"}]},
+        },
+        "required": ["question", "value"],
+    }
+)
+class ShownIfField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, question: EventQuestion) -> dict | None:
+        if not question.shown_if_question:
+            return None
+        return {"question": question.shown_if_question, "value": question.condition_value()}
+
+
+class QuestionSerializer(serializers.Serializer):
+    """One question of the sign-up form; its answer goes in the sign-up's ``answers`` under
+    ``key``. The places taken come from the response's context (``places_taken``)."""
+
+    key = serializers.CharField(help_text="Stable: survives changes to the label.")
+    kind = serializers.ChoiceField(
+        choices=QuestionKind.values,
+        help_text="text, long_text (strings), number, date (YYYY-MM-DD), yes_no (true/false), "
+        "choice and limited_choice (one option's value), multiple_choice (a list of values), "
+        "municipality (a code from /api/v1/municipalities/), job_role (a slug from "
+        "/api/v1/audiences/).",
+    )
+    # Declared fields leave the class (see QuestionOptionSerializer.label).
+    label = serializers.CharField()  # type: ignore[assignment]
+    help_text = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
+    required = serializers.BooleanField(help_text="Required when shown.")  # type: ignore[assignment]
+    options = serializers.SerializerMethodField(
+        help_text="The options one may choose (choice kinds only; empty otherwise)."
+    )
+    shown_if = ShownIfField()
+    per_participant = serializers.BooleanField(
+        help_text="For a staff group: the question concerns each participant. This version "
+        "takes one answer for the whole group."
+    )
+    data_class = serializers.ChoiceField(
+        choices=DataClass.values,
+        help_text="sensitive: erased the day after the event; statistical: kept anonymised; "
+        "ordinary: erased with the registration's other personal data.",
+    )
+
+    @extend_schema_field(QuestionOptionSerializer(many=True))
+    def get_options(self, question: EventQuestion) -> list[dict]:
+        taken = self.context.get("places_taken", {})
+        return [
+            {
+                "value": option.value,
+                "label": option.label,
+                "places_left": (
+                    None
+                    if option.places is None
+                    else max(option.places - taken.get((question.key, option.value), 0), 0)
+                ),
+            }
+            for option in question.option_list()
+            if option.active
+        ]
+
+
 class LinksSerializer(serializers.Serializer):
     api = serializers.URLField()
     ics = serializers.URLField()
@@ -102,6 +187,16 @@ def event_links(pk: int) -> dict[str, str]:
 def _session_order(session: EventSession) -> tuple:
     starts = session.starts_at()
     return (starts is None, starts or 0, session.sort_order or 0)
+
+
+class EventListSerializer(LinkTargetsListSerializer):
+    """A list of events reads all their questions, with the places their limited options
+    hold, in two queries (``events_attach_questions``), not two per event."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        items = list(data.all() if isinstance(data, BaseManager) else data)
+        events_attach_questions(items)
+        return super().to_representation(items)
 
 
 @extend_schema_serializer(component_name="Event")
@@ -133,12 +228,16 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
     first_start = CentreDateTimeField(allow_null=True)
     last_end = CentreDateTimeField(allow_null=True)
     sessions = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField(
+        help_text="What the sign-up asks beyond its fixed fields, in order; answers go in "
+        "the sign-up's `answers` by key."
+    )
     material = serializers.SerializerMethodField()
     last_published_at = CentreDateTimeField(allow_null=True)
     links = serializers.SerializerMethodField()
 
     class Meta:
-        list_serializer_class = LinkTargetsListSerializer
+        list_serializer_class = EventListSerializer
 
     def linked_page_ids(self, page: EventPage) -> set[int]:
         """The pages the body links to, and the knowledge items the event presents."""
@@ -170,6 +269,24 @@ class EventSerializer(LinkingSerializerMixin, serializers.Serializer):
         listing = self._session_listing
         sessions = sorted(page.sessions.all(), key=_session_order)
         return listing.to_representation(sessions)
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, page: EventPage) -> list[dict]:
+        questions = list(page.questions.all())
+        if not questions:
+            return []
+        taken = page.__dict__.get("option_places_taken")
+        if taken is None:  # a detail or a preview: this event alone
+            limited = [q.key for q in questions if q.kind == QuestionKind.LIMITED_CHOICE]
+            rows = option_places_taken(event_ids=[page.pk], keys=limited) if limited else {}
+            taken = {(key, value): count for (_pk, key, value), count in rows.items()}
+        if "_question_context" not in self.__dict__:  # one serializer per response
+            self._question_context: dict[str, Any] = {}
+            self._question_listing: serializers.ListSerializer = serializers.ListSerializer(
+                child=QuestionSerializer(), context=self._question_context
+            )
+        self._question_context["places_taken"] = taken
+        return self._question_listing.to_representation(questions)
 
     @extend_schema_field(
         {

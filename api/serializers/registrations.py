@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.links import api_url
 from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
-from events.registrations.addresses import internet_email
+from events.registrations.addresses import internet_email_for
 from home.models import Audience, Municipality
 
 if TYPE_CHECKING:
@@ -56,6 +56,55 @@ class CodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+ANSWERS_SHAPE = "Svar: angiv svarene som et objekt med spørgsmålenes nøgler."
+MAX_ANSWERS = 100
+MAX_CHOSEN = 100
+MAX_ANSWER_LENGTH = 5000
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "maxProperties": MAX_ANSWERS,
+        "description": "Answers to the event's `questions`, by each question's `key`: a string "
+        "(text, long_text, date as YYYY-MM-DD, an option's value, a municipality's code, an "
+        "audience's slug), a number, true/false (yes_no) or a list of option values "
+        "(multiple_choice); null or an empty string or list is no answer. A required question "
+        "that is shown must be answered; a question hidden by its `shown_if` must not be. "
+        "Each problem is a 400 under `answers.<key>` naming the question; an option without "
+        "places left is a 409.",
+        "additionalProperties": {
+            "nullable": True,
+            "oneOf": [
+                {"type": "string", "maxLength": MAX_ANSWER_LENGTH},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_CHOSEN},
+            ],
+        },
+    }
+)
+class AnswersField(serializers.Field):
+    """An object of answers. What each may be is for the event's questions to say
+    (``events.registrations.answers``, in the sign-up service), which names the question in
+    its message: a wrong type, a nested object, a NUL or an over-long text is refused there."""
+
+    default_error_messages = {
+        "invalid": ANSWERS_SHAPE,
+        "too_many": f"Svar: højst {MAX_ANSWERS} svar.",
+    }
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        if len(data) > MAX_ANSWERS:
+            self.fail("too_many")
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class RegistrationCreateSerializer(serializers.Serializer):
     """An individual sign-up, or (for events with participation ``staff_group``) a staff
     group's application: then ``unit``, ``participants``, ``manager_name`` and
@@ -64,7 +113,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, error_messages=_messages("Navn"))
     email = serializers.EmailField(
         max_length=254,
-        validators=[internet_email],
+        validators=[internet_email_for("E-mail")],
         error_messages=_messages("E-mail", invalid="E-mail: skriv en gyldig e-mailadresse."),
     )
     workplace = serializers.CharField(max_length=200, error_messages=_messages("Arbejdsplads"))
@@ -144,7 +193,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     )
     manager_email = OptionalEmailField(
         max_length=254,
-        validators=[internet_email],
+        validators=[internet_email_for("Lederens e-mail")],
         required=False,
         allow_blank=True,
         default="",
@@ -152,6 +201,8 @@ class RegistrationCreateSerializer(serializers.Serializer):
             "Lederens e-mail", invalid="Lederens e-mail: skriv en gyldig e-mailadresse."
         ),
     )
+
+    answers = AnswersField(required=False, default=dict)
 
     def validate_consent(self, value: bool) -> bool:
         if value is not True:
@@ -196,6 +247,13 @@ class RegistrationEventSerializer(serializers.Serializer):
     api_url = serializers.URLField()
 
 
+class AnswerSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    question = serializers.CharField(source="label", help_text="The question as it was asked.")
+    value = serializers.JSONField(help_text="As it was sent (see the sign-up's `answers`).")
+    text = serializers.CharField(help_text="The answer as a person reads it, in Danish.")
+
+
 class RegistrationSerializer(serializers.Serializer):
     """A registration as its registrant sees it (by the token from their email)."""
 
@@ -212,6 +270,7 @@ class RegistrationSerializer(serializers.Serializer):
     unit = serializers.CharField(allow_blank=True)
     manager_name = serializers.CharField(allow_blank=True)
     manager_confirmed = serializers.SerializerMethodField()
+    answers = AnswerSerializer(many=True, source="answers.all")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(allow_null=True)

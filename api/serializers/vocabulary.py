@@ -32,18 +32,40 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "region", "region_code"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^(#[0-9a-fA-F]{6})?$",
+        "description": "The partner's colour, #rrggbb, legible on white (contrast at least "
+        "4.5:1): the widget's theme for its events. Empty when none is chosen.",
+    }
+)
+class ColourField(serializers.CharField):
+    """A partner's colour. Declared, not derived from the model, whose validator would give
+    the schema a pattern that "" (no colour chosen) does not match."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+
 class PartnerRefSerializer(serializers.ModelSerializer):
+    colour = ColourField()
+
     class Meta:
         model = Partner
-        fields = ["id", "slug", "name", "short_name"]
+        fields = ["id", "slug", "name", "short_name", "colour"]
 
 
 class PartnerSerializer(serializers.ModelSerializer):
+    colour = ColourField()
     logo = serializers.SerializerMethodField()
 
     class Meta:
         model = Partner
-        fields = ["id", "slug", "name", "short_name", "website", "role", "is_coordinator", "logo"]
+        fields = [
+            "id", "slug", "name", "short_name", "colour", "website", "role", "is_coordinator",
+            "logo",
+        ]  # fmt: skip
 
     @extend_schema_field(
         {

@@ -21,6 +21,7 @@ INDEX_RESOURCES = (
     ("audiences", "api:audience-list", "Audiences (vocabulary)."),
     ("municipalities", "api:municipality-list", "Municipalities and their regions."),
     ("changes", "api:change-list", "Everything published, changed or removed, for mirroring."),
+    ("privacy", "api:privacy", "The privacy text a sign-up consents to, and its version."),
 )
 
 

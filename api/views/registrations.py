@@ -82,8 +82,9 @@ class EventRegistrationsView(APIView):
             "Signs a person up (confirmed while seats are left, then the waiting list) or, for "
             "events with participation `staff_group`, files a staff group's application. A "
             "repeated sign-up with the same email gets the same answer as a new one (the person "
-            "is told by email). Send an `Idempotency-Key` to make retries safe. Throttled per "
-            "client address."
+            "is told by email). `answers` answer the event's `questions` by key; every problem "
+            "with them is a 400 naming the question under `answers.<key>`. Send an "
+            "`Idempotency-Key` to make retries safe. Throttled per client address."
         ),
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
@@ -100,7 +101,10 @@ class EventRegistrationsView(APIView):
             201: RegistrationCreatedSerializer,
             400: _error("A field is missing or invalid; messages per field, in Danish."),
             404: _error("No such published event."),
-            409: _error("Registration is not open, or the event is full without a waiting list."),
+            409: _error(
+                "Registration is not open, the event is full without a waiting list, or an "
+                "option chosen (limited_choice) has no places left (`answers.<key>`)."
+            ),
             413: _error("The body is over 64 KiB."),
             429: _error(
                 "Too many sign-ups from this client address; or, for a staff group, the "
@@ -141,6 +145,7 @@ class EventRegistrationsView(APIView):
             unit=fields["unit"],
             manager_name=fields["manager_name"],
             manager_email=fields["manager_email"],
+            answers=fields["answers"],
             source=RegistrationSource.API,
             client=_client_label(request),
             idempotency_key=key,

@@ -31,8 +31,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The partner sites: they may sign up and read what is personal from a browser. Any origin may
+# read what is public (the widget's reads; api/cors.py).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
+# What the API answers to: reads, sign-ups, cancelling by token.
+CORS_ALLOW_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "POST")
 # Partner sites' sign-up forms send an Idempotency-Key with their POST
 # (see api/views/registrations.py).
 CORS_ALLOW_HEADERS = ("accept", "content-type", "idempotency-key", "user-agent")

@@ -15,5 +15,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
 if not os.environ.get("BASE_URL"):
     BASE_URL = f"http://localhost:{os.environ.get('PORT') or '8000'}"
     WAGTAILADMIN_BASE_URL = BASE_URL
+# A partner's page tried out locally (any port of this machine) may sign up through the widget.
+CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"]
 # Demo users with the password "demo" exist only in dev.
 SEED_DEMO_USERS = True

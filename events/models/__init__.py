@@ -4,6 +4,14 @@ from events.models.choices import EventFormat, EventStatus, EventType, Participa
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
 from events.models.pages import EventIndexPage, EventPage, EventPageSlide
+from events.models.questions import (
+    CHOICE_KINDS,
+    DataClass,
+    EventQuestion,
+    Option,
+    QuestionKind,
+    RegistrationAnswer,
+)
 from events.models.registrations import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
@@ -18,6 +26,12 @@ from events.models.sessions import EventSession
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "CHOICE_KINDS",
+    "DataClass",
+    "EventQuestion",
+    "Option",
+    "QuestionKind",
+    "RegistrationAnswer",
     "ApplicationQuota",
     "PRIVACY_TEXT_VERSION",
     "CancelReason",

@@ -215,6 +215,15 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
             [FieldPanel("reminder_hours"), FieldPanel("join_link_hours")],
             heading=_("Påmindelser og deltagerlink"),
         ),
+        InlinePanel(
+            "questions",
+            label=_("Spørgsmål"),
+            heading=_("Spørgsmål ved tilmelding"),
+            help_text=_(
+                "Spørgsmål ud over de faste felter (navn, e-mail, arbejdsplads, kommune, "
+                "stillingsgruppe, hensyn). Følsomme svar slettes dagen efter arrangementet."
+            ),
+        ),
     ]
     material_panels = [
         FieldPanel("recording_url"),

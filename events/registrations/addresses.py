@@ -22,6 +22,12 @@ class InternetEmailValidator(EmailValidator):
         return super().validate_domain_part(domain_part)
 
 
-internet_email = InternetEmailValidator(
-    message=_("Skriv en e-mailadresse på internettet (et domænenavn, ikke en IP-adresse).")
-)
+def internet_email_for(label: str) -> InternetEmailValidator:
+    """The validator for one field, its message naming the field first (as every message of
+    the sign-up does, so a summary of two refused addresses says which is which)."""
+    return InternetEmailValidator(
+        message=_(
+            "%(field)s: skriv en e-mailadresse på internettet (et domænenavn, ikke en IP-adresse)."
+        )
+        % {"field": label}
+    )

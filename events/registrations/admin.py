@@ -26,10 +26,15 @@ from wagtail.permissions import register_permission_policy
 
 from events.errors import EventsError
 from events.models import EventPage, Participation, Registration, RegistrationStatus
+from events.registrations.applications import application_approve, application_decline
+from events.registrations.exports import (
+    EXPORT_FIELDS,
+    EXPORT_HEADINGS,
+    AnswerColumnsMixin,
+    spreadsheet_safe,
+)
 from events.registrations.selectors import registration_counts
 from events.registrations.services import (
-    application_approve,
-    application_decline,
     registration_attendance_set,
     registration_cancel,
     registration_promote,
@@ -45,16 +50,6 @@ registration_policy = PartnerScopedPolicy(
     moderator_actions=("approve", "decline", "promote", "cancel", "attend"),
 )
 register_permission_policy(Registration, registration_policy)
-
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _events_of_user(request):
@@ -161,7 +156,7 @@ def attended_display(registration: Registration) -> str:
     return _("Ja") if registration.attended else _("Nej")
 
 
-class RegistrationIndexView(DanishSpreadsheetMixin, IndexView):
+class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexView):
     export_sheet_title = "Tilmeldinger"
 
     participation: str = Participation.INDIVIDUAL
@@ -272,6 +267,14 @@ class RegistrationInspectView(InspectView):
         value = super().get_field_display_value(field_name, field)
         return "–" if value is None or value == "" else value
 
+    def get_fields_context(self):
+        """The fixed fields, then each answer under its question as it was asked."""
+        answers = [
+            {"label": answer.label, "value": answer.text or "–", "component": None}
+            for answer in self.object.answers.all()
+        ]
+        return [*super().get_fields_context(), *answers]
+
 
 def action_view(request, pk: int, action: str, *, namespace: str):
     """GET asks for confirmation; POST takes the step through its service."""
@@ -315,42 +318,6 @@ def action_view(request, pk: int, action: str, *, namespace: str):
             "page_title": label,
         },
     )
-
-
-EXPORT_FIELDS = [
-    "event.title",
-    "name",
-    "email",
-    "phone",
-    "workplace",
-    "municipality.name",
-    "job_role.name",
-    "status",
-    "waiting_position",
-    "participants",
-    "attended",
-    "accessibility_needs",
-    "created_at",
-]
-EXPORT_HEADINGS = {
-    "event.title": _("Arrangement"),
-    "name": _("Navn"),
-    "email": _("E-mail"),
-    "phone": _("Telefon"),
-    "workplace": _("Arbejdsplads"),
-    "municipality.name": _("Kommune"),
-    "job_role.name": _("Stillingsgruppe"),
-    "status": _("Status"),
-    "waiting_position": _("Nummer på ventelisten"),
-    "participants": _("Deltagere"),
-    "attended": _("Mødte op"),
-    "accessibility_needs": _("Hensyn"),
-    "created_at": _("Tilmeldt"),
-    "unit": _("Enhed"),
-    "manager_name": _("Leder"),
-    "manager_email": _("Lederens e-mail"),
-    "manager_confirmed_at": _("Ledelsen bekræftede"),
-}
 
 
 class RegistrationViewSet(ModelViewSet):

@@ -30,12 +30,8 @@ from wagtail.admin.views.bulk_action import BulkAction
 from events.errors import EventsError
 from events.models import CancelReason, Participation, Registration, RegistrationStatus
 from events.registrations.admin import RegistrationFilterSet, registration_policy
-from events.registrations.services import (
-    application_approve,
-    application_decline,
-    registration_attendance_set,
-    registration_cancel,
-)
+from events.registrations.applications import application_approve, application_decline
+from events.registrations.services import registration_attendance_set, registration_cancel
 
 # What the listing's URL carries besides its filters (Wagtail's page number, ordering and
 # search, and the bulk action's own); none of them widens the selection.

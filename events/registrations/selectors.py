@@ -1,9 +1,10 @@
 """Reads of registrations: whether one can sign up now, a registrant's own by their link, the
-counts the admin shows."""
+counts the admin shows, the privacy text a sign-up consents to."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -14,7 +15,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from events.models import EventPage, EventStatus, Registration, RegistrationStatus
+from events.models import (
+    ACTIVE_STATUSES,
+    PRIVACY_TEXT_VERSION,
+    EventPage,
+    EventQuestion,
+    EventStatus,
+    Registration,
+    RegistrationAnswer,
+    RegistrationStatus,
+)
+from events.registrations.privacy import privacy_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -57,9 +68,12 @@ def _checked_token(token: str) -> str:
 
 
 def registration_by_token(*, token: str) -> Registration:
-    """The registration behind a registrant's link; ``Registration.DoesNotExist`` if none."""
-    return Registration.objects.select_related("event", "municipality", "job_role").get(
-        token=_checked_token(token), anonymised_at__isnull=True
+    """The registration behind a registrant's link, with its answers;
+    ``Registration.DoesNotExist`` if none."""
+    return (
+        Registration.objects.select_related("event", "municipality", "job_role")
+        .prefetch_related("answers")
+        .get(token=_checked_token(token), anonymised_at__isnull=True)
     )
 
 
@@ -74,6 +88,7 @@ def registrations_of_email(*, email: str) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(email=email.strip().lower(), anonymised_at__isnull=True)
         .select_related("event", "municipality", "job_role")
+        .prefetch_related("answers")
         .order_by("-event__first_start", "-pk")
     )
 
@@ -104,3 +119,55 @@ def registration_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         }
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class PrivacyNotice:
+    version: str
+    text: str
+
+
+def privacy_notice() -> PrivacyNotice:
+    """The privacy text a sign-up consents to now, with the version a registration records."""
+    return PrivacyNotice(version=PRIVACY_TEXT_VERSION, text=privacy_text())
+
+
+def option_places_taken(
+    *, event_ids: Iterable[int], keys: Iterable[str]
+) -> dict[tuple[int, str, str], int]:
+    """Places held per option of limited-choice questions, by (event, question key, option
+    value), in one query: the participants of every registration that holds or waits for a
+    seat (confirmed, waiting list, pending) and chose the option. A waiting or pending one
+    holds its option's place, so a promotion or an approval never finds its option full."""
+    rows = (
+        RegistrationAnswer.objects.filter(
+            registration__event_id__in=list(event_ids),
+            registration__status__in=ACTIVE_STATUSES,
+            key__in=list(keys),
+        )
+        .order_by()
+        .values_list("registration__event_id", "key", "value")
+        .annotate(taken=Sum("registration__participants"))
+    )
+    return {
+        (event_id, key, value): taken
+        for event_id, key, value, taken in rows
+        if isinstance(value, str)
+    }
+
+
+def answer_columns(registrations: QuerySet[Registration]) -> dict[str, str]:
+    """The questions of the registrations' events by key, with the label each column is headed
+    by: the events' questions in their order (events by start), then questions answered that
+    are no longer asked (deleted since), headed as they were asked."""
+    event_ids = registrations.order_by().values("event_id")
+    columns: dict[str, str] = {}
+    questions = EventQuestion.objects.filter(page_id__in=event_ids).order_by(
+        "page__first_start", "page_id", "sort_order", "pk"
+    )
+    for key, label in questions.values_list("key", "label"):
+        columns.setdefault(key, label)
+    answered = RegistrationAnswer.objects.filter(registration__in=registrations.order_by())
+    for key, label in answered.order_by("key", "pk").values_list("key", "label"):
+        columns.setdefault(key, label)
+    return columns

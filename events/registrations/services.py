@@ -1,5 +1,6 @@
-"""Writes of registrations: sign-up, cancellation, the waiting list and its promotion, staff-group
-applications and their manager's anchoring, attendance, and a registrant's calendar key.
+"""Writes of registrations: sign-up, cancellation, the waiting list and its promotion,
+attendance, and a registrant's calendar key (staff-group applications after sign-up:
+``events.registrations.applications``).
 
 Seats are counted under a row lock on the event, so web and worker processes on several
 machines never hand out one seat twice."""
@@ -8,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, Max, Q, Sum
@@ -31,10 +32,12 @@ from events.models import (
     Participation,
     RegistrantFeedKey,
     Registration,
+    RegistrationAnswer,
     RegistrationSource,
     RegistrationStatus,
 )
 from events.models.registrations import new_token
+from events.registrations.answers import Answer, answers_check, option_places_check
 from events.registrations.limits import application_limits_take
 from home.models import Audience, Municipality
 
@@ -148,6 +151,22 @@ def _promote_waiting(event: EventPage, now: datetime) -> list[Registration]:
     return promoted
 
 
+def _answers_save(registration: Registration, answers: list[Answer]) -> None:
+    RegistrationAnswer.objects.bulk_create(
+        RegistrationAnswer(
+            registration=registration,
+            key=answer.question.key,
+            label=answer.question.label,
+            kind=answer.question.kind,
+            data_class=answer.question.data_class,
+            value=answer.value,
+            text=answer.text,
+            sort_order=number,
+        )
+        for number, answer in enumerate(answers)
+    )
+
+
 def _fingerprint(fields: dict) -> str:
     canonical = json.dumps(fields, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -170,12 +189,16 @@ def registration_create(
     unit: str = "",
     manager_name: str = "",
     manager_email: str = "",
+    answers: Mapping[str, Any] | None = None,
     source: str = RegistrationSource.API,
     client: str = "",
     idempotency_key: str = "",
     now: datetime | None = None,
 ) -> SignUp:
     """Sign one person up (individual events) or file a staff group's application.
+
+    ``answers`` answer the event's questions by key (``events.registrations.answers``); an
+    option with places of its own must have room for the participants, like the event.
 
     Individual: confirmed while seats are left, then the waiting list (if on) at the next
     position, else ``full``. Staff group: pending, holding no seats, until the manager confirms
@@ -204,6 +227,8 @@ def registration_create(
                 "participants": participants,
                 "unit": unit,
                 "manager_email": manager_email,
+                # Only when given, so keys of requests made before questions keep matching.
+                **({"answers": answers} if answers else {}),
             }
         )
         earlier = IdempotentRequest.objects.filter(event=event, key=idempotency_key).first()
@@ -220,6 +245,7 @@ def registration_create(
     if not consent:
         raise EventsError("consent_required")
     _check_open(event, now)
+    checked = answers_check(questions=list(event.questions.all()), answers=answers)
 
     staff_group = event.participation == Participation.STAFF_GROUP
     position = None
@@ -259,6 +285,7 @@ def registration_create(
             position = (seen["top"] or 0) + 1
         else:
             raise EventsError("full")
+    option_places_check(event=event, answers=checked, participants=participants)
 
     if seen["existing"] is not None:
         existing = Registration.objects.get(pk=seen["existing"])
@@ -289,6 +316,7 @@ def registration_create(
             client=client[:200],
             confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         )
+        _answers_save(registration, checked)
         registration.event = event
         if staff_group:
             registration_notify(registration=registration, kind=EmailKind.PENDING)
@@ -396,64 +424,6 @@ def registration_waiting_list_advance(
     changes nothing when no seat is free or registration has closed."""
     now = now or timezone.now()
     return _promote_waiting(_lock_event(event.pk), now)
-
-
-@transaction.atomic
-def application_manager_confirm(
-    *, registration: Registration, now: datetime | None = None
-) -> Registration:
-    """The manager anchors the application (by the link in their email); repeat: no change."""
-    now = now or timezone.now()
-    _, registration = _lock_registration(registration)
-    if registration.anonymised_at is not None:
-        raise EventsError("anonymised")
-    if registration.manager_confirmed_at is None:
-        if registration.status != RegistrationStatus.PENDING:
-            raise EventsError("not_pending")
-        registration.manager_confirmed_at = now
-        registration.save(update_fields=["manager_confirmed_at", "updated_at"])
-    return registration
-
-
-@transaction.atomic
-def application_approve(
-    *, registration: Registration, by: User | None = None, now: datetime | None = None
-) -> Registration:
-    """The organiser approves an anchored application, if its participants fit."""
-    now = now or timezone.now()
-    event, registration = _lock_registration(registration)
-    if registration.status != RegistrationStatus.PENDING:
-        raise EventsError("not_pending")
-    if registration.manager_confirmed_at is None:
-        raise EventsError("manager_not_confirmed")
-    return _seat_give(event, registration, by=by, now=now, kind=EmailKind.APPLICATION_APPROVED)
-
-
-@transaction.atomic
-def application_decline(
-    *, registration: Registration, by: User | None = None, now: datetime | None = None
-) -> Registration:
-    now = now or timezone.now()
-    _, registration = _lock_registration(registration)
-    if registration.status != RegistrationStatus.PENDING:
-        raise EventsError("not_pending")
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancel_reason = CancelReason.DECLINED
-    registration.cancelled_at = now
-    registration.decided_by = by
-    registration.decided_at = now
-    registration.save(
-        update_fields=[
-            "status",
-            "cancel_reason",
-            "cancelled_at",
-            "decided_by",
-            "decided_at",
-            "updated_at",
-        ]
-    )
-    registration_notify(registration=registration, kind=EmailKind.APPLICATION_DECLINED)
-    return registration
 
 
 @transaction.atomic

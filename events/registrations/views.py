@@ -18,13 +18,13 @@ from django.views.decorators.http import require_http_methods
 from events.errors import EventsError
 from events.ical.selectors import registrant_feed_url
 from events.models import Registration, RegistrationStatus
+from events.registrations.applications import application_manager_confirm
 from events.registrations.selectors import (
     registration_by_manager_token,
     registration_by_token,
     registrations_of_email,
 )
 from events.registrations.services import (
-    application_manager_confirm,
     registrant_feed_key,
     registrant_feed_key_rotate,
     registration_cancel,
@@ -172,4 +172,13 @@ def _personal_data(registration: Registration) -> dict:
             registration.cancelled_at.isoformat() if registration.cancelled_at else None
         ),
         "status_label": str(RegistrationStatus(registration.status).label),
+        "answers": [
+            {
+                "question": answer.label,
+                "key": answer.key,
+                "answer": answer.text,
+                "value": answer.value,
+            }
+            for answer in registration.answers.all()
+        ],
     }

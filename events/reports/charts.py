@@ -45,14 +45,25 @@ def _short(label: str, limit: int = MAX_LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
-def _svg(*, title: str, description: str, width: int, height: int, body: SafeString) -> SafeString:
+def _svg(
+    *,
+    title: str,
+    description: str,
+    width: int,
+    height: int,
+    body: SafeString,
+    ident: str = "reach-chart",
+) -> SafeString:
+    """``ident`` names the chart's title and description (unique per page: several charts on
+    one page each need their own)."""
     return format_html(
-        '<svg class="reach-chart" role="img" aria-labelledby="reach-chart-title '
-        'reach-chart-desc" viewBox="0 0 {width} {height}" width="100%" '
+        '<svg class="reach-chart" role="img" aria-labelledby="{ident}-title '
+        '{ident}-desc" viewBox="0 0 {width} {height}" width="100%" '
         'preserveAspectRatio="xMinYMin meet" style="max-width: {width}px" '
         'xmlns="http://www.w3.org/2000/svg">'
-        '<title id="reach-chart-title">{title}</title>'
-        '<desc id="reach-chart-desc">{description}</desc>{body}</svg>',
+        '<title id="{ident}-title">{title}</title>'
+        '<desc id="{ident}-desc">{description}</desc>{body}</svg>',
+        ident=ident,
         width=width,
         height=height,
         title=title,
@@ -61,7 +72,9 @@ def _svg(*, title: str, description: str, width: int, height: int, body: SafeStr
     )
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, description: str) -> SafeString:
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, description: str, ident: str = "reach-chart"
+) -> SafeString:
     """Horizontal bars, one per row, labelled on the left with the value after the bar.
 
     A bar with ``part`` is drawn light to its value and dark to its part (attended out of
@@ -123,6 +136,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, description: str) -> SafeStrin
         width=WIDTH,
         height=height,
         body=SafeString(axis + "".join(rows)),
+        ident=ident,
     )
 
 

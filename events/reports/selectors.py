@@ -25,7 +25,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events.models import EventType, Registration, RegistrationStatus
+from events.models import (
+    EventPage,
+    EventType,
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationStatus,
+)
 from home.areas.membership import partners_of_user, user_is_coordinator
 
 if TYPE_CHECKING:
@@ -218,3 +225,52 @@ def attendance_by_event(registrations: QuerySet[Registration]) -> list[Attendanc
         )
         for values in grouped
     ]
+
+
+# The questions whose answers are counted per option.
+COUNTED_KINDS = (
+    QuestionKind.CHOICE,
+    QuestionKind.MULTIPLE_CHOICE,
+    QuestionKind.LIMITED_CHOICE,
+    QuestionKind.YES_NO,
+)
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One option of one question: how many confirmed registrations chose it."""
+
+    key: str
+    question: str
+    label: str
+    registrations: int
+    participants: int
+
+
+def answer_counts(registrations: QuerySet[Registration], *, event: EventPage) -> list[AnswerRow]:
+    """Per option of each choice and yes/no question the event asks, the registrations among
+    ``registrations`` (of this event) that chose it and their participants, in the questions'
+    and options' order; an option chosen by none has a row of zeros. Statistical answers
+    survive anonymisation, so their counts do too. One query."""
+    questions = [q for q in event.questions.all() if q.kind in COUNTED_KINDS]
+    if not questions:
+        return []
+    answers = RegistrationAnswer.objects.filter(
+        registration__in=registrations.filter(event=event).order_by().values("pk"),
+        key__in=[q.key for q in questions],
+    ).values_list("key", "value", "registration__participants")
+    counts: dict[tuple[str, object], tuple[int, int]] = {}
+    for key, value, participants in answers:
+        for chosen in value if isinstance(value, list) else [value]:
+            registered, seats = counts.get((key, chosen), (0, 0))
+            counts[(key, chosen)] = (registered + 1, seats + participants)
+    rows = []
+    for question in questions:
+        if question.kind == QuestionKind.YES_NO:
+            options: list[tuple[object, str]] = [(True, str(_("Ja"))), (False, str(_("Nej")))]
+        else:
+            options = [(option.value, option.label) for option in question.option_list()]
+        for value, label in options:
+            registered, seats = counts.get((question.key, value), (0, 0))
+            rows.append(AnswerRow(question.key, question.label, label, registered, seats))
+    return rows

@@ -24,7 +24,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from events.models import EventType, Registration
-from events.registrations.admin import registration_policy, spreadsheet_safe
+from events.registrations.admin import registration_policy
+from events.registrations.exports import spreadsheet_safe
 from events.reports import charts
 from events.reports.selectors import (
     attendance_by_event,

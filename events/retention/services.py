@@ -1,9 +1,11 @@
 """Retention of registrants' personal data (run daily, and by ``manage.py retention_run``).
 
 A registration outlives its person: once anonymised it keeps the event, municipality, job role,
-status and participants, which is all the centre's reach statistics count. Its emails are
-emptied too (recipient, subject, texts, calendar file, last error), and so are emails whose
-registration is gone (its event deleted) once they are as old as the retention period.
+status and participants, which is all the centre's reach statistics count, and its answers to
+statistical questions; its other answers go with it. Its emails are emptied too (recipient,
+subject, texts, calendar file, last error), and so are emails whose registration is gone (its
+event deleted) once they are as old as the retention period. Accessibility needs and the
+answers to sensitive questions (health, diet) go the day after the event.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from django.utils import timezone
 from events.models import (
     ACTIVE_STATUSES,
     CancelReason,
+    DataClass,
     OutboundEmail,
     RegistrantFeedKey,
     Registration,
+    RegistrationAnswer,
 )
 from events.models.registrations import new_token
 from events.registrations.services import registration_cancel
@@ -80,14 +84,19 @@ def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
         email__in=Registration.objects.filter(anonymised_at__isnull=True).values("email")
     ).delete()
 
-    needs = Registration.objects.filter(event__last_end__lt=start_of_today).exclude(
-        accessibility_needs=""
-    )
+    over = Registration.objects.filter(event__last_end__lt=start_of_today)
+    sensitive, _by_model = RegistrationAnswer.objects.filter(
+        data_class=DataClass.SENSITIVE, registration__in=over
+    ).delete()
     forgotten = 0
-    for registration in needs.iterator():
+    for registration in over.exclude(accessibility_needs="").iterator():
         registration_forget_needs(registration=registration)
         forgotten += 1
-    return {"anonymised": len(anonymised), "needs_erased": forgotten}
+    return {
+        "anonymised": len(anonymised),
+        "needs_erased": forgotten,
+        "sensitive_answers_erased": sensitive,
+    }
 
 
 ANONYMOUS_DOMAIN = "anonymiseret.invalid"
@@ -97,9 +106,11 @@ ANONYMOUS_DOMAIN = "anonymiseret.invalid"
 def registration_anonymise(
     *, registration: Registration, now: datetime | None = None
 ) -> Registration:
-    """Blank every personal field; keep what the statistics count (event, municipality, job
-    role, status, participants, times). Its links stop working (new tokens)."""
+    """Blank every personal field and delete every answer but the statistical ones; keep what
+    the statistics count (event, municipality, job role, status, participants, times, those
+    answers). Its links stop working (new tokens)."""
     now = now or timezone.now()
+    registration.answers.exclude(data_class=DataClass.STATISTICAL).delete()
     registration.name = ""
     # Unique per row: the one-active-registration-per-email rule still holds afterwards.
     registration.email = f"slettet-{registration.pk}@{ANONYMOUS_DOMAIN}"
@@ -135,8 +146,9 @@ def registration_anonymise(
 
 @transaction.atomic
 def registration_forget_needs(*, registration: Registration) -> Registration:
-    """Accessibility needs are kept only until the event is over."""
+    """Accessibility needs and sensitive answers are kept only until the event is over."""
     Registration.objects.filter(pk=registration.pk).update(accessibility_needs="")
+    registration.answers.filter(data_class=DataClass.SENSITIVE).delete()
     registration.accessibility_needs = ""
     return registration
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -35,6 +37,37 @@ def validate_event_url_template(value: str) -> None:
         ) from exc
 
 
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# WCAG 2.1 AA for normal text: the widget writes in the colour on white, and white on it.
+MIN_CONTRAST_ON_WHITE = 4.5
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2.1's contrast ratio of a ``#rrggbb`` colour against white."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+def validate_partner_colour(value: str) -> None:
+    if not HEX_COLOUR.fullmatch(value):
+        raise ValidationError(_("Farve: skriv den som #rrggbb, fx #1f3d7a."))
+    ratio = contrast_on_white(value)
+    if ratio < MIN_CONTRAST_ON_WHITE:
+        raise ValidationError(
+            _(
+                "Farve: for lys til tekst på hvid baggrund (kontrast %(ratio)s:1; "
+                "der kræves mindst 4,5:1). Vælg en mørkere nuance."
+            ),
+            params={"ratio": f"{ratio:.1f}".replace(".", ",")},
+        )
+
+
 class Partner(index.Indexed, models.Model):
     """One of the three organisations that run the centre, with its editorial area."""
 
@@ -60,6 +93,17 @@ class Partner(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Partnerens logo, som de forbrugende sites viser."),
+    )
+    colour = models.CharField(
+        _("farve"),
+        max_length=7,
+        blank=True,
+        validators=[validate_partner_colour],
+        help_text=_(
+            "Partnerens farve som #rrggbb, fx #1f3d7a. Arrangementswidgetten på "
+            "partnernes websteder bruger den som farvetema for partnerens arrangementer; den skal "
+            "kunne læses som tekst på hvid baggrund."
+        ),
     )
     role = models.TextField(_("rolle i videnscentret"), blank=True)
     is_coordinator = models.BooleanField(
@@ -99,6 +143,7 @@ class Partner(index.Indexed, models.Model):
         FieldPanel("website"),
         FieldPanel("event_url_template"),
         FieldPanel("logo"),
+        FieldPanel("colour"),
         FieldPanel("role"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]

@@ -36,6 +36,10 @@ class PartnerSpec:
     short_name: str
     website: str
     role: str
+    # The widget's theme until an administrator picks another: dark enough for text on white
+    # (contrast on white: Socialstyrelsen 10.5:1, VIVE 6.9:1, Børns Vilkår 7.7:1). Chosen for
+    # legibility, not taken from the partners' brand guides.
+    colour: str
     is_coordinator: bool = False
 
 
@@ -45,6 +49,7 @@ PARTNERS: tuple[PartnerSpec, ...] = (
         name="Socialstyrelsen",
         short_name="Socialstyrelsen",
         website="https://www.sm.dk/",
+        colour="#1f3d7a",
         role=(
             "Koordinator af videnscentret. Bidrager med viden om lovgivning og kommunal praksis "
             "og driver rådgivningsforløb og workshops."
@@ -56,6 +61,7 @@ PARTNERS: tuple[PartnerSpec, ...] = (
         name="VIVE – Det Nationale Forsknings- og Analysecenter for Velfærd",
         short_name="VIVE",
         website="https://www.vive.dk/",
+        colour="#00646e",
         role=(
             "Forskning: indsamler, skaber overblik over og formidler viden om udsatte og "
             "anbragte børn og unge."
@@ -66,6 +72,7 @@ PARTNERS: tuple[PartnerSpec, ...] = (
         name="Børns Vilkår",
         short_name="Børns Vilkår",
         website="https://bornsvilkar.dk/",
+        colour="#a1124f",
         role=(
             "Civilsamfund: bringer barnets perspektiv ind og står for praksisnær "
             "kompetenceudvikling af sagsbehandlere."
@@ -259,6 +266,7 @@ def centre_setup() -> dict[str, Page]:
                 "name": spec.name,
                 "short_name": spec.short_name,
                 "website": spec.website,
+                "colour": spec.colour,
                 "role": spec.role,
                 "is_coordinator": spec.is_coordinator,
                 "event_url_template": hosted_event_url_template(),
@@ -270,12 +278,20 @@ def centre_setup() -> dict[str, Page]:
         Partner.objects.filter(pk=partner.pk).update(
             collection=collection, editors_group=editors, moderators_group=moderators
         )
+        # What an admin has not set is filled in; what someone set stays. Saved, not updated
+        # (once, whatever was filled): the change log's row makes cached answers and the CDN
+        # drop what they held.
+        filled = []
         if not partner.event_url_template:
             # Links to the partner's events land on the hosted events page until an admin names
-            # the partner's own page hosting the widget; a template someone set stays. Saved,
-            # not updated: the change log's row makes cached feeds and the CDN drop old links.
+            # the partner's own page hosting the widget.
             partner.event_url_template = hosted_event_url_template()
-            partner.save(update_fields=["event_url_template"])
+            filled.append("event_url_template")
+        if not partner.colour:
+            partner.colour = spec.colour
+            filled.append("colour")
+        if filled:
+            partner.save(update_fields=filled)
         folders = [
             _child_page(root, model, spec.slug, title=spec.short_name, partner=partner)
             for model, root in sections.items()

@@ -58,6 +58,7 @@ const STRINGS = {
     },
     groupName: "Dit navn (kontaktperson)", groupEmail: "Din e-mail",
     hintAccessibility: "Fx kost, tolk eller adgang. Slettes efter arrangementet.",
+    yes: "Ja", no: "Nej", answer: (q) => `${q}: besvar spørgsmålet.`, full: "fuldt", placesLeft: (n) => `${n} ${n === 1 ? "plads" : "pladser"} tilbage`,
     choose: "Vælg …", privacy: "Læs privatlivsteksten", send: "Send tilmelding",
     sendGroup: "Send ansøgning", sendWaiting: "Skriv mig på ventelisten", sending: "Sender …",
     cancel: "Annullér", fixErrors: "Ret venligst følgende:",
@@ -71,6 +72,8 @@ const STRINGS = {
     network: "Tilmeldingen kunne ikke sendes, fordi der ikke var forbindelse. Tjek din internetforbindelse, og prøv igen – dine oplysninger står stadig i formularen, og du bliver ikke tilmeldt to gange.",
     server: "Tilmeldingen svarer ikke lige nu. Prøv igen om lidt – dine oplysninger står stadig i formularen.",
     loadFailed: "Arrangementerne kunne ikke hentes. Tjek din forbindelse, og prøv igen.",
+    formFailed: "Tilmeldingsformularen kunne ikke hentes. Tjek din forbindelse, og prøv igen.",
+    elsewhere: "Virker det stadig ikke, kan du tilmelde dig på videnscentrets egen side for arrangementet.",
     retry: "Prøv igen", notFound: "Arrangementet findes ikke eller er ikke længere offentligt.",
     preview: "Forhåndsvisning: tilmelding er slået fra.", untitled: "Arrangement",
   },
@@ -117,6 +120,7 @@ const STRINGS = {
     },
     groupName: "Your name (contact person)", groupEmail: "Your email",
     hintAccessibility: "E.g. diet, interpreter or access. Deleted after the event.",
+    yes: "Yes", no: "No", answer: (q) => `${q}: please answer.`, full: "full", placesLeft: (n) => `${n} ${n === 1 ? "place" : "places"} left`,
     choose: "Choose …", privacy: "Read the privacy notice", send: "Sign up",
     sendGroup: "Send application", sendWaiting: "Join the waiting list", sending: "Sending …",
     cancel: "Cancel", fixErrors: "Please correct the following:",
@@ -130,6 +134,8 @@ const STRINGS = {
     network: "The sign-up could not be sent: there was no connection. Check your connection and try again – your details are still in the form, and you will not be signed up twice.",
     server: "Sign-up is not answering right now. Try again shortly – your details are still in the form.",
     loadFailed: "The events could not be loaded. Check your connection and try again.",
+    formFailed: "The sign-up form could not be loaded. Check your connection and try again.",
+    elsewhere: "If it still does not work, sign up on the centre's own page for the event.",
     retry: "Try again", notFound: "The event does not exist or is no longer public.",
     preview: "Preview: sign-up is switched off.", untitled: "Event",
   },
@@ -695,7 +701,7 @@ class VidenscenterEvents extends HTMLElement {
     const warn = s.status[e.status];
     const sessions = (e.sessions || []).map((x) => h("li", {},
       this.sessionText(x), x.title ? ` – ${x.title}` : "",
-      x.location ? h("span", { class: "meta" }, ` (${x.location})`) : "",
+      x.location ? h("span", { class: "meta" }, ` · ${x.location}`) : "",
       x.status === "cancelled" ? h("strong", {}, ` – ${s.sessionCancelled}`) : ""));
     const v = e.venue || {};
     const place = [v.name, v.address, [v.postcode, v.city].filter(Boolean).join(" ")].filter(Boolean).join(", ");
@@ -719,7 +725,7 @@ class VidenscenterEvents extends HTMLElement {
       e.teaser ? h("p", {}, e.teaser) : null,
       h("h3", {}, s.sessions), h("ul", {}, sessions),
       facts,
-      h("p", { class: "meta", part: "status" }, this.stateText(e)),
+      h("p", { class: "meta", part: "status", "data-registration": "" }, this.stateText(e)),
       ics ? h("p", {}, h("a", { href: ics, part: "link" }, s.addEvent)) : null,
       this.body(e.body || []),
       this.material(e.material || {}));
@@ -823,13 +829,15 @@ class VidenscenterEvents extends HTMLElement {
         this.get("/api/v1/privacy/").catch(() => null),
       ]);
     } catch {
-      holder.replaceChildren(h("div", { class: "box bad", role: "alert" }, h("p", {}, s.loadFailed),
+      holder.replaceChildren(h("div", { class: "box bad", role: "alert" }, h("p", {}, s.formFailed),
         h("button", { type: "button", class: "btn", onclick: () => this.showForm(e, holder, onCancel) }, s.retry)));
       return;
     }
     const group = e.participation === "staff_group";
     const waiting = e.registration?.state === "waiting_list";
-    const key = idempotencyKey();
+    // One key per request the person means to send: a retry of the same data reuses it (the
+    // server then answers as it did the first time); corrected data is another request.
+    const attempt = { key: idempotencyKey(), body: null };
     const fields = {};
     const f = s.f;
     const field = (name, label, control, { hint, optional } = {}) => {
@@ -869,6 +877,7 @@ class VidenscenterEvents extends HTMLElement {
         field("manager_name", f.manager_name, input("text", { maxlength: "200" })),
         field("manager_email", f.manager_email, input("email", { maxlength: "254" })),
       ] : null,
+      this.questionFields(e.questions || [], fields, { municipalities, audiences, options }),
       field("phone", f.phone, input("tel", { autocomplete: "tel", maxlength: "30" }), { optional: true }),
       field("accessibility_needs", f.accessibility_needs, h("textarea", { maxlength: "2000", rows: "3" }), { optional: true, hint: s.hintAccessibility }),
       privacy?.text ? h("details", {}, h("summary", {}, s.privacy), h("p", { class: "privacy" }, privacy.text)) : null,
@@ -881,28 +890,110 @@ class VidenscenterEvents extends HTMLElement {
     fields.consent = { control: consent, err: consentError, label: f.consent };
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      this.send(e, form, fields, summary, submit, key, privacy, holder, group);
+      this.send(e, form, fields, summary, submit, attempt, privacy, holder, group);
     });
     holder.replaceChildren(form);
     fields.name.control.focus();
   }
 
-  async send(e, form, fields, summary, submit, key, privacy, holder, group) {
+  // The event's own questions (issue 16): each kind its control, an answer's errors under
+  // "answers.<key>", a question shown only while its condition's answer holds.
+  questionFields(questions, fields, { municipalities, audiences, options }) {
+    const s = this.s;
+    const out = [];
+    const byKey = {};
+    for (const q of questions) {
+      const name = `answers.${q.key}`;
+      const id = uid("q");
+      const err = h("p", { class: "err", id: `${id}-e`, hidden: true });
+      const hint = q.help_text ? h("p", { class: "hint", id: `${id}-h` }, q.help_text) : null;
+      const described = [hint ? `${id}-h` : "", `${id}-e`].join(" ").trim();
+      const label = [q.label, q.required ? "" : ` (${s.optional})`];
+      let inputs, value, empty, box;
+      const group = (type, items) => {
+        inputs = items.map(([v, text, disabled]) => h("input", {
+          type, name: id, value: String(v), disabled, part: "input", "aria-describedby": described,
+        }));
+        box = h("fieldset", { class: "field", part: "field" }, h("legend", {}, label), hint,
+          items.map(([, text], i) => h("label", { class: "check" }, inputs[i], text)), err);
+      };
+      if (["choice", "limited_choice", "multiple_choice"].includes(q.kind)) {
+        const items = (q.options || []).map((o) => {
+          const full = o.places_left === 0;
+          const left = o.places_left == null ? "" : full ? ` (${s.full})` : ` (${s.placesLeft(o.places_left)})`;
+          return [o.value, o.label + left, full];
+        });
+        group(q.kind === "multiple_choice" ? "checkbox" : "radio", items);
+        const picked = () => inputs.filter((i) => i.checked).map((i) => i.value);
+        value = () => (q.kind === "multiple_choice" ? picked() : picked()[0]);
+        empty = () => !picked().length;
+      } else if (q.kind === "yes_no") {
+        group("radio", [["ja", s.yes], ["nej", s.no]]);
+        value = () => inputs[0].checked;
+        empty = () => !inputs.some((i) => i.checked);
+      } else {
+        const control = q.kind === "long_text" ? h("textarea", { rows: "3", maxlength: "5000" })
+          : q.kind === "municipality" ? options(municipalities, "code", (m) => m.name)
+            : q.kind === "job_role" ? options(audiences, "slug", (a) => a.name)
+              : h("input", { type: { number: "number", date: "date" }[q.kind] || "text", maxlength: q.kind === "text" ? "500" : null });
+        Object.assign(control, { id, name });
+        control.setAttribute("part", "input");
+        control.setAttribute("aria-describedby", described);
+        inputs = [control];
+        value = () => (q.kind === "number" ? Number(control.value.replace(",", ".")) : control.value.trim());
+        empty = () => !control.value.trim();
+        box = h("div", { class: "field", part: "field" }, h("label", { for: id }, label), hint, control, err);
+      }
+      const condition = q.shown_if;
+      const shown = () => {
+        if (!condition) return true;
+        const other = byKey[condition.question];
+        if (!other || !other.shown() || other.empty()) return false;
+        const answer = other.value();
+        return Array.isArray(answer) ? answer.includes(condition.value) : answer === condition.value;
+      };
+      const entry = { question: q, control: inputs[0], inputs, err, label: q.label, value, empty, shown, box };
+      fields[name] = byKey[q.key] = entry;
+      out.push(box);
+    }
+    const update = () => {
+      for (const f of Object.values(byKey)) f.box.hidden = !f.shown();
+    };
+    for (const f of Object.values(byKey)) for (const i of f.inputs) i.addEventListener("change", update);
+    update();
+    return out;
+  }
+
+  async send(e, form, fields, summary, submit, attempt, privacy, holder, group) {
     const s = this.s;
     const data = { consent: fields.consent.control.checked };
-    for (const [name, { control }] of Object.entries(fields)) {
+    const answers = {};
+    for (const [name, f] of Object.entries(fields)) {
       if (name === "consent") continue;
-      data[name] = control.value.trim();
+      if (f.question) {
+        // A question hidden by its condition is not answered (the server refuses an answer).
+        if (f.shown() && !f.empty()) answers[f.question.key] = f.value();
+      } else data[name] = f.control.value.trim();
     }
+    if (Object.keys(answers).length) data.answers = answers;
     if (group) data.participants = Number(data.participants) || data.participants;
     else delete data.participants;
     if (privacy?.version) data.privacy_version = privacy.version;
     const missing = {};
-    for (const [name, { control, label }] of Object.entries(fields)) {
-      const empty = name === "consent" ? !control.checked : control.required && !control.value.trim();
-      if (empty) missing[name] = [`${label}: ${s.required}.`];
+    for (const [name, f] of Object.entries(fields)) {
+      const empty = name === "consent" ? !f.control.checked
+        : f.question ? f.question.required && f.shown() && f.empty()
+          : f.control.required && !f.control.value.trim();
+      // Worded as the server words it: a question by its label without "?" or ":".
+      if (empty) {
+        missing[name] = [f.question ? s.answer(f.label.trim().replace(/[?:]+$/, ""))
+          : `${f.label}: ${s.required}.`];
+      }
     }
     if (Object.keys(missing).length) return this.fieldErrors(fields, summary, missing);
+    const json = JSON.stringify(data);
+    if (attempt.body !== null && attempt.body !== json) attempt.key = idempotencyKey();
+    attempt.body = json;
     submit.disabled = true;
     const label = submit.textContent;
     submit.textContent = s.sending;
@@ -910,19 +1001,31 @@ class VidenscenterEvents extends HTMLElement {
     try {
       response = await fetch(`${this.base}/api/v1/events/${e.id}/registrations/`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": key },
-        body: JSON.stringify(data),
+        headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": attempt.key },
+        body: json,
       });
       body = await response.json().catch(() => ({}));
     } catch {
-      return this.problem(summary, s.network);
+      // A lost connection and a site the centre does not take sign-ups from (CORS) look the
+      // same to a script: both get the way round, the event's own page on the centre's site.
+      return this.problem(summary, s.network, [s.elsewhere, " ", h("a", {
+        href: `${this.base}/arrangementer/${e.id}/`, part: "link",
+      }, e.title || s.untitled)]);
     } finally {
       submit.disabled = false;
       submit.textContent = label;
     }
     if (response.status === 201) return this.done(e, holder, body);
     if (response.status === 400) return this.fieldErrors(fields, summary, body.errors || { "": [body.detail] });
-    if (response.status === 429) return this.problem(summary, `${body.detail || ""} ${s.tooMany}`.trim());
+    if (response.status === 429) {
+      // A staff group's daily limit names the address it concerns (try tomorrow); only the
+      // throttle of the connection is about sending too often.
+      if (body.errors) return this.fieldErrors(fields, summary, body.errors);
+      return this.problem(summary, `${body.detail || ""} ${s.tooMany}`.trim());
+    }
+    if (response.status === 409 && body.errors && Object.keys(body.errors).some((k) => fields[k])) {
+      return this.fieldErrors(fields, summary, body.errors);  // e.g. too many participants
+    }
     if (response.status === 409 || response.status === 404) {
       this.cache.clear();
       const contact = e.contact?.email ? ` ${s.tryContact}: ${e.contact.email}.` : "";
@@ -931,12 +1034,25 @@ class VidenscenterEvents extends HTMLElement {
     return this.problem(summary, s.server);
   }
 
+  // After a sign-up the seats left have changed: the detail says so without a reload.
+  async refreshState(e) {
+    try {
+      const fresh = await this.get(`/api/v1/events/${e.id}/`);
+      const line = this.main.querySelector("article [data-registration]");
+      if (line) line.textContent = this.stateText(fresh);
+    } catch {
+      /* the old figure stays; the list shows the new one */
+    }
+  }
+
   fieldErrors(fields, summary, errors) {
     const items = [];
     for (const [name, f] of Object.entries(fields)) {
       const messages = errors[name];
-      f.control.toggleAttribute("aria-invalid", !!messages);
-      if (messages) f.control.setAttribute("aria-invalid", "true");
+      for (const input of f.inputs || [f.control]) {
+        if (messages) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
       f.err.hidden = !messages;
       f.err.textContent = messages ? messages.join(" ") : "";
       if (messages) {
@@ -954,11 +1070,12 @@ class VidenscenterEvents extends HTMLElement {
     this.announce(`${this.s.fixErrors} ${items.map((i) => i.textContent).join(" ")}`);
   }
 
-  problem(summary, text) {
-    summary.replaceChildren(h("p", {}, text));
+  problem(summary, text, more) {
+    const extra = more ? h("p", {}, more) : "";
+    summary.replaceChildren(h("p", {}, text), extra);
     summary.hidden = false;
     summary.focus();
-    this.announce(text);
+    this.announce(extra ? `${text} ${extra.textContent}` : text);
   }
 
   done(e, holder, body) {
@@ -968,7 +1085,10 @@ class VidenscenterEvents extends HTMLElement {
       h("p", {}, body.detail || ""), h("p", { class: "meta" }, s.already)));
     this.cache.clear();
     heading.focus();
-    this.announce(`${heading.textContent}. ${body.detail || ""}`);
+    this.refreshState(e);
+    // The server's detail often opens with the heading's words: said once, not twice.
+    const detail = body.detail || "";
+    this.announce(detail.startsWith(heading.textContent) ? detail : `${heading.textContent}. ${detail}`.trim());
   }
 }
 

@@ -115,6 +115,9 @@ def test_an_address_off_the_internet_is_a_400_and_no_email_is_written(
     assert response.status_code == 400, response.content
     errors = response.json()["errors"]
     assert field in errors and "domænenavn" in str(errors[field])
+    # Named first, so a summary of both refused addresses says which is which.
+    label = {"email": "E-mail: ", "manager_email": "Lederens e-mail: "}[field]
+    assert errors[field][0].startswith(label)
     assert not Registration.objects.exists() and not OutboundEmail.objects.exists()
 
 

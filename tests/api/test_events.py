@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -209,16 +208,6 @@ def test_list_query_count_does_not_grow_with_page_size(
     small, large = count(5), count(25)
     assert small == large
     assert large <= 8
-
-
-@override_settings(CORS_ALLOWED_ORIGINS=["https://www.vive.dk"])
-def test_cors_for_configured_partner_origins_only(api, events):
-    allowed = api.get("/api/v1/events/", HTTP_ORIGIN="https://www.vive.dk")
-    assert allowed["Access-Control-Allow-Origin"] == "https://www.vive.dk"
-    other = api.get("/api/v1/events/", HTTP_ORIGIN="https://evil.example")
-    assert "Access-Control-Allow-Origin" not in other
-    feed = api.get("/feeds/events.ics", HTTP_ORIGIN="https://www.vive.dk")
-    assert feed["Access-Control-Allow-Origin"] == "https://www.vive.dk"
 
 
 def test_modified_since_lists_only_what_changed(api, events):

@@ -249,6 +249,9 @@ class World:
     token: str
     manager_token: str
     feed_token: str
+    # The demo conference, which asks questions (a workshop with places, lunch, diet).
+    questions_event_id: int
+    question_keys: list[str]
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -262,7 +265,11 @@ def world(live_server, centre, settings) -> World:
     }
     demo_seed()
     events = EventPage.objects.live()
-    individual = events.filter(participation="individual", registrations__isnull=False).first()
+    # An event without questions, so a 400 of the fixed fields names only what was sent.
+    individual = events.filter(
+        participation="individual", registrations__isnull=False, questions__isnull=True
+    ).first()
+    asking = events.get(slug="konference-boerns-stemmer-i-sagsbehandlingen")
     group = events.filter(participation="staff_group").first()
     registration = Registration.objects.filter(event=individual).first()
     application = Registration.objects.filter(event=group).first()
@@ -274,6 +281,8 @@ def world(live_server, centre, settings) -> World:
         token=registration.token,
         manager_token=application.manager_token,
         feed_token=registrant_feed_token(registrant_feed_key(email=registration.email)),
+        questions_event_id=asking.pk,
+        question_keys=[question.key for question in asking.questions.all()],
     )
 
 
@@ -550,6 +559,31 @@ def test_every_field_of_the_sign_up_body_and_every_way_to_send_it(world):
 
     fields()
     raw()
+
+
+def test_hostile_answers_to_an_events_questions(world):
+    """``answers`` of every shape to an event that asks questions: no object, unknown and empty
+    keys, each question's answer of a hostile value or type. A 400 names ``answers`` or the
+    question (``answers.<key>``); a full option is a 409; never a 5xx."""
+    session = requests.Session()
+    keys = st.one_of(st.sampled_from(world.question_keys), st.sampled_from(NASTY), st.text())
+    answers = st.one_of(json_values, st.dictionaries(keys, json_values, max_size=4))
+    sent = {"answers", *(f"answers.{key}" for key in world.question_keys)}
+
+    @FUZZ
+    @given(answers=answers)
+    def hostile(answers):
+        body = valid_body(group=False) | {"answers": answers}
+        response = session.post(
+            world.url(f"/api/v1/events/{world.questions_event_id}/registrations/"),
+            json=body,
+            timeout=TIMEOUT,
+        )
+        where = f"POST answers {str(answers)[:160]!r}"
+        check(response, sent, where=where)
+        assert response.status_code in (201, 400, 409, 413, 429), (where, response.text)
+
+    hostile()
 
 
 # --- the registrants' forms -------------------------------------------------------------------

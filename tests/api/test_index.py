@@ -24,6 +24,7 @@ def test_the_api_root_lists_every_resource_and_where_the_api_is_described(api, c
         "audiences": f"{base}/api/v1/audiences/",
         "municipalities": f"{base}/api/v1/municipalities/",
         "changes": f"{base}/api/v1/changes/",
+        "privacy": f"{base}/api/v1/privacy/",
     }
     assert index["schema"] == f"{base}/api/v1/schema/"
     assert index["docs"] == {

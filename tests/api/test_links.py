@@ -14,8 +14,10 @@ import re
 from html import unescape as html_unescape
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText, expand_db_html
 
@@ -248,3 +250,24 @@ def test_a_page_link_id_that_is_no_plain_number_keeps_its_text_only(db, pk):
     source = f'<p><a linktype="page" id="{pk}">læs mere</a></p>'
     assert LinkTargets().rich_text_html(source) == "<p><a>læs mere</a></p>"
     assert expand_db_html(source) == "<p><a>læs mere</a></p>"
+
+
+def test_a_rich_text_document_link_is_absolute_for_sites_on_other_origins(api, centre, settings):
+    document = Document(title="Rapport")
+    document.file.save("rapport.pdf", ContentFile(b"%PDF"), save=False)
+    document.save()
+    about = ContentPage.objects.get(slug="om-videnscentret")
+    about.body = [
+        (
+            "paragraph",
+            RichText(
+                f'<p><a linktype="document" id="{document.pk}">Rapporten</a> og '
+                '<a linktype="document" id="999999">en slettet</a>.</p>'
+            ),
+        )
+    ]
+    about.save_revision().publish()
+    html = api.get(f"/api/v1/pages/{about.pk}/").json()["body"][0]["value"]
+    assert html == (
+        f'<p><a href="{settings.BASE_URL}{document.url}">Rapporten</a> og <a>en slettet</a>.</p>'
+    )

@@ -81,3 +81,51 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def widget_host(live_server, settings):
+    """A partner's page on another origin (another port) embedding the widget from the live
+    CMS, under the strict policy of ``tests.browser.widget_host``; stopped after the test."""
+    from django.core.cache import cache
+
+    from tests.browser.widget_host import WidgetHost
+
+    cache.clear()  # the sign-up throttle's counts of earlier tests from this same address
+    settings.BASE_URL = live_server.url
+    host = WidgetHost(live_server.url).start()
+    # A partner's site: any origin reads the API, only the partners' may sign up.
+    settings.CORS_ALLOWED_ORIGINS = [host.origin]
+    yield host
+    host.stop()
+
+
+@pytest.fixture
+def widget_page(browser, widget_host):
+    """A fresh Danish browser page, 1366 px wide, that records what went wrong in it: console
+    errors (CSP violations among them, and failed loads with their address) and uncaught
+    exceptions, in ``page.problems``."""
+    from tests.browser.widget_host import REPORT_CSP_VIOLATIONS
+
+    context = browser.new_context(locale="da-DK", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.problems = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.problems.append(f"{m.text} [{m.location['url']}]"),
+    )
+    page.on("pageerror", lambda error: page.problems.append(f"uncaught: {error}"))
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def programme(vive, bv):
+    """VIVE's events, one in each state a visitor meets, and one of Børns Vilkår's."""
+    from home.demo import vocabulary_seed
+    from tests.browser.widget_data import programme_build
+
+    vocabulary_seed()
+    return programme_build(vive, bv)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import factory
 import pytest
 from django.utils import timezone
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from events.models import EventIndexPage, EventPage, EventSession
 
@@ -72,8 +73,58 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def event_form_data(*, sessions: list[dict], initial_sessions: int = 0, **fields) -> dict:
-    """POST data of the event edit/add form; ``sessions`` are dicts of session fields (and id)."""
+def question_form_data(questions: list[dict], *, initial: int = 0) -> dict:
+    """POST data of the form's questions: dicts of question fields (and id), ``options`` a
+    list of dicts of option fields (label, value, places, active)."""
+    data = {
+        "questions-TOTAL_FORMS": str(len(questions)),
+        "questions-INITIAL_FORMS": str(initial),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    for i, spec in enumerate(questions):
+        spec = dict(spec)
+        options = spec.pop("options", [])
+        fields = {
+            "id": "",
+            "ORDER": str(i + 1),
+            "label": "",
+            "key": "",
+            "kind": "text",
+            "help_text": "",
+            "shown_if_question": "",
+            "shown_if_value": "",
+            "data_class": "ordinary",
+            **spec,
+        }
+        for name in ("required", "per_participant", "DELETE"):
+            if fields.pop(name, False):
+                data[f"questions-{i}-{name}"] = "on"
+        data.update({f"questions-{i}-{name}": str(value) for name, value in fields.items()})
+        option_items = []
+        for option in options:
+            value = {
+                "label": option.get("label", ""),
+                "value": option.get("value", ""),
+                "places": "" if option.get("places") is None else str(option["places"]),
+            }
+            if option.get("active", True):
+                value["active"] = "on"
+            option_items.append(("option", value))
+        data.update(nested_form_data({f"questions-{i}-options": streamfield(option_items)}))
+    return data
+
+
+def event_form_data(
+    *,
+    sessions: list[dict],
+    initial_sessions: int = 0,
+    questions: list[dict] | None = None,
+    initial_questions: int = 0,
+    **fields,
+) -> dict:
+    """POST data of the event edit/add form; ``sessions`` are dicts of session fields (and id),
+    ``questions`` dicts of question fields (see ``question_form_data``)."""
     data = {
         "title": "Webinar om børnesamtaler",
         "slug": "webinar-om-boernesamtaler",
@@ -100,6 +151,7 @@ def event_form_data(*, sessions: list[dict], initial_sessions: int = 0, **fields
         "sessions-INITIAL_FORMS": str(initial_sessions),
         "sessions-MIN_NUM_FORMS": "1",
         "sessions-MAX_NUM_FORMS": "1000",
+        **question_form_data(questions or [], initial=initial_questions),
     }
     for key, value in fields.items():
         data[key] = _fmt(value) if not isinstance(value, list) else [str(v) for v in value]
@@ -116,8 +168,32 @@ def event_form_data(*, sessions: list[dict], initial_sessions: int = 0, **fields
     return {k: v for k, v in data.items() if v is not None}
 
 
+def saved_questions(page: EventPage) -> list[dict]:
+    """The page's questions as its edit form resubmits them (see ``question_form_data``)."""
+    return [
+        {
+            "id": question.pk,
+            "label": question.label,
+            "key": question.key,
+            "kind": question.kind,
+            "help_text": question.help_text,
+            "required": question.required,
+            "per_participant": question.per_participant,
+            "shown_if_question": question.shown_if_question,
+            "shown_if_value": question.shown_if_value,
+            "data_class": question.data_class,
+            "options": [
+                {"label": o.label, "value": o.value, "places": o.places, "active": o.active}
+                for o in question.option_list()
+            ],
+        }
+        for question in page.questions.all()
+    ]
+
+
 def edit_form_data(page: EventPage, *, session_changes: dict | None = None, **fields) -> dict:
-    """POST data that resubmits ``page`` as it is, with the given changes."""
+    """POST data that resubmits ``page`` as it is (sessions and questions), with the given
+    changes."""
     session_changes = session_changes or {}
     sessions = []
     for session in page.sessions.all():
@@ -150,4 +226,13 @@ def edit_form_data(page: EventPage, *, session_changes: dict | None = None, **fi
         "capacity": page.capacity,
     }
     base.update(fields)
-    return event_form_data(sessions=sessions, initial_sessions=len(sessions), **base)
+    questions = base.pop("questions", None)
+    if questions is None:
+        questions = saved_questions(page)
+    return event_form_data(
+        sessions=sessions,
+        initial_sessions=len(sessions),
+        questions=questions,
+        initial_questions=sum(1 for q in questions if q.get("id")),
+        **base,
+    )

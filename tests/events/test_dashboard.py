@@ -11,7 +11,7 @@ from django.urls import reverse
 from api.models import WebhookDelivery, WebhookEndpoint
 from events.dashboard import PANELS
 from events.models import OutboundEmail
-from events.registrations.services import application_manager_confirm
+from events.registrations.applications import application_manager_confirm
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("vocabulary")

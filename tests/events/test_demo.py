@@ -84,3 +84,39 @@ def test_seed_load_creates_events_spread_over_the_partner_folders(centre):
     loaded = EventPage.objects.filter(slug__startswith="belastning-")
     assert all(1 <= page.sessions.count() <= 5 for page in loaded)
     assert all(page.live and page.first_start for page in loaded)
+
+
+def test_the_demo_has_a_course_and_a_conference_with_questions_and_a_webinar_without(
+    centre, client
+):
+    demo_seed()
+    course = EventPage.objects.get(slug="kompetenceforloeb-natlige-moduler-2027")
+    assert [(q.key, q.kind, q.data_class) for q in course.questions.all()] == [
+        ("modul", "choice", "ordinary"),
+        ("sag", "long_text", "ordinary"),
+        ("omraade", "choice", "statistical"),
+    ]
+    conference = EventPage.objects.get(slug="konference-boerns-stemmer-i-sagsbehandlingen")
+    workshop, lunch, diet = conference.questions.all()
+    assert workshop.kind == "limited_choice"
+    assert [o.places for o in workshop.option_list()] == [80, 80, 90]
+    assert (diet.data_class, diet.shown_if_question, diet.condition_value()) == (
+        "sensitive",
+        "frokost",
+        True,
+    )
+    webinar = EventPage.objects.filter(slug__startswith="webinar-1-").get()
+    assert not webinar.questions.exists()
+
+    # The demo's sign-ups answered the required questions, and only what they were asked.
+    for registration in conference.registrations.prefetch_related("answers"):
+        answers = {a.key: a.value for a in registration.answers.all()}
+        assert {"workshop", "frokost"} <= set(answers)
+        assert "kostbehov" not in answers or answers["frokost"] is True
+    assert all(r.answers.filter(key="modul").exists() for r in course.registrations.all())
+
+    api = client.get(f"/api/v1/events/{conference.pk}/").json()
+    assert [q["key"] for q in api["questions"]] == ["workshop", "frokost", "kostbehov"]
+    taken = conference.registrations.filter(answers__key="workshop").count()
+    left = sum(o["places_left"] for o in api["questions"][0]["options"])
+    assert left == 250 - taken

@@ -16,13 +16,12 @@ from icalendar import Calendar
 from events.mail.reminders import reminders_enqueue_due
 from events.mail.tasks import email_deliver
 from events.models import EmailKind, OutboundEmail, RegistrantFeedKey, Registration
-from events.registrations.services import (
+from events.registrations.applications import (
     application_approve,
     application_decline,
     application_manager_confirm,
-    registrant_feed_key,
-    registration_cancel,
 )
+from events.registrations.services import registrant_feed_key, registration_cancel
 from events.retention.services import ERASED_ADDRESS, retention_apply
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from events.models import Registration
-from events.registrations.services import application_manager_confirm
+from events.registrations.applications import application_manager_confirm
 from tests.events.registrations import apply_group, emails_to, sign_up, vocabulary  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("vocabulary")

@@ -9,7 +9,8 @@ from django.utils.http import urlencode
 
 from events.errors import EventsError
 from events.models import OutboundEmail, Registration
-from events.registrations.services import application_manager_confirm, registration_attendance_set
+from events.registrations.applications import application_manager_confirm
+from events.registrations.services import registration_attendance_set
 from home.models import Audience, Municipality
 from tests.events.registrations import apply_group, emails_to, sign_up, vocabulary  # noqa: F401
 

@@ -10,14 +10,13 @@ from django.utils import timezone
 
 from events.errors import EventsError
 from events.models import IdempotentRequest, OutboundEmail, Registration
-from events.registrations.selectors import registration_state
-from events.registrations.services import (
+from events.registrations.applications import (
     application_approve,
     application_decline,
     application_manager_confirm,
-    registration_cancel,
-    registration_promote,
 )
+from events.registrations.selectors import registration_state
+from events.registrations.services import registration_cancel, registration_promote
 from events.retention.services import registration_anonymise, registration_forget_needs
 from events.selectors import event_list_public
 from tests.events.registrations import apply_group, emails_to, sign_up, vocabulary  # noqa: F401

@@ -87,7 +87,7 @@ def test_counts_per_region_add_up_the_regions_municipalities(client, vive_modera
 def test_staff_group_counts_as_one_registration_and_its_participants(
     client, vive_moderator, event_of, vive, reach
 ):
-    from events.registrations.services import application_approve, application_manager_confirm
+    from events.registrations.applications import application_approve, application_manager_confirm
 
     course = event_of(
         vive,

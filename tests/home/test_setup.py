@@ -6,7 +6,11 @@ from wagtail.models import GroupPagePermission, Page, Site, WorkflowPage
 
 from events.demo import demo_seed
 from home.models import ContentChange, KnowledgePage, Municipality, Partner, Region
-from home.models.vocabulary import HOSTED_EVENT_PATH
+from home.models.vocabulary import (
+    HOSTED_EVENT_PATH,
+    contrast_on_white,
+    validate_partner_colour,
+)
 from home.provisioning.services import centre_setup
 
 
@@ -104,3 +108,31 @@ def test_setup_keeps_a_template_an_admin_set_and_fills_one_emptied(centre, setti
     templates = dict(Partner.objects.values_list("slug", "event_url_template"))
     hosted = f"{settings.BASE_URL}/arrangementer/{{id}}/"
     assert templates == {"vive": own, "boerns-vilkaar": hosted, "socialstyrelsen": hosted}
+
+
+def test_centre_setup_gives_each_partner_a_colour_legible_on_white(centre):
+    colours = dict(Partner.objects.values_list("slug", "colour"))
+    assert colours == {
+        "socialstyrelsen": "#1f3d7a",
+        "vive": "#00646e",
+        "boerns-vilkaar": "#a1124f",
+    }
+    for colour in colours.values():
+        validate_partner_colour(colour)
+        assert contrast_on_white(colour) >= 4.5
+
+
+def test_centre_setup_fills_an_empty_colour_once_and_keeps_an_administrators(centre):
+    Partner.objects.filter(slug="vive").update(colour="#004b55")
+    Partner.objects.filter(slug="boerns-vilkaar").update(colour="", event_url_template="")
+    changes = ContentChange.objects.filter(object_type="partner")
+    before = changes.count()
+    centre_setup()
+    colours = dict(Partner.objects.values_list("slug", "colour"))
+    assert colours["vive"] == "#004b55"
+    assert colours["boerns-vilkaar"] == "#a1124f"
+    # Recorded once for both fields filled in, so caches drop the old answers; then nothing.
+    assert changes.count() == before + 1
+    centre_setup()
+    assert dict(Partner.objects.values_list("slug", "colour")) == colours
+    assert changes.count() == before + 1

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page, Workflow
 
-from home.models import Topic
+from home.models import Partner, Topic
+from home.models.vocabulary import contrast_on_white
 
 
 def test_coordinator_adds_a_topic_in_the_admin(client, coordinator):
@@ -44,3 +45,54 @@ def test_wagtails_english_starter_names_are_gone(centre):
     assert Page.get_first_root_node().title == "Rod"
     assert not Workflow.objects.filter(name="Moderators approval").exists()
     assert not Workflow.objects.filter(active=True, name__contains="ikke i brug").exists()
+
+
+def _partner_form(partner: Partner, **fields) -> dict:
+    data = {
+        "name": partner.name,
+        "short_name": partner.short_name,
+        "slug": partner.slug,
+        "website": partner.website,
+        "event_url_template": partner.event_url_template,
+        "logo": "",
+        "colour": partner.colour,
+        "role": partner.role,
+    }
+    return {**data, **fields}
+
+
+def test_the_coordinator_sets_a_partners_colour_in_the_admin(client, coordinator, vive):
+    client.force_login(coordinator)
+    url = reverse("wagtailsnippets_home_partner:edit", args=[vive.pk])
+    response = client.post(url, _partner_form(vive, colour="#004B55"))
+    assert response.status_code == 302
+    vive.refresh_from_db()
+    assert vive.colour == "#004B55"
+
+
+@pytest.mark.parametrize(
+    ("colour", "message"),
+    [
+        ("blå", "skriv den som #rrggbb"),
+        ("#fff", "skriv den som #rrggbb"),
+        ("#00646g", "skriv den som #rrggbb"),
+        ("#ffcc00", "for lys til tekst på hvid baggrund (kontrast 1,5:1"),
+        ("#0088cc", "kontrast 3,9:1"),
+    ],
+)
+def test_a_colour_that_is_no_hex_or_too_light_for_text_is_refused_in_danish(
+    client, coordinator, vive, colour, message
+):
+    client.force_login(coordinator)
+    url = reverse("wagtailsnippets_home_partner:edit", args=[vive.pk])
+    response = client.post(url, _partner_form(vive, colour=colour))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    vive.refresh_from_db()
+    assert vive.colour == "#00646e"
+
+
+def test_contrast_on_white_is_wcags():
+    assert contrast_on_white("#000000") == pytest.approx(21.0)
+    assert contrast_on_white("#FFFFFF") == pytest.approx(1.0)
+    assert contrast_on_white("#767676") == pytest.approx(4.54, abs=0.01)  # the AA grey

@@ -717,7 +717,7 @@ class VidenscenterEvents extends HTMLElement {
       this.fact(s.closes, e.registration_closes ? this.date(e.registration_closes, true) : ""),
       this.fact(s.contact, [c.name, mail ? h("a", { href: mail }, c.email) : "", c.phone].filter(Boolean)
         .flatMap((x, i) => (i ? [", ", x] : [x]))));
-    const ics = safeUrl(e.links?.ics);
+    const ics = !preview && safeUrl(e.links?.ics);  // a draft has no calendar file yet
     const article = h("article", { part: "detail", "aria-labelledby": "t" },
       title,
       warn ? h("p", { class: "box bad", part: "status" }, h("strong", {}, warn),

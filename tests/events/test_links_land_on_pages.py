@@ -28,13 +28,12 @@ from events.ical.selectors import registrant_feed_url
 from events.mail.reminders import reminders_enqueue_due
 from events.mail.services import follow_up_notify
 from events.models import EmailKind, EventPage, EventPageSlide, OutboundEmail
-from events.registrations.services import (
+from events.registrations.applications import (
     application_approve,
     application_decline,
     application_manager_confirm,
-    registrant_feed_key,
-    registration_cancel,
 )
+from events.registrations.services import registrant_feed_key, registration_cancel
 from home.models import KnowledgeIndexPage, KnowledgePage, KnowledgePageDocument, Partner
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 

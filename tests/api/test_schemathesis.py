@@ -82,7 +82,18 @@ def test_every_endpoint_answers_as_its_schema_says(api_schema, mode):
         def check(case):
             response = case.call()
             assert response.status_code < 500, (case.method, case.path, response.text[:500])
-            case.validate_response(response, checks=ALL_CHECKS)
+            # A body over 64 KiB is refused before it is read, with the documented 413 (a
+            # question's answers can add up to that); schemathesis counts only other 4xx as a
+            # refusal, so for a 413 the rest of the checks still run, that one does not.
+            refused_unread = response.status_code == 413
+            case.validate_response(
+                response,
+                checks=[
+                    c
+                    for c in ALL_CHECKS
+                    if not (refused_unread and c is checks.negative_data_rejection)
+                ],
+            )
 
         try:
             check()

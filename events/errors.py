@@ -72,6 +72,44 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         _("Fremmøde kan kun registreres for bekræftede tilmeldinger."),
         None,
     ),
+    # A staff group's named participants (``events.registrations.members``).
+    "members_not_group": (
+        400,
+        _("Deltagere: kun en ansøgning for en medarbejdergruppe kan navngive deltagere."),
+        "members",
+    ),
+    "members_too_many": (
+        400,
+        _("Deltagere: højst %(limit)s navngivne deltagere (det antal pladser, I søger)."),
+        "members",
+    ),
+    "members_invalid": (400, "%(summary)s", "members"),
+    "members_several_invalid": (
+        400,
+        _("Deltagere: %(count)s felter kan ikke bruges; se beskeden ved hvert felt."),
+        "members",
+    ),
+    "members_closed": (
+        409,
+        _("Deltagere: tilmeldingen er lukket, så deltagerne kan ikke længere ændres."),
+        "members",
+    ),
+    "members_cancelled": (
+        409,
+        _("Deltagere: ansøgningen er annulleret, så deltagerne kan ikke ændres."),
+        "members",
+    ),
+    "member_not_found": (404, _("Deltageren findes ikke."), None),
+    "manager_reason_too_long": (
+        400,
+        _("Begrundelse: højst %(limit)s tegn."),
+        "reason",
+    ),
+    "manager_decided": (
+        409,
+        _("Lederen har allerede bekræftet forankringen, så ansøgningen kan ikke afvises her."),
+        None,
+    ),
     # The answers to an event's questions: ``errors`` holds a message per question
     # (``answers.<key>``), each naming the question (``ANSWER_MESSAGES``).
     "answers_invalid": (400, "%(summary)s", "answers"),

@@ -105,6 +105,57 @@ class AnswersField(serializers.Field):
         return value
 
 
+MAX_MEMBERS = 1000
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "maxItems": MAX_MEMBERS,
+        "description": "Staff groups only, optional: the group's participants by name, at most "
+        "`participants` of them, each email once (the applicant may add or change them later "
+        "on their own page, until registration closes). `answers` answer the questions with "
+        "`per_participant` true, as the sign-up's `answers` do. Once the application is "
+        "approved, each participant gets an email with the calendar file and a link of their "
+        "own. Each problem is a 400 under `members[i].<field>` (`members[i].answers.<key>`), "
+        "counting from 0, with a Danish message naming the participant's number.",
+        "items": {
+            "type": "object",
+            "required": ["name", "email"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "email": {"type": "string", "format": "email", "maxLength": 254},
+                "needs": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "description": "Accessibility or dietary needs; erased after the event.",
+                },
+                "answers": {"type": "object", "maxProperties": MAX_ANSWERS},
+            },
+        },
+    }
+)
+class MembersField(serializers.Field):
+    """A list of participants. Each item's fields are checked by the sign-up service
+    (``events.registrations.roster``), which names ``members[i].<field>`` in its messages."""
+
+    default_error_messages = {
+        "invalid": "Deltagere: angiv deltagerne som en liste af objekter.",
+        "too_many": f"Deltagere: højst {MAX_MEMBERS} deltagere.",
+    }
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if not isinstance(data, list):
+            self.fail("invalid")
+        if len(data) > MAX_MEMBERS:
+            self.fail("too_many")
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class RegistrationCreateSerializer(serializers.Serializer):
     """An individual sign-up, or (for events with participation ``staff_group``) a staff
     group's application: then ``unit``, ``participants``, ``manager_name`` and
@@ -203,6 +254,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     )
 
     answers = AnswersField(required=False, default=dict)
+    members = MembersField(required=False, default=list)
 
     def validate_consent(self, value: bool) -> bool:
         if value is not True:

@@ -146,6 +146,7 @@ class EventRegistrationsView(APIView):
             manager_name=fields["manager_name"],
             manager_email=fields["manager_email"],
             answers=fields["answers"],
+            members=fields["members"],
             source=RegistrationSource.API,
             client=_client_label(request),
             idempotency_key=key,

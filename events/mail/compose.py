@@ -69,6 +69,43 @@ WORDING: dict[str, Wording] = {
         "Vi kan desværre ikke give jeres medarbejdergruppe plads på forløbet denne gang. "
         "Kontakt arrangøren, hvis I har spørgsmål.",
     ),
+    # To the applicant: the manager's own reason (``status_reason``) goes with it.
+    EmailKind.MANAGER_DECLINED: Wording(
+        "Lederen har afvist ansøgningen: {title}",
+        "Lederen har afvist ansøgningen",
+        "Lederen har ikke bekræftet forankringen af jeres ansøgning, så ansøgningen er "
+        "annulleret og holder ingen pladser. Kontakt jeres leder, hvis I har spørgsmål.",
+    ),
+    # To the manager, like their request: nothing the applicant typed.
+    EmailKind.MANAGER_TOLD_APPROVED: Wording(
+        "Ansøgningen er godkendt: {title}",
+        "Ansøgningen er godkendt",
+        "Ansøgningen for en medarbejdergruppe på {participants} deltagere fra {municipality}, "
+        "som du har bekræftet forankringen af, er godkendt af arrangøren. Gruppen har fået "
+        "sine pladser.",
+    ),
+    EmailKind.MANAGER_TOLD_DECLINED: Wording(
+        "Ansøgningen er ikke imødekommet: {title}",
+        "Ansøgningen er ikke imødekommet",
+        "Arrangøren har desværre ikke kunnet give medarbejdergruppen på {participants} "
+        "deltagere fra {municipality} plads på forløbet denne gang.",
+    ),
+    # To a named participant, at an address the applicant typed: only what the centre
+    # controls (no greeting by name, nothing of the applicant's), and only once a moderator
+    # has approved the application.
+    EmailKind.MEMBER_CONFIRMATION: Wording(
+        "Du har en plads: {title}",
+        "Du er tilmeldt som deltager",
+        "Du er tilmeldt som en af deltagerne i en medarbejdergruppe fra {municipality}. "
+        "Kalenderfilen i mailen lægger arrangementet i din kalender. Via linket nedenfor kan "
+        "du se arrangementet og afmelde dig.",
+    ),
+    EmailKind.MEMBER_CANCELLED: Wording(
+        "Du er afmeldt: {title}",
+        "Du er afmeldt",
+        "Du er ikke længere tilmeldt som deltager i medarbejdergruppen. Kalenderfilen fjerner "
+        "arrangementet fra din kalender.",
+    ),
     EmailKind.ALREADY_REGISTERED: Wording(
         "Du er allerede tilmeldt: {title}",
         "Du er allerede tilmeldt",
@@ -108,6 +145,18 @@ WORDING: dict[str, Wording] = {
         "syntes: svar gerne på evalueringen.",
     ),
 }
+
+
+# Emails to an address the applicant typed (the manager, a named participant): no name.
+TO_ADDRESS_TYPED_BY_APPLICANT = frozenset(
+    {
+        EmailKind.MANAGER_REQUEST,
+        EmailKind.MANAGER_TOLD_APPROVED,
+        EmailKind.MANAGER_TOLD_DECLINED,
+        EmailKind.MEMBER_CONFIRMATION,
+        EmailKind.MEMBER_CANCELLED,
+    }
+)
 
 
 @dataclass
@@ -166,7 +215,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
     )
     # The manager's name and address came from the applicant: the manager gets no greeting by
     # name, and no field of the applicant's is quoted to them.
-    to_manager = context.kind == EmailKind.MANAGER_REQUEST
+    to_manager = context.kind in TO_ADDRESS_TYPED_BY_APPLICANT
     name = "" if to_manager else context.name
     values = {
         "title": event.title,

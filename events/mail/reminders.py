@@ -14,12 +14,16 @@ from django.utils import timezone
 from events.mail.compose import EmailContext
 from events.mail.services import (
     _join_url_for,
+    _members,
     _registration_links,
     email_write,
     follow_up_notify,
     join_link_due_at,
     join_link_key,
     join_link_notify,
+    member_join_link_key,
+    member_join_link_notify,
+    member_links,
 )
 from events.models import (
     EmailKind,
@@ -52,8 +56,35 @@ def _carries_join_link(event: EventPage, session: EventSession, hours: int) -> b
     return bool(event.join_url) and hours == event.join_link_hours and session == first
 
 
-def _reminder_key(registration_id: int, session: EventSession, hours: int) -> str:
-    return f"reminder:{registration_id}:{session.uuid}:{hours}:{session.starts_at().isoformat()}"
+def _reminder_key(recipient: int | str, session: EventSession, hours: int) -> str:
+    """``recipient``: the registration's id, or ``m<id>`` for a staff group's named member."""
+    return f"reminder:{recipient}:{session.uuid}:{hours}:{session.starts_at().isoformat()}"
+
+
+def _members_remind(
+    registration: Registration, event: EventPage, session: EventSession, hours: int, taken: set
+) -> int:
+    """The reminder to each named participant of a confirmed staff group (no name: their
+    address came from the applicant)."""
+    written = 0
+    for member in _members(registration):
+        key = _reminder_key(f"m{member.pk}", session, hours)
+        if key in taken:
+            continue
+        email = email_write(
+            kind=EmailKind.REMINDER,
+            to=member.email,
+            dedupe_key=key,
+            registration_id=registration.pk,
+            context=EmailContext(
+                kind=EmailKind.REMINDER,
+                event=event,
+                sessions=[session],
+                links=member_links(member),
+            ),
+        )
+        written += email is not None
+    return written
 
 
 def reminders_enqueue_due(*, now: datetime | None = None) -> int:
@@ -85,7 +116,9 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
             continue
 
         registrations = list(
-            Registration.objects.filter(event=event, status="confirmed").order_by("pk")
+            Registration.objects.filter(event=event, status="confirmed")
+            .prefetch_related("members")
+            .order_by("pk")
         )
         taken = set(
             OutboundEmail.objects.filter(
@@ -105,6 +138,7 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
                 hours = candidates[0][0]
                 if _carries_join_link(event, session, hours) and _join_url_for(registration, event):
                     continue
+                written += _members_remind(registration, event, session, hours, taken)
                 key = _reminder_key(registration.pk, session, hours)
                 if key in taken:
                     continue
@@ -125,6 +159,11 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
             join_url = _join_url_for(registration, event)
             if join_due and join_url and join_link_key(registration, join_url) not in taken:
                 written += join_link_notify(registration=registration) is not None
+            if join_due and join_url:
+                for member in _members(registration):
+                    if member_join_link_key(member, join_url) not in taken:
+                        member.registration = registration
+                        written += member_join_link_notify(member=member) is not None
 
     ended = EventPage.objects.live().filter(last_end__lte=now, last_end__gt=now - FOLLOW_UP_WINDOW)
     for event in ended.exclude(status=EventStatus.CANCELLED):

@@ -23,6 +23,7 @@ from events.models import (
     EventPage,
     EventSession,
     EventStatus,
+    GroupMember,
     OutboundEmail,
     Registration,
 )
@@ -39,6 +40,12 @@ ADDS_TO_CALENDAR = {
     EmailKind.APPLICATION_APPROVED,
     EmailKind.EVENT_CHANGED,
     EmailKind.JOIN_LINK,
+}
+# Emails to a staff group's manager (at the address the applicant gave).
+TO_MANAGER = {
+    EmailKind.MANAGER_REQUEST,
+    EmailKind.MANAGER_TOLD_APPROVED,
+    EmailKind.MANAGER_TOLD_DECLINED,
 }
 # Registration statuses that hold a seat, or may come to.
 ACTIVE = ("confirmed", "waiting_list", "pending")
@@ -137,12 +144,18 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
     municipality = ""
     ics, ics_method = "", ""
     key = f"{kind}:{registration.pk}"
+    status_reason = ""
 
-    if kind == EmailKind.MANAGER_REQUEST:
+    if kind in TO_MANAGER:
         # Nothing the applicant typed goes to the address they typed (events.mail.compose).
         to, name = registration.manager_email, ""
         municipality = registration.municipality.name
-        links = [("Bekræft forankringen", registration.manager_confirm_url())]
+        links = [("Se ansøgningen", registration.manager_confirm_url())]
+        if kind == EmailKind.MANAGER_REQUEST:
+            links = [("Bekræft forankringen", registration.manager_confirm_url())]
+    elif kind == EmailKind.MANAGER_DECLINED:
+        # The manager's own words, to the applicant (never the other way).
+        status_reason = registration.manager_decline_reason
     elif kind == EmailKind.ALREADY_REGISTERED:
         # Once a day at most, so the form cannot be used to flood someone's inbox.
         key = f"{kind}:{registration.pk}:{timezone.localdate().isoformat()}"
@@ -169,6 +182,7 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
             participants=registration.participants,
             links=links,
             municipality=municipality,
+            status_reason=status_reason,
         ),
     )
     if kind in (EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.APPLICATION_APPROVED):
@@ -177,6 +191,82 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
             # Confirmed after the join link went out: it comes at once.
             join_link_notify(registration=registration)
     return email
+
+
+# --- a staff group's named participants -----------------------------------------------------
+
+
+def _members(registration: Registration) -> list[GroupMember]:
+    return [m for m in registration.members.all() if m.anonymised_at is None]
+
+
+def member_links(member: GroupMember) -> list[tuple[str, str]]:
+    return [("Se arrangementet eller afmeld dig", member.page_url())]
+
+
+def member_key(kind: str, member: GroupMember) -> str:
+    # The address is part of the cause: a participant whose address changes is a new person.
+    return f"{kind}:m{member.pk}:{_digest(member.email)}"
+
+
+def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:
+    """A named participant's own email: their seat with the calendar file (the application
+    approved, or they were added to an approved one), or its cancellation."""
+    registration: Registration = member.registration
+    event: EventPage = registration.event
+    method = "CANCEL" if kind == EmailKind.MEMBER_CANCELLED else "REQUEST"
+    email = email_write(
+        kind=kind,
+        to=member.email,
+        dedupe_key=member_key(kind, member),
+        registration_id=registration.pk,
+        ics=_calendar(event, method=method),
+        ics_method=method,
+        context=EmailContext(
+            kind=kind,
+            event=event,
+            sessions=list(event.sessions.all()),
+            municipality=registration.municipality.name,
+            links=member_links(member) if kind == EmailKind.MEMBER_CONFIRMATION else [],
+        ),
+    )
+    if kind == EmailKind.MEMBER_CONFIRMATION:
+        due = join_link_due_at(event)
+        if due is not None and due <= timezone.now():
+            member_join_link_notify(member=member)
+    return email
+
+
+def members_notify(*, registration: Registration, kind: str) -> int:
+    """``member_notify`` for each named participant of the application."""
+    return sum(member_notify(member=m, kind=kind) is not None for m in _members(registration))
+
+
+def member_join_link_key(member: GroupMember, join_url: str) -> str:
+    return f"join_link:m{member.pk}:{_digest(member.email, join_url)}"
+
+
+def member_join_link_notify(*, member: GroupMember) -> OutboundEmail | None:
+    registration: Registration = member.registration
+    event: EventPage = registration.event
+    join_url = _join_url_for(registration, event)
+    if not join_url or event.status == EventStatus.CANCELLED:
+        return None
+    return email_write(
+        kind=EmailKind.JOIN_LINK,
+        to=member.email,
+        dedupe_key=member_join_link_key(member, join_url),
+        registration_id=registration.pk,
+        ics=_calendar(event, method="REQUEST", join_url=join_url),
+        ics_method="REQUEST",
+        context=EmailContext(
+            kind=EmailKind.JOIN_LINK,
+            event=event,
+            sessions=list(event.sessions.all()),
+            join_url=join_url,
+            links=member_links(member),
+        ),
+    )
 
 
 def join_link_key(registration: Registration, join_url: str) -> str:
@@ -210,7 +300,11 @@ def join_link_notify(*, registration: Registration) -> OutboundEmail | None:
 def _active_registrations(
     event: EventPage, statuses: Iterable[str] = ACTIVE
 ) -> QuerySet[Registration]:
-    return Registration.objects.filter(event=event, status__in=list(statuses)).order_by("pk")
+    return (
+        Registration.objects.filter(event=event, status__in=list(statuses))
+        .prefetch_related("members")
+        .order_by("pk")
+    )
 
 
 def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> int:
@@ -246,6 +340,41 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
                 sessions=sessions if everything_cancelled else list(event.sessions.all()),
                 status_reason=event.status_reason,
                 links=_registration_links(registration),
+            ),
+        )
+        count += written is not None
+        if confirmed:
+            count += _members_event_changes(event, registration, kind, change, ics, sessions)
+    return count
+
+
+def _members_event_changes(
+    event: EventPage,
+    registration: Registration,
+    kind: str,
+    change: str,
+    ics: str,
+    sessions: list[EventSession],
+) -> int:
+    """The named participants of a confirmed staff group are told of a change as well."""
+    method = "CANCEL" if kind == EmailKind.EVENT_CANCELLED else "REQUEST"
+    count = 0
+    for member in _members(registration):
+        written = email_write(
+            kind=kind,
+            to=member.email,
+            dedupe_key=f"{kind}:m{member.pk}:{change}",
+            registration_id=registration.pk,
+            ics=ics,
+            ics_method=method,
+            context=EmailContext(
+                kind=kind,
+                event=event,
+                sessions=sessions
+                if kind == EmailKind.EVENT_CANCELLED
+                else list(event.sessions.all()),
+                status_reason=event.status_reason,
+                links=member_links(member),
             ),
         )
         count += written is not None

@@ -3,6 +3,7 @@
 from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
+from events.models.members import GroupMember
 from events.models.pages import EventIndexPage, EventPage, EventPageSlide
 from events.models.questions import (
     CHOICE_KINDS,
@@ -48,6 +49,7 @@ __all__ = [
     "EventPageSlide",
     "EventSession",
     "EventStatus",
+    "GroupMember",
     "EventType",
     "OutboundEmail",
     "Participation",

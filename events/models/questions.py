@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,16 @@ class Option:
     active: bool = True
 
 
+# "Asked once per registration / per participant", as a choice (the field stays a boolean: the
+# API's ``per_participant`` and the answers' meaning do not change).
+PER_PARTICIPANT_WIDGET = forms.RadioSelect(
+    choices=[
+        (False, _("Én gang pr. tilmelding")),
+        (True, _("For hver navngiven deltager (kun forløb for en medarbejdergruppe)")),
+    ]
+)
+
+
 class EventQuestion(Orderable):
     """A question of one event's sign-up form.
 
@@ -117,7 +128,7 @@ class EventQuestion(Orderable):
         help_text=_("“ja” eller “nej”, eller svarmulighedens navn eller nøgle."),
     )
     per_participant = models.BooleanField(
-        _("spørg for hver deltager"),
+        _("spørges"),
         default=False,
         help_text=_("Ved forløb for en medarbejdergruppe: spørgsmålet gælder hver deltager."),
     )
@@ -129,7 +140,8 @@ class EventQuestion(Orderable):
         FieldPanel("label"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("key")]),
         FieldPanel("help_text"),
-        FieldRowPanel([FieldPanel("required"), FieldPanel("per_participant")]),
+        FieldPanel("required"),
+        FieldPanel("per_participant", widget=PER_PARTICIPANT_WIDGET),
         FieldPanel("data_class"),
         FieldPanel("options"),
         MultiFieldPanel(
@@ -344,6 +356,15 @@ class RegistrationAnswer(models.Model):
     # The answer as a person reads it, with the option labels of the day it was given.
     text = models.TextField(_("svar som tekst"))
     sort_order = models.PositiveIntegerField(default=0)
+    # A staff group's member, for a question asked per participant; None: the registration's.
+    member = models.ForeignKey(
+        "events.GroupMember",
+        verbose_name=_("deltager"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
 
     objects = RegistrationAnswerQuerySet.as_manager()
 
@@ -355,8 +376,15 @@ class RegistrationAnswer(models.Model):
         ordering = ["registration", "sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "key"], name="events_one_answer_per_question"
-            )
+                fields=["registration", "key"],
+                condition=models.Q(member__isnull=True),
+                name="events_one_answer_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "key"],
+                condition=models.Q(member__isnull=False),
+                name="events_one_answer_per_member_question",
+            ),
         ]
 
     def __str__(self) -> str:

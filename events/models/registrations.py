@@ -51,6 +51,7 @@ class CancelReason(models.TextChoices):
     REGISTRANT = "registrant", _("Afmeldt af deltageren")
     ORGANISER = "organiser", _("Annulleret af arrangøren")
     DECLINED = "declined", _("Ansøgning afvist")
+    MANAGER_DECLINED = "manager_declined", _("Afvist af lederen")
     ERASED = "erased", _("Data slettet på deltagerens ønske")
 
 
@@ -111,6 +112,10 @@ class Registration(models.Model):
     manager_name = models.CharField(_("lederens navn"), max_length=200, blank=True)
     manager_email = models.EmailField(_("lederens e-mail"), max_length=254, blank=True)
     manager_confirmed_at = models.DateTimeField(_("ledelsen bekræftede"), null=True, blank=True)
+    # The manager's own words when declining: they go to the applicant, never the other way.
+    manager_decline_reason = models.TextField(
+        _("lederens begrundelse for afvisning"), max_length=1000, blank=True
+    )
     decided_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,6 +170,11 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.name or _('(anonymiseret)')} – {self.event_id}"
 
+    def own_answers(self) -> list:
+        """The answers to questions asked once per registration (not a member's), in order;
+        from ``answers`` as prefetched."""
+        return [answer for answer in self.answers.all() if answer.member_id is None]
+
     # --- the registrant's own links (absolute: they go out in emails) -----------------------
 
     def _absolute(self, name: str, token: str) -> str:
@@ -178,6 +188,9 @@ class Registration(models.Model):
 
     def manager_confirm_url(self) -> str:
         return self._absolute("registration:manager_confirm", self.manager_token)
+
+    def members_url(self) -> str:
+        return self._absolute("registration:members", self.token)
 
     def data_url(self) -> str:
         return self._absolute("registration:data", self.token)

@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import (
+    Case,
     Count,
+    F,
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -21,6 +25,7 @@ from events.models import (
     EventPage,
     EventQuestion,
     EventStatus,
+    GroupMember,
     Registration,
     RegistrationAnswer,
     RegistrationStatus,
@@ -72,8 +77,15 @@ def registration_by_token(*, token: str) -> Registration:
     ``Registration.DoesNotExist`` if none."""
     return (
         Registration.objects.select_related("event", "municipality", "job_role")
-        .prefetch_related("answers")
+        .prefetch_related("answers", "members__answers")
         .get(token=_checked_token(token), anonymised_at__isnull=True)
+    )
+
+
+def member_by_token(*, token: str) -> GroupMember:
+    """The named participant behind a member's link; ``GroupMember.DoesNotExist`` if none."""
+    return GroupMember.objects.select_related("registration__event").get(
+        token=_checked_token(token), anonymised_at__isnull=True
     )
 
 
@@ -88,7 +100,7 @@ def registrations_of_email(*, email: str) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(email=email.strip().lower(), anonymised_at__isnull=True)
         .select_related("event", "municipality", "job_role")
-        .prefetch_related("answers")
+        .prefetch_related("answers", "members__answers")
         .order_by("-event__first_start", "-pk")
     )
 
@@ -137,7 +149,8 @@ def option_places_taken(
 ) -> dict[tuple[int, str, str], int]:
     """Places held per option of limited-choice questions, by (event, question key, option
     value), in one query: the participants of every registration that holds or waits for a
-    seat (confirmed, waiting list, pending) and chose the option. A waiting or pending one
+    seat (confirmed, waiting list, pending) and chose the option (one per named participant
+    who chose it, for a question asked per participant of a staff group). A waiting or pending one
     holds its option's place, so a promotion or an approval never finds its option full."""
     rows = (
         RegistrationAnswer.objects.filter(
@@ -147,7 +160,14 @@ def option_places_taken(
         )
         .order_by()
         .values_list("registration__event_id", "key", "value")
-        .annotate(taken=Sum("registration__participants"))
+        .annotate(
+            taken=Sum(
+                Case(
+                    When(member__isnull=True, then=F("registration__participants")),
+                    default=Value(1),
+                )
+            )
+        )
     )
     return {
         (event_id, key, value): taken

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.errors import EventsError
-from events.mail.services import registration_notify
+from events.mail.services import members_notify, registration_notify
 from events.models import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
@@ -39,6 +39,12 @@ from events.models import (
 from events.models.registrations import new_token
 from events.registrations.answers import Answer, answers_check, option_places_check
 from events.registrations.limits import application_limits_take
+from events.registrations.roster import (
+    member_places_check,
+    members_check,
+    members_write,
+    questions_split,
+)
 from home.models import Audience, Municipality
 
 if TYPE_CHECKING:
@@ -190,6 +196,7 @@ def registration_create(
     manager_name: str = "",
     manager_email: str = "",
     answers: Mapping[str, Any] | None = None,
+    members: list[Any] | None = None,
     source: str = RegistrationSource.API,
     client: str = "",
     idempotency_key: str = "",
@@ -199,6 +206,8 @@ def registration_create(
 
     ``answers`` answer the event's questions by key (``events.registrations.answers``); an
     option with places of its own must have room for the participants, like the event.
+    ``members`` name a staff group's participants (``events.registrations.roster``), with
+    their answers to the questions asked per participant.
 
     Individual: confirmed while seats are left, then the waiting list (if on) at the next
     position, else ``full``. Staff group: pending, holding no seats, until the manager confirms
@@ -229,6 +238,7 @@ def registration_create(
                 "manager_email": manager_email,
                 # Only when given, so keys of requests made before questions keep matching.
                 **({"answers": answers} if answers else {}),
+                **({"members": members} if members else {}),
             }
         )
         earlier = IdempotentRequest.objects.filter(event=event, key=idempotency_key).first()
@@ -245,7 +255,10 @@ def registration_create(
     if not consent:
         raise EventsError("consent_required")
     _check_open(event, now)
-    checked = answers_check(questions=list(event.questions.all()), answers=answers)
+    questions = list(event.questions.all())
+    once, _each = questions_split(event, questions)
+    checked = answers_check(questions=once, answers=answers)
+    named = members_check(event=event, questions=questions, members=members, limit=participants)
 
     staff_group = event.participation == Participation.STAFF_GROUP
     position = None
@@ -286,6 +299,7 @@ def registration_create(
         else:
             raise EventsError("full")
     option_places_check(event=event, answers=checked, participants=participants)
+    member_places_check(event=event, members=named)
 
     if seen["existing"] is not None:
         existing = Registration.objects.get(pk=seen["existing"])
@@ -317,6 +331,7 @@ def registration_create(
             confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         )
         _answers_save(registration, checked)
+        members_write(registration, named)
         registration.event = event
         if staff_group:
             registration_notify(registration=registration, kind=EmailKind.PENDING)
@@ -380,6 +395,8 @@ def registration_cancel(
         _close_gaps(event, [position])
     if notify:
         registration_notify(registration=registration, kind=EmailKind.CANCELLED)
+        if was == RegistrationStatus.CONFIRMED:
+            members_notify(registration=registration, kind=EmailKind.MEMBER_CANCELLED)
     if was == RegistrationStatus.CONFIRMED:
         _promote_waiting(event, now)
     return registration

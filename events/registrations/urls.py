@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from events.registrations import views
+from events.registrations import member_views, views
 
 app_name = "registration"
 
 urlpatterns = [
+    path("deltager/<str:token>/", member_views.member, name="member"),
+    path("<str:token>/deltagere/", member_views.members, name="members"),
     path("<str:token>/", views.manage, name="manage"),
     path("<str:token>/afmeld/", views.cancel, name="cancel"),
     path("<str:token>/mine/", views.mine, name="mine"),

@@ -18,7 +18,10 @@ from django.views.decorators.http import require_http_methods
 from events.errors import EventsError
 from events.ical.selectors import registrant_feed_url
 from events.models import Registration, RegistrationStatus
-from events.registrations.applications import application_manager_confirm
+from events.registrations.applications import (
+    application_manager_confirm,
+    application_manager_decline,
+)
 from events.registrations.selectors import (
     registration_by_manager_token,
     registration_by_token,
@@ -89,7 +92,12 @@ def manager_confirm(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            registration = application_manager_confirm(registration=registration)
+            if request.POST.get("action") == "decline":
+                registration = application_manager_decline(
+                    registration=registration, reason=request.POST.get("reason", "")
+                )
+            else:
+                registration = application_manager_confirm(registration=registration)
         except EventsError as exc:
             error = exc
     return _page(
@@ -172,13 +180,24 @@ def _personal_data(registration: Registration) -> dict:
             registration.cancelled_at.isoformat() if registration.cancelled_at else None
         ),
         "status_label": str(RegistrationStatus(registration.status).label),
-        "answers": [
+        "answers": [_answer_data(answer) for answer in registration.own_answers()],
+        # The participants the applicant named (with their answers to per-participant questions).
+        "members": [
             {
-                "question": answer.label,
-                "key": answer.key,
-                "answer": answer.text,
-                "value": answer.value,
+                "name": member.name,
+                "email": member.email,
+                "needs": member.needs,
+                "answers": [_answer_data(answer) for answer in member.answers.all()],
             }
-            for answer in registration.answers.all()
+            for member in registration.members.all()
         ],
+    }
+
+
+def _answer_data(answer) -> dict:
+    return {
+        "question": answer.label,
+        "key": answer.key,
+        "answer": answer.text,
+        "value": answer.value,
     }

@@ -306,6 +306,17 @@ class AnswerSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="The answer as a person reads it, in Danish.")
 
 
+class MemberSerializer(serializers.Serializer):
+    """A staff group's named participant, as the applicant named them."""
+
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    needs = serializers.CharField(allow_blank=True)
+    answers = AnswerSerializer(
+        many=True, source="answers.all", help_text="Answers to the per-participant questions."
+    )
+
+
 class RegistrationSerializer(serializers.Serializer):
     """A registration as its registrant sees it (by the token from their email)."""
 
@@ -322,7 +333,8 @@ class RegistrationSerializer(serializers.Serializer):
     unit = serializers.CharField(allow_blank=True)
     manager_name = serializers.CharField(allow_blank=True)
     manager_confirmed = serializers.SerializerMethodField()
-    answers = AnswerSerializer(many=True, source="answers.all")
+    answers = AnswerSerializer(many=True, source="own_answers")
+    members = MemberSerializer(many=True, source="members.all")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(allow_null=True)

@@ -30,7 +30,9 @@ from events.registrations.applications import application_approve, application_d
 from events.registrations.exports import (
     EXPORT_FIELDS,
     EXPORT_HEADINGS,
+    MEMBERS_COLUMN,
     AnswerColumnsMixin,
+    member_lines,
     spreadsheet_safe,
 )
 from events.registrations.selectors import registration_counts
@@ -271,9 +273,17 @@ class RegistrationInspectView(InspectView):
         """The fixed fields, then each answer under its question as it was asked."""
         answers = [
             {"label": answer.label, "value": answer.text or "–", "component": None}
-            for answer in self.object.answers.all()
+            for answer in self.object.own_answers()
         ]
-        return [*super().get_fields_context(), *answers]
+        members = [
+            {
+                "label": _("Deltager %(number)s") % {"number": number},
+                "value": line,
+                "component": None,
+            }
+            for number, line in enumerate(member_lines(self.object), start=1)
+        ]
+        return [*super().get_fields_context(), *answers, *members]
 
 
 def action_view(request, pk: int, action: str, *, namespace: str):
@@ -409,6 +419,7 @@ class ApplicationViewSet(RegistrationViewSet):
         "manager_name",
         "manager_email",
         "manager_confirmed_at",
+        MEMBERS_COLUMN,
     ]
     export_filename = "ansoegninger"
     inspect_view_fields = [
@@ -417,6 +428,7 @@ class ApplicationViewSet(RegistrationViewSet):
         "manager_name",
         "manager_email",
         "manager_confirmed_at",
+        "manager_decline_reason",
         "decided_at",
         "decided_by",
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from events.models import QuestionKind, RegistrationAnswer
+from events.models import QuestionKind, Registration, RegistrationAnswer
 from events.registrations.selectors import answer_columns
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -55,7 +55,11 @@ EXPORT_HEADINGS = {
     "manager_name": _("Leder"),
     "manager_email": _("Lederens e-mail"),
     "manager_confirmed_at": _("Ledelsen bekræftede"),
+    "members": _("Navngivne deltagere"),
 }
+
+# The applications' export: the named participants, one line each in one cell.
+MEMBERS_COLUMN = "members"
 
 # An answer's column in ``list_export``: the prefix and the question's key.
 ANSWER_COLUMN = "answer:"
@@ -78,6 +82,28 @@ def answer_cell(answer: RegistrationAnswer | None) -> Any:
     return answer.text
 
 
+def member_lines(registration: Registration) -> list[str]:
+    """Each named participant as a coordinator reads them: name, address, needs, answers."""
+    lines = []
+    for member in registration.members.all():
+        parts = [f"{member.name} <{member.email}>"]
+        if member.needs:
+            parts.append(f"{_('Hensyn')}: {member.needs}")
+        parts += [f"{answer.label}: {answer.text}" for answer in member.answers.all()]
+        lines.append(" – ".join(parts))
+    return lines
+
+
+def _members_answer_cell(registration: Registration, key: str) -> str:
+    """A question asked per participant: each member's answer, by name, one per line."""
+    return "\n".join(
+        f"{member.name}: {answer.text}"
+        for member in registration.members.all()
+        for answer in member.answers.all()
+        if answer.key == key
+    )
+
+
 class AnswerColumnsMixin:
     """For a registrations index view with ``DanishSpreadsheetMixin``: the export gets one
     column per question (``answer_columns``); every cell still passes the view's
@@ -91,10 +117,17 @@ class AnswerColumnsMixin:
             **self.export_headings,
             **{ANSWER_COLUMN + key: label for key, label in columns.items()},
         }
-        return super().as_spreadsheet(queryset.prefetch_related("answers"), spreadsheet_format)
+        return super().as_spreadsheet(
+            queryset.prefetch_related("answers", "members__answers"), spreadsheet_format
+        )
 
     def export_value(self, item: Any, field: str) -> Any:
         if field.startswith(ANSWER_COLUMN):
             key = field.removeprefix(ANSWER_COLUMN)
-            return answer_cell(next((a for a in item.answers.all() if a.key == key), None))
+            own = next((a for a in item.own_answers() if a.key == key), None)
+            if own is None and item.participants > 1:
+                return _members_answer_cell(item, key)
+            return answer_cell(own)
+        if field == MEMBERS_COLUMN:
+            return "\n".join(member_lines(item))
         return super().export_value(item, field)

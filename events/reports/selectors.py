@@ -258,12 +258,18 @@ def answer_counts(registrations: QuerySet[Registration], *, event: EventPage) ->
     answers = RegistrationAnswer.objects.filter(
         registration__in=registrations.filter(event=event).order_by().values("pk"),
         key__in=[q.key for q in questions],
-    ).values_list("key", "value", "registration__participants")
-    counts: dict[tuple[str, object], tuple[int, int]] = {}
-    for key, value, participants in answers:
+    ).values_list("key", "value", "registration_id", "member_id", "registration__participants")
+    # A staff group's member answers for one participant; the group counts once as a
+    # registration for each option any of its members chose.
+    chose: dict[tuple[str, object], set[int]] = {}
+    seats_of: dict[tuple[str, object], int] = {}
+    for key, value, registration_id, member_id, participants in answers:
         for chosen in value if isinstance(value, list) else [value]:
-            registered, seats = counts.get((key, chosen), (0, 0))
-            counts[(key, chosen)] = (registered + 1, seats + participants)
+            chose.setdefault((key, chosen), set()).add(registration_id)
+            seats_of[(key, chosen)] = seats_of.get((key, chosen), 0) + (
+                participants if member_id is None else 1
+            )
+    counts = {pair: (len(ids), seats_of[pair]) for pair, ids in chose.items()}
     rows = []
     for question in questions:
         if question.kind == QuestionKind.YES_NO:

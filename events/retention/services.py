@@ -21,6 +21,7 @@ from events.models import (
     ACTIVE_STATUSES,
     CancelReason,
     DataClass,
+    GroupMember,
     OutboundEmail,
     RegistrantFeedKey,
     Registration,
@@ -92,9 +93,13 @@ def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
     for registration in over.exclude(accessibility_needs="").iterator():
         registration_forget_needs(registration=registration)
         forgotten += 1
+    members_forgotten = (
+        GroupMember.objects.filter(registration__in=over).exclude(needs="").update(needs="")
+    )
     return {
         "anonymised": len(anonymised),
         "needs_erased": forgotten,
+        "member_needs_erased": members_forgotten,
         "sensitive_answers_erased": sensitive,
     }
 
@@ -120,6 +125,7 @@ def registration_anonymise(
     registration.unit = ""
     registration.manager_name = ""
     registration.manager_email = ""
+    registration.manager_decline_reason = ""
     registration.client = ""
     registration.token = new_token()
     registration.manager_token = new_token()
@@ -134,6 +140,7 @@ def registration_anonymise(
             "unit",
             "manager_name",
             "manager_email",
+            "manager_decline_reason",
             "client",
             "token",
             "manager_token",
@@ -141,7 +148,37 @@ def registration_anonymise(
             "updated_at",
         ]
     )
+    members_anonymise(registration=registration, now=now)
     return registration
+
+
+def members_anonymise(*, registration: Registration, now: datetime) -> int:
+    """The application's named participants: blanked, new links (their statistical answers,
+    kept with the registration's, still count once per participant in the reach reports)."""
+    members = list(registration.members.filter(anonymised_at__isnull=True))
+    for member in members:
+        member.name = ""
+        member.email = f"slettet-m{member.pk}@{ANONYMOUS_DOMAIN}"
+        member.needs = ""
+        member.token = new_token()
+        member.anonymised_at = member.updated_at = now
+    GroupMember.objects.bulk_update(
+        members, ["name", "email", "needs", "token", "anonymised_at", "updated_at"]
+    )
+    return len(members)
+
+
+@transaction.atomic
+def members_erase(*, email: str) -> int:
+    """A named participant deletes their data: they leave every application they are named in
+    (the groups keep their seats), with their answers, and the emails to them are emptied."""
+    members = list(GroupMember.objects.filter(email=email, anonymised_at__isnull=True))
+    for member in members:
+        _emails_empty(
+            OutboundEmail.objects.filter(registration_id=member.registration_id, to=email)
+        )
+        member.delete()
+    return len(members)
 
 
 @transaction.atomic
@@ -149,6 +186,7 @@ def registration_forget_needs(*, registration: Registration) -> Registration:
     """Accessibility needs and sensitive answers are kept only until the event is over."""
     Registration.objects.filter(pk=registration.pk).update(accessibility_needs="")
     registration.answers.filter(data_class=DataClass.SENSITIVE).delete()
+    registration.members.exclude(needs="").update(needs="")
     registration.accessibility_needs = ""
     return registration
 
@@ -170,4 +208,4 @@ def registrant_erase(*, email: str, now: datetime | None = None) -> int:
         registration_anonymise(registration=registration, now=now)
     emails_erase(registration_ids=[r.pk for r in registrations])
     RegistrantFeedKey.objects.filter(email=email).delete()
-    return len(registrations)
+    return len(registrations) + members_erase(email=email)

@@ -153,7 +153,7 @@ def test_approval_gives_each_member_their_seat_with_the_calendar_file_and_own_li
     application = _apply(course, [member(1), member(2)])
     with freeze_time(BEFORE + timedelta(days=1)):
         approved(application)
-    for number, row in enumerate(application.members.order_by("pk"), start=1):
+    for row in application.members.order_by("pk"):
         (email,) = OutboundEmail.objects.filter(to=row.email)
         assert email.kind == "member_confirmation"
         assert email.ics_method == "REQUEST"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from events.models import GroupMember
+from events.registrations.members import member_add
 from tests.events.groups import START, approved, group_course, member
 from tests.events.registrations import apply_group, emails_to, vocabulary  # noqa: F401
 from tests.events.test_registration_pages import csrf_post, path
@@ -192,8 +193,6 @@ def test_bad_member_forms_are_a_clear_danish_answer_and_write_nothing(group, dat
     url = reverse("registration:members", args=[group.token])
     with freeze_time(BEFORE + timedelta(days=1)):
         # The third workshop place in A, so a member asking for A finds it full.
-        from events.registrations.members import member_add
-
         member_add(registration=group, member=member(7, "a"))
         response = csrf_post(browser, url, {"action": "add", **data})
     assert response.status_code == status

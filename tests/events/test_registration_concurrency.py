@@ -10,11 +10,13 @@ import pytest
 from django.db import connection, connections
 
 from events.errors import EventsError
-from events.models import OutboundEmail, Registration
+from events.models import OutboundEmail, Registration, RegistrationAnswer
+from events.registrations.members import member_add
 from events.registrations.services import registration_cancel
 from home.demo import vocabulary_seed
+from tests.events.groups import group_course, member
 from tests.events.questions import option, question, with_questions
-from tests.events.registrations import sign_up
+from tests.events.registrations import apply_group, sign_up
 from tests.markers import needs_postgres
 
 WORKERS = 16  # concurrent connections; PostgreSQL's default limit is 100, shared with others
@@ -108,3 +110,33 @@ def test_200_concurrent_sign_ups_never_overbook_a_workshops_places(centre, event
     chosen = Registration.objects.filter(event=event, status="confirmed")
     assert chosen.filter(answers__value="a").count() == 30
     assert chosen.filter(answers__value="b").count() == 20
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_members_never_overbook_an_options_places(centre, event_of, vive):
+    """A staff group's members each take one of an option's places, counted under the event's
+    row lock: 30 participants added at once to five applications, for a workshop of 10 places,
+    get exactly 10; the rest are refused with the option's 409."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer, so it would prove nothing")
+    vocabulary_seed()
+    event = group_course(event_of, vive, capacity=100)
+    applications = [
+        apply_group(event, participants=6, email=f"a{i}@kommune.example").registration
+        for i in range(5)
+    ]
+
+    def attempt(i: int):
+        try:
+            member_add(registration=applications[i % 5], member=member(i, "a"))
+            return "added"
+        except EventsError as error:
+            return error.code
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        outcomes = list(pool.map(in_own_connection(attempt), range(30)))
+
+    assert outcomes.count("added") == 10
+    assert outcomes.count("option_full") == 20
+    assert RegistrationAnswer.objects.filter(key="workshop", value="a").count() == 10

@@ -32,6 +32,7 @@ from events.registrations.applications import (
     application_approve,
     application_decline,
     application_manager_confirm,
+    application_manager_decline,
 )
 from events.registrations.services import registrant_feed_key, registration_cancel
 from home.models import KnowledgeIndexPage, KnowledgePage, KnowledgePageDocument, Partner
@@ -134,11 +135,21 @@ def _everything_registrants_are_told(events: dict, vive) -> None:
     sign_up(webinar, email="bent@kommune.example")  # waiting list
     sign_up(webinar, email="anna@kommune.example")  # already registered
     sign_up(seminar, email="anna@kommune.example")
-    approved = apply_group(course, email="kontakt@kommune.example").registration
+    member = {"name": "Mette", "email": "mette@kommune.example", "answers": {}}
+    approved = apply_group(course, email="kontakt@kommune.example", members=[member]).registration
     application_manager_confirm(registration=approved)
-    application_approve(registration=approved)
+    application_approve(registration=approved)  # the member's seat, the manager told
     declined = apply_group(course, email="kontakt2@kommune.example").registration
-    application_decline(registration=declined)
+    application_manager_confirm(registration=declined)
+    application_decline(registration=declined)  # the manager told
+    not_anchored = apply_group(course, email="kontakt3@kommune.example").registration
+    application_manager_decline(registration=not_anchored, reason="Ikke i år")
+    withdrawn = apply_group(
+        course, email="kontakt4@kommune.example", members=[{**member, "email": "mo@k.example"}]
+    ).registration
+    application_manager_confirm(registration=withdrawn)
+    application_approve(registration=withdrawn)
+    registration_cancel(registration=withdrawn)  # the member's calendar entry cancelled
     registration_cancel(registration=anna)  # cancelled; Bent is promoted
     sign_up(webinar, email="carl@kommune.example")  # waiting list again
 

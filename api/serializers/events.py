@@ -142,8 +142,9 @@ class QuestionSerializer(serializers.Serializer):
     )
     shown_if = ShownIfField()
     per_participant = serializers.BooleanField(
-        help_text="For a staff group: the question concerns each participant. This version "
-        "takes one answer for the whole group."
+        help_text="For a staff group: the question concerns each participant, answered per "
+        "participant in the sign-up's `members[].answers`; an application that names no "
+        "members answers it once for the whole group in `answers`."
     )
     data_class = serializers.ChoiceField(
         choices=DataClass.values,

@@ -115,7 +115,8 @@ MAX_MEMBERS = 1000
         "description": "Staff groups only, optional: the group's participants by name, at most "
         "`participants` of them, each email once (the applicant may add or change them later "
         "on their own page, until registration closes). `answers` answer the questions with "
-        "`per_participant` true, as the sign-up's `answers` do. Once the application is "
+        "`per_participant` true, as the sign-up's `answers` do (with members, `answers` "
+        "holds only the questions asked once). Once the application is "
         "approved, each participant gets an email with the calendar file and a link of their "
         "own. Each problem is a 400 under `members[i].<field>` (`members[i].answers.<key>`), "
         "counting from 0, with a Danish message naming the participant's number.",

@@ -32,6 +32,7 @@ from events.registrations.roster import (
     member_places_check,
     members_check,
     members_write,
+    questions_split,
 )
 from events.registrations.services import _lock_registration, _registration_closes
 
@@ -77,9 +78,14 @@ def member_add(
     _editable(registration, now)
     if len(members) >= registration.participants:
         raise EventsError("members_too_many", limit=registration.participants)
+    questions = list(event.questions.all())
+    # The group's one answer to a question asked per participant (given before anyone was
+    # named) gives way to the members' own, with the places it held.
+    _, each = questions_split(event, questions)
+    registration.answers.filter(member__isnull=True, key__in=[q.key for q in each]).delete()
     checked = members_check(
         event=event,
-        questions=list(event.questions.all()),
+        questions=questions,
         members=[member],
         limit=1,
         taken_emails=[m.email for m in members],

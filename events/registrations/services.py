@@ -256,8 +256,10 @@ def registration_create(
         raise EventsError("consent_required")
     _check_open(event, now)
     questions = list(event.questions.all())
+    # With named members, the questions asked per participant are theirs to answer; without,
+    # the group answers them once (as clients made before members do).
     once, _each = questions_split(event, questions)
-    checked = answers_check(questions=once, answers=answers)
+    checked = answers_check(questions=once if members else questions, answers=answers)
     named = members_check(event=event, questions=questions, members=members, limit=participants)
 
     staff_group = event.participation == Participation.STAFF_GROUP

@@ -21,14 +21,15 @@ def course(event_of, vive):
 
 
 def application(**fields) -> dict:
-    return body(
-        participants=3,
-        unit="Børne- og familieafdelingen",
-        manager_name="Lene Leder",
-        manager_email="lene@kommune.example",
-        answers={"omraade": "almen"},
+    values = {
+        "participants": 3,
+        "unit": "Børne- og familieafdelingen",
+        "manager_name": "Lene Leder",
+        "manager_email": "lene@kommune.example",
+        "answers": {"omraade": "almen"},
         **fields,
-    )
+    }
+    return body(**values)
 
 
 def test_an_application_names_its_members_with_their_answers(api, course):
@@ -46,9 +47,23 @@ def test_an_application_names_its_members_with_their_answers(api, course):
     assert [a["key"] for a in shown["answers"]] == ["omraade"]  # the group's own, once
 
 
-def test_an_application_without_members_is_as_before(api, course):
-    assert post(api, course.pk, application()).status_code == 201
+def test_an_application_without_members_answers_per_participant_questions_once(api, course):
+    """As clients made before members do (the widget): the group's one answer."""
+    assert post(api, course.pk, application()).json()["errors"] == {
+        "answers.workshop": ["Workshop: besvar spørgsmålet."]
+    }
+    data = application(answers={"omraade": "almen", "workshop": "b"})
+    assert post(api, course.pk, data).status_code == 201
     assert not GroupMember.objects.exists()
+    registration = Registration.objects.get(event=course)
+    assert {a.key for a in registration.answers.all()} == {"omraade", "workshop"}
+
+
+def test_with_members_the_group_does_not_answer_their_questions(api, course):
+    data = application(answers={"omraade": "almen", "workshop": "b"}, members=[member(1)])
+    response = post(api, course.pk, data)
+    assert response.status_code == 400
+    assert "answers" in response.json()["errors"]
 
 
 @pytest.mark.parametrize(

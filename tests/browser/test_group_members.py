@@ -35,7 +35,9 @@ def test_applicant_names_members_and_a_member_withdraws(site, open_page, smtp_si
 
     vocabulary_seed()
     course = group_course(build_event, vive)
-    application = apply_group(course, participants=3, answers={"omraade": "almen"}).registration
+    application = apply_group(
+        course, participants=3, answers={"omraade": "almen", "workshop": "b"}
+    ).registration
     [link] = [
         found
         for found in links_in_email_to(smtp_sink, application.email)

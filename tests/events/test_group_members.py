@@ -109,6 +109,23 @@ def test_bad_members_are_refused_naming_the_field_and_write_nothing(course, memb
     assert not GroupMember.objects.exists()
 
 
+def test_the_groups_one_answer_gives_way_to_the_members_own_with_its_places(course):
+    with freeze_time(BEFORE):
+        group = apply_group(
+            course, participants=3, answers={"omraade": "almen", "workshop": "a"}
+        ).registration
+    taken = option_places_taken(event_ids=[course.pk], keys=["workshop"])
+    assert taken[(course.pk, "workshop", "a")] == 3  # the group's three seats: A is full
+    with freeze_time(BEFORE):
+        member_add(registration=group, member=member(1, "a"))
+    assert [(a.key, a.member_id is None) for a in group.answers.order_by("pk")] == [
+        ("omraade", True),
+        ("workshop", False),
+    ]
+    taken = option_places_taken(event_ids=[course.pk], keys=["workshop"])
+    assert taken[(course.pk, "workshop", "a")] == 1
+
+
 def test_more_members_than_seats_applied_for_are_refused(course):
     error = _refused(lambda: _apply(course, [member(n) for n in range(3)], participants=2))
     assert (error.code, error.field) == ("members_too_many", "members")

@@ -314,3 +314,29 @@ def test_the_edit_form_shows_the_questions_with_their_options(client, event_of, 
     assert 'value="Hvilken workshop vil du deltage i?"' in page
     assert "Workshop A: Samtalen" in page  # in the options' StreamField data
     assert 'id="id_questions-ADD"' in page
+
+
+def test_asked_once_or_per_participant_is_a_danish_choice_in_the_form(
+    client, event_of, vive, vive_editor
+):
+    event = with_questions(
+        event_of,
+        vive,
+        question("Kostbehov", "long_text", key="kost", per_participant=True),
+        question("Område", "text", key="omraade"),
+        participation="staff_group",
+        capacity=20,
+    )
+    client.force_login(vive_editor)
+    page = client.get(f"/admin/pages/{event.pk}/edit/").content.decode()
+    assert "Én gang pr. tilmelding" in page
+    assert "For hver navngiven deltager (kun forløb for en medarbejdergruppe)" in page
+    assert 'name="questions-0-per_participant" value="True"' in page
+    # Posted as the radio buttons post it, the choice is kept.
+    data = edit_form_data(event)
+    data["questions-0-per_participant"] = "False"
+    data["questions-1-per_participant"] = "True"
+    response = client.post(f"/admin/pages/{event.pk}/edit/", data)
+    assert response.status_code == 302
+    revision = EventPage.objects.get(pk=event.pk).get_latest_revision_as_object()
+    assert [q.per_participant for q in revision.questions.all()] == [False, True]

@@ -30,6 +30,7 @@ from events.registrations.members import (
 from events.registrations.roster import questions_split
 from events.registrations.selectors import member_by_token
 from events.registrations.views import _page, _registration
+from events.retention.services import members_erase
 from home.models import Audience, Municipality
 
 YES_NO = {"ja": True, "nej": False}
@@ -162,12 +163,18 @@ def _own_member(registration: Registration, raw: str) -> GroupMember:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def member(request: HttpRequest, token: str) -> HttpResponse:
-    """A named participant's own page: the event, and withdrawing (POST)."""
+    """A named participant's own page: the event, withdrawing (POST), and deleting their data
+    (POST ``action=erase``)."""
     try:
         row = member_by_token(token=token)
     except GroupMember.DoesNotExist:
         raise Http404 from None
     error = None
+    if request.method == "POST" and request.POST.get("action") == "erase":
+        # Their data on every application that names them, and the emails to them; without a
+        # cancellation email (there is no one left to write to).
+        members_erase(email=row.email)
+        return _page(request, "erased.html", {})
     if request.method == "POST":
         try:
             member_withdraw(member=row)

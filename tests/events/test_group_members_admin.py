@@ -254,3 +254,15 @@ def test_a_member_sees_the_event_and_withdraws_by_their_own_link(group):
     assert response.status_code == 200 and "Du er afmeldt" in response.content.decode()
     assert not group.members.filter(pk=mette.pk).exists()
     assert browser.get(url).status_code == 404
+
+
+def test_a_member_deletes_their_data_by_their_own_link(group):
+    browser = Client(enforce_csrf_checks=True)
+    mette = group.members.get(email="medarbejder1@kommune.example")
+    url = path(mette.page_url())
+    with freeze_time(BEFORE + timedelta(days=1)):
+        response = csrf_post(browser, url, {"action": "erase"})
+    assert response.status_code == 200 and "Dine data er slettet" in response.content.decode()
+    assert not GroupMember.objects.filter(email="medarbejder1@kommune.example").exists()
+    assert emails_to("medarbejder1@kommune.example") == []  # emptied, no cancellation written
+    assert group.members.count() == 1

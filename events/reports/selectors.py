@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -255,20 +255,27 @@ def answer_counts(registrations: QuerySet[Registration], *, event: EventPage) ->
     questions = [q for q in event.questions.all() if q.kind in COUNTED_KINDS]
     if not questions:
         return []
-    answers = RegistrationAnswer.objects.filter(
-        registration__in=registrations.filter(event=event).order_by().values("pk"),
-        key__in=[q.key for q in questions],
-    ).values_list("key", "value", "registration_id", "member_id", "registration__participants")
-    # A staff group's member answers for one participant; the group counts once as a
-    # registration for each option any of its members chose.
+    # A staff group's member's answer holds one seat; the group counts once as a registration
+    # for each option any of its members chose.
+    answers = (
+        RegistrationAnswer.objects.filter(
+            registration__in=registrations.filter(event=event).order_by().values("pk"),
+            key__in=[q.key for q in questions],
+        )
+        .annotate(
+            seats=Case(
+                When(member__isnull=True, then=F("registration__participants")),
+                default=Value(1),
+            )
+        )
+        .values_list("key", "value", "registration_id", "seats")
+    )
     chose: dict[tuple[str, object], set[int]] = {}
     seats_of: dict[tuple[str, object], int] = {}
-    for key, value, registration_id, member_id, participants in answers:
+    for key, value, registration_id, seats in answers:
         for chosen in value if isinstance(value, list) else [value]:
             chose.setdefault((key, chosen), set()).add(registration_id)
-            seats_of[(key, chosen)] = seats_of.get((key, chosen), 0) + (
-                participants if member_id is None else 1
-            )
+            seats_of[(key, chosen)] = seats_of.get((key, chosen), 0) + seats
     counts = {pair: (len(ids), seats_of[pair]) for pair, ids in chose.items()}
     rows = []
     for question in questions:

@@ -124,7 +124,9 @@ def test_concurrent_members_never_overbook_an_options_places(centre, event_of, v
     vocabulary_seed()
     event = group_course(event_of, vive, capacity=100)
     applications = [
-        apply_group(event, participants=6, email=f"a{i}@kommune.example").registration
+        apply_group(
+            event, participants=6, email=f"a{i}@kommune.example", answers={"workshop": "b"}
+        ).registration
         for i in range(5)
     ]
 

@@ -60,6 +60,24 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         None,
     ),
     "no_seats": (409, _("Der er ikke ledige pladser nok."), None),
+    "offer_not_open": (
+        409,
+        _("Tilbuddet om en plads gælder ikke længere: tilmeldingen er ikke tilbudt en plads."),
+        None,
+    ),
+    "offer_expired": (
+        409,
+        _(
+            "Fristen for at tage pladsen er udløbet, så pladsen går videre til den næste på "
+            "ventelisten."
+        ),
+        None,
+    ),
+    "offer_answer_unknown": (
+        400,
+        _("Svar: vælg “Tag pladsen” eller “Nej tak”."),
+        "answer",
+    ),
     "idempotency_key_reused": (
         400,
         _("Idempotency-Key: nøglen er allerede brugt til en anden tilmelding."),

@@ -7,6 +7,7 @@ email and writes the outbox rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -39,6 +40,19 @@ WORDING: dict[str, Wording] = {
         "Du har fået en plads: {title}",
         "Du har fået en plads",
         "En plads er blevet ledig, og du er rykket op fra ventelisten. Du er nu tilmeldt.",
+    ),
+    EmailKind.OFFERED: Wording(
+        "Du kan få en plads: {title}",
+        "Du kan få en plads",
+        "En plads er blevet ledig, og den er din, hvis du tager den senest {deadline}. Brug "
+        "linket nedenfor til at tage pladsen eller sige nej tak. Tager du den ikke inden "
+        "fristen, går den videre til den næste på ventelisten.",
+    ),
+    EmailKind.OFFER_EXPIRED: Wording(
+        "Tilbuddet om en plads er udløbet: {title}",
+        "Tilbuddet er udløbet",
+        "Du tog ikke den plads, vi tilbød dig, inden fristen, så den er gået videre til den "
+        "næste på ventelisten. Du står ikke længere på ventelisten.",
     ),
     EmailKind.PENDING: Wording(
         "Ansøgning modtaget: {title}",
@@ -132,6 +146,7 @@ class EmailContext:
     material: list[tuple[str, str]] = field(default_factory=list)
     status_reason: str = ""
     municipality: str = ""  # the applicant's municipality, in the email to the manager
+    deadline: str = ""  # an offer's deadline, in Danish local time (``format_moment``)
 
 
 def format_when(session: EventSession) -> str:
@@ -151,6 +166,13 @@ def format_when(session: EventSession) -> str:
         return f"{day} kl. {start:%H.%M} – " + formats.date_format(
             end, r"l \d\e\n j. F Y \k\l. H.i"
         )
+
+
+def format_moment(moment: datetime) -> str:
+    """Danish, in the centre's time zone: "tirsdag den 1. december 2026 kl. 10.00"."""
+    with translation.override("da"):
+        local = timezone.localtime(moment, timezone.get_default_timezone())
+        return formats.date_format(local, r"l \d\e\n j. F Y") + f" kl. {local:%H.%M}"
 
 
 def session_label(session: EventSession, event: EventPage) -> str:
@@ -175,6 +197,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "position": context.position or "",
         "participants": context.participants or "",
         "session": session_text,
+        "deadline": context.deadline,
     }
     rows = [
         {

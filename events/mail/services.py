@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events import ical
-from events.mail.compose import EmailContext, email_compose
+from events.mail.compose import EmailContext, email_compose, format_moment
 from events.models import (
     EmailKind,
     EventFormat,
@@ -41,7 +41,7 @@ ADDS_TO_CALENDAR = {
     EmailKind.JOIN_LINK,
 }
 # Registration statuses that hold a seat, or may come to.
-ACTIVE = ("confirmed", "waiting_list", "pending")
+ACTIVE = ("confirmed", "waiting_list", "offered", "pending")
 
 
 def _digest(*parts: object) -> str:
@@ -136,6 +136,7 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
     name = registration.name
     municipality = ""
     ics, ics_method = "", ""
+    deadline = ""
     key = f"{kind}:{registration.pk}"
 
     if kind == EmailKind.MANAGER_REQUEST:
@@ -146,6 +147,12 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
     elif kind == EmailKind.ALREADY_REGISTERED:
         # Once a day at most, so the form cannot be used to flood someone's inbox.
         key = f"{kind}:{registration.pk}:{timezone.localdate().isoformat()}"
+    elif kind == EmailKind.OFFERED:
+        # One email per offer: the deadline names the offer.
+        expires = registration.offer_expires_at
+        key = f"{kind}:{registration.pk}:{expires.isoformat() if expires else ''}"
+        deadline = format_moment(expires) if expires else ""
+        links = [("Tag pladsen eller sig nej tak", registration.offer_url()), *links]
     elif kind in ADDS_TO_CALENDAR:
         ics_method = "REQUEST"
         ics = _calendar(event, method=ics_method)
@@ -169,6 +176,7 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
             participants=registration.participants,
             links=links,
             municipality=municipality,
+            deadline=deadline,
         ),
     )
     if kind in (EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.APPLICATION_APPROVED):
@@ -228,7 +236,7 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
     method = "CANCEL" if everything_cancelled else "REQUEST"
     change = _digest(*sorted(f"{s.uuid}:{s.sequence}" for s in sessions))
     ics = _calendar(event, method=method, sessions=sessions if everything_cancelled else None)
-    statuses = ACTIVE if everything_cancelled else ("confirmed", "waiting_list")
+    statuses = ACTIVE if everything_cancelled else ("confirmed", "waiting_list", "offered")
     count = 0
     for registration in _active_registrations(event, statuses):
         confirmed = registration.status == "confirmed"

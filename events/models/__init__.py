@@ -15,6 +15,7 @@ from events.models.questions import (
 from events.models.registrations import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
+    SEAT_STATUSES,
     CancelReason,
     IdempotentRequest,
     RegistrantFeedKey,
@@ -40,6 +41,7 @@ __all__ = [
     "Registration",
     "RegistrationSource",
     "RegistrationStatus",
+    "SEAT_STATUSES",
     "EmailKind",
     "EmailStatus",
     "EventFormat",

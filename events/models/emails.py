@@ -14,6 +14,8 @@ class EmailKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Bekræftelse af tilmelding")
     WAITING_LIST = "waiting_list", _("Plads på venteliste")
     PROMOTED = "promoted", _("Rykket op fra venteliste")
+    OFFERED = "offered", _("Tilbud om plads fra venteliste")
+    OFFER_EXPIRED = "offer_expired", _("Tilbud om plads udløbet")
     PENDING = "pending", _("Ansøgning modtaget")
     MANAGER_REQUEST = "manager_request", _("Anmodning om ledelsens forankring")
     APPLICATION_APPROVED = "application_approved", _("Ansøgning godkendt")

@@ -27,6 +27,8 @@ def new_token() -> str:
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Bekræftet")
     WAITING_LIST = "waiting_list", _("Venteliste")
+    # Offered a freed seat from the waiting list, until ``offer_expires_at``: the seat is held.
+    OFFERED = "offered", _("Tilbudt plads")
     PENDING = "pending", _("Afventer")
     CANCELLED = "cancelled", _("Annulleret")
 
@@ -35,8 +37,11 @@ class RegistrationStatus(models.TextChoices):
 ACTIVE_STATUSES = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITING_LIST,
+    RegistrationStatus.OFFERED,
     RegistrationStatus.PENDING,
 )
+# Statuses whose participants count against the event's capacity.
+SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 
 
 class RegistrationSource(models.TextChoices):
@@ -52,6 +57,8 @@ class CancelReason(models.TextChoices):
     ORGANISER = "organiser", _("Annulleret af arrangøren")
     DECLINED = "declined", _("Ansøgning afvist")
     ERASED = "erased", _("Data slettet på deltagerens ønske")
+    OFFER_DECLINED = "offer_declined", _("Tilbud om plads afslået")
+    OFFER_EXPIRED = "offer_expired", _("Tilbud udløbet")
 
 
 class Registration(models.Model):
@@ -90,6 +97,12 @@ class Registration(models.Model):
     )
     waiting_position = models.PositiveIntegerField(
         _("nummer på ventelisten"), null=True, blank=True
+    )
+    offer_expires_at = models.DateTimeField(
+        _("tilbuddet udløber"),
+        null=True,
+        blank=True,
+        help_text=_("Fristen for at tage en tilbudt plads fra ventelisten."),
     )
     participants = models.PositiveIntegerField(
         _("deltagere"), default=1, validators=[MinValueValidator(1)]
@@ -150,7 +163,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "email"],
-                condition=Q(status__in=["confirmed", "waiting_list", "pending"]),
+                condition=Q(status__in=["confirmed", "waiting_list", "offered", "pending"]),
                 name="events_one_active_registration_per_email",
             ),
             models.CheckConstraint(
@@ -184,6 +197,9 @@ class Registration(models.Model):
 
     def mine_url(self) -> str:
         return self._absolute("registration:mine", self.token)
+
+    def offer_url(self) -> str:
+        return self._absolute("registration:offer", self.token)
 
 
 class RegistrantFeedKey(models.Model):

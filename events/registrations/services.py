@@ -1,21 +1,22 @@
 """Writes of registrations: sign-up, cancellation, the waiting list and its promotion,
 attendance, and a registrant's calendar key (staff-group applications after sign-up:
-``events.registrations.applications``).
+``events.registrations.applications``; offers of freed seats, for events that make them:
+``events.registrations.offers``).
 
-Seats are counted under a row lock on the event, so web and worker processes on several
-machines never hand out one seat twice."""
+Seats are counted under a row lock on the event (``events.registrations.seats``), so web and
+worker processes on several machines never hand out one seat twice."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from events.mail.services import registration_notify
 from events.models import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
+    SEAT_STATUSES,
     CancelReason,
     EmailKind,
     EventPage,
@@ -39,6 +41,16 @@ from events.models import (
 from events.models.registrations import new_token
 from events.registrations.answers import Answer, answers_check, option_places_check
 from events.registrations.limits import application_limits_take
+from events.registrations.offers import offers_make
+from events.registrations.seats import (
+    _close_gaps,
+    _confirm,
+    _lock_event,
+    _lock_registration,
+    _promote_in_order,
+    _registration_closes,
+    seats_taken,
+)
 from home.models import Audience, Municipality
 
 if TYPE_CHECKING:
@@ -58,28 +70,6 @@ class SignUp:
     replayed: bool = False
 
 
-def _lock_event(event_id: int) -> EventPage:
-    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
-
-
-def _lock_registration(registration: Registration) -> tuple[EventPage, Registration]:
-    """The event first, then the registration: always in this order, so no deadlock."""
-    event = _lock_event(registration.event_id)
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
-    locked.event = event
-    return event, locked
-
-
-def seats_taken(event_id: int) -> int:
-    return Registration.objects.filter(
-        event_id=event_id, status=RegistrationStatus.CONFIRMED
-    ).aggregate(taken=Coalesce(Sum("participants"), 0))["taken"]
-
-
-def _registration_closes(event: EventPage) -> datetime | None:
-    return event.registration_closes or event.first_start
-
-
 def _check_open(event: EventPage, now: datetime) -> None:
     if event.status == EventStatus.CANCELLED:
         raise EventsError("event_cancelled")
@@ -90,65 +80,16 @@ def _check_open(event: EventPage, now: datetime) -> None:
         raise EventsError("closed")
 
 
-def _promotion_open(event: EventPage, now: datetime) -> bool:
-    """The waiting list moves until the event starts or registration closes."""
-    if event.status == EventStatus.CANCELLED:
-        return False
-    if event.first_start is not None and now >= event.first_start:
-        return False  # a deadline after the first session does not reopen a running course
-    closes = _registration_closes(event)
-    return closes is None or now < closes
-
-
 def _has_room(event: EventPage, participants: int) -> bool:
     return event.capacity is None or seats_taken(event.pk) + participants <= event.capacity
 
 
-def _close_gaps(event: EventPage, positions: Iterable[int | None]) -> None:
-    """Those behind each removed position move up one, so positions stay 1..n."""
-    for position in sorted((p for p in positions if p is not None), reverse=True):
-        Registration.objects.filter(
-            event=event, status=RegistrationStatus.WAITING_LIST, waiting_position__gt=position
-        ).update(waiting_position=F("waiting_position") - 1)
-
-
-def _confirm(registration: Registration, now: datetime) -> None:
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.waiting_position = None
-    registration.confirmed_at = now
-    registration.save(
-        update_fields=["status", "waiting_position", "confirmed_at", "updated_at", "decided_at"]
-    )
-
-
 def _promote_waiting(event: EventPage, now: datetime) -> list[Registration]:
-    """Fill free seats from the top of the waiting list, in order, and tell each person."""
-    if not _promotion_open(event, now):
-        return []
-    free = None if event.capacity is None else event.capacity - seats_taken(event.pk)
-    if free is not None and free <= 0:
-        return []
-    waiting = Registration.objects.filter(
-        event=event, status=RegistrationStatus.WAITING_LIST
-    ).order_by("waiting_position", "pk")
-    if free is not None:
-        waiting = waiting[:free]
-    promoted: list[Registration] = []
-    for registration in waiting:
-        if free is not None and registration.participants > free:
-            break
-        positions = registration.waiting_position
-        _confirm(registration, now)
-        registration.waiting_position = positions  # for the gap below
-        promoted.append(registration)
-        if free is not None:
-            free -= registration.participants
-    _close_gaps(event, [r.waiting_position for r in promoted])
-    for registration in promoted:
-        registration.waiting_position = None
-        registration.event = event
-        registration_notify(registration=registration, kind=EmailKind.PROMOTED)
-    return promoted
+    """Fill free seats from the top of the waiting list, in order, and tell each person; an
+    event that makes offers (``waiting_list_offer_hours``) offers them instead."""
+    if event.waiting_list_offer_hours:
+        return offers_make(event=event, now=now)
+    return _promote_in_order(event, now)
 
 
 def _answers_save(registration: Registration, answers: list[Answer]) -> None:
@@ -252,7 +193,7 @@ def registration_create(
     # What the decision needs, in one round trip while the event is locked (the lock is held
     # until commit, so every query here is paid once per sign-up in the queue).
     seen = Registration.objects.filter(event=event).aggregate(
-        taken=Coalesce(Sum("participants", filter=Q(status=RegistrationStatus.CONFIRMED)), 0),
+        taken=Coalesce(Sum("participants", filter=Q(status__in=SEAT_STATUSES)), 0),
         top=Max("waiting_position", filter=Q(status=RegistrationStatus.WAITING_LIST)),
         existing=Max("pk", filter=Q(email=email, status__in=ACTIVE_STATUSES)),
     )
@@ -380,7 +321,7 @@ def registration_cancel(
         _close_gaps(event, [position])
     if notify:
         registration_notify(registration=registration, kind=EmailKind.CANCELLED)
-    if was == RegistrationStatus.CONFIRMED:
+    if was in SEAT_STATUSES:
         _promote_waiting(event, now)
     return registration
 
@@ -404,9 +345,17 @@ def _seat_give(
 def registration_promote(
     *, registration: Registration, by: User | None = None, now: datetime | None = None
 ) -> Registration:
-    """The organiser gives a seat to someone on the waiting list (when seats are free)."""
+    """The organiser gives a seat to someone on the waiting list (when seats are free), or
+    the seat offered to them (which they hold already) without waiting for their answer."""
     now = now or timezone.now()
     event, registration = _lock_registration(registration)
+    if registration.status == RegistrationStatus.OFFERED:
+        registration.decided_by = by
+        registration.decided_at = now
+        registration.save(update_fields=["decided_by"])
+        _confirm(registration, now)
+        registration_notify(registration=registration, kind=EmailKind.PROMOTED)
+        return registration
     if registration.status != RegistrationStatus.WAITING_LIST:
         raise EventsError("not_waiting")
     position = registration.waiting_position

@@ -9,6 +9,7 @@ app_name = "registration"
 urlpatterns = [
     path("<str:token>/", views.manage, name="manage"),
     path("<str:token>/afmeld/", views.cancel, name="cancel"),
+    path("<str:token>/tilbud/", views.offer, name="offer"),
     path("<str:token>/mine/", views.mine, name="mine"),
     path("<str:token>/data/", views.data, name="data"),
     path("ledelse/<str:token>/", views.manager_confirm, name="manager_confirm"),

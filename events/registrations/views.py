@@ -1,5 +1,6 @@
-"""The registrant's pages: see and cancel a registration, a manager's anchoring, my
-registrations with the personal calendar link, and my data (download, delete).
+"""The registrant's pages: see and cancel a registration, answer an offer of a seat from the
+waiting list, a manager's anchoring, my registrations with the personal calendar link, and my
+data (download, delete).
 
 Thin: reads through ``events.registrations.selectors`` (the feed link ``events.ical.selectors``),
 writes through ``events.registrations.services`` (erasure: ``events.retention.services``). Every
@@ -19,6 +20,7 @@ from events.errors import EventsError
 from events.ical.selectors import registrant_feed_url
 from events.models import Registration, RegistrationStatus
 from events.registrations.applications import application_manager_confirm
+from events.registrations.offers import offer_claim, offer_decline
 from events.registrations.selectors import (
     registration_by_manager_token,
     registration_by_token,
@@ -78,6 +80,31 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             return _error(request, registration, error)
         return redirect("registration:manage", token=token)
     return _page(request, "cancel.html", {"registration": registration})
+
+
+OFFER_ANSWERS = {"claim": offer_claim, "decline": offer_decline}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the offer and its deadline (a scanner following the link claims nothing);
+    POST takes the seat (``answer=claim``) or says no thanks (``answer=decline``)."""
+    registration = _registration(token)
+    if request.method == "POST":
+        answer = OFFER_ANSWERS.get(request.POST.get("answer", ""))
+        try:
+            if answer is None:
+                raise EventsError("offer_answer_unknown")
+            answer(registration=registration)
+        except EventsError as error:
+            return _page(
+                request,
+                "offer.html",
+                {"registration": registration, "error": error.message},
+                status=error.http_status,
+            )
+        return redirect("registration:offer", token=token)
+    return _page(request, "offer.html", {"registration": registration})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -152,6 +179,9 @@ def _personal_data(registration: Registration) -> dict:
         "event": {"id": registration.event_id, "title": registration.event.title},
         "status": registration.status,
         "waiting_position": registration.waiting_position,
+        "offer_expires_at": (
+            registration.offer_expires_at.isoformat() if registration.offer_expires_at else None
+        ),
         "name": registration.name,
         "email": registration.email,
         "phone": registration.phone,

@@ -1,0 +1,107 @@
+"""The seat count and the locks it is taken under, shared by sign-ups and cancellations
+(``events.registrations.services``), applications and waiting-list offers
+(``events.registrations.offers``).
+
+Seats are counted under a row lock on the event, so web and worker processes on several
+machines never hand out one seat twice. A confirmed registration holds its seats, and so does
+an offered one until it is claimed, declined or expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+
+from events.mail.services import registration_notify
+from events.models import (
+    SEAT_STATUSES,
+    EmailKind,
+    EventPage,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+
+
+def _lock_event(event_id: int) -> EventPage:
+    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
+
+
+def _lock_registration(registration: Registration) -> tuple[EventPage, Registration]:
+    """The event first, then the registration: always in this order, so no deadlock."""
+    event = _lock_event(registration.event_id)
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    locked.event = event
+    return event, locked
+
+
+def seats_taken(event_id: int) -> int:
+    """Seats held: confirmed registrations and offers not yet claimed, by participants."""
+    return Registration.objects.filter(event_id=event_id, status__in=SEAT_STATUSES).aggregate(
+        taken=Coalesce(Sum("participants"), 0)
+    )["taken"]
+
+
+def _registration_closes(event: EventPage) -> datetime | None:
+    return event.registration_closes or event.first_start
+
+
+def _promotion_open(event: EventPage, now: datetime) -> bool:
+    """The waiting list moves until the event starts or registration closes."""
+    if event.status == EventStatus.CANCELLED:
+        return False
+    if event.first_start is not None and now >= event.first_start:
+        return False  # a deadline after the first session does not reopen a running course
+    closes = _registration_closes(event)
+    return closes is None or now < closes
+
+
+def _close_gaps(event: EventPage, positions: Iterable[int | None]) -> None:
+    """Those behind each removed position move up one, so positions stay 1..n."""
+    for position in sorted((p for p in positions if p is not None), reverse=True):
+        Registration.objects.filter(
+            event=event, status=RegistrationStatus.WAITING_LIST, waiting_position__gt=position
+        ).update(waiting_position=F("waiting_position") - 1)
+
+
+def _confirm(registration: Registration, now: datetime) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.waiting_position = None
+    registration.confirmed_at = now
+    registration.save(
+        update_fields=["status", "waiting_position", "confirmed_at", "updated_at", "decided_at"]
+    )
+
+
+def _promote_in_order(event: EventPage, now: datetime) -> list[Registration]:
+    """Fill free seats from the top of the waiting list, in order, and tell each person (the
+    automatic promotion; the caller holds the event's lock)."""
+    if not _promotion_open(event, now):
+        return []
+    free = None if event.capacity is None else event.capacity - seats_taken(event.pk)
+    if free is not None and free <= 0:
+        return []
+    waiting = Registration.objects.filter(
+        event=event, status=RegistrationStatus.WAITING_LIST
+    ).order_by("waiting_position", "pk")
+    if free is not None:
+        waiting = waiting[:free]
+    promoted: list[Registration] = []
+    for registration in waiting:
+        if free is not None and registration.participants > free:
+            break
+        positions = registration.waiting_position
+        _confirm(registration, now)
+        registration.waiting_position = positions  # for the gap below
+        promoted.append(registration)
+        if free is not None:
+            free -= registration.participants
+    _close_gaps(event, [r.waiting_position for r in promoted])
+    for registration in promoted:
+        registration.waiting_position = None
+        registration.event = event
+        registration_notify(registration=registration, kind=EmailKind.PROMOTED)
+    return promoted

@@ -124,6 +124,14 @@ WORDING: dict[str, Wording] = {
 }
 
 
+# The waiting list's lead for an event that offers freed seats instead of giving them.
+WAITING_LIST_WITH_OFFERS = (
+    "Arrangementet er fuldt, så du er skrevet på ventelisten som nummer {position}. "
+    "Bliver en plads ledig, og er du den næste, får du et tilbud om pladsen på e-mail. "
+    "Du har så {hours} timer til at tage den (dog højst til arrangementet begynder)."
+)
+
+
 @dataclass
 class ComposedEmail:
     subject: str
@@ -198,7 +206,11 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "participants": context.participants or "",
         "session": session_text,
         "deadline": context.deadline,
+        "hours": event.waiting_list_offer_hours or "",
     }
+    lead = wording.lead
+    if context.kind == EmailKind.WAITING_LIST and event.waiting_list_offer_hours:
+        lead = WAITING_LIST_WITH_OFFERS
     rows = [
         {
             "label": session.title,
@@ -210,7 +222,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
     ]
     template_context = {
         "heading": wording.heading.format(**values),
-        "lead": wording.lead.format(**values),
+        "lead": lead.format(**values),
         "name": name,
         "event": event,
         "sessions": rows,

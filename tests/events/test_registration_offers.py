@@ -244,3 +244,14 @@ def test_the_api_counts_an_offered_seat_as_taken(
             offer_decline(registration=person(i))
     body = client.get(f"/api/v1/events/{course.pk}/").json()
     assert body["registration"] == {"state": "open", "seats_left": 1}
+
+
+def test_the_waiting_list_email_tells_of_offers_when_the_event_makes_them(course, event_of, vive):
+    waiting = OutboundEmail.objects.get(to="p2@kommune.example", kind="waiting_list")
+    assert "får du et tilbud om pladsen på e-mail" in waiting.body_text
+    assert "48 timer" in waiting.body_text and "automatisk" not in waiting.body_text
+    plain = event_of(vive, capacity=0)
+    outcome = sign_up(plain, email="plain@kommune.example")
+    assert outcome.status == "waiting_list"
+    told = OutboundEmail.objects.get(to="plain@kommune.example", kind="waiting_list")
+    assert "rykker du automatisk op" in told.body_text

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from events.models import Registration
 from events.registrations.services import registration_cancel
+from tests.events.conftest import edit_form_data
 from tests.events.registrations import emails_to, sign_up, vocabulary  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("vocabulary")
@@ -165,3 +166,32 @@ def test_the_editor_sets_the_offer_hours_in_the_events_registration_tab(
     content = edit.content.decode()
     assert 'name="waiting_list_offer_hours"' in content
     assert "Tilbud fra ventelisten (timer)" in content or "tilbud fra ventelisten" in content
+
+
+@pytest.mark.parametrize(
+    "hours,saved,error",
+    [
+        ("48", 48, None),
+        ("", None, None),
+        ("0", None, "mindst 1 time"),
+        ("100000", None, "højst 720 timer"),
+        ("otte", None, "Indtast et heltal"),
+    ],
+)
+def test_the_editor_saves_the_offer_hours_or_gets_a_danish_message(
+    client, event_of, vive, vive_editor, hours, saved, error
+):
+    event = event_of(vive, capacity=10)
+    client.force_login(vive_editor)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[event.pk]),
+        edit_form_data(event, waiting_list_offer_hours=hours),
+    )
+    draft = type(event).objects.get(pk=event.pk).get_latest_revision_as_object()
+    if error is None:
+        assert response.status_code == 302
+        assert draft.waiting_list_offer_hours == saved
+    else:
+        assert response.status_code == 200
+        assert error in response.content.decode()
+        assert draft.waiting_list_offer_hours is None

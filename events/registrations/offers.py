@@ -96,13 +96,12 @@ def _offer_end(registration: Registration, *, reason: str, now: datetime) -> Non
     registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
 
 
-def _locked_offer(registration: Registration) -> tuple[EventPage, Registration]:
-    event, registration = _lock_registration(registration)
+def _check_offer(registration: Registration) -> None:
+    """The registration, locked by the caller, is offered a seat now."""
     if registration.anonymised_at is not None:
         raise EventsError("anonymised")
     if registration.status != RegistrationStatus.OFFERED:
         raise EventsError("offer_not_open")
-    return event, registration
 
 
 @transaction.atomic
@@ -114,7 +113,7 @@ def offer_claim(*, registration: Registration, now: datetime | None = None) -> R
     event, locked = _lock_registration(registration)
     if locked.status == RegistrationStatus.CONFIRMED and locked.offer_expires_at is not None:
         return locked
-    event, locked = _locked_offer(locked)
+    _check_offer(locked)
     if event.status == EventStatus.CANCELLED:
         raise EventsError("event_cancelled")
     if locked.offer_expires_at is None or now >= locked.offer_expires_at:
@@ -129,7 +128,8 @@ def offer_decline(*, registration: Registration, now: datetime | None = None) ->
     """The person says no thanks: they leave the waiting list, and the seat is offered to the
     next at once."""
     now = now or timezone.now()
-    event, locked = _locked_offer(registration)
+    event, locked = _lock_registration(registration)
+    _check_offer(locked)
     _offer_end(locked, reason=CancelReason.OFFER_DECLINED, now=now)
     registration_notify(registration=locked, kind=EmailKind.CANCELLED)
     offers_make(event=event, now=now)

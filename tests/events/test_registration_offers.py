@@ -255,3 +255,32 @@ def test_the_waiting_list_email_tells_of_offers_when_the_event_makes_them(course
     assert outcome.status == "waiting_list"
     told = OutboundEmail.objects.get(to="plain@kommune.example", kind="waiting_list")
     assert "rykker du automatisk op" in told.body_text
+
+
+def test_a_person_erasing_their_data_passes_their_offer_on(course):
+    from events.retention.services import registrant_erase
+
+    registration_cancel(registration=person(0))
+    registrant_erase(email="p2@kommune.example")
+    assert person(3).status == "offered"
+    assert (
+        Registration.objects.filter(event=course, status__in=["confirmed", "offered"]).count() == 2
+    )
+
+
+def test_a_claim_on_a_cancelled_event_is_refused(course):
+    registration_cancel(registration=person(0))
+    type(course).objects.filter(pk=course.pk).update(status="cancelled")
+    with pytest.raises(EventsError) as refused:
+        offer_claim(registration=person(2))
+    assert refused.value.code == "event_cancelled"
+
+
+def test_the_offered_person_hears_of_a_changed_time_without_a_calendar_file(course):
+    from events.mail.services import event_changes_notify
+
+    registration_cancel(registration=person(0))
+    session = course.sessions.get()
+    assert event_changes_notify(event=course, sessions=[session]) == 4  # 1 confirmed, 1 offered, 2 waiting
+    changed = OutboundEmail.objects.get(to="p2@kommune.example", kind="event_changed")
+    assert not changed.ics

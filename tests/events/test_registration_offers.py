@@ -281,6 +281,7 @@ def test_the_offered_person_hears_of_a_changed_time_without_a_calendar_file(cour
 
     registration_cancel(registration=person(0))
     session = course.sessions.get()
-    assert event_changes_notify(event=course, sessions=[session]) == 4  # 1 confirmed, 1 offered, 2 waiting
+    # One confirmed, one offered, two waiting.
+    assert event_changes_notify(event=course, sessions=[session]) == 4
     changed = OutboundEmail.objects.get(to="p2@kommune.example", kind="event_changed")
     assert not changed.ics

@@ -89,6 +89,15 @@ def offers_make(*, event: EventPage, now: datetime) -> list[Registration]:
     return offered
 
 
+def _pass_on(event: EventPage, now: datetime) -> None:
+    """A seat an offer held goes to whoever is next: offered, or given in order if the
+    event's editors have switched offers off since the offer went out."""
+    if event.waiting_list_offer_hours:
+        offers_make(event=event, now=now)
+    else:
+        _promote_in_order(event, now)
+
+
 def _offer_end(registration: Registration, *, reason: str, now: datetime) -> None:
     registration.status = RegistrationStatus.CANCELLED
     registration.cancel_reason = reason
@@ -132,7 +141,7 @@ def offer_decline(*, registration: Registration, now: datetime | None = None) ->
     _check_offer(locked)
     _offer_end(locked, reason=CancelReason.OFFER_DECLINED, now=now)
     registration_notify(registration=locked, kind=EmailKind.CANCELLED)
-    offers_make(event=event, now=now)
+    _pass_on(event, now)
     return locked
 
 
@@ -149,13 +158,8 @@ def _event_offers_expire(event_id: int, now: datetime) -> int:
             _offer_end(registration, reason=CancelReason.OFFER_EXPIRED, now=now)
             registration.event = event
             registration_notify(registration=registration, kind=EmailKind.OFFER_EXPIRED)
-        if not due:
-            return 0
-        # The seats go to whoever is next (or, with offers switched off since, move up).
-        if event.waiting_list_offer_hours:
-            offers_make(event=event, now=now)
-        else:
-            _promote_in_order(event, now)
+        if due:
+            _pass_on(event, now)
         return len(due)
 
 

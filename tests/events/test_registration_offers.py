@@ -285,3 +285,11 @@ def test_the_offered_person_hears_of_a_changed_time_without_a_calendar_file(cour
     assert event_changes_notify(event=course, sessions=[session]) == 4
     changed = OutboundEmail.objects.get(to="p2@kommune.example", kind="event_changed")
     assert not changed.ics
+
+
+def test_a_decline_after_offers_were_switched_off_gives_the_seat_to_the_next(course):
+    registration_cancel(registration=person(0))
+    type(course).objects.filter(pk=course.pk).update(waiting_list_offer_hours=None)
+    offer_decline(registration=person(2))
+    assert person(3).status == "confirmed"
+    assert emails_to("p3@kommune.example") == ["waiting_list", "promoted"]

@@ -33,8 +33,10 @@ from events.registrations.applications import (
     application_decline,
     application_manager_confirm,
 )
+from events.registrations.offers import offers_expire
 from events.registrations.services import registrant_feed_key, registration_cancel
 from home.models import KnowledgeIndexPage, KnowledgePage, KnowledgePageDocument, Partner
+from tests.events.conftest import build_event
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 
 URL = re.compile(r"https?://[^\s<>\"'\\]+")
@@ -141,6 +143,12 @@ def _everything_registrants_are_told(events: dict, vive) -> None:
     application_decline(registration=declined)
     registration_cancel(registration=anna)  # cancelled; Bent is promoted
     sign_up(webinar, email="carl@kommune.example")  # waiting list again
+    offering = build_event(vive, title="Kursus med tilbud", capacity=1, waiting_list_offer_hours=48)
+    dorte = sign_up(offering, email="dorte@kommune.example").registration
+    sign_up(offering, email="erik@kommune.example")
+    sign_up(offering, email="frida@kommune.example")
+    registration_cancel(registration=dorte)  # Erik is offered the seat
+    offers_expire(now=timezone.now() + timedelta(hours=49))  # it expires; Frida is offered it
 
     page = webinar.get_latest_revision_as_object()
     page.sessions = list(page.sessions.all())

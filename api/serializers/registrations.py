@@ -260,6 +260,10 @@ class RegistrationSerializer(serializers.Serializer):
     event = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=RegistrationStatus.choices)
     waiting_position = serializers.IntegerField(allow_null=True)
+    offer_expires_at = serializers.SerializerMethodField(
+        help_text="Until when an offered seat can be claimed (by the link in the offer's "
+        "email); null unless the status is offered."
+    )
     participants = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -285,3 +289,9 @@ class RegistrationSerializer(serializers.Serializer):
 
     def get_manager_confirmed(self, registration: Registration) -> bool:
         return registration.manager_confirmed_at is not None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_offer_expires_at(self, registration: Registration) -> str | None:
+        if registration.status != RegistrationStatus.OFFERED or not registration.offer_expires_at:
+            return None
+        return serializers.DateTimeField().to_representation(registration.offer_expires_at)

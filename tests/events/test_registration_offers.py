@@ -293,3 +293,13 @@ def test_a_decline_after_offers_were_switched_off_gives_the_seat_to_the_next(cou
     offer_decline(registration=person(2))
     assert person(3).status == "confirmed"
     assert emails_to("p3@kommune.example") == ["waiting_list", "promoted"]
+
+
+def test_the_registrants_api_view_shows_the_offer_and_its_deadline(course, client):
+    registration_cancel(registration=person(0))
+    offered = person(2)
+    body = client.get(f"/api/v1/registrations/{offered.token}/").json()
+    assert body["status"] == "offered" and body["waiting_position"] is None
+    assert body["offer_expires_at"] == timezone.localtime(offered.offer_expires_at).isoformat()
+    waiting = client.get(f"/api/v1/registrations/{person(3).token}/").json()
+    assert (waiting["status"], waiting["offer_expires_at"]) == ("waiting_list", None)

@@ -247,12 +247,16 @@ def registration_email_unwritten(*, registration: Registration, kind: str) -> Ou
     )
 
 
-def email_render(email: OutboundEmail, *, enqueue: bool = True) -> bool:
+def email_render(
+    email: OutboundEmail, *, enqueue: bool = True, event: EventPage | None = None
+) -> bool:
     """Write the text and calendar file of an email saved unrendered; then (``enqueue``) hand
-    it to the workers. False when it was rendered already (by the worker, or a retry)."""
+    it to the workers. False when it was rendered already (by the worker, or a retry).
+    ``event``: the email's event, when the caller has it."""
     if email.compose is None or email.event_id is None:
         return False
-    event = EventPage.objects.get(pk=email.event_id)
+    if event is None or event.pk != email.event_id:
+        event = EventPage.objects.get(pk=email.event_id)
     composed = email_compose(_context(email.kind, event, email.compose, email.registration_id))
     rendered = OutboundEmail.objects.filter(pk=email.pk, compose__isnull=False).update(
         subject=composed.subject,
@@ -266,12 +270,12 @@ def email_render(email: OutboundEmail, *, enqueue: bool = True) -> bool:
     return bool(rendered)
 
 
-def emails_render(*, dedupe_keys: Iterable[str]) -> int:
+def emails_render(*, dedupe_keys: Iterable[str], event: EventPage | None = None) -> int:
     """Render the emails saved unrendered under these keys (``registration_email_unwritten``).
     One that is never rendered here (the process died first) is still due in the outbox: the
     sweeper hands it to a worker, which renders it before sending."""
     emails = OutboundEmail.objects.filter(dedupe_key__in=list(dedupe_keys), compose__isnull=False)
-    return sum(email_render(email) for email in emails)
+    return sum(email_render(email, event=event) for email in emails)
 
 
 def join_link_key(registration: Registration, join_url: str) -> str:

@@ -219,7 +219,7 @@ def registration_create(
     with transaction.atomic():
         outcome, emails = _seat_take(request, new)
     if emails:
-        emails_render(dedupe_keys=emails)
+        emails_render(dedupe_keys=emails, event=event)
     return outcome
 
 

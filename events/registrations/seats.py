@@ -1,10 +1,13 @@
-"""The seat count and the locks it is taken under, shared by sign-ups and cancellations
-(``events.registrations.services``), applications and waiting-list offers
-(``events.registrations.offers``).
+"""What seats are counted by, for every write that moves a seat: the lock on the event's row
+(always taken before a registration's row, so two writes never deadlock), the count, whether
+registration or the waiting list is open, the waiting list's positions, and its automatic
+promotion.
 
-Seats are counted under a row lock on the event, so web and worker processes on several
-machines never hand out one seat twice. A confirmed registration holds its seats, and so does
-an offered one until it is claimed, declined or expires.
+A confirmed registration holds its seats, and so does an offered one until it is claimed,
+declined or expires (``events.registrations.offers``).
+
+Private to ``events.registrations``: the services, the staff-group applications and the offers
+use them while they hold the lock.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import datetime
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
+from events.errors import EventsError
 from events.mail.services import registration_notify
 from events.models import (
     SEAT_STATUSES,
@@ -49,6 +53,16 @@ def _registration_closes(event: EventPage) -> datetime | None:
     return event.registration_closes or event.first_start
 
 
+def _check_open(event: EventPage, now: datetime) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise EventsError("event_cancelled")
+    if event.registration_opens and now < event.registration_opens:
+        raise EventsError("not_yet_open")
+    closes = _registration_closes(event)
+    if closes is not None and now >= closes:
+        raise EventsError("closed")
+
+
 def _promotion_open(event: EventPage, now: datetime) -> bool:
     """The waiting list moves until the event starts or registration closes."""
     if event.status == EventStatus.CANCELLED:
@@ -57,6 +71,10 @@ def _promotion_open(event: EventPage, now: datetime) -> bool:
         return False  # a deadline after the first session does not reopen a running course
     closes = _registration_closes(event)
     return closes is None or now < closes
+
+
+def _has_room(event: EventPage, participants: int) -> bool:
+    return event.capacity is None or seats_taken(event.pk) + participants <= event.capacity
 
 
 def _close_gaps(event: EventPage, positions: Iterable[int | None]) -> None:

@@ -80,6 +80,12 @@ WORDING: dict[str, Wording] = {
         "Du er afmeldt",
         "Din tilmelding er annulleret. Kalenderfilen fjerner arrangementet fra din kalender.",
     ),
+    EmailKind.DETAILS_CHANGED: Wording(
+        "Dine oplysninger er ændret: {title}",
+        "Dine oplysninger er ændret",
+        "Vi har gemt dine ændringer af tilmeldingen ({changed}). Se dine oplysninger og svar via "
+        "linket nedenfor. Har du ikke selv ændret noget, så kontakt arrangøren.",
+    ),
     EmailKind.REMINDER: Wording(
         "Påmindelse: {title}",
         "Snart er det tid",
@@ -132,6 +138,7 @@ class EmailContext:
     material: list[tuple[str, str]] = field(default_factory=list)
     status_reason: str = ""
     municipality: str = ""  # the applicant's municipality, in the email to the manager
+    changed: str = ""  # the names of what a registrant changed, in their receipt
 
 
 def format_when(session: EventSession) -> str:
@@ -175,6 +182,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "position": context.position or "",
         "participants": context.participants or "",
         "session": session_text,
+        "changed": context.changed,
     }
     rows = [
         {

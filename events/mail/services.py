@@ -24,6 +24,7 @@ from events.models import (
     EventSession,
     EventStatus,
     OutboundEmail,
+    Participation,
     Registration,
 )
 from home.api_values import document_json
@@ -48,8 +49,24 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
-def _registration_links(registration: Registration) -> list[tuple[str, str]]:
-    return [("Se eller annullér din tilmelding", registration.manage_url())]
+# Emails that offer the registrant's self-service: change details and answers, send a colleague.
+OFFERS_SELF_SERVICE = {
+    EmailKind.CONFIRMATION,
+    EmailKind.WAITING_LIST,
+    EmailKind.PROMOTED,
+    EmailKind.PENDING,
+    EmailKind.APPLICATION_APPROVED,
+    EmailKind.DETAILS_CHANGED,
+}
+
+
+def _registration_links(registration: Registration, kind: str = "") -> list[tuple[str, str]]:
+    links = [("Se eller annullér din tilmelding", registration.manage_url())]
+    if kind in OFFERS_SELF_SERVICE:
+        links.append(("Ret dine oplysninger og svar", registration.change_url()))
+        if registration.event.participation != Participation.STAFF_GROUP:
+            links.append(("Send en kollega i dit sted", registration.transfer_url()))
+    return links
 
 
 def _join_url_for(registration: Registration, event: EventPage) -> str:
@@ -132,7 +149,7 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
     event: EventPage = registration.event
     sessions = list(event.sessions.all())
     to = registration.email
-    links = _registration_links(registration)
+    links = _registration_links(registration, kind)
     name = registration.name
     municipality = ""
     ics, ics_method = "", ""
@@ -177,6 +194,28 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
             # Confirmed after the join link went out: it comes at once.
             join_link_notify(registration=registration)
     return email
+
+
+def registration_details_changed_notify(
+    *, registration: Registration, changed: list[str], now: datetime
+) -> OutboundEmail | None:
+    """The receipt for a registrant's own change: what changed, by name only (never a value:
+    the answers may be sensitive, and the address may since have been read by others)."""
+    event: EventPage = registration.event
+    return email_write(
+        kind=EmailKind.DETAILS_CHANGED,
+        to=registration.email,
+        dedupe_key=f"{EmailKind.DETAILS_CHANGED}:{registration.pk}:{now.isoformat()}",
+        registration_id=registration.pk,
+        context=EmailContext(
+            kind=EmailKind.DETAILS_CHANGED,
+            event=event,
+            name=registration.name,
+            sessions=list(event.sessions.all()),
+            links=_registration_links(registration, EmailKind.DETAILS_CHANGED),
+            changed=", ".join(changed),
+        ),
+    )
 
 
 def join_link_key(registration: Registration, join_url: str) -> str:

@@ -52,6 +52,7 @@ class CancelReason(models.TextChoices):
     ORGANISER = "organiser", _("Annulleret af arrangøren")
     DECLINED = "declined", _("Ansøgning afvist")
     ERASED = "erased", _("Data slettet på deltagerens ønske")
+    TRANSFERRED = "transferred", _("Overdraget til en kollega")
 
 
 class Registration(models.Model):
@@ -121,6 +122,17 @@ class Registration(models.Model):
         related_name="+",
     )
 
+    # A colleague sent in the registrant's place has a registration of their own, pointing to
+    # the one it took over (cancelled "Overdraget til en kollega").
+    transferred_from = models.ForeignKey(
+        "self",
+        verbose_name=_("overdraget fra"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transfers",
+    )
+
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     manager_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     source = models.CharField(
@@ -178,6 +190,12 @@ class Registration(models.Model):
 
     def manager_confirm_url(self) -> str:
         return self._absolute("registration:manager_confirm", self.manager_token)
+
+    def change_url(self) -> str:
+        return self._absolute("registration:change", self.token)
+
+    def transfer_url(self) -> str:
+        return self._absolute("registration:transfer", self.token)
 
     def data_url(self) -> str:
         return self._absolute("registration:data", self.token)

@@ -33,6 +33,7 @@ from events.registrations.applications import (
     application_decline,
     application_manager_confirm,
 )
+from events.registrations.changes import registration_details_change, registration_transfer
 from events.registrations.services import registrant_feed_key, registration_cancel
 from home.models import KnowledgeIndexPage, KnowledgePage, KnowledgePageDocument, Partner
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
@@ -133,14 +134,33 @@ def _everything_registrants_are_told(events: dict, vive) -> None:
     anna = sign_up(webinar, email="anna@kommune.example").registration  # confirmation
     sign_up(webinar, email="bent@kommune.example")  # waiting list
     sign_up(webinar, email="anna@kommune.example")  # already registered
-    sign_up(seminar, email="anna@kommune.example")
+    at_seminar = sign_up(seminar, email="anna@kommune.example").registration
+    registration_details_change(  # details changed
+        registration=at_seminar,
+        name="Anna Andersen",
+        phone="",
+        workplace=at_seminar.workplace,
+        municipality=at_seminar.municipality,
+        job_role=at_seminar.job_role,
+        accessibility_needs="",
+        answers={},
+    )
     approved = apply_group(course, email="kontakt@kommune.example").registration
     application_manager_confirm(registration=approved)
     application_approve(registration=approved)
     declined = apply_group(course, email="kontakt2@kommune.example").registration
     application_decline(registration=declined)
     registration_cancel(registration=anna)  # cancelled; Bent is promoted
-    sign_up(webinar, email="carl@kommune.example")  # waiting list again
+    carl = sign_up(webinar, email="carl@kommune.example").registration  # waiting list again
+    registration_transfer(  # Carl's colleague takes his place on the waiting list
+        registration=carl,
+        name="Dorte",
+        email="dorte@kommune.example",
+        workplace="PPR",
+        municipality=carl.municipality,
+        job_role=None,
+        consent=True,
+    )
 
     page = webinar.get_latest_revision_as_object()
     page.sessions = list(page.sessions.all())

@@ -52,14 +52,19 @@ class _NamedErrorsForm(forms.Form):
     """A form whose every message begins with its field's label (Django's own validators, such
     as the one refusing NUL characters, do not)."""
 
+    # How messages name a field, where that is not its label (a question: without its "?").
+    message_names: dict[str, str]
+
     def full_clean(self) -> None:
         super().full_clean()
-        for name, errors in list(self._errors.items()):
+        names = getattr(self, "message_names", {})
+        for name, errors in list(self.errors.items()):
             if name not in self.fields:
                 continue
-            label = str(self.fields[name].label)
-            self._errors[name] = self.error_class(
-                [m if m.startswith(f"{label}:") else f"{label}: {m}" for m in errors]
+            label = names.get(name) or str(self.fields[name].label)
+            messages = [str(message) for message in errors]
+            self.errors[name] = self.error_class(
+                [m if m.startswith(f"{label}:") else f"{label}: {m}" for m in messages]
             )
 
     def add_events_error(self, error: EventsError) -> None:
@@ -133,6 +138,7 @@ class DetailsForm(_PersonFields):
             },
         )
         super().__init__(*args, **kwargs)
+        self.message_names = {}
         limited = [q.key for q in self.questions if q.kind == QuestionKind.LIMITED_CHOICE]
         taken = (
             option_places_taken(event_ids=[registration.event_id], keys=limited) if limited else {}
@@ -142,8 +148,9 @@ class DetailsForm(_PersonFields):
             if question.shown_if_question:
                 condition = _condition_text(question, self.questions)
                 shown = "Besvares kun, hvis du har svaret “%(value)s” til “%(condition)s”."
-                field.help_text = " ".join(filter(None, [shown % condition, field.help_text]))
+                field.help_text = " ".join(filter(None, [shown % condition, str(field.help_text)]))
             self.fields[QUESTION_PREFIX + question.key] = field
+            self.message_names[QUESTION_PREFIX + question.key] = question.name()
 
     def question_fields(self) -> list[forms.BoundField]:
         return [self[QUESTION_PREFIX + question.key] for question in self.questions]

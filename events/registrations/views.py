@@ -127,8 +127,9 @@ def _self_service(
     why not, without a form (a POST then gets a 409 and the Danish message, and changes
     nothing). A refusal of the service lands at the field it names."""
     status = 200
+    shown: DetailsForm | TransferForm | None = form
     if refusal is not None:
-        form, status = None, refusal.http_status if request.method == "POST" else 200
+        shown, status = None, refusal.http_status if request.method == "POST" else 200
     elif request.method == "POST":
         if form.is_valid():
             try:
@@ -145,7 +146,7 @@ def _self_service(
         template,
         {
             "registration": registration,
-            "form": form,
+            "form": shown,
             "refusal": refusal.message if refusal else None,
         },
         status=status,

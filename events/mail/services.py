@@ -144,8 +144,11 @@ def email_write(
     return email
 
 
-def registration_notify(*, registration: Registration, kind: str) -> OutboundEmail | None:
-    """The email a registration's own step causes (confirmation, waiting list, …)."""
+def registration_notify(
+    *, registration: Registration, kind: str, note: str = ""
+) -> OutboundEmail | None:
+    """The email a registration's own step causes (confirmation, waiting list, …); ``note``
+    says why, where the kind alone does not (a seat handed over by a colleague)."""
     event: EventPage = registration.event
     sessions = list(event.sessions.all())
     to = registration.email
@@ -186,6 +189,7 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
             participants=registration.participants,
             links=links,
             municipality=municipality,
+            status_reason=note,
         ),
     )
     if kind in (EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.APPLICATION_APPROVED):

@@ -55,6 +55,14 @@ DETAIL_LABELS = {
 }
 
 
+# Why each is told, without the other's name: each address only gets what its owner typed.
+TOLD_COLLEAGUE = (
+    "En kollega har givet sin plads videre til dig. Ret gerne dine oplysninger og svar, fx om "
+    "kost eller hensyn, via linket nedenfor."
+)
+TOLD_REGISTRANT = "Du har givet din plads videre til en kollega, som har fået sin egen bekræftelse."
+
+
 def self_service_open(event: EventPage, now: datetime) -> bool:
     """Whether a registrant may still change their registration or send a colleague."""
     closes = _registration_closes(event)
@@ -246,6 +254,7 @@ def registration_transfer(
             if status == RegistrationStatus.CONFIRMED
             else EmailKind.WAITING_LIST
         ),
+        note=TOLD_COLLEAGUE,
     )
-    registration_notify(registration=original, kind=EmailKind.CANCELLED)
+    registration_notify(registration=original, kind=EmailKind.CANCELLED, note=TOLD_REGISTRANT)
     return colleague

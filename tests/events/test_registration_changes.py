@@ -235,10 +235,15 @@ def test_colleague_takes_a_confirmed_seat_and_the_registrant_gets_a_calendar_can
     assert confirmation.kind == "confirmation" and confirmation.ics_method == "REQUEST"
     assert kim.manage_url() in confirmation.body_text and anna.token not in confirmation.body_text
     assert "Kørestol" not in confirmation.body_text
+    assert "En kollega har givet sin plads videre til dig" in confirmation.body_text
+    assert anna.name not in confirmation.body_text
     cancelled = OutboundEmail.objects.get(to=anna.email, kind="cancelled")
     calendar = Calendar.from_ical(cancelled.ics)
     assert cancelled.ics_method == "CANCEL" and calendar["METHOD"] == "CANCEL"
     assert kim.token not in cancelled.body_text and "kim@" not in cancelled.body_text
+    assert (
+        "Du har givet din plads videre" in cancelled.body_text and "Kim" not in cancelled.body_text
+    )
     assert emails_to(waiting.email) == ["waiting_list"]
 
 

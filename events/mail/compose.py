@@ -138,6 +138,9 @@ class EmailContext:
     material: list[tuple[str, str]] = field(default_factory=list)
     status_reason: str = ""
     municipality: str = ""  # the applicant's municipality, in the email to the manager
+    # The registrant's answers to the event's questions, (question, answer), in the emails
+    # that confirm what they sent; a sensitive answer is named, never quoted.
+    answers: list[tuple[str, str]] = field(default_factory=list)
     changed: str = ""  # the names of what a registrant changed, in their receipt
 
 
@@ -203,6 +206,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "platform": event.platform_name,
         "links": context.links,
         "material": context.material,
+        "answers": [] if to_manager else context.answers,
         "status_reason": context.status_reason,
         "contact": (event.contact_name, event.contact_email, event.contact_phone),
         "sender": "Videnscenter om børneinddragelse og udsatte børns liv",

@@ -52,6 +52,10 @@ class OutboundEmail(OutboxRow):
     body_html = models.TextField(_("HTML"), blank=True)
     ics = models.TextField(_("kalenderfil"), blank=True)
     ics_method = models.CharField(_("kalendermetode"), max_length=10, blank=True)
+    # What the email will say, while it is not yet rendered (``events.mail.services``
+    # ``registration_email_unwritten``): a sign-up saves its email this way while it holds the
+    # event's lock, and renders it after the commit; a worker renders it if that never came.
+    compose = models.JSONField(_("indhold, der endnu ikke er skrevet"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail")

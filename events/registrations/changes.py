@@ -1,6 +1,6 @@
 """Writes a registrant makes from their own link: changing their details and answers, and
 sending a colleague in their place. Both until registration closes, both under the event's
-lock (``services._lock_registration``), both all-or-nothing.
+lock (``seats._lock_registration``), both all-or-nothing.
 
 A colleague takes the seat as it is: the original registration is cancelled "Overdraget til en
 kollega" without moving the waiting list, and the colleague's registration gets the same status
@@ -37,11 +37,8 @@ from events.registrations.answers import (
     option_places_check,
     question_shown,
 )
-from events.registrations.services import (
-    _answers_save,
-    _lock_registration,
-    _registration_closes,
-)
+from events.registrations.seats import _lock_registration, _registration_closes
+from events.registrations.services import _answers_save
 from home.models import Audience, Municipality
 
 # The registrant's own fields a change may touch, with the labels the receipt names them by.

@@ -85,6 +85,41 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
     ),
     "anonymised": (409, _("Tilmeldingens data er slettet."), None),
     "already_cancelled": (409, _("Tilmeldingen er allerede annulleret."), None),
+    # Self-service: a registrant changes their details or sends a colleague in their place.
+    "change_closed": (
+        409,
+        _(
+            "Tilmeldingen er lukket, så oplysningerne kan ikke længere ændres her. Kontakt "
+            "arrangøren, hvis noget skal rettes."
+        ),
+        None,
+    ),
+    "change_cancelled": (409, _("Tilmeldingen er annulleret, så den kan ikke ændres."), None),
+    "name_required": (400, _("Navn: skriv et navn."), "name"),
+    "workplace_required": (400, _("Arbejdsplads: skriv en arbejdsplads."), "workplace"),
+    "transfer_staff_group": (
+        409,
+        _(
+            "En ansøgning for en medarbejdergruppe kan ikke overdrages til en kollega. "
+            "Kontakt arrangøren, hvis deltagerne skal ændres."
+        ),
+        None,
+    ),
+    "transfer_same_email": (
+        400,
+        _("Kollegaens e-mail: skriv din kollegas e-mail, ikke din egen."),
+        "email",
+    ),
+    "transfer_already_registered": (
+        409,
+        _("Kollegaens e-mail: personen er allerede tilmeldt arrangementet."),
+        "email",
+    ),
+    "transfer_consent_required": (
+        400,
+        _("Samtykke: bekræft, at din kollega ved, at du giver oplysningerne videre."),
+        "consent",
+    ),
     "attendance_not_confirmed": (
         409,
         _("Fremmøde kan kun registreres for bekræftede tilmeldinger."),

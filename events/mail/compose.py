@@ -94,6 +94,12 @@ WORDING: dict[str, Wording] = {
         "Du er afmeldt",
         "Din tilmelding er annulleret. Kalenderfilen fjerner arrangementet fra din kalender.",
     ),
+    EmailKind.DETAILS_CHANGED: Wording(
+        "Dine oplysninger er ændret: {title}",
+        "Dine oplysninger er ændret",
+        "Vi har gemt dine ændringer af tilmeldingen ({changed}). Se dine oplysninger og svar via "
+        "linket nedenfor. Har du ikke selv ændret noget, så kontakt arrangøren.",
+    ),
     EmailKind.REMINDER: Wording(
         "Påmindelse: {title}",
         "Snart er det tid",
@@ -158,6 +164,7 @@ class EmailContext:
     # The registrant's answers to the event's questions, (question, answer), in the emails
     # that confirm what they sent; a sensitive answer is named, never quoted.
     answers: list[tuple[str, str]] = field(default_factory=list)
+    changed: str = ""  # the names of what a registrant changed, in their receipt
 
 
 def format_when(session: EventSession) -> str:
@@ -210,6 +217,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "session": session_text,
         "deadline": context.deadline,
         "hours": event.waiting_list_offer_hours or "",
+        "changed": context.changed,
     }
     lead = wording.lead
     if context.kind == EmailKind.WAITING_LIST and event.waiting_list_offer_hours:

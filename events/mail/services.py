@@ -25,6 +25,7 @@ from events.models import (
     EventSession,
     EventStatus,
     OutboundEmail,
+    Participation,
     Registration,
     RegistrationAnswer,
 )
@@ -50,8 +51,24 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
-def _registration_links(registration: Registration) -> list[tuple[str, str]]:
-    return [("Se eller annullér din tilmelding", registration.manage_url())]
+# Emails that offer the registrant's self-service: change details and answers, send a colleague.
+OFFERS_SELF_SERVICE = {
+    EmailKind.CONFIRMATION,
+    EmailKind.WAITING_LIST,
+    EmailKind.PROMOTED,
+    EmailKind.PENDING,
+    EmailKind.APPLICATION_APPROVED,
+    EmailKind.DETAILS_CHANGED,
+}
+
+
+def _registration_links(registration: Registration, kind: str = "") -> list[tuple[str, str]]:
+    links = [("Se eller annullér din tilmelding", registration.manage_url())]
+    if kind in OFFERS_SELF_SERVICE:
+        links.append(("Ret dine oplysninger og svar", registration.change_url()))
+        if registration.event.participation != Participation.STAFF_GROUP:
+            links.append(("Send en kollega i dit sted", registration.transfer_url()))
+    return links
 
 
 def _join_url_for(registration: Registration, event: EventPage) -> str:
@@ -134,7 +151,7 @@ def _registration_email(registration: Registration, kind: str) -> tuple[str, str
     the dedupe key, what the email says beyond the event (``EmailContext``'s own fields) and
     the calendar method of its file ("" for none)."""
     to = registration.email
-    links = _registration_links(registration)
+    links = _registration_links(registration, kind)
     name = registration.name
     municipality = ""
     ics_method = ""
@@ -209,11 +226,15 @@ def _context(
         municipality=says["municipality"],
         deadline=says.get("deadline", ""),
         answers=_answers_shown(registration_id) if kind in SHOWS_ANSWERS else [],
+        status_reason=says.get("note", ""),
     )
 
 
-def registration_notify(*, registration: Registration, kind: str) -> OutboundEmail | None:
-    """The email a registration's own step causes (confirmation, waiting list, …)."""
+def registration_notify(
+    *, registration: Registration, kind: str, note: str = ""
+) -> OutboundEmail | None:
+    """The email a registration's own step causes (confirmation, waiting list, …); ``note``
+    says why, where the kind alone does not (a seat handed over by a colleague)."""
     event: EventPage = registration.event
     to, key, says, ics_method = _registration_email(registration, kind)
     email = email_write(
@@ -223,10 +244,32 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
         registration_id=registration.pk,
         ics=_calendar(event, method=ics_method) if ics_method else "",
         ics_method=ics_method,
-        context=_context(kind, event, says, registration.pk),
+        context=_context(kind, event, {**says, "note": note}, registration.pk),
     )
     join_link_if_due(registration=registration, kind=kind)
     return email
+
+
+def registration_details_changed_notify(
+    *, registration: Registration, changed: list[str], now: datetime
+) -> OutboundEmail | None:
+    """The receipt for a registrant's own change: what changed, by name only (never a value:
+    the answers may be sensitive, and the address may since have been read by others)."""
+    event: EventPage = registration.event
+    return email_write(
+        kind=EmailKind.DETAILS_CHANGED,
+        to=registration.email,
+        dedupe_key=f"{EmailKind.DETAILS_CHANGED}:{registration.pk}:{now.isoformat()}",
+        registration_id=registration.pk,
+        context=EmailContext(
+            kind=EmailKind.DETAILS_CHANGED,
+            event=event,
+            name=registration.name,
+            sessions=list(event.sessions.all()),
+            links=_registration_links(registration, EmailKind.DETAILS_CHANGED),
+            changed=", ".join(changed),
+        ),
+    )
 
 
 def join_link_if_due(*, registration: Registration, kind: str) -> None:

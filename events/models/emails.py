@@ -22,6 +22,7 @@ class EmailKind(models.TextChoices):
     APPLICATION_DECLINED = "application_declined", _("Ansøgning afvist")
     ALREADY_REGISTERED = "already_registered", _("Allerede tilmeldt")
     CANCELLED = "cancelled", _("Afmelding bekræftet")
+    DETAILS_CHANGED = "details_changed", _("Oplysninger ændret")
     REMINDER = "reminder", _("Påmindelse")
     JOIN_LINK = "join_link", _("Deltagerlink")
     EVENT_CHANGED = "event_changed", _("Ændring af tid eller sted")

@@ -59,6 +59,7 @@ class CancelReason(models.TextChoices):
     ERASED = "erased", _("Data slettet på deltagerens ønske")
     OFFER_DECLINED = "offer_declined", _("Tilbud om plads afslået")
     OFFER_EXPIRED = "offer_expired", _("Tilbud udløbet")
+    TRANSFERRED = "transferred", _("Overdraget til en kollega")
 
 
 class Registration(models.Model):
@@ -134,6 +135,17 @@ class Registration(models.Model):
         related_name="+",
     )
 
+    # A colleague sent in the registrant's place has a registration of their own, pointing to
+    # the one it took over (cancelled "Overdraget til en kollega").
+    transferred_from = models.ForeignKey(
+        "self",
+        verbose_name=_("overdraget fra"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transfers",
+    )
+
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     manager_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     source = models.CharField(
@@ -191,6 +203,12 @@ class Registration(models.Model):
 
     def manager_confirm_url(self) -> str:
         return self._absolute("registration:manager_confirm", self.manager_token)
+
+    def change_url(self) -> str:
+        return self._absolute("registration:change", self.token)
+
+    def transfer_url(self) -> str:
+        return self._absolute("registration:transfer", self.token)
 
     def data_url(self) -> str:
         return self._absolute("registration:data", self.token)

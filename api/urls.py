@@ -8,7 +8,12 @@ from api.views.content import ChangeViewSet, KnowledgeViewSet, PageViewSet
 from api.views.events import EventViewSet
 from api.views.index import api_index
 from api.views.privacy import PrivacyView
-from api.views.registrations import EventRegistrationsView, RegistrationByTokenView
+from api.views.registrations import (
+    EventRegistrationsView,
+    RegistrationByTokenView,
+    RegistrationChangeView,
+    RegistrationTransferView,
+)
 from api.views.vocabulary import AudienceViewSet, MunicipalityViewSet, PartnerViewSet, TopicViewSet
 
 app_name = "api"
@@ -37,6 +42,16 @@ urlpatterns = [
         "registrations/<str:token>/",
         RegistrationByTokenView.as_view(),
         name="registration-detail",
+    ),
+    path(
+        "registrations/<str:token>/change/",
+        RegistrationChangeView.as_view(),
+        name="registration-change",
+    ),
+    path(
+        "registrations/<str:token>/transfer/",
+        RegistrationTransferView.as_view(),
+        name="registration-transfer",
     ),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("", include(router.urls)),

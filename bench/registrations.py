@@ -1,14 +1,21 @@
-"""200 people click "tilmeld" at once for a webinar with 50 seats, through the real web server.
+"""200 people click "tilmeld" at once for an event with 50 seats, through the real web server.
 
-    .venv/bin/python bench/registrations.py [--signups 200] [--seats 50] [--workers 2] [--threads 1]
+    .venv/bin/python bench/registrations.py [--signups 200] [--seats 50] [--workers 2]
+        [--threads 1] [--no-questions]
+
+The event asks what a conference asks (issue 16): a workshop with 40 places (A), another with
+40 (B) and one without a limit (C), chosen in turn; whether the person has dietary needs and,
+only then, which (sensitive); and whether they work in myndighed or almenområdet. So of the 67
+who choose A, 27 are told it is full (409), and the check is that no workshop is overbooked.
+With ``--no-questions``: a webinar asking nothing, as before issue 16.
 
 gunicorn with two worker processes on 127.0.0.1 against PostgreSQL (its own database,
 ``bench_registrations``, created once) and Redis (the shared cache the throttle counts in, and
-the task broker the emails are queued on). A fresh webinar each run; 200 threads POST at once
-(released together by a barrier). Checks exactly 50 confirmed and 150 on the waiting list with
-positions 1..150 in sign-up order and no errors, prints sign-ups per second and latency, stops
-the server, and exits non-zero if anything is off. Bounded: requests time out after 60 s, the
-server is stopped in any case.
+the task broker the emails are queued on). A fresh event each run; 200 threads POST at once
+(released together by a barrier). Checks exactly 50 confirmed and the rest on the waiting list
+with positions 1..n in sign-up order, each workshop's places held exactly, and no errors; prints
+sign-ups per second and latency, stops the server, and exits non-zero if anything is off.
+Bounded: requests time out after 60 s, the server is stopped in any case.
 """
 
 from __future__ import annotations
@@ -66,7 +73,56 @@ def prepare() -> None:
     vocabulary_seed()
 
 
-def create_webinar(seats: int) -> int:
+WORKSHOP_PLACES = {"a": 40, "b": 40, "c": None}
+
+
+def questions() -> list:
+    from events.models import EventQuestion
+
+    def option(value: str, label: str, places: int | None) -> tuple:
+        return ("option", {"label": label, "value": value, "places": places, "active": True})
+
+    return [
+        EventQuestion(
+            sort_order=0,
+            key="workshop",
+            label="Hvilken workshop vil du deltage i?",
+            kind="limited_choice",
+            required=True,
+            options=[
+                option(value, f"Workshop {value.upper()}", places)
+                for value, places in WORKSHOP_PLACES.items()
+            ],
+        ),
+        EventQuestion(sort_order=1, key="diet", label="Har du kostbehov?", kind="yes_no"),
+        EventQuestion(
+            sort_order=2,
+            key="diet_detail",
+            label="Hvilke?",
+            kind="text",
+            data_class="sensitive",
+            shown_if_question="diet",
+            shown_if_value="ja",
+        ),
+        EventQuestion(
+            sort_order=3,
+            key="area",
+            label="Arbejder du i myndighed eller almenområdet?",
+            kind="choice",
+            data_class="statistical",
+            options=[option("myndighed", "Myndighed", None), option("almen", "Almenområdet", None)],
+        ),
+    ]
+
+
+def answers_of(i: int) -> dict:
+    answers: dict = {"workshop": "abc"[i % 3], "area": ("myndighed", "almen")[i % 2]}
+    if i % 4 == 0:
+        answers.update(diet=True, diet_detail="Vegetar")
+    return answers
+
+
+def create_webinar(seats: int, with_questions: bool = True) -> int:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -90,6 +146,8 @@ def create_webinar(seats: int) -> int:
         live=False,
     )
     page.sessions = [EventSession(sort_order=0, start=start, end=start + timedelta(hours=2))]
+    if with_questions:
+        page.questions = questions()
     folder.add_child(instance=page)
     page.save_revision().publish()
     return page.pk
@@ -143,17 +201,20 @@ def wait_until_up(url: str, seconds: int = 60) -> None:
     raise SystemExit(f"the server did not come up: {url}")
 
 
-def sign_up(url: str, i: int, barrier: threading.Barrier, results: list) -> None:
-    body = json.dumps(
-        {
-            "name": f"Deltager {i}",
-            "email": f"bench-{i}@kommune.example",
-            "workplace": "Familieafdelingen",
-            "municipality": "0101",
-            "job_role": "sagsbehandlere",
-            "consent": True,
-        }
-    ).encode()
+def sign_up(
+    url: str, i: int, barrier: threading.Barrier, results: list, with_questions: bool
+) -> None:
+    fields = {
+        "name": f"Deltager {i}",
+        "email": f"bench-{i}@kommune.example",
+        "workplace": "Familieafdelingen",
+        "municipality": "0101",
+        "job_role": "sagsbehandlere",
+        "consent": True,
+    }
+    if with_questions:
+        fields["answers"] = answers_of(i)
+    body = json.dumps(fields).encode()
     request = urllib.request.Request(  # noqa: S310 - loopback
         url,
         data=body,
@@ -166,25 +227,49 @@ def sign_up(url: str, i: int, barrier: threading.Barrier, results: list) -> None
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
             status, payload = response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        status, payload = error.code, error.read()[:200]
+        status, payload = error.code, error.read()[:300]
     except OSError as error:
         status, payload = 0, str(error)
     results[i] = (status, payload, time.perf_counter() - started)
 
 
-def verify(event_id: int, seats: int, signups: int) -> list[str]:
-    from events.models import Registration
+def expected_refusals(signups: int, with_questions: bool) -> int:
+    """Sign-ups told their workshop is full: those past each limited workshop's places."""
+    if not with_questions:
+        return 0
+    refused = 0
+    for number, places in enumerate(WORKSHOP_PLACES.values()):
+        choosing = len(range(number, signups, 3))
+        if places is not None:
+            refused += max(choosing - places, 0)
+    return refused
+
+
+def verify(event_id: int, seats: int, signups: int, with_questions: bool) -> list[str]:
+    from django.db.models import Count
+
+    from events.models import Registration, RegistrationAnswer
 
     problems = []
+    registered = signups - expected_refusals(signups, with_questions)
     rows = Registration.objects.filter(event_id=event_id)
     confirmed = rows.filter(status="confirmed").count()
     waiting = list(rows.filter(status="waiting_list").order_by("pk"))
     if confirmed != seats:
         problems.append(f"{confirmed} confirmed, expected {seats}")
-    if len(waiting) != signups - seats:
-        problems.append(f"{len(waiting)} on the waiting list, expected {signups - seats}")
+    if len(waiting) != registered - seats:
+        problems.append(f"{len(waiting)} on the waiting list, expected {registered - seats}")
     if [r.waiting_position for r in waiting] != list(range(1, len(waiting) + 1)):
         problems.append("waiting-list positions are not 1..n in sign-up order")
+    if with_questions:
+        chosen = dict(
+            RegistrationAnswer.objects.filter(registration__event_id=event_id, key="workshop")
+            .values_list("value")
+            .annotate(n=Count("pk"))
+        )
+        for value, places in WORKSHOP_PLACES.items():
+            if places is not None and chosen.get(value, 0) != places:
+                problems.append(f"workshop {value}: {chosen.get(value, 0)} of {places} places")
     return problems
 
 
@@ -194,10 +279,11 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
+    parser.add_argument("--no-questions", dest="questions", action="store_false")
     args = parser.parse_args()
 
     prepare()
-    event_id = create_webinar(args.seats)
+    event_id = create_webinar(args.seats, args.questions)
     url = f"http://127.0.0.1:{PORT}/api/v1/events/{event_id}/registrations/"
     server = start_server(args.workers, args.threads)
     results: list = [None] * args.signups
@@ -205,7 +291,7 @@ def main() -> None:
         wait_until_up(f"http://127.0.0.1:{PORT}/healthz")
         barrier = threading.Barrier(args.signups)
         threads = [
-            threading.Thread(target=sign_up, args=(url, i, barrier, results))
+            threading.Thread(target=sign_up, args=(url, i, barrier, results, args.questions))
             for i in range(args.signups)
         ]
         started = time.perf_counter()
@@ -218,14 +304,17 @@ def main() -> None:
         stop_server(server)
 
     done = [r for r in results if r is not None]
-    errors = [r for r in done if r[0] != 201]
+    full = [r for r in done if r[0] == 409 and b"answers.workshop" in r[1]]
+    errors = [r for r in done if r[0] != 201 and r not in full]
     latencies = sorted(r[2] for r in done)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     statuses = {}
     for status, payload, _ in done:
         if status == 201:
             statuses[payload["status"]] = statuses.get(payload["status"], 0) + 1
-    problems = verify(event_id, args.seats, args.signups)
+    problems = verify(event_id, args.seats, args.signups, args.questions)
+    if len(full) != expected_refusals(args.signups, args.questions):
+        problems.append(f"{len(full)} told their workshop is full")
     if len(done) != args.signups:
         problems.append(f"{args.signups - len(done)} sign-ups did not finish")
     if errors:
@@ -233,9 +322,14 @@ def main() -> None:
 
     print(
         f"\n{args.signups} concurrent sign-ups for {args.seats} seats "
-        f"(gunicorn × {args.workers}, {args.threads} thread(s) each, PostgreSQL, Redis)"
+        f"(gunicorn × {args.workers}, {args.threads} thread(s) each, PostgreSQL, Redis, "
+        + (
+            "4 questions, workshops of 40, 40 and unlimited places)"
+            if args.questions
+            else "no questions)"
+        )
     )
-    print(f"  answers            {statuses}")
+    print(f"  answers            {statuses}, workshop full: {len(full)}")
     print(f"  sign-ups/s         {len(done) / wall:.1f}")
     print(f"  latency p50        {statistics.median(latencies) * 1000:.0f} ms")
     print(f"  latency p95        {p95 * 1000:.0f} ms")

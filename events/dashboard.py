@@ -97,6 +97,8 @@ class UpcomingEventsPanel(DashboardPanel):
                     "event": event,
                     "confirmed": row.get("confirmed", 0),
                     "waiting": row.get("waiting", 0),
+                    "offered": row.get("offered", 0),
+                    "offer_deadline": row.get("offer_deadline"),
                     "pending": row.get("pending", 0),
                     "seats_taken": taken,
                     "seats_left": (
@@ -104,6 +106,7 @@ class UpcomingEventsPanel(DashboardPanel):
                     ),
                     "edit_url": reverse("wagtailadmin_pages:edit", args=[event.pk]),
                     "listing_url": listing_url(listing, event=event.pk),
+                    "offers_url": listing_url(listing, event=event.pk, status="offered"),
                 }
             )
         return {"heading": self.heading, "rows": rows, "limit": UPCOMING_LIMIT}

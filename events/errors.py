@@ -60,6 +60,24 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         None,
     ),
     "no_seats": (409, _("Der er ikke ledige pladser nok."), None),
+    "offer_not_open": (
+        409,
+        _("Tilbuddet om en plads gælder ikke længere: tilmeldingen er ikke tilbudt en plads."),
+        None,
+    ),
+    "offer_expired": (
+        409,
+        _(
+            "Fristen for at tage pladsen er udløbet, så pladsen går videre til den næste på "
+            "ventelisten."
+        ),
+        None,
+    ),
+    "offer_answer_unknown": (
+        400,
+        _("Svar: vælg “Tag pladsen” eller “Nej tak”."),
+        "answer",
+    ),
     "idempotency_key_reused": (
         400,
         _("Idempotency-Key: nøglen er allerede brugt til en anden tilmelding."),
@@ -67,6 +85,41 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
     ),
     "anonymised": (409, _("Tilmeldingens data er slettet."), None),
     "already_cancelled": (409, _("Tilmeldingen er allerede annulleret."), None),
+    # Self-service: a registrant changes their details or sends a colleague in their place.
+    "change_closed": (
+        409,
+        _(
+            "Tilmeldingen er lukket, så oplysningerne kan ikke længere ændres her. Kontakt "
+            "arrangøren, hvis noget skal rettes."
+        ),
+        None,
+    ),
+    "change_cancelled": (409, _("Tilmeldingen er annulleret, så den kan ikke ændres."), None),
+    "name_required": (400, _("Navn: skriv et navn."), "name"),
+    "workplace_required": (400, _("Arbejdsplads: skriv en arbejdsplads."), "workplace"),
+    "transfer_staff_group": (
+        409,
+        _(
+            "En ansøgning for en medarbejdergruppe kan ikke overdrages til en kollega. "
+            "Kontakt arrangøren, hvis deltagerne skal ændres."
+        ),
+        None,
+    ),
+    "transfer_same_email": (
+        400,
+        _("Kollegaens e-mail: skriv din kollegas e-mail, ikke din egen."),
+        "email",
+    ),
+    "transfer_already_registered": (
+        409,
+        _("Kollegaens e-mail: personen er allerede tilmeldt arrangementet."),
+        "email",
+    ),
+    "transfer_consent_required": (
+        400,
+        _("Samtykke: bekræft, at din kollega ved, at du giver oplysningerne videre."),
+        "consent",
+    ),
     "attendance_not_confirmed": (
         409,
         _("Fremmøde kan kun registreres for bekræftede tilmeldinger."),

@@ -19,12 +19,12 @@ from django.db.models.functions import Coalesce
 from wagtail.models import Site
 
 from events.models import (
+    SEAT_STATUSES,
     EventPage,
     EventQuestion,
     EventSession,
     QuestionKind,
     Registration,
-    RegistrationStatus,
 )
 from events.registrations.selectors import option_places_taken
 from home.models import Audience, Partner, Topic
@@ -61,10 +61,11 @@ def event_list_public(*, site: Site | None = None) -> QuerySet[EventPage]:
 
 
 def seats_taken_subquery() -> Coalesce:
-    """Seats held by confirmed registrations (counted by participants), as a subquery per event:
-    no GROUP BY over the event's columns, no query per event."""
+    """Seats held by confirmed registrations and offers not yet claimed (counted by
+    participants), as a subquery per event: no GROUP BY over the event's columns, no query per
+    event."""
     taken = (
-        Registration.objects.filter(event=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+        Registration.objects.filter(event=OuterRef("pk"), status__in=SEAT_STATUSES)
         .order_by()
         .values("event")
         .annotate(total=Sum("participants"))

@@ -324,6 +324,10 @@ class RegistrationSerializer(serializers.Serializer):
     event = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=RegistrationStatus.choices)
     waiting_position = serializers.IntegerField(allow_null=True)
+    offer_expires_at = serializers.SerializerMethodField(
+        help_text="Until when an offered seat can be claimed (by the link in the offer's "
+        "email); null unless the status is offered."
+    )
     participants = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -350,3 +354,114 @@ class RegistrationSerializer(serializers.Serializer):
 
     def get_manager_confirmed(self, registration: Registration) -> bool:
         return registration.manager_confirmed_at is not None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_offer_expires_at(self, registration: Registration) -> str | None:
+        if registration.status != RegistrationStatus.OFFERED or not registration.offer_expires_at:
+            return None
+        return serializers.DateTimeField().to_representation(registration.offer_expires_at)
+
+
+# --- a registrant's own changes, by the token from their emails ---------------------------
+
+
+def _municipality_field(**kwargs: Any) -> CodeField:
+    return CodeField(
+        slug_field="code",
+        queryset=Municipality.objects.all(),
+        help_text="The municipality's four-digit code (see /api/v1/municipalities/).",
+        error_messages=_messages(
+            "Kommune",
+            does_not_exist="Kommune: ukendt kommunekode “{value}” (se /api/v1/municipalities/).",
+            invalid="Kommune: angiv kommunens kode som tekst, fx “0101”.",
+        ),
+        **kwargs,
+    )
+
+
+def _job_role_field(**kwargs: Any) -> CodeField:
+    return CodeField(
+        slug_field="slug",
+        queryset=Audience.objects.all(),
+        help_text="The slug of one of the centre's audiences (see /api/v1/audiences/).",
+        error_messages=_messages(
+            "Stillingsgruppe",
+            does_not_exist="Stillingsgruppe: ukendt stillingsgruppe “{value}” "
+            "(se /api/v1/audiences/).",
+            invalid="Stillingsgruppe: angiv stillingsgruppens slug som tekst.",
+        ),
+        **kwargs,
+    )
+
+
+class RegistrationChangeSerializer(serializers.Serializer):
+    """A registrant's change of their own details and answers; a field left out stays as it
+    is. The email is not changed here: sending a colleague is ``transfer``."""
+
+    name = serializers.CharField(max_length=200, required=False, error_messages=_messages("Navn"))
+    phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, error_messages=_messages("Telefon")
+    )
+    workplace = serializers.CharField(
+        max_length=200, required=False, error_messages=_messages("Arbejdsplads")
+    )
+    municipality = _municipality_field(required=False)
+    job_role = _job_role_field(required=False, allow_null=True)
+    accessibility_needs = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Erased once the event is over.",
+        error_messages=_messages("Hensyn"),
+    )
+    answers = AnswersField(
+        required=False,
+        help_text="All the answers, replacing the registration's (as at sign-up); answers to "
+        "questions hidden by their `shown_if` are dropped. Left out: the answers stay.",
+    )
+
+
+class RegistrationTransferSerializer(serializers.Serializer):
+    """The colleague who takes the registrant's seat (or place on the waiting list)."""
+
+    name = serializers.CharField(max_length=200, error_messages=_messages("Kollegaens navn"))
+    email = serializers.EmailField(
+        max_length=254,
+        validators=[internet_email_for("Kollegaens e-mail")],
+        error_messages=_messages(
+            "Kollegaens e-mail", invalid="Kollegaens e-mail: skriv en gyldig e-mailadresse."
+        ),
+    )
+    workplace = serializers.CharField(
+        max_length=200, error_messages=_messages("Kollegaens arbejdsplads")
+    )
+    municipality = _municipality_field()
+    job_role = _job_role_field(required=False, allow_null=True, default=None)
+    consent = ConsentField(
+        help_text="Must be true: the colleague knows their details are passed on, and will "
+        "come in the registrant's place.",
+        error_messages=_messages("Samtykke", invalid="Samtykke: angiv true eller false."),
+    )
+
+    def validate_consent(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError(
+                "Samtykke: bekræft, at din kollega ved, at du giver oplysningerne videre."
+            )
+        return value
+
+
+TRANSFERRED_DETAIL = (
+    "Din kollega har fået din plads og får en e-mail med sin egen tilmelding. Du er afmeldt."
+)
+
+
+class RegistrationTransferredSerializer(serializers.Serializer):
+    """The answer to a transfer: the colleague's status, without their token (it goes to them
+    by email)."""
+
+    status = serializers.ChoiceField(choices=RegistrationStatus.choices)
+    waiting_position = serializers.IntegerField(
+        allow_null=True, help_text="Position on the waiting list; null unless waiting_list."
+    )
+    detail = serializers.CharField(help_text="What to tell the person, in Danish.")

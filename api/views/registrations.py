@@ -1,4 +1,5 @@
-"""Sign-ups through the API, a registration by its token, and the registrant's own feed.
+"""Sign-ups through the API, a registration by its token (see, change, cancel, hand over to a
+colleague), and the registrant's own feed.
 
 Transport only: ``events.registrations.services`` decides and writes (locking the event's
 seats), and its ``EventsError`` becomes a 400/404/409 in ``api.errors``.
@@ -18,9 +19,13 @@ from rest_framework.views import APIView
 from api.errors import ErrorSerializer, ParameterError
 from api.parsers import JSONBodyParser
 from api.serializers.registrations import (
+    TRANSFERRED_DETAIL,
+    RegistrationChangeSerializer,
     RegistrationCreatedSerializer,
     RegistrationCreateSerializer,
     RegistrationSerializer,
+    RegistrationTransferredSerializer,
+    RegistrationTransferSerializer,
     created_body,
 )
 from api.throttling import RegistrationThrottle
@@ -28,6 +33,7 @@ from events import ical
 from events.errors import EventsError
 from events.ical.selectors import registrant_calendar_entries, registrant_feed_key_by_token
 from events.models import Registration, RegistrationSource
+from events.registrations.changes import registration_details_change, registration_transfer
 from events.registrations.selectors import registration_by_token
 from events.registrations.services import registration_cancel, registration_create
 from events.selectors import event_is_public
@@ -56,14 +62,10 @@ def _error(description: str) -> OpenApiResponse:
 UNAVAILABLE = _error("The database is unavailable; try again.")
 
 
-class EventRegistrationsView(APIView):
-    # Per client address as the declared proxies report it (``api.throttling``), counted in
-    # the shared cache, so every web process counts the same sign-ups.
-    throttle_classes = [RegistrationThrottle]
-    parser_classes = [JSONBodyParser]
+class _JSONBodyView(APIView):
+    """A view taking a JSON object of at most 64 KiB (refused before it is read)."""
 
-    def throttled(self, request, wait):
-        raise TooManySignUps(wait)
+    parser_classes = [JSONBodyParser]
 
     def initial(self, request, *args, **kwargs):
         # Before the body is read or the throttle counts the request.
@@ -74,6 +76,24 @@ class EventRegistrationsView(APIView):
         if length > MAX_BODY_BYTES:
             raise PayloadTooLarge
         super().initial(request, *args, **kwargs)
+
+    def body(self, request) -> dict:
+        try:
+            data = request.data
+        except exceptions.ParseError:
+            raise ParameterError("body", "Forespørgslen er ikke gyldig JSON.") from None
+        if not isinstance(data, dict):
+            raise ParameterError("body", "Forespørgslen skal være et JSON-objekt.")
+        return data
+
+
+class EventRegistrationsView(_JSONBodyView):
+    # Per client address as the declared proxies report it (``api.throttling``), counted in
+    # the shared cache, so every web process counts the same sign-ups.
+    throttle_classes = [RegistrationThrottle]
+
+    def throttled(self, request, wait):
+        raise TooManySignUps(wait)
 
     @extend_schema(
         operation_id="events_registrations_create",
@@ -121,13 +141,7 @@ class EventRegistrationsView(APIView):
             raise ParameterError(
                 "Idempotency-Key", "Idempotency-Key: højst 255 synlige tegn, fx et UUID."
             )
-        try:
-            data = request.data
-        except exceptions.ParseError:
-            raise ParameterError("body", "Forespørgslen er ikke gyldig JSON.") from None
-        if not isinstance(data, dict):
-            raise ParameterError("body", "Forespørgslen skal være et JSON-objekt.")
-        serializer = RegistrationCreateSerializer(data=data)
+        serializer = RegistrationCreateSerializer(data=self.body(request))
         serializer.is_valid(raise_exception=True)
         fields = serializer.validated_data
         outcome = registration_create(
@@ -172,14 +186,18 @@ TOKEN = OpenApiParameter(
 )
 
 
+def _registration_of(token: str) -> Registration:
+    try:
+        return registration_by_token(token=token)
+    except Registration.DoesNotExist:
+        raise EventsError("registration_not_found") from None
+
+
 class RegistrationByTokenView(APIView):
     """The registrant's own registration, by the secret token in their emails."""
 
     def _registration(self, token: str) -> Registration:
-        try:
-            return registration_by_token(token=token)
-        except Registration.DoesNotExist:
-            raise EventsError("registration_not_found") from None
+        return _registration_of(token)
 
     @extend_schema(
         operation_id="registrations_retrieve",
@@ -213,6 +231,113 @@ class RegistrationByTokenView(APIView):
         registration = registration_cancel(registration=self._registration(token))
         registration = registration_by_token(token=token)
         return Response(RegistrationSerializer(registration).data)
+
+
+class RegistrationChangeView(_JSONBodyView):
+    """The registrant changes their own details and answers, by their token."""
+
+    @extend_schema(
+        operation_id="registrations_change",
+        summary="Change a registration's details and answers, by its token",
+        description="Until registration closes. A field left out stays as it is; `answers`, "
+        "when given, replace all the answers and are checked as at sign-up (an option with "
+        "places is checked only when newly chosen: the registrant's own place is theirs). "
+        "Nothing is written when anything is refused. The registrant gets a receipt by email "
+        "when something changed.",
+        parameters=[TOKEN],
+        request=RegistrationChangeSerializer,
+        responses={
+            200: RegistrationSerializer,
+            400: _error("A field or answer is invalid; messages per field, in Danish."),
+            404: _error("No registration has this token."),
+            409: _error(
+                "Registration has closed, the registration is cancelled, or an option chosen "
+                "has no places left (`answers.<key>`)."
+            ),
+            413: _error("The body is over 64 KiB."),
+            503: UNAVAILABLE,
+        },
+    )
+    def post(self, request, token: str):
+        registration = _registration_of(token)
+        serializer = RegistrationChangeSerializer(data=self.body(request))
+        serializer.is_valid(raise_exception=True)
+        fields = serializer.validated_data
+        registration_details_change(
+            registration=registration,
+            name=fields.get("name", registration.name),
+            phone=fields.get("phone", registration.phone),
+            workplace=fields.get("workplace", registration.workplace),
+            municipality=fields.get("municipality", registration.municipality),
+            job_role=fields.get("job_role", registration.job_role),
+            accessibility_needs=fields.get("accessibility_needs", registration.accessibility_needs),
+            answers=fields.get(
+                "answers", {answer.key: answer.value for answer in registration.answers.all()}
+            ),
+        )
+        response = Response(RegistrationSerializer(registration_by_token(token=token)).data)
+        response["X-Private-Response"] = "1"
+        return response
+
+
+class RegistrationTransferView(_JSONBodyView):
+    """The registrant sends a colleague in their place, by their token."""
+
+    # It writes to an address the request names: throttled as sign-ups are.
+    throttle_classes = [RegistrationThrottle]
+
+    def throttled(self, request, wait):
+        raise TooManySignUps(wait)
+
+    @extend_schema(
+        operation_id="registrations_transfer",
+        summary="Send a colleague in the registrant's place, by the registration's token",
+        description="Until registration closes, for a person's registration (not a staff "
+        "group's application). The seat, or the place on the waiting list, moves to the "
+        "colleague, who gets the confirmation (or waiting-list email) with their own link; the "
+        "registration is cancelled (`transferred`) and its registrant gets a cancellation of "
+        "their calendar entry. Nobody on the waiting list moves up. Ordinary answers go along, "
+        "sensitive and statistical ones do not. Repeated with the same colleague, the same "
+        "answer. Throttled per client address.",
+        parameters=[TOKEN],
+        request=RegistrationTransferSerializer,
+        responses={
+            201: RegistrationTransferredSerializer,
+            400: _error("A field is invalid, or the email is the registrant's own."),
+            404: _error("No registration has this token."),
+            409: _error(
+                "Registration has closed, the registration is cancelled or a staff group's, or "
+                "the colleague is registered already."
+            ),
+            413: _error("The body is over 64 KiB."),
+            429: _error("Too many requests from this client address."),
+            503: UNAVAILABLE,
+        },
+    )
+    def post(self, request, token: str):
+        registration = _registration_of(token)
+        serializer = RegistrationTransferSerializer(data=self.body(request))
+        serializer.is_valid(raise_exception=True)
+        fields = serializer.validated_data
+        colleague = registration_transfer(
+            registration=registration,
+            name=fields["name"],
+            email=fields["email"],
+            workplace=fields["workplace"],
+            municipality=fields["municipality"],
+            job_role=fields["job_role"],
+            consent=fields["consent"],
+        )
+        response = Response(
+            {
+                "status": colleague.status,
+                "waiting_position": colleague.waiting_position,
+                "detail": TRANSFERRED_DETAIL,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+        response["X-Private-Response"] = "1"
+        return response
 
 
 @require_safe

@@ -169,6 +169,8 @@ Q_CLUSTER: dict[str, Any] = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
+    # One Redis client per process instead of one per enqueued task (home/task_broker.py).
+    Q_CLUSTER["broker_class"] = "home.task_broker.PooledRedisBroker"
 else:
     Q_CLUSTER["orm"] = "default"
 

@@ -7,6 +7,7 @@ email and writes the outbox rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -39,6 +40,19 @@ WORDING: dict[str, Wording] = {
         "Du har fået en plads: {title}",
         "Du har fået en plads",
         "En plads er blevet ledig, og du er rykket op fra ventelisten. Du er nu tilmeldt.",
+    ),
+    EmailKind.OFFERED: Wording(
+        "Du kan få en plads: {title}",
+        "Du kan få en plads",
+        "En plads er blevet ledig, og den er din, hvis du tager den senest {deadline}. Brug "
+        "linket nedenfor til at tage pladsen eller sige nej tak. Tager du den ikke inden "
+        "fristen, går den videre til den næste på ventelisten.",
+    ),
+    EmailKind.OFFER_EXPIRED: Wording(
+        "Tilbuddet om en plads er udløbet: {title}",
+        "Tilbuddet er udløbet",
+        "Du tog ikke den plads, vi tilbød dig, inden fristen, så den er gået videre til den "
+        "næste på ventelisten. Du står ikke længere på ventelisten.",
     ),
     EmailKind.PENDING: Wording(
         "Ansøgning modtaget: {title}",
@@ -117,6 +131,12 @@ WORDING: dict[str, Wording] = {
         "Du er afmeldt",
         "Din tilmelding er annulleret. Kalenderfilen fjerner arrangementet fra din kalender.",
     ),
+    EmailKind.DETAILS_CHANGED: Wording(
+        "Dine oplysninger er ændret: {title}",
+        "Dine oplysninger er ændret",
+        "Vi har gemt dine ændringer af tilmeldingen ({changed}). Se dine oplysninger og svar via "
+        "linket nedenfor. Har du ikke selv ændret noget, så kontakt arrangøren.",
+    ),
     EmailKind.REMINDER: Wording(
         "Påmindelse: {title}",
         "Snart er det tid",
@@ -158,6 +178,13 @@ TO_ADDRESS_TYPED_BY_APPLICANT = frozenset(
     }
 )
 
+# The waiting list's lead for an event that offers freed seats instead of giving them.
+WAITING_LIST_WITH_OFFERS = (
+    "Arrangementet er fuldt, så du er skrevet på ventelisten som nummer {position}. "
+    "Bliver en plads ledig, og er du den næste, får du et tilbud om pladsen på e-mail. "
+    "Du har så {hours} timer til at tage den (dog højst til arrangementet begynder)."
+)
+
 
 @dataclass
 class ComposedEmail:
@@ -181,6 +208,11 @@ class EmailContext:
     material: list[tuple[str, str]] = field(default_factory=list)
     status_reason: str = ""
     municipality: str = ""  # the applicant's municipality, in the email to the manager
+    deadline: str = ""  # an offer's deadline, in Danish local time (``format_moment``)
+    # The registrant's answers to the event's questions, (question, answer), in the emails
+    # that confirm what they sent; a sensitive answer is named, never quoted.
+    answers: list[tuple[str, str]] = field(default_factory=list)
+    changed: str = ""  # the names of what a registrant changed, in their receipt
 
 
 def format_when(session: EventSession) -> str:
@@ -200,6 +232,13 @@ def format_when(session: EventSession) -> str:
         return f"{day} kl. {start:%H.%M} – " + formats.date_format(
             end, r"l \d\e\n j. F Y \k\l. H.i"
         )
+
+
+def format_moment(moment: datetime) -> str:
+    """Danish, in the centre's time zone: "tirsdag den 1. december 2026 kl. 10.00"."""
+    with translation.override("da"):
+        local = timezone.localtime(moment, timezone.get_default_timezone())
+        return formats.date_format(local, r"l \d\e\n j. F Y") + f" kl. {local:%H.%M}"
 
 
 def session_label(session: EventSession, event: EventPage) -> str:
@@ -224,7 +263,13 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "position": context.position or "",
         "participants": context.participants or "",
         "session": session_text,
+        "deadline": context.deadline,
+        "hours": event.waiting_list_offer_hours or "",
+        "changed": context.changed,
     }
+    lead = wording.lead
+    if context.kind == EmailKind.WAITING_LIST and event.waiting_list_offer_hours:
+        lead = WAITING_LIST_WITH_OFFERS
     rows = [
         {
             "label": session.title,
@@ -236,7 +281,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
     ]
     template_context = {
         "heading": wording.heading.format(**values),
-        "lead": wording.lead.format(**values),
+        "lead": lead.format(**values),
         "name": name,
         "event": event,
         "sessions": rows,
@@ -244,6 +289,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "platform": event.platform_name,
         "links": context.links,
         "material": context.material,
+        "answers": [] if to_manager else context.answers,
         "status_reason": context.status_reason,
         "contact": (event.contact_name, event.contact_email, event.contact_phone),
         "sender": "Videnscenter om børneinddragelse og udsatte børns liv",

@@ -16,8 +16,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events import ical
-from events.mail.compose import EmailContext, email_compose
+from events.mail.compose import EmailContext, email_compose, format_moment
 from events.models import (
+    DataClass,
     EmailKind,
     EventFormat,
     EventPage,
@@ -25,7 +26,9 @@ from events.models import (
     EventStatus,
     GroupMember,
     OutboundEmail,
+    Participation,
     Registration,
+    RegistrationAnswer,
 )
 from home.api_values import document_json
 from home.outbox import enqueue_on_commit
@@ -48,15 +51,31 @@ TO_MANAGER = {
     EmailKind.MANAGER_TOLD_DECLINED,
 }
 # Registration statuses that hold a seat, or may come to.
-ACTIVE = ("confirmed", "waiting_list", "pending")
+ACTIVE = ("confirmed", "waiting_list", "offered", "pending")
 
 
 def _digest(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
-def _registration_links(registration: Registration) -> list[tuple[str, str]]:
-    return [("Se eller annullér din tilmelding", registration.manage_url())]
+# Emails that offer the registrant's self-service: change details and answers, send a colleague.
+OFFERS_SELF_SERVICE = {
+    EmailKind.CONFIRMATION,
+    EmailKind.WAITING_LIST,
+    EmailKind.PROMOTED,
+    EmailKind.PENDING,
+    EmailKind.APPLICATION_APPROVED,
+    EmailKind.DETAILS_CHANGED,
+}
+
+
+def _registration_links(registration: Registration, kind: str = "") -> list[tuple[str, str]]:
+    links = [("Se eller annullér din tilmelding", registration.manage_url())]
+    if kind in OFFERS_SELF_SERVICE:
+        links.append(("Ret dine oplysninger og svar", registration.change_url()))
+        if registration.event.participation != Participation.STAFF_GROUP:
+            links.append(("Send en kollega i dit sted", registration.transfer_url()))
+    return links
 
 
 def _join_url_for(registration: Registration, event: EventPage) -> str:
@@ -134,15 +153,16 @@ def email_write(
     return email
 
 
-def registration_notify(*, registration: Registration, kind: str) -> OutboundEmail | None:
-    """The email a registration's own step causes (confirmation, waiting list, …)."""
-    event: EventPage = registration.event
-    sessions = list(event.sessions.all())
+def _registration_email(registration: Registration, kind: str) -> tuple[str, str, dict, str]:
+    """What a registration's own step (confirmation, waiting list, …) tells whom: the address,
+    the dedupe key, what the email says beyond the event (``EmailContext``'s own fields) and
+    the calendar method of its file ("" for none)."""
     to = registration.email
-    links = _registration_links(registration)
+    links = _registration_links(registration, kind)
     name = registration.name
     municipality = ""
-    ics, ics_method = "", ""
+    ics_method = ""
+    deadline = ""
     key = f"{kind}:{registration.pk}"
     status_reason = ""
 
@@ -159,38 +179,169 @@ def registration_notify(*, registration: Registration, kind: str) -> OutboundEma
     elif kind == EmailKind.ALREADY_REGISTERED:
         # Once a day at most, so the form cannot be used to flood someone's inbox.
         key = f"{kind}:{registration.pk}:{timezone.localdate().isoformat()}"
+    elif kind == EmailKind.OFFERED:
+        # One email per offer: the deadline names the offer.
+        expires = registration.offer_expires_at
+        key = f"{kind}:{registration.pk}:{expires.isoformat() if expires else ''}"
+        deadline = format_moment(expires) if expires else ""
+        links = [("Tag pladsen eller sig nej tak", registration.offer_url()), *links]
     elif kind in ADDS_TO_CALENDAR:
         ics_method = "REQUEST"
-        ics = _calendar(event, method=ics_method)
     elif kind == EmailKind.CANCELLED:
         ics_method = "CANCEL"
-        ics = _calendar(event, method=ics_method)
+    says = {
+        "name": name,
+        "position": registration.waiting_position,
+        "participants": registration.participants,
+        "links": links,
+        "municipality": municipality,
+        "deadline": deadline,
+        "note": status_reason,
+    }
+    return to, key[:255], says, ics_method
 
+
+# The emails that confirm what a person sent: they repeat the answers.
+SHOWS_ANSWERS = {
+    EmailKind.CONFIRMATION,
+    EmailKind.WAITING_LIST,
+    EmailKind.PENDING,
+    EmailKind.PROMOTED,
+    EmailKind.APPLICATION_APPROVED,
+}
+
+
+def _answers_shown(registration_id: int | None) -> list[tuple[str, str]]:
+    """(question, answer) of a registration; a sensitive answer (health, diet, access) only
+    as "oplyst": an email is kept and forwarded, the answer stays in the registration."""
+    if registration_id is None:
+        return []
+    return [
+        (label, "Oplyst (gentages ikke i mailen)" if data_class == DataClass.SENSITIVE else text)
+        for label, text, data_class in RegistrationAnswer.objects.filter(
+            registration_id=registration_id, member__isnull=True
+        )
+        .order_by("sort_order", "pk")
+        .values_list("label", "text", "data_class")
+    ]
+
+
+def _context(
+    kind: str, event: EventPage, says: dict, registration_id: int | None = None
+) -> EmailContext:
+    return EmailContext(
+        kind=kind,
+        event=event,
+        name=says["name"],
+        sessions=list(event.sessions.all()),
+        position=says["position"],
+        participants=says["participants"],
+        links=[(label, url) for label, url in says["links"]],
+        municipality=says["municipality"],
+        deadline=says.get("deadline", ""),
+        answers=_answers_shown(registration_id) if kind in SHOWS_ANSWERS else [],
+        status_reason=says.get("note", ""),
+    )
+
+
+def registration_notify(
+    *, registration: Registration, kind: str, note: str = ""
+) -> OutboundEmail | None:
+    """The email a registration's own step causes (confirmation, waiting list, …); ``note``
+    says why, where the kind alone does not (a seat handed over by a colleague)."""
+    event: EventPage = registration.event
+    to, key, says, ics_method = _registration_email(registration, kind)
     email = email_write(
         kind=kind,
         to=to,
         dedupe_key=key,
         registration_id=registration.pk,
-        ics=ics,
+        ics=_calendar(event, method=ics_method) if ics_method else "",
         ics_method=ics_method,
+        context=_context(kind, event, {**says, "note": note or says["note"]}, registration.pk),
+    )
+    join_link_if_due(registration=registration, kind=kind)
+    return email
+
+
+def registration_details_changed_notify(
+    *, registration: Registration, changed: list[str], now: datetime
+) -> OutboundEmail | None:
+    """The receipt for a registrant's own change: what changed, by name only (never a value:
+    the answers may be sensitive, and the address may since have been read by others)."""
+    event: EventPage = registration.event
+    return email_write(
+        kind=EmailKind.DETAILS_CHANGED,
+        to=registration.email,
+        dedupe_key=f"{EmailKind.DETAILS_CHANGED}:{registration.pk}:{now.isoformat()}",
+        registration_id=registration.pk,
         context=EmailContext(
-            kind=kind,
+            kind=EmailKind.DETAILS_CHANGED,
             event=event,
-            name=name,
-            sessions=sessions,
-            position=registration.waiting_position,
-            participants=registration.participants,
-            links=links,
-            municipality=municipality,
-            status_reason=status_reason,
+            name=registration.name,
+            sessions=list(event.sessions.all()),
+            links=_registration_links(registration, EmailKind.DETAILS_CHANGED),
+            changed=", ".join(changed),
         ),
     )
+
+
+def join_link_if_due(*, registration: Registration, kind: str) -> None:
+    """Confirmed after the join link went out: it comes at once."""
     if kind in (EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.APPLICATION_APPROVED):
-        due = join_link_due_at(event)
+        due = join_link_due_at(registration.event)
         if due is not None and due <= timezone.now():
-            # Confirmed after the join link went out: it comes at once.
             join_link_notify(registration=registration)
-    return email
+
+
+def registration_email_unwritten(*, registration: Registration, kind: str) -> OutboundEmail:
+    """``registration_notify``'s email as an unsaved outbox row that holds what it will say
+    (``compose``) instead of its text: for ``registration_create``, which saves it with the
+    sign-up while it holds the event's lock and has ``emails_render`` write the text and the
+    calendar file after the commit, so no template is rendered while others wait."""
+    to, key, says, ics_method = _registration_email(registration, kind)
+    return OutboundEmail(
+        kind=kind,
+        dedupe_key=key,
+        event=registration.event,
+        registration_id=registration.pk,
+        to=to,
+        subject="",
+        body_text="",
+        ics_method=ics_method,
+        compose=says,
+    )
+
+
+def email_render(
+    email: OutboundEmail, *, enqueue: bool = True, event: EventPage | None = None
+) -> bool:
+    """Write the text and calendar file of an email saved unrendered; then (``enqueue``) hand
+    it to the workers. False when it was rendered already (by the worker, or a retry).
+    ``event``: the email's event, when the caller has it."""
+    if email.compose is None or email.event_id is None:
+        return False
+    if event is None or event.pk != email.event_id:
+        event = EventPage.objects.get(pk=email.event_id)
+    composed = email_compose(_context(email.kind, event, email.compose, email.registration_id))
+    rendered = OutboundEmail.objects.filter(pk=email.pk, compose__isnull=False).update(
+        subject=composed.subject,
+        body_text=composed.text,
+        body_html=composed.html,
+        ics=_calendar(event, method=email.ics_method) if email.ics_method else "",
+        compose=None,
+    )
+    if rendered and enqueue:
+        enqueue_on_commit(DELIVER_TASK, email.pk)
+    return bool(rendered)
+
+
+def emails_render(*, dedupe_keys: Iterable[str], event: EventPage | None = None) -> int:
+    """Render the emails saved unrendered under these keys (``registration_email_unwritten``).
+    One that is never rendered here (the process died first) is still due in the outbox: the
+    sweeper hands it to a worker, which renders it before sending."""
+    emails = OutboundEmail.objects.filter(dedupe_key__in=list(dedupe_keys), compose__isnull=False)
+    return sum(email_render(email, event=event) for email in emails)
 
 
 # --- a staff group's named participants -----------------------------------------------------
@@ -322,7 +473,7 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
     method = "CANCEL" if everything_cancelled else "REQUEST"
     change = _digest(*sorted(f"{s.uuid}:{s.sequence}" for s in sessions))
     ics = _calendar(event, method=method, sessions=sessions if everything_cancelled else None)
-    statuses = ACTIVE if everything_cancelled else ("confirmed", "waiting_list")
+    statuses = ACTIVE if everything_cancelled else ("confirmed", "waiting_list", "offered")
     count = 0
     for registration in _active_registrations(event, statuses):
         confirmed = registration.status == "confirmed"

@@ -13,6 +13,7 @@ from django.core.mail.utils import DNS_NAME
 from django_q.tasks import async_task
 
 from events.mail.reminders import reminders_enqueue_due
+from events.mail.services import email_render
 from events.models import OutboundEmail
 from home.outbox import outbox_claim, outbox_due, outbox_failed, outbox_succeeded
 
@@ -56,6 +57,19 @@ def email_deliver(email_id: int) -> str:
     if not outbox_claim(OutboundEmail, email_id, lease=EMAIL_LEASE):
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
+    if email.compose is not None:  # saved unrendered, and its web process never rendered it
+        email_render(email, enqueue=False)
+        email.refresh_from_db()
+        if email.compose is not None:  # its event is gone: nothing to say
+            outbox_failed(
+                OutboundEmail,
+                email,
+                error="Arrangementet findes ikke længere.",
+                max_attempts=EMAIL_MAX_ATTEMPTS,
+                cap=EMAIL_BACKOFF_CAP,
+                final=True,
+            )
+            return "failed"
     connection = get_connection(fail_silently=False)
     try:
         connection.open()

@@ -16,6 +16,7 @@ from events.models.questions import (
 from events.models.registrations import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
+    SEAT_STATUSES,
     CancelReason,
     IdempotentRequest,
     RegistrantFeedKey,
@@ -41,6 +42,7 @@ __all__ = [
     "Registration",
     "RegistrationSource",
     "RegistrationStatus",
+    "SEAT_STATUSES",
     "EmailKind",
     "EmailStatus",
     "EventFormat",

@@ -14,6 +14,8 @@ class EmailKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Bekræftelse af tilmelding")
     WAITING_LIST = "waiting_list", _("Plads på venteliste")
     PROMOTED = "promoted", _("Rykket op fra venteliste")
+    OFFERED = "offered", _("Tilbud om plads fra venteliste")
+    OFFER_EXPIRED = "offer_expired", _("Tilbud om plads udløbet")
     PENDING = "pending", _("Ansøgning modtaget")
     MANAGER_REQUEST = "manager_request", _("Anmodning om ledelsens forankring")
     APPLICATION_APPROVED = "application_approved", _("Ansøgning godkendt")
@@ -25,6 +27,7 @@ class EmailKind(models.TextChoices):
     MEMBER_CANCELLED = "member_cancelled", _("Afmeldt fra medarbejdergruppen")
     ALREADY_REGISTERED = "already_registered", _("Allerede tilmeldt")
     CANCELLED = "cancelled", _("Afmelding bekræftet")
+    DETAILS_CHANGED = "details_changed", _("Oplysninger ændret")
     REMINDER = "reminder", _("Påmindelse")
     JOIN_LINK = "join_link", _("Deltagerlink")
     EVENT_CHANGED = "event_changed", _("Ændring af tid eller sted")
@@ -56,6 +59,10 @@ class OutboundEmail(OutboxRow):
     body_html = models.TextField(_("HTML"), blank=True)
     ics = models.TextField(_("kalenderfil"), blank=True)
     ics_method = models.CharField(_("kalendermetode"), max_length=10, blank=True)
+    # What the email will say, while it is not yet rendered (``events.mail.services``
+    # ``registration_email_unwritten``): a sign-up saves its email this way while it holds the
+    # event's lock, and renders it after the commit; a worker renders it if that never came.
+    compose = models.JSONField(_("indhold, der endnu ikke er skrevet"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail")

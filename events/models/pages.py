@@ -127,6 +127,21 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         help_text=_("Tom: ubegrænset."),
     )
     waiting_list_enabled = models.BooleanField(_("venteliste"), default=True)
+    waiting_list_offer_hours = models.PositiveIntegerField(
+        _("tilbud fra ventelisten (timer)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, message=_("Tilbud fra ventelisten: mindst 1 time.")),
+            MaxValueValidator(24 * 30, message=_("Tilbud fra ventelisten: højst 720 timer.")),
+        ],
+        help_text=_(
+            "Tom: en ledig plads går automatisk til den første på ventelisten. Ellers får den "
+            "første et tilbud om pladsen med et link og skal tage den inden for så mange timer "
+            "(fx 48), ellers går tilbuddet videre. Fristen ligger aldrig efter arrangementets "
+            "start eller tilmeldingsfristen."
+        ),
+    )
     registration_opens = models.DateTimeField(_("tilmelding åbner"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("tilmeldingsfrist"), null=True, blank=True)
     price_text = models.CharField(_("pris"), max_length=100, default="Gratis")
@@ -208,7 +223,13 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
     ]
     registration_panels = [
         FieldPanel("participation"),
-        FieldRowPanel([FieldPanel("capacity"), FieldPanel("waiting_list_enabled")]),
+        FieldRowPanel(
+            [
+                FieldPanel("capacity"),
+                FieldPanel("waiting_list_enabled"),
+                FieldPanel("waiting_list_offer_hours"),
+            ]
+        ),
         FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
         FieldPanel("price_text"),
         MultiFieldPanel(

@@ -27,6 +27,8 @@ def new_token() -> str:
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Bekræftet")
     WAITING_LIST = "waiting_list", _("Venteliste")
+    # Offered a freed seat from the waiting list, until ``offer_expires_at``: the seat is held.
+    OFFERED = "offered", _("Tilbudt plads")
     PENDING = "pending", _("Afventer")
     CANCELLED = "cancelled", _("Annulleret")
 
@@ -35,8 +37,11 @@ class RegistrationStatus(models.TextChoices):
 ACTIVE_STATUSES = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITING_LIST,
+    RegistrationStatus.OFFERED,
     RegistrationStatus.PENDING,
 )
+# Statuses whose participants count against the event's capacity.
+SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 
 
 class RegistrationSource(models.TextChoices):
@@ -53,6 +58,9 @@ class CancelReason(models.TextChoices):
     DECLINED = "declined", _("Ansøgning afvist")
     MANAGER_DECLINED = "manager_declined", _("Afvist af lederen")
     ERASED = "erased", _("Data slettet på deltagerens ønske")
+    OFFER_DECLINED = "offer_declined", _("Tilbud om plads afslået")
+    OFFER_EXPIRED = "offer_expired", _("Tilbud udløbet")
+    TRANSFERRED = "transferred", _("Overdraget til en kollega")
 
 
 class Registration(models.Model):
@@ -92,6 +100,12 @@ class Registration(models.Model):
     waiting_position = models.PositiveIntegerField(
         _("nummer på ventelisten"), null=True, blank=True
     )
+    offer_expires_at = models.DateTimeField(
+        _("tilbuddet udløber"),
+        null=True,
+        blank=True,
+        help_text=_("Fristen for at tage en tilbudt plads fra ventelisten."),
+    )
     participants = models.PositiveIntegerField(
         _("deltagere"), default=1, validators=[MinValueValidator(1)]
     )
@@ -126,6 +140,17 @@ class Registration(models.Model):
         related_name="+",
     )
 
+    # A colleague sent in the registrant's place has a registration of their own, pointing to
+    # the one it took over (cancelled "Overdraget til en kollega").
+    transferred_from = models.ForeignKey(
+        "self",
+        verbose_name=_("overdraget fra"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transfers",
+    )
+
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     manager_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     source = models.CharField(
@@ -155,7 +180,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "email"],
-                condition=Q(status__in=["confirmed", "waiting_list", "pending"]),
+                condition=Q(status__in=["confirmed", "waiting_list", "offered", "pending"]),
                 name="events_one_active_registration_per_email",
             ),
             models.CheckConstraint(
@@ -192,11 +217,20 @@ class Registration(models.Model):
     def members_url(self) -> str:
         return self._absolute("registration:members", self.token)
 
+    def change_url(self) -> str:
+        return self._absolute("registration:change", self.token)
+
+    def transfer_url(self) -> str:
+        return self._absolute("registration:transfer", self.token)
+
     def data_url(self) -> str:
         return self._absolute("registration:data", self.token)
 
     def mine_url(self) -> str:
         return self._absolute("registration:mine", self.token)
+
+    def offer_url(self) -> str:
+        return self._absolute("registration:offer", self.token)
 
 
 class RegistrantFeedKey(models.Model):

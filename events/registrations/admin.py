@@ -15,7 +15,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
@@ -133,14 +135,19 @@ ACTIONS = {
     ),
     "promote": (
         _("Ryk op fra ventelisten"),
-        _("Giv %(name)s en plads (nummer %(position)s på ventelisten)?"),
-        (RegistrationStatus.WAITING_LIST,),
+        _("Giv %(name)s en plads (%(where)s)?"),
+        (RegistrationStatus.WAITING_LIST, RegistrationStatus.OFFERED),
         registration_promote,
     ),
     "cancel": (
         _("Annullér"),
         _("Annullér tilmeldingen for %(name)s? En ledig plads går til den første på ventelisten."),
-        (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING_LIST, RegistrationStatus.PENDING),
+        (
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITING_LIST,
+            RegistrationStatus.OFFERED,
+            RegistrationStatus.PENDING,
+        ),
         None,
     ),
     "attend": (
@@ -150,6 +157,22 @@ ACTIONS = {
         partial(registration_attendance_set, attended=True),
     ),
 }
+
+
+def offer_deadline_display(registration: Registration) -> str:
+    """An offer's deadline while it is out, in the centre's time zone; "–" otherwise."""
+    if registration.status != RegistrationStatus.OFFERED or not registration.offer_expires_at:
+        return "–"
+    return date_format(localtime(registration.offer_expires_at), "j. F Y H:i")
+
+
+def _where(registration: Registration) -> str:
+    """Where the person stands, for the promote action's question."""
+    if registration.status == RegistrationStatus.OFFERED:
+        return _("tilbudt pladsen med frist %(deadline)s") % {
+            "deadline": offer_deadline_display(registration)
+        }
+    return _("nummer %(position)s på ventelisten") % {"position": registration.waiting_position}
 
 
 def attended_display(registration: Registration) -> str:
@@ -243,6 +266,8 @@ class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexVie
                     "event": event,
                     "confirmed": row.get("confirmed", 0),
                     "waiting": row.get("waiting", 0),
+                    "offered": row.get("offered", 0),
+                    "offer_deadline": row.get("offer_deadline"),
                     "pending": row.get("pending", 0),
                     "cancelled": row.get("cancelled", 0),
                     "seats_left": left,
@@ -322,6 +347,7 @@ def action_view(request, pk: int, action: str, *, namespace: str):
                 "name": registration.name,
                 "participants": registration.participants,
                 "position": registration.waiting_position,
+                "where": _where(registration),
             },
             "label": label,
             "index_url": index_url,
@@ -354,6 +380,7 @@ class RegistrationViewSet(ModelViewSet):
         Column("event", label=_("arrangement"), accessor="event.title"),
         Column("status", label=_("status"), accessor="get_status_display"),
         Column("waiting_position", label=_("nr. på venteliste")),
+        Column("offer_expires_at", label=_("tilbud udløber"), accessor=offer_deadline_display),
         Column("attended", label=_("mødte op"), accessor=attended_display),
         Column("municipality", label=_("kommune"), accessor="municipality.name"),
         DateColumn("created_at", label=_("tilmeldt")),
@@ -365,6 +392,7 @@ class RegistrationViewSet(ModelViewSet):
         "event",
         "status",
         "waiting_position",
+        "offer_expires_at",
         "name",
         "email",
         "phone",

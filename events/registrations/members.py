@@ -34,7 +34,7 @@ from events.registrations.roster import (
     members_write,
     questions_split,
 )
-from events.registrations.services import _lock_registration, _registration_closes
+from events.registrations.seats import _lock_registration, _registration_closes
 
 
 def members_editable(registration: Registration, *, now: datetime | None = None) -> bool:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
     Count,
     F,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -22,6 +23,7 @@ from django.db.models.functions import Coalesce
 from events.models import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
+    SEAT_STATUSES,
     EventPage,
     EventQuestion,
     EventStatus,
@@ -107,8 +109,9 @@ def registrations_of_email(*, email: str) -> QuerySet[Registration]:
     )
 
 
-def registration_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Per event: confirmed, waiting, pending and cancelled registrations, and seats taken."""
+def registration_counts(event_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Per event: confirmed, waiting, offered, pending and cancelled registrations, seats taken
+    (confirmed and offered), and the earliest deadline of the offers out (or None)."""
     rows = (
         Registration.objects.filter(event_id__in=list(event_ids))
         .order_by()
@@ -116,17 +119,19 @@ def registration_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         .annotate(
             confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
             waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING_LIST)),
+            offered=Count("pk", filter=Q(status=RegistrationStatus.OFFERED)),
+            offer_deadline=Min("offer_expires_at", filter=Q(status=RegistrationStatus.OFFERED)),
             pending=Count("pk", filter=Q(status=RegistrationStatus.PENDING)),
             cancelled=Count("pk", filter=Q(status=RegistrationStatus.CANCELLED)),
-            seats_taken=Coalesce(
-                Sum("participants", filter=Q(status=RegistrationStatus.CONFIRMED)), 0
-            ),
+            seats_taken=Coalesce(Sum("participants", filter=Q(status__in=SEAT_STATUSES)), 0),
         )
     )
     return {
         row["event_id"]: {
             "confirmed": row["confirmed"],
             "waiting": row["waiting"],
+            "offered": row["offered"],
+            "offer_deadline": row["offer_deadline"],
             "pending": row["pending"],
             "cancelled": row["cancelled"],
             "seats_taken": row["seats_taken"],

@@ -1,34 +1,42 @@
 """Writes of registrations: sign-up, cancellation, the waiting list and its promotion,
 attendance, and a registrant's calendar key (staff-group applications after sign-up:
-``events.registrations.applications``).
+``events.registrations.applications``; offers of freed seats, for events that make them:
+``events.registrations.offers``).
 
-Seats are counted under a row lock on the event, so web and worker processes on several
-machines never hand out one seat twice."""
+Seats are counted under a row lock on the event (``events.registrations.seats``), so web and
+worker processes on several machines never hand out one seat twice."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.errors import EventsError
-from events.mail.services import members_notify, registration_notify
+from events.mail.services import (
+    emails_render,
+    join_link_if_due,
+    members_notify,
+    registration_email_unwritten,
+    registration_notify,
+)
 from events.models import (
     ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
+    SEAT_STATUSES,
     CancelReason,
     EmailKind,
     EventPage,
-    EventStatus,
     IdempotentRequest,
+    OutboundEmail,
     Participation,
     RegistrantFeedKey,
     Registration,
@@ -39,11 +47,21 @@ from events.models import (
 from events.models.registrations import new_token
 from events.registrations.answers import Answer, answers_check, option_places_check
 from events.registrations.limits import application_limits_take
+from events.registrations.offers import offers_make
 from events.registrations.roster import (
     member_places_check,
     members_check,
     members_write,
     questions_split,
+)
+from events.registrations.seats import (
+    _check_open,
+    _close_gaps,
+    _confirm,
+    _has_room,
+    _lock_event,
+    _lock_registration,
+    _promote_in_order,
 )
 from home.models import Audience, Municipality
 
@@ -64,97 +82,12 @@ class SignUp:
     replayed: bool = False
 
 
-def _lock_event(event_id: int) -> EventPage:
-    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
-
-
-def _lock_registration(registration: Registration) -> tuple[EventPage, Registration]:
-    """The event first, then the registration: always in this order, so no deadlock."""
-    event = _lock_event(registration.event_id)
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
-    locked.event = event
-    return event, locked
-
-
-def seats_taken(event_id: int) -> int:
-    return Registration.objects.filter(
-        event_id=event_id, status=RegistrationStatus.CONFIRMED
-    ).aggregate(taken=Coalesce(Sum("participants"), 0))["taken"]
-
-
-def _registration_closes(event: EventPage) -> datetime | None:
-    return event.registration_closes or event.first_start
-
-
-def _check_open(event: EventPage, now: datetime) -> None:
-    if event.status == EventStatus.CANCELLED:
-        raise EventsError("event_cancelled")
-    if event.registration_opens and now < event.registration_opens:
-        raise EventsError("not_yet_open")
-    closes = _registration_closes(event)
-    if closes is not None and now >= closes:
-        raise EventsError("closed")
-
-
-def _promotion_open(event: EventPage, now: datetime) -> bool:
-    """The waiting list moves until the event starts or registration closes."""
-    if event.status == EventStatus.CANCELLED:
-        return False
-    if event.first_start is not None and now >= event.first_start:
-        return False  # a deadline after the first session does not reopen a running course
-    closes = _registration_closes(event)
-    return closes is None or now < closes
-
-
-def _has_room(event: EventPage, participants: int) -> bool:
-    return event.capacity is None or seats_taken(event.pk) + participants <= event.capacity
-
-
-def _close_gaps(event: EventPage, positions: Iterable[int | None]) -> None:
-    """Those behind each removed position move up one, so positions stay 1..n."""
-    for position in sorted((p for p in positions if p is not None), reverse=True):
-        Registration.objects.filter(
-            event=event, status=RegistrationStatus.WAITING_LIST, waiting_position__gt=position
-        ).update(waiting_position=F("waiting_position") - 1)
-
-
-def _confirm(registration: Registration, now: datetime) -> None:
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.waiting_position = None
-    registration.confirmed_at = now
-    registration.save(
-        update_fields=["status", "waiting_position", "confirmed_at", "updated_at", "decided_at"]
-    )
-
-
 def _promote_waiting(event: EventPage, now: datetime) -> list[Registration]:
-    """Fill free seats from the top of the waiting list, in order, and tell each person."""
-    if not _promotion_open(event, now):
-        return []
-    free = None if event.capacity is None else event.capacity - seats_taken(event.pk)
-    if free is not None and free <= 0:
-        return []
-    waiting = Registration.objects.filter(
-        event=event, status=RegistrationStatus.WAITING_LIST
-    ).order_by("waiting_position", "pk")
-    if free is not None:
-        waiting = waiting[:free]
-    promoted: list[Registration] = []
-    for registration in waiting:
-        if free is not None and registration.participants > free:
-            break
-        positions = registration.waiting_position
-        _confirm(registration, now)
-        registration.waiting_position = positions  # for the gap below
-        promoted.append(registration)
-        if free is not None:
-            free -= registration.participants
-    _close_gaps(event, [r.waiting_position for r in promoted])
-    for registration in promoted:
-        registration.waiting_position = None
-        registration.event = event
-        registration_notify(registration=registration, kind=EmailKind.PROMOTED)
-    return promoted
+    """Fill free seats from the top of the waiting list, in order, and tell each person; an
+    event that makes offers (``waiting_list_offer_hours``) offers them instead."""
+    if event.waiting_list_offer_hours:
+        return offers_make(event=event, now=now)
+    return _promote_in_order(event, now)
 
 
 def _answers_save(registration: Registration, answers: list[Answer]) -> None:
@@ -178,7 +111,6 @@ def _fingerprint(fields: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@transaction.atomic
 def registration_create(
     *,
     event_id: int,
@@ -214,146 +146,215 @@ def registration_create(
     by link and the organiser's moderators approve. A second sign-up with the same email
     creates nothing: the person gets an email, and the answer is what a new sign-up would get.
     With ``idempotency_key``, a repeat of the same request gets the first answer.
+
+    Everything that needs no seat count is checked before the event's row is locked, and the
+    emails are rendered after the commit (``events.mail.services.emails_render``): the lock is
+    held for the count and the inserts only, since every sign-up to the event waits for it.
     """
     now = now or timezone.now()
-    email = email.strip().lower()
-    manager_email = manager_email.strip().lower()
-    fingerprint = ""
-    try:
-        event = _lock_event(event_id)
-    except EventPage.DoesNotExist:
-        raise EventsError("event_not_found") from None
-    if not event.live:
+    request = _SignUpRequest(
+        event_id=event_id,
+        email=email.strip().lower(),
+        manager_email=manager_email.strip().lower(),
+        participants=participants,
+        unit=unit,
+        manager_name=manager_name,
+        source=source,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    event = EventPage.objects.filter(pk=event_id).first()
+    if event is None or not event.live:
         raise EventsError("event_not_found")
     if idempotency_key:
-        fingerprint = _fingerprint(
+        request.fingerprint = _fingerprint(
             {
                 "name": name,
-                "email": email,
+                "email": request.email,
                 "workplace": workplace,
                 "municipality": municipality.pk,
                 "job_role": job_role.pk if job_role else None,
                 "participants": participants,
                 "unit": unit,
-                "manager_email": manager_email,
+                "manager_email": request.manager_email,
                 # Only when given, so keys of requests made before questions keep matching.
                 **({"answers": answers} if answers else {}),
                 **({"members": members} if members else {}),
             }
         )
-        earlier = IdempotentRequest.objects.filter(event=event, key=idempotency_key).first()
-        if earlier is not None:
-            if earlier.fingerprint != fingerprint:
-                raise EventsError("idempotency_key_reused")
-            return SignUp(
-                registration=None,
-                status=earlier.body["status"],
-                waiting_position=earlier.body.get("waiting_position"),
-                created=False,
-                replayed=True,
-            )
+        replay = _replay(event, request)
+        if replay is not None:
+            return replay
     if not consent:
         raise EventsError("consent_required")
     _check_open(event, now)
+    _check_group(event, request)
     questions = list(event.questions.all())
     # With named members, the questions asked per participant are theirs to answer; without,
     # the group answers them once (as clients made before members do).
     once, _each = questions_split(event, questions)
-    checked = answers_check(questions=once if members else questions, answers=answers)
-    named = members_check(event=event, questions=questions, members=members, limit=participants)
+    request.answers = answers_check(questions=once if members else questions, answers=answers)
+    request.members = members_check(
+        event=event, questions=questions, members=members, limit=participants
+    )
+    new = Registration(
+        name=name.strip(),
+        email=request.email,
+        phone=phone.strip(),
+        workplace=workplace.strip(),
+        municipality=municipality,
+        job_role=job_role,
+        accessibility_needs=accessibility_needs.strip(),
+        consent_at=now,
+        privacy_version=privacy_version,
+        participants=participants,
+        unit=unit.strip(),
+        manager_name=manager_name.strip(),
+        manager_email=request.manager_email,
+        source=source,
+        client=client[:200],
+    )
+    with transaction.atomic():
+        outcome, emails = _seat_take(request, new)
+    if emails:
+        emails_render(dedupe_keys=emails, event=event)
+    return outcome
 
+
+@dataclass
+class _SignUpRequest:
+    """What a sign-up asks, checked before the lock; ``answers`` once checked."""
+
+    event_id: int
+    email: str
+    manager_email: str
+    participants: int
+    unit: str
+    manager_name: str
+    source: str
+    idempotency_key: str
+    now: datetime
+    fingerprint: str = ""
+    answers: list[Answer] | None = None
+    members: list[Any] = field(default_factory=list)  # checked (``roster.members_check``)
+
+
+def _replay(event: EventPage, request: _SignUpRequest) -> SignUp | None:
+    """The first answer to an earlier request with the same ``Idempotency-Key``."""
+    earlier = IdempotentRequest.objects.filter(event=event, key=request.idempotency_key).first()
+    if earlier is None:
+        return None
+    if earlier.fingerprint != request.fingerprint:
+        raise EventsError("idempotency_key_reused")
+    return SignUp(
+        registration=None,
+        status=earlier.body["status"],
+        waiting_position=earlier.body.get("waiting_position"),
+        created=False,
+        replayed=True,
+    )
+
+
+def _check_group(event: EventPage, request: _SignUpRequest) -> None:
+    if event.participation != Participation.STAFF_GROUP:
+        if request.participants != 1:
+            raise EventsError("individual_only_one")
+        return
+    if not request.unit.strip():
+        raise EventsError("unit_required")
+    if not request.manager_email:
+        raise EventsError("manager_required")
+    if not request.manager_name.strip():
+        raise EventsError("manager_name_required")
+    if request.manager_email == request.email:
+        raise EventsError("manager_is_contact")
+
+
+def _seat_take(request: _SignUpRequest, new: Registration) -> tuple[SignUp, list[str]]:
+    """The part of a sign-up that holds the event's lock: the count, the decision, the rows.
+    Returns the outcome and the dedupe keys of the emails saved unrendered."""
+    now = request.now
+    event = _lock_event(request.event_id)
+    if not event.live:
+        raise EventsError("event_not_found")
+    if request.idempotency_key:  # a twin request may have committed while this one waited
+        replay = _replay(event, request)
+        if replay is not None:
+            return replay, []
+    _check_open(event, now)  # the event may have changed while this one waited
     staff_group = event.participation == Participation.STAFF_GROUP
     position = None
-    # What the decision needs, in one round trip while the event is locked (the lock is held
-    # until commit, so every query here is paid once per sign-up in the queue).
+    # What the decision needs, in one round trip.
     seen = Registration.objects.filter(event=event).aggregate(
-        taken=Coalesce(Sum("participants", filter=Q(status=RegistrationStatus.CONFIRMED)), 0),
+        taken=Coalesce(Sum("participants", filter=Q(status__in=SEAT_STATUSES)), 0),
         top=Max("waiting_position", filter=Q(status=RegistrationStatus.WAITING_LIST)),
-        existing=Max("pk", filter=Q(email=email, status__in=ACTIVE_STATUSES)),
+        existing=Max("pk", filter=Q(email=request.email, status__in=ACTIVE_STATUSES)),
     )
     if staff_group:
-        if not unit.strip():
-            raise EventsError("unit_required")
-        if not manager_email:
-            raise EventsError("manager_required")
-        if not manager_name.strip():
-            raise EventsError("manager_name_required")
-        if manager_email == email:
-            raise EventsError("manager_is_contact")
-        if event.capacity is not None and participants > event.capacity:
+        if event.capacity is not None and request.participants > event.capacity:
             raise EventsError("too_many_participants")
-        if source not in (RegistrationSource.ADMIN, RegistrationSource.IMPORT):
+        if request.source not in (RegistrationSource.ADMIN, RegistrationSource.IMPORT):
             application_limits_take(
-                applicant_email=email,
-                manager_email=manager_email,
+                applicant_email=request.email,
+                manager_email=request.manager_email,
                 new=seen["existing"] is None,
                 now=now,
             )
         status = RegistrationStatus.PENDING
     else:
-        if participants != 1:
-            raise EventsError("individual_only_one")
-        if event.capacity is None or seen["taken"] + participants <= event.capacity:
+        if event.capacity is None or seen["taken"] + request.participants <= event.capacity:
             status = RegistrationStatus.CONFIRMED
         elif event.waiting_list_enabled:
             status = RegistrationStatus.WAITING_LIST
             position = (seen["top"] or 0) + 1
         else:
             raise EventsError("full")
-    option_places_check(event=event, answers=checked, participants=participants)
-    member_places_check(event=event, members=named)
+    answers = request.answers or []
+    option_places_check(event=event, answers=answers, participants=request.participants)
+    member_places_check(event=event, members=request.members)
 
+    emails: list[OutboundEmail] = []
     if seen["existing"] is not None:
         existing = Registration.objects.get(pk=seen["existing"])
         existing.event = event
-        registration_notify(registration=existing, kind=EmailKind.ALREADY_REGISTERED)
+        emails.append(
+            registration_email_unwritten(registration=existing, kind=EmailKind.ALREADY_REGISTERED)
+        )
         outcome = SignUp(
             registration=existing, status=status, waiting_position=position, created=False
         )
     else:
-        registration = Registration.objects.create(
-            event=event,
-            name=name.strip(),
-            email=email,
-            phone=phone.strip(),
-            workplace=workplace.strip(),
-            municipality=municipality,
-            job_role=job_role,
-            accessibility_needs=accessibility_needs.strip(),
-            consent_at=now,
-            privacy_version=privacy_version,
-            status=status,
-            waiting_position=position,
-            participants=participants,
-            unit=unit.strip(),
-            manager_name=manager_name.strip(),
-            manager_email=manager_email,
-            source=source,
-            client=client[:200],
-            confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
-        )
-        _answers_save(registration, checked)
-        members_write(registration, named)
+        registration = new
         registration.event = event
+        registration.status = status
+        registration.waiting_position = position
+        registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+        registration.save(force_insert=True)
+        _answers_save(registration, answers)
+        members_write(registration, request.members)
         if staff_group:
-            registration_notify(registration=registration, kind=EmailKind.PENDING)
-            registration_notify(registration=registration, kind=EmailKind.MANAGER_REQUEST)
+            kinds = [EmailKind.PENDING, EmailKind.MANAGER_REQUEST]
         elif status == RegistrationStatus.CONFIRMED:
-            registration_notify(registration=registration, kind=EmailKind.CONFIRMATION)
+            kinds = [EmailKind.CONFIRMATION]
         else:
-            registration_notify(registration=registration, kind=EmailKind.WAITING_LIST)
+            kinds = [EmailKind.WAITING_LIST]
+        emails += [registration_email_unwritten(registration=registration, kind=k) for k in kinds]
+        if status == RegistrationStatus.CONFIRMED:
+            join_link_if_due(registration=registration, kind=EmailKind.CONFIRMATION)
         outcome = SignUp(
             registration=registration, status=status, waiting_position=position, created=True
         )
-    if idempotency_key:
+    # One INSERT; a daily "already registered" email that went out today is skipped.
+    OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    if request.idempotency_key:
         IdempotentRequest.objects.create(
             event=event,
-            key=idempotency_key,
-            fingerprint=fingerprint,
+            key=request.idempotency_key,
+            fingerprint=request.fingerprint,
             status_code=201,
             body={"status": str(status), "waiting_position": position},
         )
-    return outcome
+    return outcome, [email.dedupe_key for email in emails]
 
 
 @transaction.atomic
@@ -399,7 +400,7 @@ def registration_cancel(
         registration_notify(registration=registration, kind=EmailKind.CANCELLED)
         if was == RegistrationStatus.CONFIRMED:
             members_notify(registration=registration, kind=EmailKind.MEMBER_CANCELLED)
-    if was == RegistrationStatus.CONFIRMED:
+    if was in SEAT_STATUSES:
         _promote_waiting(event, now)
     return registration
 
@@ -423,9 +424,17 @@ def _seat_give(
 def registration_promote(
     *, registration: Registration, by: User | None = None, now: datetime | None = None
 ) -> Registration:
-    """The organiser gives a seat to someone on the waiting list (when seats are free)."""
+    """The organiser gives a seat to someone on the waiting list (when seats are free), or
+    the seat offered to them (which they hold already) without waiting for their answer."""
     now = now or timezone.now()
     event, registration = _lock_registration(registration)
+    if registration.status == RegistrationStatus.OFFERED:
+        registration.decided_by = by
+        registration.decided_at = now
+        registration.save(update_fields=["decided_by"])
+        _confirm(registration, now)
+        registration_notify(registration=registration, kind=EmailKind.PROMOTED)
+        return registration
     if registration.status != RegistrationStatus.WAITING_LIST:
         raise EventsError("not_waiting")
     position = registration.waiting_position

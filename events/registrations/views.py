@@ -1,27 +1,38 @@
-"""The registrant's pages: see and cancel a registration, a manager's anchoring, my
-registrations with the personal calendar link, and my data (download, delete).
+"""The registrant's pages: see, change and cancel a registration or send a colleague in one's
+place, answer an offer of a seat from the waiting list, a manager's anchoring, my registrations
+with the personal calendar link, and my data (download, delete).
 
 Thin: reads through ``events.registrations.selectors`` (the feed link ``events.ical.selectors``),
-writes through ``events.registrations.services`` (erasure: ``events.retention.services``). Every
+writes through ``events.registrations.services`` and ``.changes`` (erasure:
+``events.retention.services``); the registrant's forms are ``events.registrations.forms``. Every
 form posts with Django's CSRF token; the token in the URL is the registrant's secret.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from events.errors import EventsError
 from events.ical.selectors import registrant_feed_url
-from events.models import Registration, RegistrationStatus
+from events.models import CancelReason, Participation, Registration, RegistrationStatus
 from events.registrations.applications import (
     application_manager_confirm,
     application_manager_decline,
 )
+from events.registrations.changes import (
+    registration_details_change,
+    registration_transfer,
+    self_service_open,
+)
+from events.registrations.forms import DetailsForm, TransferForm
+from events.registrations.offers import offer_claim, offer_decline
 from events.registrations.selectors import (
     registration_by_manager_token,
     registration_by_token,
@@ -67,7 +78,18 @@ def _error(request: HttpRequest, registration: Registration, error: EventsError)
 @require_http_methods(["GET", "HEAD"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
-    return _page(request, "manage.html", {"registration": registration})
+    return _page(
+        request,
+        "manage.html",
+        {
+            "registration": registration,
+            "can_change": registration.status != RegistrationStatus.CANCELLED
+            and self_service_open(registration.event, timezone.now()),
+            "can_transfer": registration.event.participation != Participation.STAFF_GROUP,
+            "changed": "gemt" in request.GET,
+            "transferred": registration.cancel_reason == CancelReason.TRANSFERRED,
+        },
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -81,6 +103,141 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             return _error(request, registration, error)
         return redirect("registration:manage", token=token)
     return _page(request, "cancel.html", {"registration": registration})
+
+
+OFFER_ANSWERS = {"claim": offer_claim, "decline": offer_decline}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the offer and its deadline (a scanner following the link claims nothing);
+    POST takes the seat (``answer=claim``) or says no thanks (``answer=decline``)."""
+    registration = _registration(token)
+    if request.method == "POST":
+        answer = OFFER_ANSWERS.get(request.POST.get("answer", ""))
+        try:
+            if answer is None:
+                raise EventsError("offer_answer_unknown")
+            answer(registration=registration)
+        except EventsError as error:
+            return _page(
+                request,
+                "offer.html",
+                {"registration": registration, "error": error.message},
+                status=error.http_status,
+            )
+        return redirect("registration:offer", token=token)
+    return _page(request, "offer.html", {"registration": registration})
+
+
+def _self_service_refusal(registration: Registration, *, transfer: bool) -> EventsError | None:
+    """Why the registrant cannot change this registration now (the service checks it again
+    under the event's lock), or None."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        return EventsError("change_cancelled")
+    if not self_service_open(registration.event, timezone.now()):
+        return EventsError("change_closed")
+    if transfer and registration.event.participation == Participation.STAFF_GROUP:
+        return EventsError("transfer_staff_group")
+    return None
+
+
+def _self_service(
+    request: HttpRequest,
+    registration: Registration,
+    template: str,
+    form: DetailsForm | TransferForm,
+    write: Callable[[], None],
+    *,
+    refusal: EventsError | None,
+    done: str,
+) -> HttpResponse:
+    """A registrant's change or transfer: the form while the registration can change, else
+    why not, without a form (a POST then gets a 409 and the Danish message, and changes
+    nothing). A refusal of the service lands at the field it names."""
+    status = 200
+    shown: DetailsForm | TransferForm | None = form
+    if refusal is not None:
+        shown, status = None, refusal.http_status if request.method == "POST" else 200
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                write()
+            except EventsError as error:
+                form.add_events_error(error)
+                status = error.http_status
+            else:
+                return redirect(reverse("registration:manage", args=[registration.token]) + done)
+        else:
+            status = 400
+    return _page(
+        request,
+        template,
+        {
+            "registration": registration,
+            "form": shown,
+            "refusal": refusal.message if refusal else None,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def change(request: HttpRequest, token: str) -> HttpResponse:
+    """Change one's details and answers until registration closes."""
+    registration = _registration(token)
+    form = DetailsForm(
+        request.POST if request.method == "POST" else None, registration=registration
+    )
+
+    def write() -> None:
+        data = form.cleaned_data
+        registration_details_change(
+            registration=registration,
+            name=data["name"],
+            phone=data["phone"],
+            workplace=data["workplace"],
+            municipality=data["municipality"],
+            job_role=data["job_role"],
+            accessibility_needs=data["accessibility_needs"],
+            answers=form.answers(),
+        )
+
+    refusal = _self_service_refusal(registration, transfer=False)
+    return _self_service(
+        request, registration, "change.html", form, write, refusal=refusal, done="?gemt=1"
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def transfer(request: HttpRequest, token: str) -> HttpResponse:
+    """Send a colleague in one's place until registration closes. Sent once already, the same
+    colleague again (a second click) is the same transfer: back to the page that says so."""
+    registration = _registration(token)
+    form = TransferForm(request.POST if request.method == "POST" else None)
+
+    def write() -> None:
+        data = form.cleaned_data
+        registration_transfer(
+            registration=registration,
+            name=data["name"],
+            email=data["email"],
+            workplace=data["workplace"],
+            municipality=data["municipality"],
+            job_role=data["job_role"],
+            consent=data["consent"],
+        )
+
+    refusal = _self_service_refusal(registration, transfer=True)
+    if (
+        request.method == "POST"
+        and registration.cancel_reason == CancelReason.TRANSFERRED
+        and registration.status == RegistrationStatus.CANCELLED
+    ):
+        refusal = None  # the service answers a repeat with the colleague it made, or refuses
+    return _self_service(
+        request, registration, "transfer.html", form, write, refusal=refusal, done=""
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -160,6 +317,9 @@ def _personal_data(registration: Registration) -> dict:
         "event": {"id": registration.event_id, "title": registration.event.title},
         "status": registration.status,
         "waiting_position": registration.waiting_position,
+        "offer_expires_at": (
+            registration.offer_expires_at.isoformat() if registration.offer_expires_at else None
+        ),
         "name": registration.name,
         "email": registration.email,
         "phone": registration.phone,

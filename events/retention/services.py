@@ -39,7 +39,13 @@ def _emails_empty(emails: QuerySet[OutboundEmail]) -> int:
         status=DeliveryStatus.CANCELLED
     )
     return emails.update(
-        to=ERASED_ADDRESS, subject="(slettet)", body_text="", body_html="", ics="", last_error=""
+        to=ERASED_ADDRESS,
+        subject="(slettet)",
+        body_text="",
+        body_html="",
+        ics="",
+        last_error="",
+        compose=None,
     )
 
 

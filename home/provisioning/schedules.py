@@ -34,6 +34,7 @@ SCHEDULES = (
     ScheduleSpec("webhooks-sweep", "api.webhooks.tasks.webhooks_sweep", "I", 1),
     ScheduleSpec("emails-sweep", "events.mail.tasks.emails_sweep", "I", 1),
     ScheduleSpec("reminders-send-due", "events.mail.tasks.reminders_send_due", "I", 1),
+    ScheduleSpec("offers-expire-due", "events.registrations.tasks.offers_expire_due", "I", 1),
     ScheduleSpec("retention-daily", "events.retention.tasks.retention_run", "D", at=time(3, 0)),
 )
 

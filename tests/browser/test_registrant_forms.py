@@ -157,7 +157,13 @@ def test_registrant_cancels_renews_the_calendar_link_and_deletes_their_data(
     email = "anna@kommune.example"
     sign_up(first, email=email, name="Anna Andersen")
     sign_up(second, email=email, name="Anna Andersen")
-    links = links_in_email_to(smtp_sink, email)
+    # Each confirmation's link to the registration (beside those to change it, tested in
+    # test_registrant_changes).
+    links = [
+        link
+        for link in links_in_email_to(smtp_sink, email)
+        if not link.endswith(("/ret/", "/kollega/"))
+    ]
     assert len(links) == 2 and all(link.startswith(site.url) for link in links)
     first_link = next(link for link in links if first.registrations.get().token in link)
     second_link = next(link for link in links if second.registrations.get().token in link)

@@ -34,8 +34,11 @@ from events.registrations.applications import (
     application_manager_confirm,
     application_manager_decline,
 )
+from events.registrations.changes import registration_details_change, registration_transfer
+from events.registrations.offers import offers_expire
 from events.registrations.services import registrant_feed_key, registration_cancel
 from home.models import KnowledgeIndexPage, KnowledgePage, KnowledgePageDocument, Partner
+from tests.events.conftest import build_event
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
 
 URL = re.compile(r"https?://[^\s<>\"'\\]+")
@@ -134,7 +137,17 @@ def _everything_registrants_are_told(events: dict, vive) -> None:
     anna = sign_up(webinar, email="anna@kommune.example").registration  # confirmation
     sign_up(webinar, email="bent@kommune.example")  # waiting list
     sign_up(webinar, email="anna@kommune.example")  # already registered
-    sign_up(seminar, email="anna@kommune.example")
+    at_seminar = sign_up(seminar, email="anna@kommune.example").registration
+    registration_details_change(  # details changed
+        registration=at_seminar,
+        name="Anna Andersen",
+        phone="",
+        workplace=at_seminar.workplace,
+        municipality=at_seminar.municipality,
+        job_role=at_seminar.job_role,
+        accessibility_needs="",
+        answers={},
+    )
     member = {"name": "Mette", "email": "mette@kommune.example", "answers": {}}
     approved = apply_group(course, email="kontakt@kommune.example", members=[member]).registration
     application_manager_confirm(registration=approved)
@@ -151,7 +164,22 @@ def _everything_registrants_are_told(events: dict, vive) -> None:
     application_approve(registration=withdrawn)
     registration_cancel(registration=withdrawn)  # the member's calendar entry cancelled
     registration_cancel(registration=anna)  # cancelled; Bent is promoted
-    sign_up(webinar, email="carl@kommune.example")  # waiting list again
+    offering = build_event(vive, title="Kursus med tilbud", capacity=1, waiting_list_offer_hours=48)
+    dorte = sign_up(offering, email="dorte@kommune.example").registration
+    sign_up(offering, email="erik@kommune.example")
+    sign_up(offering, email="frida@kommune.example")
+    registration_cancel(registration=dorte)  # Erik is offered the seat
+    offers_expire(now=timezone.now() + timedelta(hours=49))  # it expires; Frida is offered it
+    carl = sign_up(webinar, email="carl@kommune.example").registration  # waiting list again
+    registration_transfer(  # Carl's colleague takes his place on the waiting list
+        registration=carl,
+        name="Gitte",
+        email="gitte@kommune.example",
+        workplace="PPR",
+        municipality=carl.municipality,
+        job_role=None,
+        consent=True,
+    )
 
     page = webinar.get_latest_revision_as_object()
     page.sessions = list(page.sessions.all())

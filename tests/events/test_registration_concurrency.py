@@ -11,6 +11,7 @@ from django.db import connection, connections
 
 from events.errors import EventsError
 from events.models import OutboundEmail, Registration, RegistrationAnswer
+from events.registrations.changes import registration_details_change, registration_transfer
 from events.registrations.members import member_add
 from events.registrations.services import registration_cancel
 from home.demo import vocabulary_seed
@@ -110,6 +111,76 @@ def test_200_concurrent_sign_ups_never_overbook_a_workshops_places(centre, event
     chosen = Registration.objects.filter(event=event, status="confirmed")
     assert chosen.filter(answers__value="a").count() == 30
     assert chosen.filter(answers__value="b").count() == 20
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_changes_to_the_last_place_of_an_option_and_transfers_of_one_seat(
+    centre, event_of, vive
+):
+    """Twenty registrants at once changing to a workshop with five places left get exactly
+    five; and a registrant sending two colleagues at once (two tabs) hands the seat over once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer, so it would prove nothing")
+    vocabulary_seed()
+    event = with_questions(
+        event_of,
+        vive,
+        question(
+            "Workshop",
+            "limited_choice",
+            key="workshop",
+            options=[option("a", places=100), option("b", places=5)],
+        ),
+        capacity=100,
+    )
+    people = [
+        sign_up(event, email=f"c{i:02d}@kommune.example", answers={"workshop": "a"}).registration
+        for i in range(20)
+    ]
+
+    def change(registration):
+        try:
+            return registration_details_change(
+                registration=registration,
+                name=registration.name,
+                phone="",
+                workplace=registration.workplace,
+                municipality=registration.municipality,
+                job_role=registration.job_role,
+                accessibility_needs="",
+                answers={"workshop": "b"},
+            )
+        except EventsError as error:
+            return error.code
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        outcomes = list(pool.map(in_own_connection(change), people))
+    assert sum(outcome == "option_full" for outcome in outcomes) == 15
+    chosen = list(
+        RegistrationAnswer.objects.filter(registration__event=event).values_list("value", flat=True)
+    )
+    assert chosen.count("b") == 5 and chosen.count("a") == 15
+
+    def transfer(number: int):
+        try:
+            return registration_transfer(
+                registration=people[0],
+                name="Kollega",
+                email=f"kollega{number}@kommune.example",
+                workplace="PPR",
+                municipality=people[0].municipality,
+                job_role=None,
+                consent=True,
+            ).pk
+        except EventsError as error:
+            return error.code
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(in_own_connection(transfer), [1, 2]))
+    assert results.count("change_cancelled") == 1  # the second finds the seat handed over
+    assert Registration.objects.filter(transferred_from=people[0]).count() == 1
+    assert Registration.objects.filter(event=event, status="confirmed").count() == 20
 
 
 @needs_postgres

@@ -267,20 +267,20 @@ def test_a_failure_midway_saves_nothing(webinar, course, monkeypatch):
     application nor the first email nor the idempotency record remain."""
     from events.registrations import services
 
-    real = services.registration_notify
+    real = services.registration_email_unwritten
 
     def failing(*, registration, kind):
         if kind == "manager_request":
             raise RuntimeError("the outbox is gone")
         return real(registration=registration, kind=kind)
 
-    monkeypatch.setattr(services, "registration_notify", failing)
+    monkeypatch.setattr(services, "registration_email_unwritten", failing)
     with pytest.raises(RuntimeError):
         apply_group(course, idempotency_key="forsoeg-1")
     assert not Registration.objects.filter(event=course).exists()
     assert not OutboundEmail.objects.exists()
     assert not IdempotentRequest.objects.exists()
-    monkeypatch.setattr(services, "registration_notify", real)
+    monkeypatch.setattr(services, "registration_email_unwritten", real)
     assert apply_group(course, idempotency_key="forsoeg-1").status == "pending"
 
 

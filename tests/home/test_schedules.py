@@ -28,6 +28,7 @@ EXPECTED = {
     "webhooks-sweep": ("api.webhooks.tasks.webhooks_sweep", Schedule.MINUTES, 1),
     "emails-sweep": ("events.mail.tasks.emails_sweep", Schedule.MINUTES, 1),
     "reminders-send-due": ("events.mail.tasks.reminders_send_due", Schedule.MINUTES, 1),
+    "offers-expire-due": ("events.registrations.tasks.offers_expire_due", Schedule.MINUTES, 1),
     "retention-daily": ("events.retention.tasks.retention_run", Schedule.DAILY, None),
 }
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_questions'),
+        ('events', '0012_selfservice'),
     ]
 
     operations = [
@@ -47,12 +47,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outboundemail',
             name='kind',
-            field=models.CharField(choices=[('confirmation', 'Bekræftelse af tilmelding'), ('waiting_list', 'Plads på venteliste'), ('promoted', 'Rykket op fra venteliste'), ('pending', 'Ansøgning modtaget'), ('manager_request', 'Anmodning om ledelsens forankring'), ('application_approved', 'Ansøgning godkendt'), ('application_declined', 'Ansøgning afvist'), ('manager_declined', 'Ansøgning afvist af lederen'), ('manager_told_approved', 'Besked til lederen: godkendt'), ('manager_told_declined', 'Besked til lederen: ikke imødekommet'), ('member_confirmation', 'Plads i medarbejdergruppen'), ('member_cancelled', 'Afmeldt fra medarbejdergruppen'), ('already_registered', 'Allerede tilmeldt'), ('cancelled', 'Afmelding bekræftet'), ('reminder', 'Påmindelse'), ('join_link', 'Deltagerlink'), ('event_changed', 'Ændring af tid eller sted'), ('event_cancelled', 'Aflysning'), ('follow_up', 'Materiale efter arrangementet')], max_length=30, verbose_name='type'),
+            field=models.CharField(choices=[('confirmation', 'Bekræftelse af tilmelding'), ('waiting_list', 'Plads på venteliste'), ('promoted', 'Rykket op fra venteliste'), ('offered', 'Tilbud om plads fra venteliste'), ('offer_expired', 'Tilbud om plads udløbet'), ('pending', 'Ansøgning modtaget'), ('manager_request', 'Anmodning om ledelsens forankring'), ('application_approved', 'Ansøgning godkendt'), ('application_declined', 'Ansøgning afvist'), ('manager_declined', 'Ansøgning afvist af lederen'), ('manager_told_approved', 'Besked til lederen: godkendt'), ('manager_told_declined', 'Besked til lederen: ikke imødekommet'), ('member_confirmation', 'Plads i medarbejdergruppen'), ('member_cancelled', 'Afmeldt fra medarbejdergruppen'), ('already_registered', 'Allerede tilmeldt'), ('cancelled', 'Afmelding bekræftet'), ('details_changed', 'Oplysninger ændret'), ('reminder', 'Påmindelse'), ('join_link', 'Deltagerlink'), ('event_changed', 'Ændring af tid eller sted'), ('event_cancelled', 'Aflysning'), ('follow_up', 'Materiale efter arrangementet')], max_length=30, verbose_name='type'),
         ),
         migrations.AlterField(
             model_name='registration',
             name='cancel_reason',
-            field=models.CharField(blank=True, choices=[('', '–'), ('registrant', 'Afmeldt af deltageren'), ('organiser', 'Annulleret af arrangøren'), ('declined', 'Ansøgning afvist'), ('manager_declined', 'Afvist af lederen'), ('erased', 'Data slettet på deltagerens ønske')], max_length=20, verbose_name='årsag til annullering'),
+            field=models.CharField(blank=True, choices=[('', '–'), ('registrant', 'Afmeldt af deltageren'), ('organiser', 'Annulleret af arrangøren'), ('declined', 'Ansøgning afvist'), ('manager_declined', 'Afvist af lederen'), ('erased', 'Data slettet på deltagerens ønske'), ('offer_declined', 'Tilbud om plads afslået'), ('offer_expired', 'Tilbud udløbet'), ('transferred', 'Overdraget til en kollega')], max_length=20, verbose_name='årsag til annullering'),
         ),
         migrations.AddField(
             model_name='groupmember',

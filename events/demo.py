@@ -21,7 +21,11 @@ from events.models import (
 )
 from events.registrations.answers import question_shown
 from events.registrations.applications import application_approve, application_manager_confirm
-from events.registrations.services import registration_attendance_set, registration_create
+from events.registrations.services import (
+    registration_attendance_set,
+    registration_cancel,
+    registration_create,
+)
 from home.demo import home_demo_seed
 from home.models import Audience, KnowledgePage, Municipality, Partner, Topic
 
@@ -251,6 +255,10 @@ def _specs(today: date) -> list[dict[str, Any]]:
             "topics": ["Tidlig indsats"],
             "audiences": ["skole", "dagtilbud", "ppr", "sundhedspleje"],
             "sessions": [{"all_day": True, "start_date": d(60), "end_date": d(60)}],
+            # A small room: the waiting list gets offers with a deadline, not silent promotion.
+            "capacity": 5,
+            "waiting_list_enabled": True,
+            "waiting_list_offer_hours": 48,
         },
         {
             "partner": "vive",
@@ -444,6 +452,14 @@ def registrations_seed(*, now: datetime | None = None) -> int:
                 application_manager_confirm(registration=registration, now=moment)
                 if number == 0:
                     application_approve(registration=registration, now=moment)
+        if (
+            event.waiting_list_offer_hours
+            and event.registrations.filter(status="waiting_list").exists()
+        ):
+            # Someone cancels: the first on the waiting list is offered the seat.
+            leaving = event.registrations.filter(status="confirmed").order_by("pk").first()
+            if leaving is not None:
+                registration_cancel(registration=leaving)
         if event.last_end and event.last_end < now:
             for registration in event.registrations.filter(status="confirmed"):
                 registration_attendance_set(registration=registration, attended=rng.random() < 0.8)

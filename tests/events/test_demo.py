@@ -69,6 +69,11 @@ def test_demo_registrations_fill_the_dashboard_and_reports_once(centre):
     past = EventPage.objects.get(slug="webinar-anbragte-unges-trivsel")
     assert past.registrations.filter(attended__isnull=False).exists()
     assert not registrations.filter(event__last_end__gt=timezone.now(), attended__isnull=False)
+    # The network meeting makes offers: a cancellation has sent one to the first waiting.
+    meeting = EventPage.objects.get(slug="netvaerksmoede-boerneinddragelse")
+    [offered] = meeting.registrations.filter(status="offered")
+    assert offered.offer_expires_at is not None
+    assert meeting.registrations.filter(status="confirmed").count() == 4
     count = registrations.count()
     demo_seed()
     assert Registration.objects.count() == count

@@ -14,7 +14,7 @@ from events.registrations.applications import (
     application_manager_confirm,
     application_manager_decline,
 )
-from events.registrations.services import seats_taken
+from events.registrations.seats import seats_taken
 from tests.events.registrations import apply_group, emails_to, vocabulary  # noqa: F401
 from tests.events.test_registration_pages import csrf_post, path
 

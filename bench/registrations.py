@@ -190,6 +190,22 @@ def stop_server(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def cpu_seconds(group: int) -> float:
+    """User and system CPU of the processes in a process group (the server's), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def wait_until_up(url: str, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -294,12 +310,16 @@ def main() -> None:
             threading.Thread(target=sign_up, args=(url, i, barrier, results, args.questions))
             for i in range(args.signups)
         ]
+        server_cpu = cpu_seconds(server.pid)
+        client_cpu = time.process_time()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
         wall = time.perf_counter() - started
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
     finally:
         stop_server(server)
 
@@ -334,6 +354,11 @@ def main() -> None:
     print(f"  latency p50        {statistics.median(latencies) * 1000:.0f} ms")
     print(f"  latency p95        {p95 * 1000:.0f} ms")
     print(f"  errors             {len(errors)}")
+    print(
+        f"  CPU                web server {server_cpu / max(len(done), 1) * 1000:.1f} ms and "
+        f"this client {client_cpu / max(len(done), 1) * 1000:.1f} ms per sign-up, "
+        f"{(server_cpu + client_cpu) / wall:.2f} of {os.cpu_count()} cores over {wall:.2f} s"
+    )
     print("  check              " + ("OK" if not problems else "; ".join(problems)))
     sys.exit(1 if problems else 0)
 

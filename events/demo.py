@@ -21,11 +21,8 @@ from events.models import (
 )
 from events.registrations.answers import question_shown
 from events.registrations.applications import application_approve, application_manager_confirm
-from events.registrations.services import (
-    registration_attendance_set,
-    registration_cancel,
-    registration_create,
-)
+from events.registrations.services import registration_attendance_set, registration_cancel
+from events.registrations.signups import registration_create
 from home.demo import home_demo_seed
 from home.models import Audience, KnowledgePage, Municipality, Partner, Topic
 

@@ -14,6 +14,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from wagtail.models import Site
@@ -77,6 +78,15 @@ def seats_taken_subquery() -> Coalesce:
 def event_is_public(*, pk: int) -> bool:
     """Whether a sign-up may reach the event: live, public, not expired, on the default site."""
     return public_pages(EventPage.objects.filter(pk=pk)).exists()
+
+
+def event_for_sign_up(*, pk: int) -> EventPage | None:
+    """The event a sign-up through the API may reach (``event_is_public``), with its sessions
+    (the emails list them), in the one query that checks it; None when it may not."""
+    event = public_pages(EventPage.objects.filter(pk=pk)).first()
+    if event is not None:
+        prefetch_related_objects([event], "sessions")
+    return event
 
 
 def event_get_public(*, pk: int, site: Site | None = None) -> EventPage:

@@ -35,8 +35,9 @@ from events.ical.selectors import registrant_calendar_entries, registrant_feed_k
 from events.models import Registration, RegistrationSource
 from events.registrations.changes import registration_details_change, registration_transfer
 from events.registrations.selectors import registration_by_token
-from events.registrations.services import registration_cancel, registration_create
-from events.selectors import event_is_public
+from events.registrations.services import registration_cancel
+from events.registrations.signups import registration_create
+from events.selectors import event_for_sign_up
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_IDEMPOTENCY_KEY = 255
@@ -134,7 +135,8 @@ class EventRegistrationsView(_JSONBodyView):
         },
     )
     def post(self, request, id: int):
-        if not event_is_public(pk=id):
+        event = event_for_sign_up(pk=id)
+        if event is None:
             raise EventsError("event_not_found")
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
@@ -146,6 +148,7 @@ class EventRegistrationsView(_JSONBodyView):
         fields = serializer.validated_data
         outcome = registration_create(
             event_id=id,
+            event=event,
             name=fields["name"],
             email=fields["email"],
             workplace=fields["workplace"],

@@ -5,7 +5,7 @@ kept in its revisions); an answer belongs to its registration and stands on its 
 question's key, label, kind and data class and the answer's readable text as they were when it
 was given. So an answer stays readable, exportable and erasable by its data class after the
 question is reworded, loses an option or is deleted, and publishing a page never touches it.
-Answers are written by ``events.registrations.services.registration_create`` only.
+Answers are written by ``events.registrations.signups.registration_create`` only.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from events.registrations.answers import (
     question_shown,
 )
 from events.registrations.seats import _lock_registration, _registration_closes
-from events.registrations.services import _answers_save
+from events.registrations.signups import _answers_save
 from home.models import Audience, Municipality
 
 # The registrant's own fields a change may touch, with the labels the receipt names them by.

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from events.models import OutboundEmail
-from events.registrations.services import registration_create
+from events.registrations.signups import registration_create
 from home.demo import vocabulary_seed
 from home.models import Audience, Municipality
 

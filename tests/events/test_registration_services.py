@@ -265,22 +265,22 @@ def test_organiser_promotes_from_the_waiting_list_when_seats_are_free(webinar):
 def test_a_failure_midway_saves_nothing(webinar, course, monkeypatch):
     """All or nothing: when the second email of an application cannot be written, neither the
     application nor the first email nor the idempotency record remain."""
-    from events.registrations import services
+    from events.registrations import signups
 
-    real = services.registration_email_unwritten
+    real = signups.registration_email_unwritten
 
     def failing(*, registration, kind):
         if kind == "manager_request":
             raise RuntimeError("the outbox is gone")
         return real(registration=registration, kind=kind)
 
-    monkeypatch.setattr(services, "registration_email_unwritten", failing)
+    monkeypatch.setattr(signups, "registration_email_unwritten", failing)
     with pytest.raises(RuntimeError):
         apply_group(course, idempotency_key="forsoeg-1")
     assert not Registration.objects.filter(event=course).exists()
     assert not OutboundEmail.objects.exists()
     assert not IdempotentRequest.objects.exists()
-    monkeypatch.setattr(services, "registration_email_unwritten", real)
+    monkeypatch.setattr(signups, "registration_email_unwritten", real)
     assert apply_group(course, idempotency_key="forsoeg-1").status == "pending"
 
 
@@ -419,3 +419,24 @@ def test_seats_taken_is_annotated_without_a_query_per_event(
     assert [listed[e.pk].seats_taken for e in events] == [2, 1, 0]
     now = timezone.now()
     assert registration_state(listed[events[0].pk], now=now) == {"state": "open", "seats_left": 1}
+
+
+def test_a_twin_request_that_committed_while_this_one_waited_is_replayed(webinar, monkeypatch):
+    """Two requests with one Idempotency-Key: the second passed the check before the lock
+    while the first had not committed yet. Its INSERT of the key fails under the lock, its
+    transaction is rolled back whole, and it answers what the first did."""
+    from events.registrations import signups
+
+    first = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
+    real, calls = signups._replay, []
+
+    def blind_before_the_lock(event, request):
+        calls.append(request.idempotency_key)
+        return None if len(calls) == 1 else real(event, request)
+
+    monkeypatch.setattr(signups, "_replay", blind_before_the_lock)
+    again = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
+    assert again.replayed and again.status == first.status == "confirmed"
+    assert Registration.objects.filter(email="anna@kommune.example").count() == 1
+    assert emails_to("anna@kommune.example") == ["confirmation"]  # no "already registered"
+    assert IdempotentRequest.objects.count() == 1

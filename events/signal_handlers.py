@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wagtail.signals import page_published
 
-from events.mail.services import event_changes_notify, follow_up_notify
+from events.mail.event_notices import event_changes_notify, follow_up_notify
 from events.models import EventPage
 from events.registrations.services import registration_waiting_list_advance
 from events.services import event_sessions_record_publish

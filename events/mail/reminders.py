@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from events.mail.compose import EmailContext
+from events.mail.event_notices import follow_up_notify
 from events.mail.services import (
     _join_url_for,
     _members,
     _registration_links,
     email_write,
-    follow_up_notify,
     join_link_due_at,
     join_link_key,
     join_link_notify,

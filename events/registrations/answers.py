@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -32,7 +32,13 @@ from typing import Any
 from django.utils.formats import date_format, number_format
 
 from events.errors import ANSWER_MESSAGES, EventsError
-from events.models import EventPage, EventQuestion, QuestionKind
+from events.models import (
+    EventPage,
+    EventQuestion,
+    GroupMember,
+    QuestionKind,
+    RegistrationAnswer,
+)
 from events.registrations.selectors import option_places_taken
 from home.models import Audience, Municipality
 
@@ -267,3 +273,24 @@ def option_places_check(*, event: EventPage, answers: list[Answer], participants
                 question=question.name(),
                 option=option.label,
             )
+
+
+def answer_rows(
+    *, registration_id: int, answers: Sequence[Answer], member: GroupMember | None = None
+) -> list[RegistrationAnswer]:
+    """The rows that keep ``answers`` (checked) of a registration, or of one of its named
+    members: each with its question's key, label, kind and data class as they are now."""
+    return [
+        RegistrationAnswer(
+            registration_id=registration_id,
+            member=member,
+            key=answer.question.key,
+            label=answer.question.label,
+            kind=answer.question.kind,
+            data_class=answer.question.data_class,
+            value=answer.value,
+            text=answer.text,
+            sort_order=number,
+        )
+        for number, answer in enumerate(answers)
+    ]

@@ -35,7 +35,7 @@ from events.registrations.seats import (
     _promote_in_order,
     _promotion_open,
     _registration_closes,
-    seats_taken,
+    _waiting_who_fit,
 )
 
 
@@ -59,29 +59,15 @@ def offers_make(*, event: EventPage, now: datetime) -> list[Registration]:
     deadline = offer_deadline(event, now)
     if deadline <= now:
         return []
-    free = None if event.capacity is None else event.capacity - seats_taken(event.pk)
-    if free is not None and free <= 0:
-        return []
-    waiting = Registration.objects.filter(
-        event=event, status=RegistrationStatus.WAITING_LIST
-    ).order_by("waiting_position", "pk")
-    if free is not None:
-        waiting = waiting[:free]
-    offered: list[Registration] = []
-    positions: list[int | None] = []
-    for registration in waiting:
-        if free is not None and registration.participants > free:
-            break
-        positions.append(registration.waiting_position)
+    offered = _waiting_who_fit(event)
+    positions = [registration.waiting_position for registration in offered]
+    for registration in offered:
         registration.status = RegistrationStatus.OFFERED
         registration.waiting_position = None
         registration.offer_expires_at = deadline
         registration.save(
             update_fields=["status", "waiting_position", "offer_expires_at", "updated_at"]
         )
-        offered.append(registration)
-        if free is not None:
-            free -= registration.participants
     _close_gaps(event, positions)
     for registration in offered:
         registration.event = event

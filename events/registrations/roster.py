@@ -29,7 +29,7 @@ from events.models import (
     RegistrationAnswer,
 )
 from events.registrations.addresses import internet_email_for
-from events.registrations.answers import Answer, answers_check
+from events.registrations.answers import Answer, answer_rows, answers_check
 from events.registrations.selectors import option_places_taken
 
 NAME_LIMIT = 200
@@ -216,16 +216,5 @@ def member_answers_write(member: GroupMember, answers: Sequence[Answer]) -> None
     """Replace a member's answers with ``answers`` (checked)."""
     member.answers.all().delete()
     RegistrationAnswer.objects.bulk_create(
-        RegistrationAnswer(
-            registration_id=member.registration_id,
-            member=member,
-            key=answer.question.key,
-            label=answer.question.label,
-            kind=answer.question.kind,
-            data_class=answer.question.data_class,
-            value=answer.value,
-            text=answer.text,
-            sort_order=number,
-        )
-        for number, answer in enumerate(answers)
+        answer_rows(registration_id=member.registration_id, answers=answers, member=member)
     )

@@ -94,11 +94,9 @@ def _confirm(registration: Registration, now: datetime) -> None:
     )
 
 
-def _promote_in_order(event: EventPage, now: datetime) -> list[Registration]:
-    """Fill free seats from the top of the waiting list, in order, and tell each person (the
-    automatic promotion; the caller holds the event's lock)."""
-    if not _promotion_open(event, now):
-        return []
+def _waiting_who_fit(event: EventPage) -> list[Registration]:
+    """The first on the waiting list, in order, whose participants fit the free seats (all of
+    them when the event has no limit); the caller holds the event's lock."""
     free = None if event.capacity is None else event.capacity - seats_taken(event.pk)
     if free is not None and free <= 0:
         return []
@@ -107,19 +105,27 @@ def _promote_in_order(event: EventPage, now: datetime) -> list[Registration]:
     ).order_by("waiting_position", "pk")
     if free is not None:
         waiting = waiting[:free]
-    promoted: list[Registration] = []
+    fit: list[Registration] = []
     for registration in waiting:
         if free is not None and registration.participants > free:
             break
-        positions = registration.waiting_position
-        _confirm(registration, now)
-        registration.waiting_position = positions  # for the gap below
-        promoted.append(registration)
+        fit.append(registration)
         if free is not None:
             free -= registration.participants
-    _close_gaps(event, [r.waiting_position for r in promoted])
+    return fit
+
+
+def _promote_in_order(event: EventPage, now: datetime) -> list[Registration]:
+    """Fill free seats from the top of the waiting list, in order, and tell each person (the
+    automatic promotion; the caller holds the event's lock)."""
+    if not _promotion_open(event, now):
+        return []
+    promoted = _waiting_who_fit(event)
+    positions = [registration.waiting_position for registration in promoted]
     for registration in promoted:
-        registration.waiting_position = None
+        _confirm(registration, now)
+    _close_gaps(event, positions)
+    for registration in promoted:
         registration.event = event
         registration_notify(registration=registration, kind=EmailKind.PROMOTED)
     return promoted

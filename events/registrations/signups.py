@@ -41,7 +41,12 @@ from events.models import (
     RegistrationSource,
     RegistrationStatus,
 )
-from events.registrations.answers import Answer, answers_check, option_places_check
+from events.registrations.answers import (
+    Answer,
+    answer_rows,
+    answers_check,
+    option_places_check,
+)
 from events.registrations.limits import application_limits_take
 from events.registrations.roster import (
     member_places_check,
@@ -68,17 +73,7 @@ class SignUp:
 
 def _answers_save(registration: Registration, answers: list[Answer]) -> None:
     RegistrationAnswer.objects.bulk_create(
-        RegistrationAnswer(
-            registration=registration,
-            key=answer.question.key,
-            label=answer.question.label,
-            kind=answer.question.kind,
-            data_class=answer.question.data_class,
-            value=answer.value,
-            text=answer.text,
-            sort_order=number,
-        )
-        for number, answer in enumerate(answers)
+        answer_rows(registration_id=registration.pk, answers=answers)
     )
 
 

@@ -12,8 +12,8 @@ from freezegun import freeze_time
 from icalendar import Calendar
 
 from events.errors import EventsError
+from events.mail.event_notices import event_changes_notify
 from events.mail.reminders import reminders_enqueue_due
-from events.mail.services import event_changes_notify
 from events.models import GroupMember, OutboundEmail, Registration, RegistrationAnswer
 from events.registrations.applications import application_decline
 from events.registrations.members import member_add, member_change, member_remove, member_withdraw

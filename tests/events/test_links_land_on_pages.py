@@ -25,8 +25,8 @@ from icalendar import Calendar
 from wagtail.documents import get_document_model
 
 from events.ical.selectors import registrant_feed_url
+from events.mail.event_notices import follow_up_notify
 from events.mail.reminders import reminders_enqueue_due
-from events.mail.services import follow_up_notify
 from events.models import EmailKind, EventPage, EventPageSlide, OutboundEmail
 from events.registrations.applications import (
     application_approve,

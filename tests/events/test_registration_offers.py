@@ -277,7 +277,7 @@ def test_a_claim_on_a_cancelled_event_is_refused(course):
 
 
 def test_the_offered_person_hears_of_a_changed_time_without_a_calendar_file(course):
-    from events.mail.services import event_changes_notify
+    from events.mail.event_notices import event_changes_notify
 
     registration_cancel(registration=person(0))
     session = course.sessions.get()

@@ -105,6 +105,14 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         ),
         None,
     ),
+    "transfer_offered": (
+        409,
+        _(
+            "Du har fået tilbudt en plads: tag pladsen først (eller sig nej tak), så kan du "
+            "sende en kollega i dit sted."
+        ),
+        None,
+    ),
     "transfer_same_email": (
         400,
         _("Kollegaens e-mail: skriv din kollegas e-mail, ikke din egen."),

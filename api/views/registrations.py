@@ -239,6 +239,12 @@ class RegistrationByTokenView(APIView):
 class RegistrationChangeView(_JSONBodyView):
     """The registrant changes their own details and answers, by their token."""
 
+    # Each change writes a receipt: throttled as sign-ups are.
+    throttle_classes = [RegistrationThrottle]
+
+    def throttled(self, request, wait):
+        raise TooManySignUps(wait)
+
     @extend_schema(
         operation_id="registrations_change",
         summary="Change a registration's details and answers, by its token",
@@ -258,6 +264,7 @@ class RegistrationChangeView(_JSONBodyView):
                 "has no places left (`answers.<key>`)."
             ),
             413: _error("The body is over 64 KiB."),
+            429: _error("Too many requests from this client address."),
             503: UNAVAILABLE,
         },
     )
@@ -275,7 +282,7 @@ class RegistrationChangeView(_JSONBodyView):
             job_role=fields.get("job_role", registration.job_role),
             accessibility_needs=fields.get("accessibility_needs", registration.accessibility_needs),
             answers=fields.get(
-                "answers", {answer.key: answer.value for answer in registration.answers.all()}
+                "answers", {answer.key: answer.value for answer in registration.own_answers()}
             ),
         )
         response = Response(RegistrationSerializer(registration_by_token(token=token)).data)

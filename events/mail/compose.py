@@ -182,8 +182,11 @@ TO_ADDRESS_TYPED_BY_APPLICANT = frozenset(
 WAITING_LIST_WITH_OFFERS = (
     "Arrangementet er fuldt, så du er skrevet på ventelisten som nummer {position}. "
     "Bliver en plads ledig, og er du den næste, får du et tilbud om pladsen på e-mail. "
-    "Du har så {hours} timer til at tage den (dog højst til arrangementet begynder)."
+    "Du har så {hours} til at tage den (dog højst til arrangementet begynder)."
 )
+# A cancellation of a place that never was in the person's calendar (the waiting list, an
+# offer not taken) comes without a calendar file, and says nothing of one.
+CANCELLED_WITHOUT_CALENDAR = "Din tilmelding er annulleret."
 
 
 @dataclass
@@ -213,6 +216,14 @@ class EmailContext:
     # that confirm what they sent; a sensitive answer is named, never quoted.
     answers: list[tuple[str, str]] = field(default_factory=list)
     changed: str = ""  # the names of what a registrant changed, in their receipt
+    without_calendar: bool = False  # a cancellation of a place never in their calendar
+
+
+def _hours(hours: int | None) -> str:
+    """Danish: "1 time", "48 timer"."""
+    if not hours:
+        return ""
+    return f"{hours} time" if hours == 1 else f"{hours} timer"
 
 
 def format_when(session: EventSession) -> str:
@@ -264,12 +275,14 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "participants": context.participants or "",
         "session": session_text,
         "deadline": context.deadline,
-        "hours": event.waiting_list_offer_hours or "",
+        "hours": _hours(event.waiting_list_offer_hours),
         "changed": context.changed,
     }
     lead = wording.lead
     if context.kind == EmailKind.WAITING_LIST and event.waiting_list_offer_hours:
         lead = WAITING_LIST_WITH_OFFERS
+    if context.kind == EmailKind.CANCELLED and context.without_calendar:
+        lead = CANCELLED_WITHOUT_CALENDAR
     rows = [
         {
             "label": session.title,

@@ -184,8 +184,8 @@ def _registration_email(registration: Registration, kind: str) -> tuple[str, str
         links = [("Tag pladsen eller sig nej tak", registration.offer_url()), *links]
     elif kind in ADDS_TO_CALENDAR:
         ics_method = "REQUEST"
-    elif kind == EmailKind.CANCELLED:
-        ics_method = "CANCEL"
+    elif kind == EmailKind.CANCELLED and registration.confirmed_at is not None:
+        ics_method = "CANCEL"  # only a seat once confirmed was in their calendar
     says = {
         "name": name,
         "position": registration.waiting_position,
@@ -194,6 +194,7 @@ def _registration_email(registration: Registration, kind: str) -> tuple[str, str
         "municipality": municipality,
         "deadline": deadline,
         "note": status_reason,
+        "without_calendar": kind == EmailKind.CANCELLED and not ics_method,
     }
     return to, key[:255], says, ics_method
 
@@ -238,6 +239,7 @@ def _context(
         deadline=says.get("deadline", ""),
         answers=_answers_shown(registration_id) if kind in SHOWS_ANSWERS else [],
         status_reason=says.get("note", ""),
+        without_calendar=says.get("without_calendar", False),
     )
 
 
@@ -270,7 +272,8 @@ def registration_details_changed_notify(
     return email_write(
         kind=EmailKind.DETAILS_CHANGED,
         to=registration.email,
-        dedupe_key=f"{EmailKind.DETAILS_CHANGED}:{registration.pk}:{now.isoformat()}",
+        # One receipt per ten minutes at most: a flood of changes is not a flood of emails.
+        dedupe_key=f"{EmailKind.DETAILS_CHANGED}:{registration.pk}:{int(now.timestamp()) // 600}",
         registration_id=registration.pk,
         context=EmailContext(
             kind=EmailKind.DETAILS_CHANGED,
@@ -353,8 +356,9 @@ def member_links(member: GroupMember) -> list[tuple[str, str]]:
 
 
 def member_key(kind: str, member: GroupMember) -> str:
-    # The address is part of the cause: a participant whose address changes is a new person.
-    return f"{kind}:m{member.pk}:{_digest(member.email)}"
+    # The address and the link are part of the cause: a participant whose address changes is
+    # a new person (and gets a new link), even when it changes back.
+    return f"{kind}:m{member.pk}:{_digest(member.email, member.token)}"
 
 
 def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:

@@ -32,11 +32,13 @@ from events.models import (
     RegistrationSource,
     RegistrationStatus,
 )
+from events.models.questions import CHOICE_KINDS, QuestionKind
 from events.registrations.answers import (
     answers_check,
     option_places_check,
     question_shown,
 )
+from events.registrations.roster import questions_split
 from events.registrations.seats import _lock_registration, _registration_closes
 from events.registrations.signups import _answers_save
 from home.models import Audience, Municipality
@@ -73,6 +75,20 @@ def _check_changeable(event: EventPage, registration: Registration, now: datetim
         raise EventsError("change_cancelled")
     if not self_service_open(event, now):
         raise EventsError("change_closed")
+
+
+# What goes along to a colleague: the seat's choices (options, yes/no), never what the
+# registrant wrote in their own words.
+COPIED_KINDS = CHOICE_KINDS | {QuestionKind.YES_NO}
+
+
+def questions_of(event: EventPage, registration: Registration) -> list[EventQuestion]:
+    """The questions a registration answers itself: all of the event's, but for a staff group
+    that has named members only those asked once (the members answer the rest)."""
+    questions = list(event.questions.all())
+    if registration.members.exists():
+        questions, _each = questions_split(event, questions)
+    return questions
 
 
 def answers_shown(questions: list[EventQuestion], answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -116,11 +132,11 @@ def registration_details_change(
         raise EventsError("name_required")
     if not workplace.strip():
         raise EventsError("workplace_required")
-    questions = list(event.questions.all())
+    questions = questions_of(event, registration)
     checked = answers_check(questions=questions, answers=answers_shown(questions, answers))
 
     keys = {question.key for question in questions}
-    current = {a.key: a for a in registration.answers.all() if a.key in keys}
+    current = {a.key: a for a in registration.own_answers() if a.key in keys}
     newly_chosen = [
         answer
         for answer in checked
@@ -149,7 +165,9 @@ def registration_details_change(
     if not changed:
         return []
     registration.save(update_fields=[*details, "updated_at"])
-    RegistrationAnswer.objects.filter(registration=registration, key__in=keys).delete()
+    RegistrationAnswer.objects.filter(
+        registration=registration, key__in=keys, member__isnull=True
+    ).delete()
     _answers_save(registration, checked)
     registration.event = event
     registration_details_changed_notify(registration=registration, changed=changed, now=now)
@@ -192,6 +210,8 @@ def registration_transfer(
     _check_changeable(event, original, now)
     if event.participation == Participation.STAFF_GROUP or original.participants != 1:
         raise EventsError("transfer_staff_group")
+    if original.status == RegistrationStatus.OFFERED:
+        raise EventsError("transfer_offered")
     if not consent:
         raise EventsError("transfer_consent_required")
     if not name.strip():
@@ -228,8 +248,9 @@ def registration_transfer(
         confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         transferred_from=original,
     )
-    # The seat's answers go along (a workshop's place moves with it); the registrant's
-    # sensitive and statistical answers describe them, not the colleague.
+    # The seat's choices go along (a workshop's place moves with it); what the registrant
+    # wrote, and their sensitive and statistical answers, describe them, not the colleague
+    # (and the colleague's confirmation repeats their answers).
     RegistrationAnswer.objects.bulk_create(
         RegistrationAnswer(
             registration=colleague,
@@ -241,7 +262,9 @@ def registration_transfer(
             text=answer.text,
             sort_order=answer.sort_order,
         )
-        for answer in original.answers.filter(data_class=DataClass.ORDINARY)
+        for answer in original.answers.filter(
+            data_class=DataClass.ORDINARY, kind__in=COPIED_KINDS, member__isnull=True
+        )
     )
     colleague.event = event
     registration_notify(

@@ -17,6 +17,7 @@ from events.errors import EventsError
 from events.models import EventQuestion, QuestionKind, Registration
 from events.registrations.addresses import internet_email_for
 from events.registrations.answers import TEXT_LIMITS, _condition_text
+from events.registrations.changes import questions_of
 from events.registrations.selectors import option_places_taken
 from home.models import Audience, Municipality
 
@@ -120,8 +121,8 @@ class DetailsForm(_PersonFields):
 
     def __init__(self, *args: Any, registration: Registration, **kwargs: Any):
         self.registration = registration
-        self.questions: list[EventQuestion] = list(registration.event.questions.all())
-        answers = {answer.key: answer.value for answer in registration.answers.all()}
+        self.questions: list[EventQuestion] = questions_of(registration.event, registration)
+        answers = {answer.key: answer.value for answer in registration.own_answers()}
         kwargs.setdefault(
             "initial",
             {

@@ -153,7 +153,7 @@ def members(request: HttpRequest, token: str) -> HttpResponse:
 
 def _own_member(registration: Registration, raw: str) -> GroupMember:
     """A member of this registration by its id from the form; anything else is a 404."""
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
         raise Http404
     member = next((m for m in registration.members.all() if m.pk == int(raw)), None)
     if member is None:

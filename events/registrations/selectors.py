@@ -198,3 +198,14 @@ def answer_columns(registrations: QuerySet[Registration]) -> dict[str, str]:
     for key, label in answered.order_by("key", "pk").values_list("key", "label"):
         columns.setdefault(key, label)
     return columns
+
+
+def members_of_email(*, email: str) -> QuerySet[GroupMember]:
+    """Where an address is named as a participant of a staff group (not anonymised), with the
+    event and the member's answers: part of that person's data (download, deletion)."""
+    return (
+        GroupMember.objects.filter(email=email.strip().lower(), anonymised_at__isnull=True)
+        .select_related("registration__event")
+        .prefetch_related("answers")
+        .order_by("pk")
+    )

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_http_methods
 
 from events.errors import EventsError
 from events.ical.selectors import registrant_feed_url
-from events.models import CancelReason, Participation, Registration, RegistrationStatus
+from events.models import (
+    CancelReason,
+    GroupMember,
+    Participation,
+    Registration,
+    RegistrationStatus,
+)
 from events.registrations.applications import (
     application_manager_confirm,
     application_manager_decline,
@@ -34,6 +40,7 @@ from events.registrations.changes import (
 from events.registrations.forms import DetailsForm, TransferForm
 from events.registrations.offers import offer_claim, offer_decline
 from events.registrations.selectors import (
+    members_of_email,
     registration_by_manager_token,
     registration_by_token,
     registrations_of_email,
@@ -301,6 +308,9 @@ def data(request: HttpRequest, token: str) -> HttpResponse:
             "email": registration.email,
             "exported_at": timezone.now().isoformat(),
             "registrations": [_personal_data(r) for r in registrations],
+            "named_in_staff_groups": [
+                _member_data(member) for member in members_of_email(email=registration.email)
+            ],
         }
         response = HttpResponse(
             json.dumps(payload, ensure_ascii=False, indent=2),
@@ -310,6 +320,20 @@ def data(request: HttpRequest, token: str) -> HttpResponse:
         response["Cache-Control"] = "private, no-store"
         return response
     return _page(request, "data.html", {"registration": registration, "count": len(registrations)})
+
+
+def _member_data(member: GroupMember) -> dict:
+    """Where the person is named as a participant of someone's staff-group application: what
+    is kept of them there (not the applicant's own data)."""
+    event = member.registration.event
+    return {
+        "event": {"id": event.pk, "title": event.title},
+        "name": member.name,
+        "email": member.email,
+        "needs": member.needs,
+        "answers": [_answer_data(answer) for answer in member.answers.all()],
+        "created_at": member.created_at.isoformat(),
+    }
 
 
 def _personal_data(registration: Registration) -> dict:

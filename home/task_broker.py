@@ -14,15 +14,16 @@ import redis
 from django_q.brokers.redis_broker import Redis
 from django_q.conf import Conf
 
-_clients: dict[int, redis.Redis] = {}
+_clients: dict[tuple[int, str], redis.Redis] = {}
 
 
 class PooledRedisBroker(Redis):
     @staticmethod
     def get_connection(list_key: str | None = None) -> redis.Redis:
-        pid = os.getpid()
-        client = _clients.get(pid)
+        key = (os.getpid(), str(Conf.REDIS))  # per process, and per address configured
+        client = _clients.get(key)
         if client is None:
-            _clients.clear()  # a forked child drops its parent's client
-            client = _clients[pid] = redis.from_url(Conf.REDIS)
+            if any(pid != key[0] for pid, _ in _clients):
+                _clients.clear()  # a forked child drops its parent's clients
+            client = _clients[key] = redis.from_url(Conf.REDIS)
         return client

@@ -88,14 +88,18 @@ class _JSONBodyView(APIView):
         return data
 
 
-class EventRegistrationsView(_JSONBodyView):
-    # Per client address as the declared proxies report it (``api.throttling``), counted in
-    # the shared cache, so every web process counts the same sign-ups.
+class _ThrottledJSONBodyView(_JSONBodyView):
+    """A write that sends email: throttled as sign-ups are, per client address as the declared
+    proxies report it (``api.throttling``), counted in the shared cache, so every web process
+    counts the same requests."""
+
     throttle_classes = [RegistrationThrottle]
 
     def throttled(self, request, wait):
         raise TooManySignUps(wait)
 
+
+class EventRegistrationsView(_ThrottledJSONBodyView):
     @extend_schema(
         operation_id="events_registrations_create",
         summary="Register for an event",
@@ -236,14 +240,9 @@ class RegistrationByTokenView(APIView):
         return Response(RegistrationSerializer(registration).data)
 
 
-class RegistrationChangeView(_JSONBodyView):
-    """The registrant changes their own details and answers, by their token."""
-
-    # Each change writes a receipt: throttled as sign-ups are.
-    throttle_classes = [RegistrationThrottle]
-
-    def throttled(self, request, wait):
-        raise TooManySignUps(wait)
+class RegistrationChangeView(_ThrottledJSONBodyView):
+    """The registrant changes their own details and answers, by their token (each change
+    writes a receipt)."""
 
     @extend_schema(
         operation_id="registrations_change",
@@ -290,14 +289,9 @@ class RegistrationChangeView(_JSONBodyView):
         return response
 
 
-class RegistrationTransferView(_JSONBodyView):
-    """The registrant sends a colleague in their place, by their token."""
-
-    # It writes to an address the request names: throttled as sign-ups are.
-    throttle_classes = [RegistrationThrottle]
-
-    def throttled(self, request, wait):
-        raise TooManySignUps(wait)
+class RegistrationTransferView(_ThrottledJSONBodyView):
+    """The registrant sends a colleague in their place, by their token (it writes to an
+    address the request names)."""
 
     @extend_schema(
         operation_id="registrations_transfer",

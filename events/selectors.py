@@ -75,14 +75,10 @@ def seats_taken_subquery() -> Coalesce:
     return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
 
 
-def event_is_public(*, pk: int) -> bool:
-    """Whether a sign-up may reach the event: live, public, not expired, on the default site."""
-    return public_pages(EventPage.objects.filter(pk=pk)).exists()
-
-
 def event_for_sign_up(*, pk: int) -> EventPage | None:
-    """The event a sign-up through the API may reach (``event_is_public``), with its sessions
-    (the emails list them), in the one query that checks it; None when it may not."""
+    """The event a sign-up through the API may reach (live, public, not expired, on the default
+    site), with its sessions (the emails list them), in the one query that checks it; None
+    when it may not."""
     event = public_pages(EventPage.objects.filter(pk=pk)).first()
     if event is not None:
         prefetch_related_objects([event], "sessions")

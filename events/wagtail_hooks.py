@@ -1,4 +1,5 @@
-"""The events app's admin: the email log, registrations and staff-group applications."""
+"""The events app's admin: the calendar, the email log, registrations and staff-group
+applications, the dashboard's panels and the reports."""
 
 from functools import partial
 
@@ -6,6 +7,7 @@ from django.urls import include, path
 from wagtail import hooks
 
 from events import dashboard
+from events.calendar import views as calendar_views
 from events.mail.admin import outbound_email_viewset
 from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
@@ -37,7 +39,13 @@ def register_reach_report_urls():
     return [
         path("", include((reach_reports.urlpatterns(), "reach_reports"))),
         path("", include((answer_report.urlpatterns(), "answer_report"))),
+        *calendar_views.urlpatterns(),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_calendar_menu_item():
+    return calendar_views.menu_item()
 
 
 for _slug in reach_reports.REPORTS:

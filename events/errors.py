@@ -85,6 +85,18 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
     ),
     "anonymised": (409, _("Tilmeldingens data er slettet."), None),
     "already_cancelled": (409, _("Tilmeldingen er allerede annulleret."), None),
+    # A moderator cancels: the registrant is told why, in the moderator's words.
+    "cancel_reason_required": (
+        400,
+        _("Begrundelse: skriv, hvorfor tilmeldingen annulleres. Den står i mailen til deltageren."),
+        "reason",
+    ),
+    "cancel_reason_too_long": (400, _("Begrundelse: højst %(limit)s tegn."), "reason"),
+    "cancel_reason_invalid": (
+        400,
+        _("Begrundelse: teksten indeholder et ugyldigt tegn."),
+        "reason",
+    ),
     # Self-service: a registrant changes their details or sends a colleague in their place.
     "change_closed": (
         409,
@@ -131,6 +143,11 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
     "attendance_not_confirmed": (
         409,
         _("Fremmøde kan kun registreres for bekræftede tilmeldinger."),
+        None,
+    ),
+    "attendance_not_started": (
+        409,
+        _("Fremmøde kan først registreres, når arrangementet er begyndt."),
         None,
     ),
     # A staff group's named participants (``events.registrations.members``).

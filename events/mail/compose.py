@@ -187,6 +187,14 @@ WAITING_LIST_WITH_OFFERS = (
 # A cancellation of a place that never was in the person's calendar (the waiting list, an
 # offer not taken) comes without a calendar file, and says nothing of one.
 CANCELLED_WITHOUT_CALENDAR = "Din tilmelding er annulleret."
+# A registration the centre cancelled (a moderator in the admin), with the moderator's reason.
+CANCELLED_BY_CENTRE = Wording(
+    "Centret har annulleret din tilmelding: {title}",
+    "Centret har annulleret din tilmelding",
+    "Videnscentret har annulleret din tilmelding til arrangementet. Du har ikke længere en plads.",
+)
+CANCELLED_BY_CENTRE_CALENDAR = " Kalenderfilen fjerner arrangementet fra din kalender."
+CANCELLED_BY_CENTRE_REASON = "Centrets begrundelse: {reason}"
 
 
 @dataclass
@@ -217,6 +225,7 @@ class EmailContext:
     answers: list[tuple[str, str]] = field(default_factory=list)
     changed: str = ""  # the names of what a registrant changed, in their receipt
     without_calendar: bool = False  # a cancellation of a place never in their calendar
+    by_centre: bool = False  # a cancellation by the centre; ``status_reason`` says why
 
 
 def _hours(hours: int | None) -> str:
@@ -259,6 +268,9 @@ def session_label(session: EventSession, event: EventPage) -> str:
 
 def email_compose(context: EmailContext) -> ComposedEmail:
     wording = WORDING[context.kind]
+    by_centre = context.kind == EmailKind.CANCELLED and context.by_centre
+    if by_centre:
+        wording = CANCELLED_BY_CENTRE
     event = context.event
     session_text = (
         session_label(context.sessions[0], event) if len(context.sessions) == 1 else event.title
@@ -281,8 +293,14 @@ def email_compose(context: EmailContext) -> ComposedEmail:
     lead = wording.lead
     if context.kind == EmailKind.WAITING_LIST and event.waiting_list_offer_hours:
         lead = WAITING_LIST_WITH_OFFERS
-    if context.kind == EmailKind.CANCELLED and context.without_calendar:
+    if context.kind == EmailKind.CANCELLED and context.without_calendar and not by_centre:
         lead = CANCELLED_WITHOUT_CALENDAR
+    status_reason = context.status_reason
+    if by_centre:
+        if not context.without_calendar:
+            lead += CANCELLED_BY_CENTRE_CALENDAR
+        if status_reason:
+            status_reason = CANCELLED_BY_CENTRE_REASON.format(reason=status_reason)
     rows = [
         {
             "label": session.title,
@@ -303,7 +321,7 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "links": context.links,
         "material": context.material,
         "answers": [] if to_manager else context.answers,
-        "status_reason": context.status_reason,
+        "status_reason": status_reason,
         "contact": (event.contact_name, event.contact_email, event.contact_phone),
         "sender": "Videnscenter om børneinddragelse og udsatte børns liv",
     }

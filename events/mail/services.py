@@ -17,6 +17,7 @@ from django.utils import timezone
 from events import ical
 from events.mail.compose import EmailContext, email_compose, format_moment
 from events.models import (
+    CancelReason,
     DataClass,
     EmailKind,
     EventFormat,
@@ -195,6 +196,10 @@ def _registration_email(registration: Registration, kind: str) -> tuple[str, str
         "deadline": deadline,
         "note": status_reason,
         "without_calendar": kind == EmailKind.CANCELLED and not ics_method,
+        # The centre cancelled, not the registrant: the email says so, with the moderator's
+        # reason (the caller's ``note``).
+        "by_centre": kind == EmailKind.CANCELLED
+        and registration.cancel_reason == CancelReason.ORGANISER,
     }
     return to, key[:255], says, ics_method
 
@@ -240,6 +245,7 @@ def _context(
         answers=_answers_shown(registration_id) if kind in SHOWS_ANSWERS else [],
         status_reason=says.get("note", ""),
         without_calendar=says.get("without_calendar", False),
+        by_centre=says.get("by_centre", False),
     )
 
 

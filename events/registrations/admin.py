@@ -8,12 +8,10 @@ spreadsheet formulas neutralised.
 
 from __future__ import annotations
 
-from functools import partial
+from datetime import datetime
 
 import django_filters
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -23,12 +21,15 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
-from wagtail.permissions import register_permission_policy
+from wagtail.admin.widgets import Button, ListingButton
 
-from events.errors import EventsError
 from events.models import EventPage, Participation, Registration, RegistrationStatus
-from events.registrations.applications import application_approve, application_decline
+from events.registrations.admin_actions import (
+    ACTIONS,
+    action_view,
+    actions_for,
+    offer_deadline_display,
+)
 from events.registrations.exports import (
     EXPORT_FIELDS,
     EXPORT_HEADINGS,
@@ -37,23 +38,13 @@ from events.registrations.exports import (
     member_lines,
     spreadsheet_safe,
 )
+from events.registrations.permissions import registration_policy
 from events.registrations.selectors import registration_counts
-from events.registrations.services import (
-    registration_attendance_set,
-    registration_cancel,
-    registration_promote,
-)
 from home.areas.membership import partners_of_user
-from home.areas.permissions import PartnerScopedPolicy
 from home.models import Audience, Municipality, Region
 from home.spreadsheets import DanishSpreadsheetMixin
 
-registration_policy = PartnerScopedPolicy(
-    Registration,
-    partner_path="event__partner",
-    moderator_actions=("approve", "decline", "promote", "cancel", "attend"),
-)
-register_permission_policy(Registration, registration_policy)
+__all__ = ["registration_policy", "registration_viewset", "application_viewset"]
 
 
 def _events_of_user(request):
@@ -119,62 +110,6 @@ class RegistrationFilterSet(WagtailFilterSet):
         return queryset.filter(anonymised_at__isnull=value == "no")
 
 
-ACTIONS = {
-    # action: (label, question, which statuses it applies to, service)
-    "approve": (
-        _("Godkend"),
-        _("Godkend ansøgningen fra %(name)s (%(participants)s deltagere)?"),
-        (RegistrationStatus.PENDING,),
-        application_approve,
-    ),
-    "decline": (
-        _("Afvis"),
-        _("Afvis ansøgningen fra %(name)s?"),
-        (RegistrationStatus.PENDING,),
-        application_decline,
-    ),
-    "promote": (
-        _("Ryk op fra ventelisten"),
-        _("Giv %(name)s en plads (%(where)s)?"),
-        (RegistrationStatus.WAITING_LIST, RegistrationStatus.OFFERED),
-        registration_promote,
-    ),
-    "cancel": (
-        _("Annullér"),
-        _("Annullér tilmeldingen for %(name)s? En ledig plads går til den første på ventelisten."),
-        (
-            RegistrationStatus.CONFIRMED,
-            RegistrationStatus.WAITING_LIST,
-            RegistrationStatus.OFFERED,
-            RegistrationStatus.PENDING,
-        ),
-        None,
-    ),
-    "attend": (
-        _("Registrér fremmøde"),
-        _("Registrér, at %(name)s mødte op?"),
-        (RegistrationStatus.CONFIRMED,),
-        partial(registration_attendance_set, attended=True),
-    ),
-}
-
-
-def offer_deadline_display(registration: Registration) -> str:
-    """An offer's deadline while it is out, in the centre's time zone; "–" otherwise."""
-    if registration.status != RegistrationStatus.OFFERED or not registration.offer_expires_at:
-        return "–"
-    return date_format(localtime(registration.offer_expires_at), "j. F Y H:i")
-
-
-def _where(registration: Registration) -> str:
-    """Where the person stands, for the promote action's question."""
-    if registration.status == RegistrationStatus.OFFERED:
-        return _("tilbudt pladsen med frist %(deadline)s") % {
-            "deadline": offer_deadline_display(registration)
-        }
-    return _("nummer %(position)s på ventelisten") % {"position": registration.waiting_position}
-
-
 def attended_display(registration: Registration) -> str:
     if registration.attended is None:
         return "–"
@@ -222,25 +157,13 @@ class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexVie
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        for priority, (action, (label, _question, statuses, _service)) in enumerate(
-            ACTIONS.items()
-        ):
-            if instance.status not in statuses:
-                continue
-            if action in ("approve", "decline") and self.participation != Participation.STAFF_GROUP:
-                continue
-            if action == "attend" and instance.attended:
-                continue
-            if not registration_policy.user_has_permission_for_instance(
-                self.request.user, action, instance
-            ):
-                continue
+        for action in actions_for(instance, self.request.user, participation=self.participation):
             buttons.append(
                 ListingButton(
-                    label,
+                    ACTIONS[action][0],
                     url=reverse(f"{self.namespace}:action", args=[instance.pk, action]),
-                    icon_name="check" if action in ("approve", "promote", "attend") else "cross",
-                    priority=10 + priority,
+                    icon_name=ACTION_ICONS[action],
+                    priority=10 + list(ACTIONS).index(action),
                 )
             )
         return buttons
@@ -278,20 +201,77 @@ class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexVie
 
 class ApplicationIndexView(RegistrationIndexView):
     export_sheet_title = "Ansøgninger"
+    page_title = _("Ansøgninger")
 
     participation = Participation.STAFF_GROUP
     namespace = "applications"
 
 
+ACTION_ICONS = {
+    "approve": "check",
+    "promote": "check",
+    "attend": "check",
+    "decline": "cross",
+    "cancel": "cross",
+}
+
+
+def local_moment(value: datetime) -> str:
+    """A moment as the centre reads it: Copenhagen time, to the minute."""
+    return date_format(localtime(value), r"j. F Y \k\l. H.i")
+
+
 class RegistrationInspectView(InspectView):
+    """One registration or application: headed by who and for which event, with the steps a
+    moderator may take on it, and its times in Copenhagen time."""
+
+    participation: str = Participation.INDIVIDUAL
+    namespace = "registrations"
+    noun = _("Tilmelding")
+    plural = _("Tilmeldinger")
+
     def get_object(self, queryset=None):
         return get_object_or_404(
-            registration_policy.instances_user_has_permission_for(self.request.user, "view"),
+            registration_policy.instances_user_has_permission_for(
+                self.request.user, "view"
+            ).select_related("event", "municipality", "job_role"),
             pk=self.pk,
         )
 
+    def get_page_title(self):
+        return f"{self.noun}: {self.object.event.title}"
+
+    def get_page_subtitle(self):
+        return self.object.name or str(_("(anonymiseret)"))
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(f"{self.namespace}:index"), "label": self.plural},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            Button(
+                ACTIONS[action][0],
+                url=reverse(f"{self.namespace}:action", args=[self.object.pk, action])
+                + "?next=inspect",
+                icon_name=ACTION_ICONS[action],
+                priority=10 + list(ACTIONS).index(action),
+            )
+            for action in actions_for(
+                self.object, self.request.user, participation=self.participation
+            )
+        ]
+
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
+        if field_name == "event":
+            return self.object.event.title
+        if isinstance(value, datetime):
+            return local_moment(value)
         return "–" if value is None or value == "" else value
 
     def get_fields_context(self):
@@ -311,49 +291,11 @@ class RegistrationInspectView(InspectView):
         return [*super().get_fields_context(), *answers, *members]
 
 
-def action_view(request, pk: int, action: str, *, namespace: str):
-    """GET asks for confirmation; POST takes the step through its service."""
-    if action not in ACTIONS:
-        return redirect(f"{namespace}:index")
-    label, question, statuses, service = ACTIONS[action]
-    registration = get_object_or_404(
-        registration_policy.instances_user_has_permission_for(request.user, action).select_related(
-            "event"
-        ),
-        pk=pk,
-    )
-    index_url = reverse(f"{namespace}:index") + f"?event={registration.event_id}"
-    if request.method == "POST":
-        try:
-            if action == "cancel":
-                registration_cancel(registration=registration, reason="organiser")
-            else:
-                service(registration=registration, by=request.user)
-        except EventsError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(action)s: %(name)s.") % {"action": label, "name": registration.name},
-            )
-        return redirect(index_url)
-    return TemplateResponse(
-        request,
-        "events/admin/confirm_registration_action.html",
-        {
-            "object": registration,
-            "question": question
-            % {
-                "name": registration.name,
-                "participants": registration.participants,
-                "position": registration.waiting_position,
-                "where": _where(registration),
-            },
-            "label": label,
-            "index_url": index_url,
-            "page_title": label,
-        },
-    )
+class ApplicationInspectView(RegistrationInspectView):
+    participation = Participation.STAFF_GROUP
+    namespace = "applications"
+    noun = _("Ansøgning")
+    plural = _("Ansøgninger")
 
 
 class RegistrationViewSet(ModelViewSet):
@@ -377,13 +319,13 @@ class RegistrationViewSet(ModelViewSet):
     list_display = [
         "name",
         "email",
-        Column("event", label=_("arrangement"), accessor="event.title"),
-        Column("status", label=_("status"), accessor="get_status_display"),
-        Column("waiting_position", label=_("nr. på venteliste")),
-        Column("offer_expires_at", label=_("tilbud udløber"), accessor=offer_deadline_display),
-        Column("attended", label=_("mødte op"), accessor=attended_display),
-        Column("municipality", label=_("kommune"), accessor="municipality.name"),
-        DateColumn("created_at", label=_("tilmeldt")),
+        Column("event", label=_("Arrangement"), accessor="event.title"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("waiting_position", label=_("Nr. på venteliste")),
+        Column("offer_expires_at", label=_("Tilbud udløber"), accessor=offer_deadline_display),
+        Column("attended", label=_("Mødte op"), accessor=attended_display),
+        Column("municipality", label=_("Kommune"), accessor="municipality.name"),
+        DateColumn("created_at", label=_("Tilmeldt")),
     ]
     list_export = EXPORT_FIELDS
     export_headings = EXPORT_HEADINGS
@@ -431,15 +373,16 @@ class ApplicationViewSet(RegistrationViewSet):
     url_prefix = "applications"
     name = "applications"
     index_view_class = ApplicationIndexView
+    inspect_view_class = ApplicationInspectView
     list_display = [
         "name",
-        Column("unit", label=_("enhed")),
-        Column("participants", label=_("deltagere")),
-        Column("event", label=_("arrangement"), accessor="event.title"),
-        Column("status", label=_("status"), accessor="get_status_display"),
-        Column("attended", label=_("mødte op"), accessor=attended_display),
-        DateColumn("manager_confirmed_at", label=_("ledelsen bekræftede")),
-        DateColumn("created_at", label=_("modtaget")),
+        Column("unit", label=_("Enhed")),
+        Column("participants", label=_("Deltagere")),
+        Column("event", label=_("Arrangement"), accessor="event.title"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("attended", label=_("Mødte op"), accessor=attended_display),
+        DateColumn("manager_confirmed_at", label=_("Ledelsen bekræftede")),
+        DateColumn("created_at", label=_("Modtaget")),
     ]
     list_export = [
         *EXPORT_FIELDS,

@@ -30,6 +30,7 @@ from wagtail.admin.views.bulk_action import BulkAction
 from events.errors import EventsError
 from events.models import CancelReason, Participation, Registration, RegistrationStatus
 from events.registrations.admin import RegistrationFilterSet, registration_policy
+from events.registrations.admin_actions import CancelForm, attendance_open
 from events.registrations.applications import application_approve, application_decline
 from events.registrations.services import registration_attendance_set, registration_cancel
 
@@ -153,6 +154,10 @@ class RegistrationBulkAction(BulkAction):
     def object_context(self, obj):
         return {"item": obj, "name": _name(obj)}
 
+    def form_invalid(self, form):
+        # Nothing is done; the page asks again, naming what is missing.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
@@ -246,11 +251,17 @@ class CancelBulkAction(RegistrationBulkAction):
         "%(count)d tilmeldinger annulleret.",
         "count",
     )
+    # The moderator's reason, the same for every registration, in each registrant's email.
+    form_class = CancelForm
 
     def act(self, registration):
         if registration.status == RegistrationStatus.CANCELLED:
             raise EventsError("already_cancelled")
-        registration_cancel(registration=registration, reason=CancelReason.ORGANISER)
+        registration_cancel(
+            registration=registration,
+            reason=CancelReason.ORGANISER,
+            explanation=self.cleaned_form.cleaned_data["reason"],
+        )
 
 
 class AttendedBulkAction(RegistrationBulkAction):
@@ -269,6 +280,8 @@ class AttendedBulkAction(RegistrationBulkAction):
     )
 
     def act(self, registration):
+        if not attendance_open(registration.event):
+            raise EventsError("attendance_not_started")
         registration_attendance_set(
             registration=registration, attended=self.attended, by=self.request.user
         )

@@ -52,20 +52,41 @@ def _promote_waiting(event: EventPage, now: datetime) -> list[Registration]:
     return _promote_in_order(event, now)
 
 
+#: The longest explanation a moderator may give the registrant for cancelling.
+EXPLANATION_MAX_LENGTH = 1000
+
+
+def cancel_explanation_clean(explanation: str) -> str:
+    """A moderator's reason for cancelling, as the registrant will read it; raises EventsError
+    (field ``reason``) if it is missing, too long or holds a control character."""
+    explanation = explanation.strip().replace("\r\n", "\n")
+    if not explanation:
+        raise EventsError("cancel_reason_required")
+    if len(explanation) > EXPLANATION_MAX_LENGTH:
+        raise EventsError("cancel_reason_too_long", limit=EXPLANATION_MAX_LENGTH)
+    if any(not (char.isprintable() or char == "\n") for char in explanation):
+        raise EventsError("cancel_reason_invalid")
+    return explanation
+
+
 @transaction.atomic
 def registration_cancel(
     *,
     registration: Registration,
     reason: str = CancelReason.REGISTRANT,
+    explanation: str = "",
     notify: bool = True,
     now: datetime | None = None,
 ) -> Registration:
     """Cancel a registration or application; a freed seat goes to the waiting list's first.
 
-    The registrant cannot cancel once the event has started (the organiser can). Cancelling an
-    already cancelled registration changes nothing.
+    The registrant cannot cancel once the event has started (the organiser can). The organiser
+    (``CancelReason.ORGANISER``) must give an ``explanation``: the registrant's email says the
+    centre cancelled, and why. Cancelling an already cancelled registration changes nothing.
     """
     now = now or timezone.now()
+    if reason == CancelReason.ORGANISER:
+        explanation = cancel_explanation_clean(explanation)
     event, registration = _lock_registration(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
@@ -92,7 +113,7 @@ def registration_cancel(
     if was == RegistrationStatus.WAITING_LIST:
         _close_gaps(event, [position])
     if notify:
-        registration_notify(registration=registration, kind=EmailKind.CANCELLED)
+        registration_notify(registration=registration, kind=EmailKind.CANCELLED, note=explanation)
         if was == RegistrationStatus.CONFIRMED:
             members_notify(registration=registration, kind=EmailKind.MEMBER_CANCELLED)
     if was in SEAT_STATUSES:

@@ -42,7 +42,7 @@ def test_moderator_sees_own_partners_upcoming_event_with_counts(
     assert reverse("wagtailadmin_pages:edit", args=[vive_event.pk]) in content
     assert reverse("wagtailadmin_pages:edit", args=[draft.pk]) in content
     assert f"/admin/registrations/?event={vive_event.pk}" in content
-    assert "2 af 2, 0 ledige" in content
+    assert "2 tilmeldt af 2, 0 ledige" in content
     assert "<td>2</td>\n                        <td>1</td>" in content  # confirmed, waiting
 
 

@@ -76,7 +76,13 @@ def test_editor_cannot_act_moderator_cancels_and_the_waiting_list_moves(
     client.force_login(vive_moderator)
     assert url in client.get(reverse("registrations:index")).content.decode()
     assert client.get(url).status_code == 200
-    assert client.post(url).status_code == 302
+    # Without a reason nothing is done: the page asks for one.
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    assert "Begrundelse: skriv, hvorfor tilmeldingen annulleres." in refused.content.decode()
+    first.refresh_from_db()
+    assert first.status == "confirmed"
+    assert client.post(url, {"reason": "Dobbelt tilmeldt."}).status_code == 302
     first.refresh_from_db()
     assert (first.status, first.cancel_reason) == ("cancelled", "organiser")
     promoted = Registration.objects.get(email="vive2@kommune.example")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from events.errors import EventsError
-from events.models import OutboundEmail, Registration
+from events.models import EventPage, OutboundEmail, Registration
 from events.registrations.applications import application_manager_confirm
 from events.registrations.services import registration_attendance_set
 from home.models import Audience, Municipality
@@ -40,6 +42,11 @@ def bv_event(event_of, bv):
     event = event_of(bv, title="Børns Vilkårs workshop", capacity=5)
     sign_up(event, email="bv0@kommune.example", name="BV-deltager")
     return event
+
+
+def started(event):
+    """The event began an hour ago (attendance is recorded once it has begun)."""
+    EventPage.objects.filter(pk=event.pk).update(first_start=timezone.now() - timedelta(hours=1))
 
 
 def regs(*emails):
@@ -85,7 +92,13 @@ def test_bulk_decline(client, event_of, vive, vive_moderator):
 def test_bulk_cancel_promotes_from_the_waiting_list(client, vive_moderator, full_event):
     cancelled = regs("vive0@kommune.example", "vive1@kommune.example")
     client.force_login(vive_moderator)
-    response = client.post(bulk_url("cancel", cancelled), follow=True)
+    refused = client.post(bulk_url("cancel", cancelled), {"reason": ""})
+    assert refused.status_code == 400
+    assert "Begrundelse: skriv, hvorfor tilmeldingen annulleres." in refused.content.decode()
+    assert not Registration.objects.filter(status="cancelled").exists()
+    response = client.post(
+        bulk_url("cancel", cancelled), {"reason": "Lokalet er lukket."}, follow=True
+    )
     assert "2 tilmeldinger annulleret." in response.content.decode()
     status = dict(Registration.objects.filter(event=full_event).values_list("email", "status"))
     assert status == {
@@ -102,6 +115,11 @@ def test_bulk_attendance_for_confirmed_only(client, vive_moderator, full_event):
         "vive0@kommune.example", "vive1@kommune.example", "vive2@kommune.example"
     )
     client.force_login(vive_moderator)
+    early = client.post(bulk_url("attended", [came]), follow=True).content.decode()
+    assert "Fremmøde kan først registreres, når arrangementet er begyndt." in early
+    came.refresh_from_db()
+    assert came.attended is None
+    started(full_event)
     response = client.post(bulk_url("attended", [came, waiting]), follow=True)
     content = response.content.decode()
     assert "Fremmøde registreret for 1 tilmelding." in content
@@ -132,6 +150,12 @@ def test_single_row_attendance_action(client, vive_moderator, full_event):
     (registration,) = regs("vive0@kommune.example")
     url = reverse("registrations:action", args=[registration.pk, "attend"])
     client.force_login(vive_moderator)
+    # "Registrér fremmøde" only once the event has begun.
+    assert url not in client.get(reverse("registrations:index")).content.decode()
+    client.post(url)
+    registration.refresh_from_db()
+    assert registration.attended is None
+    started(full_event)
     assert url in client.get(reverse("registrations:index")).content.decode()
     client.post(url)
     registration.refresh_from_db()
@@ -151,7 +175,7 @@ def test_crafted_ids_of_another_partner_are_refused_and_nothing_changes(
         assert "hører ikke til dine arrangementer" in confirmation
         client.post(url)
     # Mixed with an own registration: only the own one is acted on.
-    client.post(bulk_url("cancel", [bv_registration, own]))
+    client.post(bulk_url("cancel", [bv_registration, own]), {"reason": "Dobbelt tilmeldt."})
     bv_registration.refresh_from_db()
     own.refresh_from_db()
     assert (bv_registration.status, bv_registration.attended) == ("confirmed", None)
@@ -161,6 +185,7 @@ def test_crafted_ids_of_another_partner_are_refused_and_nothing_changes(
         reverse("wagtail_bulk_action", args=["events", "registration", "attended"])
         + "?id=all&next=/admin/registrations/"
     )
+    started(full_event)
     client.post(all_url)
     bv_registration.refresh_from_db()
     assert bv_registration.attended is None
@@ -317,7 +342,7 @@ def test_select_all_applies_the_listings_filters(client, vive_moderator, full_ev
     page = client.get(url).content.decode()
     assert "VIVE-deltager 2" in page and "VIVE-deltager 3" in page
     assert "VIVE-deltager 0" not in page
-    client.post(url)
+    client.post(url, {"reason": "Ventelisten lukkes."})
     status = dict(Registration.objects.filter(event=full_event).values_list("email", "status"))
     assert status == {
         "vive0@kommune.example": "confirmed",

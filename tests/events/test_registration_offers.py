@@ -124,7 +124,9 @@ def test_decline_passes_the_offer_on_at_once(course):
 
 def test_cancelling_an_offered_registration_offers_the_seat_to_the_next(course):
     registration_cancel(registration=person(0))
-    registration_cancel(registration=person(2), reason="organiser")
+    registration_cancel(
+        registration=person(2), reason="organiser", explanation="Lokalet er for lille."
+    )
     assert person(2).status == "cancelled"
     assert person(3).status == "offered"
     assert (

@@ -210,7 +210,10 @@ def test_no_promotion_once_the_course_has_started_even_before_its_deadline(event
     first = sign_up(event).registration
     second = sign_up(event).registration
     registration_cancel(
-        registration=first, reason="organiser", now=first_start + timedelta(hours=1)
+        registration=first,
+        reason="organiser",
+        explanation="Aflyst af centret.",
+        now=first_start + timedelta(hours=1),
     )
     second.refresh_from_db()
     assert (second.status, second.waiting_position) == ("waiting_list", 1)
@@ -241,7 +244,9 @@ def test_registrant_cannot_cancel_after_the_start_but_the_organiser_can(webinar)
     with pytest.raises(EventsError) as error:
         registration_cancel(registration=registration, now=started)
     assert error.value.code == "started"
-    registration_cancel(registration=registration, reason="organiser", now=started)
+    registration_cancel(
+        registration=registration, reason="organiser", explanation="Dobbelttilmelding.", now=started
+    )
     registration.refresh_from_db()
     assert registration.status == "cancelled"
 

@@ -10,6 +10,7 @@ the admin's theme (light, dark, high contrast).
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ ROW_HEIGHT = 26
 BAR_HEIGHT = 16
 PADDING = 8
 MAX_LABEL_CHARS = 30
+LINE_HEIGHT = 15
 
 FILL = "fill: var(--w-color-secondary, #007d7e)"
 FILL_LIGHT = "fill: var(--w-color-secondary-75, #b3dcdc)"
@@ -41,8 +43,13 @@ class Bar:
     text: str = ""
 
 
-def _short(label: str, limit: int = MAX_LABEL_CHARS) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+def _lines(label: str, limit: int = MAX_LABEL_CHARS) -> list[str]:
+    """A label wrapped at word boundaries into lines that fit beside the bars: never cut."""
+    return textwrap.wrap(label, limit, break_on_hyphens=False) or [""]
+
+
+def _row_height(lines: int) -> int:
+    return max(ROW_HEIGHT, lines * LINE_HEIGHT + 8)
 
 
 def _svg(
@@ -82,14 +89,17 @@ def bar_chart(
     scale_max = max((bar.value for bar in bars), default=0) or 1
     area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     rows = []
-    for index, bar in enumerate(bars):
-        y = PADDING + index * ROW_HEIGHT
+    y = PADDING
+    for bar in bars:
+        lines = _lines(bar.label)
+        row_height = _row_height(len(lines))
+        top = y + (row_height - ROW_HEIGHT) / 2  # the bar in the middle of its label's lines
         length = round(area * bar.value / scale_max, 1)
         shapes = [
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" rx="2" style="{}"/>',
                 LABEL_WIDTH,
-                y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
                 length,
                 BAR_HEIGHT,
                 FILL if bar.part is None else FILL_LIGHT,
@@ -100,29 +110,40 @@ def bar_chart(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" rx="2" style="{}"/>',
                     LABEL_WIDTH,
-                    y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                    top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
                     round(area * bar.part / scale_max, 1),
                     BAR_HEIGHT,
                     FILL,
                 )
             )
+        first_line = y + row_height / 2 + 4 - (len(lines) - 1) * LINE_HEIGHT / 2
+        label_lines = SafeString(
+            "".join(
+                format_html(
+                    '<tspan x="{}" y="{}">{}</tspan>',
+                    LABEL_WIDTH - 8,
+                    round(first_line + number * LINE_HEIGHT, 1),
+                    line,
+                )
+                for number, line in enumerate(lines)
+            )
+        )
         rows.append(
             format_html(
                 '<g class="reach-chart-bar"><title>{label}: {text}</title>'
-                '<text x="{label_x}" y="{text_y}" text-anchor="end" style="{text_style}">'
-                "{short}</text>{shapes}"
+                '<text text-anchor="end" style="{text_style}">{label_lines}</text>{shapes}'
                 '<text x="{value_x}" y="{text_y}" style="{text_style}">{text}</text></g>',
                 label=bar.label,
                 text=bar.text or bar.value,
-                label_x=LABEL_WIDTH - 8,
-                text_y=y + ROW_HEIGHT / 2 + 4,
+                text_y=top + ROW_HEIGHT / 2 + 4,
                 text_style=TEXT,
-                short=_short(bar.label),
+                label_lines=label_lines,
                 shapes=SafeString("".join(shapes)),
                 value_x=LABEL_WIDTH + length + 6,
             )
         )
-    height = 2 * PADDING + len(bars) * ROW_HEIGHT
+        y += row_height
+    height = y + PADDING
     axis = format_html(
         '<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" style="{style}"/>',
         x=LABEL_WIDTH,

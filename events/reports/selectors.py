@@ -147,6 +147,100 @@ def reach_by(registrations: QuerySet[Registration], dimension: str) -> list[Reac
     return rows
 
 
+@dataclass(frozen=True)
+class ComparedRow:
+    """A reach row beside the same row in the same period a year earlier."""
+
+    label: str
+    registrations: int
+    participants: int
+    previous_registrations: int
+    previous_participants: int
+    month: date | None = None
+
+    @property
+    def participants_change(self) -> str:
+        return change_text(self.participants, self.previous_participants)
+
+
+def change_text(now: int, before: int) -> str:
+    """The change from a year earlier as a Danish percentage ("+12 %", "−5 %", "0 %"), or "–"
+    where there was nothing to compare with."""
+    if not before:
+        return "–"
+    percent = round(100 * (now - before) / before)
+    if percent > 0:
+        return f"+{percent} %"
+    return f"−{-percent} %" if percent < 0 else "0 %"
+
+
+def year_earlier(day: date) -> date:
+    """The same day a year before (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def reach_compare(
+    current: list[ReachRow], previous: list[ReachRow], *, by_month: bool = False
+) -> list[ComparedRow]:
+    """The rows of a period beside the same rows a year earlier: matched by label, or on the
+    month report by the month twelve months before. Rows only the earlier period had come
+    after the others with zeros for now (in month order on the month report)."""
+
+    def key(row: ReachRow, shift: bool) -> object:
+        if by_month and row.month is not None:
+            return date(row.month.year + 1, row.month.month, 1) if shift else row.month
+        return row.label
+
+    earlier = {key(row, True): row for row in previous}
+    rows = []
+    for row in current:
+        before = earlier.pop(key(row, False), None)
+        rows.append(
+            ComparedRow(
+                label=row.label,
+                registrations=row.registrations,
+                participants=row.participants,
+                previous_registrations=before.registrations if before else 0,
+                previous_participants=before.participants if before else 0,
+                month=row.month,
+            )
+        )
+    for shifted, before in earlier.items():
+        month = shifted if isinstance(shifted, date) else None
+        rows.append(
+            ComparedRow(
+                label=date_format(month, "F Y") if month else before.label,
+                registrations=0,
+                participants=0,
+                previous_registrations=before.registrations,
+                previous_participants=before.participants,
+                month=month,
+            )
+        )
+    if by_month:
+        rows.sort(key=lambda row: (row.month is None, row.month or date.min))
+    return rows
+
+
+def reach_totals(registrations: QuerySet[Registration]) -> tuple[int, int]:
+    """(registrations, participants) in all, each registration once (one query)."""
+    totals = registrations.order_by().aggregate(count=Count("pk"), participants=_participants())
+    return totals["count"], totals["participants"]
+
+
+def attendance_totals(registrations: QuerySet[Registration]) -> tuple[int, int]:
+    """(registrations with attendance recorded, of which attended), in all (one query)."""
+    totals = (
+        registrations.filter(attended__isnull=False)
+        .order_by()
+        .aggregate(recorded=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
+    )
+    return totals["recorded"], totals["attended"]
+
+
 def _add_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 

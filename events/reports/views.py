@@ -11,10 +11,11 @@ in no partner's group gets a 403 and no menu item. The counts come from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import django_filters
 from django.urls import re_path, reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -29,9 +30,14 @@ from events.registrations.exports import spreadsheet_safe
 from events.reports import charts
 from events.reports.selectors import (
     attendance_by_event,
+    attendance_totals,
+    change_text,
     reach_by,
     reach_by_month,
+    reach_compare,
     reach_registrations,
+    reach_totals,
+    year_earlier,
 )
 from home.areas.membership import partners_of_user
 from home.spreadsheets import DanishSpreadsheetMixin
@@ -169,9 +175,13 @@ ATTENDANCE_COLUMNS = (
     "participants_registered",
     "participants_attended",
 )
+COMPARED_COLUMNS = ("previous_registrations", "previous_participants", "participants_change")
 HEADINGS = {
     "registrations": _("Tilmeldinger"),
     "participants": _("Deltagere"),
+    "previous_registrations": _("Tilmeldinger året før"),
+    "previous_participants": _("Deltagere året før"),
+    "participants_change": _("Ændring i deltagere"),
     "start_date": _("Start"),
     "registered": _("Tilmeldinger med registreret fremmøde"),
     "attended": _("Mødte op"),
@@ -203,11 +213,77 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
 
     def get_queryset(self):
         registrations = self.filter_queryset(reach_registrations(user=self.request.user))
-        if self.dimension == "month":
-            return reach_by_month(registrations)
         if self.dimension == "attendance":
             return attendance_by_event(registrations)
+        rows = self._rows(registrations)
+        if self.earlier_period is None:
+            return rows
+        return reach_compare(
+            rows, self._rows(self.earlier_registrations()), by_month=self.dimension == "month"
+        )
+
+    def _rows(self, registrations):
+        if self.dimension == "month":
+            return reach_by_month(registrations)
         return reach_by(registrations, self.dimension)
+
+    # --- the same period a year earlier ---------------------------------------------------
+
+    @cached_property
+    def period(self) -> tuple[date, date] | None:
+        """The chosen period, if it has both a first and a last day."""
+        if not (self.filters and self.filters.is_valid()):
+            return None
+        chosen = self.filters.form.cleaned_data.get("period")
+        if not chosen or not chosen.start or not chosen.stop:
+            return None
+        return chosen.start.date(), chosen.stop.date()
+
+    @cached_property
+    def earlier_period(self) -> tuple[date, date] | None:
+        if self.period is None:
+            return None
+        return year_earlier(self.period[0]), year_earlier(self.period[1])
+
+    def earlier_registrations(self):
+        """The registrations the same filters count in the same period a year earlier."""
+        assert self.earlier_period is not None
+        first, last = self.earlier_period
+        data = self.request.GET.copy()
+        data["period_after"], data["period_before"] = first.isoformat(), last.isoformat()
+        earlier = ReachFilterSet(
+            data=data, queryset=reach_registrations(user=self.request.user), request=self.request
+        )
+        return earlier.qs
+
+    def comparison(self) -> dict:
+        """The period's totals beside the same period a year earlier, for the page's summary."""
+        if self.period is None:
+            return {}
+        current = self.filter_queryset(reach_registrations(user=self.request.user))
+        earlier = self.earlier_registrations()
+        assert self.earlier_period is not None
+
+        def span(period: tuple[date, date]) -> str:
+            return f"{date_format(period[0], 'j. F Y')} – {date_format(period[1], 'j. F Y')}"
+
+        summary = {"period": span(self.period), "earlier_period": span(self.earlier_period)}
+        if self.dimension == "attendance":
+            (recorded, came), (recorded_before, came_before) = (
+                attendance_totals(current),
+                attendance_totals(earlier),
+            )
+            summary["now"] = _attendance_text(recorded, came)
+            summary["before"] = _attendance_text(recorded_before, came_before)
+            return summary
+        (count, participants), (count_before, participants_before) = (
+            reach_totals(current),
+            reach_totals(earlier),
+        )
+        summary["now"] = _reach_text(count, participants)
+        summary["before"] = _reach_text(count_before, participants_before)
+        summary["change"] = change_text(participants, participants_before)
+        return summary
 
     def get_filtered_queryset(self):
         return self.get_queryset()
@@ -243,13 +319,19 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
                 Column("start_date", label=HEADINGS["start_date"]),
                 *(Column(name, label=HEADINGS[name]) for name in ATTENDANCE_COLUMNS),
             ]
-        return [label, *(Column(name, label=HEADINGS[name]) for name in REACH_COLUMNS)]
+        return [label, *(Column(name, label=HEADINGS[name]) for name in self._reach_fields())]
+
+    def _reach_fields(self) -> tuple[str, ...]:
+        if self.earlier_period is None:
+            return REACH_COLUMNS
+        return (*REACH_COLUMNS, *COMPARED_COLUMNS)
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         if not self.is_export:
             context["report"] = self.report
             context["confirmed_only"] = CONFIRMED_ONLY
+            context["comparison"] = self.comparison()
             context["chart"] = self.chart(context["object_list"])
             if self.dimension == "attendance":
                 context["legend"] = [
@@ -320,7 +402,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
     def list_export(self):
         if self.dimension == "attendance":
             return ["label", "start_date", *ATTENDANCE_COLUMNS]
-        return ["label", *REACH_COLUMNS]
+        return ["label", *self._reach_fields()]
 
     @property
     def export_headings(self):
@@ -331,6 +413,24 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
 
     def preprocess_field_value(self, field, value, export_format):
         return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
+
+
+def _reach_text(registrations: int, participants: int) -> str:
+    return ngettext(
+        "%(participants)s deltager (%(registrations)s tilmeldinger)",
+        "%(participants)s deltagere (%(registrations)s tilmeldinger)",
+        participants,
+    ) % {"participants": participants, "registrations": registrations}
+
+
+def _attendance_text(recorded: int, came: int) -> str:
+    if not recorded:
+        return str(_("intet fremmøde registreret"))
+    return _("%(came)s af %(recorded)s mødte op (%(rate)s %%)") % {
+        "came": came,
+        "recorded": recorded,
+        "rate": number_format(100 * came / recorded, decimal_pos=1),
+    }
 
 
 class ReachReportMenuItem(MenuItem):

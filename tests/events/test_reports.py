@@ -305,5 +305,110 @@ def test_chart_escapes_labels_and_shortens_long_ones_but_keeps_them_whole_in_the
     )
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "Rækkevidde &amp; mere" in svg
-    assert "Kommunernes Landsforening og…" in svg
+    # A long label wraps onto lines beside its bar; nothing of it is cut.
+    assert "…" not in svg
+    lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", svg)
+    assert " ".join(lines[1:]) == long_label.strip()
+    assert len(lines) > 2
     assert f"<title>{long_label}: 1</title>" in svg
+
+
+# --- the same period a year earlier ---------------------------------------------------------
+
+
+@pytest.fixture
+def year_before(event_of, vive, bv, reach):
+    """March 2029: VIVE's webinar with 1 from København and 2 from Odense; Børns Vilkår's with
+    1 from Aarhus (not VIVE's to count)."""
+    webinar = event_of(vive, title="VIVE-webinar 2029", sessions=one_session(2029, 3))
+    sign_up(webinar, municipality=municipality("0101"))
+    sign_up(webinar, municipality=municipality("0461"))
+    sign_up(webinar, municipality=municipality("0461"))
+    other = event_of(bv, title="Børns Vilkårs webinar 2029", sessions=one_session(2029, 3))
+    sign_up(other, municipality=municipality("0751"))
+    return webinar
+
+
+MARCH_2030 = {"period_after": "2030-03-01", "period_before": "2030-03-31"}
+
+
+def compared(response) -> list[tuple]:
+    return [
+        (
+            row.label,
+            row.participants,
+            row.previous_registrations,
+            row.previous_participants,
+            row.participants_change,
+        )
+        for row in response.context["object_list"]
+    ]
+
+
+def test_a_report_compares_the_period_with_the_same_period_a_year_earlier(
+    client, vive_moderator, year_before
+):
+    client.force_login(vive_moderator)
+    response = client.get(url("municipality", **MARCH_2030))
+    assert compared(response) == [
+        ("København", 2, 1, 1, "+100 %"),
+        ("Aarhus", 1, 0, 0, "–"),
+        ("Odense", 0, 2, 2, "−100 %"),  # reached a year earlier only
+    ]
+    body = response.content.decode()
+    assert "Sammenlignet med samme periode året før" in body
+    assert "1. marts 2030 – 31. marts 2030" in body
+    assert "1. marts 2029 – 31. marts 2029" in body
+    assert "3 deltagere (3 tilmeldinger)" in body  # VIVE's now and a year earlier
+    assert "Deltagere året før" in body and "Ændring i deltagere" in body
+
+    export = csv_rows(client.get(url("municipality", export="csv", **MARCH_2030)))
+    assert export[0] == [
+        "Kommune",
+        "Tilmeldinger",
+        "Deltagere",
+        "Tilmeldinger året før",
+        "Deltagere året før",
+        "Ændring i deltagere",
+    ]
+    assert export[1] == ["København", "2", "2", "1", "1", "'+100 %"]
+
+
+def test_the_month_report_compares_each_month_with_its_month_a_year_earlier(
+    client, vive_moderator, year_before
+):
+    client.force_login(vive_moderator)
+    response = client.get(url("month", period_after="2030-03-01", period_before="2030-05-31"))
+    assert compared(response) == [
+        ("marts 2030", 3, 3, 3, "0 %"),
+        ("april 2030", 0, 0, 0, "–"),
+        ("maj 2030", 1, 0, 0, "–"),
+    ]
+
+
+def test_the_attendance_report_compares_the_rate(client, vive_moderator, year_before, reach):
+    Registration.objects.filter(event=year_before).update(attended=True)
+    first = Registration.objects.filter(event=reach["webinar"], status="confirmed").first()
+    Registration.objects.filter(pk=first.pk).update(attended=False)
+    client.force_login(vive_moderator)
+    body = client.get(url("attendance", **MARCH_2030)).content.decode()
+    assert "0 af 1 mødte op (0,0 %)" in body
+    assert "3 af 3 mødte op (100,0 %)" in body
+
+
+def test_without_a_whole_period_the_report_says_how_to_compare(client, vive_moderator, reach):
+    client.force_login(vive_moderator)
+    response = client.get(url("municipality", period_after="2030-03-01"))
+    body = response.content.decode()
+    assert "Vælg en periode med både første og sidste dag" in body
+    assert "Deltagere året før" not in body
+
+
+def test_the_earlier_period_keeps_the_other_filters_and_the_partner_scope(
+    client, bv_moderator, year_before
+):
+    client.force_login(bv_moderator)
+    response = client.get(url("municipality", **MARCH_2030))
+    assert compared(response) == [("Odense", 1, 0, 0, "–"), ("Aarhus", 0, 1, 1, "−100 %")]
+    workshops = client.get(url("municipality", event_type="workshop", **MARCH_2030))
+    assert compared(workshops) == []

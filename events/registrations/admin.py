@@ -21,7 +21,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import Button, ListingButton
+from wagtail.admin.widgets import Button
 
 from events.models import EventPage, Participation, Registration, RegistrationStatus
 from events.registrations.admin_actions import (
@@ -116,6 +116,22 @@ def attended_display(registration: Registration) -> str:
     return _("Ja") if registration.attended else _("Nej")
 
 
+def status_display(registration: Registration) -> str:
+    """The status, with the place on the waiting list or the offer's deadline where it has one."""
+    status = registration.get_status_display()
+    if registration.status == RegistrationStatus.WAITING_LIST and registration.waiting_position:
+        return _("%(status)s, nr. %(position)s") % {
+            "status": status,
+            "position": registration.waiting_position,
+        }
+    if registration.status == RegistrationStatus.OFFERED and registration.offer_expires_at:
+        return _("%(status)s – tilbud udløber %(deadline)s") % {
+            "status": status,
+            "deadline": offer_deadline_display(registration),
+        }
+    return status
+
+
 class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexView):
     export_sheet_title = "Tilmeldinger"
 
@@ -158,8 +174,9 @@ class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexVie
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         for action in actions_for(instance, self.request.user, participation=self.participation):
+            # In the row's menu, beside "Se detaljer": inline buttons would squeeze the names.
             buttons.append(
-                ListingButton(
+                Button(
                     ACTIONS[action][0],
                     url=reverse(f"{self.namespace}:action", args=[instance.pk, action]),
                     icon_name=ACTION_ICONS[action],
@@ -251,20 +268,23 @@ class RegistrationInspectView(InspectView):
             {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
 
-    @cached_property
-    def header_more_buttons(self):
-        return [
-            Button(
-                ACTIONS[action][0],
-                url=reverse(f"{self.namespace}:action", args=[self.object.pk, action])
+    template_name = "events/admin/registration_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The steps at hand, as buttons over the details (not hidden in the header's menu).
+        context["actions"] = [
+            {
+                "label": ACTIONS[action][0],
+                "url": reverse(f"{self.namespace}:action", args=[self.object.pk, action])
                 + "?next=inspect",
-                icon_name=ACTION_ICONS[action],
-                priority=10 + list(ACTIONS).index(action),
-            )
+                "serious": ACTION_ICONS[action] == "cross",
+            }
             for action in actions_for(
                 self.object, self.request.user, participation=self.participation
             )
         ]
+        return context
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
@@ -320,9 +340,9 @@ class RegistrationViewSet(ModelViewSet):
         "name",
         "email",
         Column("event", label=_("Arrangement"), accessor="event.title"),
-        Column("status", label=_("Status"), accessor="get_status_display"),
-        Column("waiting_position", label=_("Nr. på venteliste")),
-        Column("offer_expires_at", label=_("Tilbud udløber"), accessor=offer_deadline_display),
+        # Where a person stands in one column (a place on the waiting list, an offer's deadline),
+        # so the list with its row actions fits a 1366 px screen.
+        Column("status", label=_("Status"), accessor=status_display),
         Column("attended", label=_("Mødte op"), accessor=attended_display),
         Column("municipality", label=_("Kommune"), accessor="municipality.name"),
         DateColumn("created_at", label=_("Tilmeldt")),

@@ -174,8 +174,10 @@ def change_text(now: int, before: int) -> str:
     return f"−{-percent} %" if percent < 0 else "0 %"
 
 
-def year_earlier(day: date) -> date:
-    """The same day a year before (28 February for a 29 February)."""
+def year_earlier(day: date) -> date | None:
+    """The same day a year before (28 February for a 29 February); None before year 2."""
+    if day.year <= 1:
+        return None
     try:
         return day.replace(year=day.year - 1)
     except ValueError:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.urls import re_path, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_filters.fields import DateRangeField
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -144,8 +146,24 @@ def _partners_of_request(request):
     return partners_of_user(request.user).order_by("name")
 
 
+class PeriodField(DateRangeField):
+    """A period whose days a calendar can hold, a year earlier included (a year 1 would
+    overflow on the way to UTC): years 1900 to 2200."""
+
+    def clean(self, value):
+        period = super().clean(value)
+        for moment in (period.start, period.stop) if period else ():
+            if moment is not None and not 1900 <= moment.year <= 2200:
+                raise ValidationError(_("Periode: vælg datoer mellem år 1900 og 2200."))
+        return period
+
+
+class PeriodFilter(django_filters.DateFromToRangeFilter):
+    field_class = PeriodField
+
+
 class ReachFilterSet(WagtailFilterSet):
-    period = django_filters.DateFromToRangeFilter(
+    period = PeriodFilter(
         field_name="event__first_start", label=_("periode (arrangementets start)")
     )
     # Only the user's own partners to choose from.
@@ -243,7 +261,8 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
     def earlier_period(self) -> tuple[date, date] | None:
         if self.period is None:
             return None
-        return year_earlier(self.period[0]), year_earlier(self.period[1])
+        first, last = year_earlier(self.period[0]), year_earlier(self.period[1])
+        return (first, last) if first and last else None
 
     def earlier_registrations(self):
         """The registrations the same filters count in the same period a year earlier."""
@@ -258,7 +277,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
 
     def comparison(self) -> dict:
         """The period's totals beside the same period a year earlier, for the page's summary."""
-        if self.period is None:
+        if self.period is None or self.earlier_period is None:
             return {}
         current = self.filter_queryset(reach_registrations(user=self.request.user))
         earlier = self.earlier_registrations()

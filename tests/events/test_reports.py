@@ -412,3 +412,22 @@ def test_the_earlier_period_keeps_the_other_filters_and_the_partner_scope(
     assert compared(response) == [("Odense", 1, 0, 0, "–"), ("Aarhus", 0, 1, 1, "−100 %")]
     workshops = client.get(url("municipality", event_type="workshop", **MARCH_2030))
     assert compared(workshops) == []
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"period_after": "0001-01-01", "period_before": "0001-12-31"},
+        {"period_after": "9999-01-01", "period_before": "9999-12-31"},
+        {"period_after": "2030-02-29", "period_before": "2030-03-31"},
+        {"period_after": "2028-02-29", "period_before": "2028-03-31"},
+        {"period_after": "2030-03-31", "period_before": "2030-03-01"},
+        {"period_after": "i går", "period_before": "2030-03-31\x00"},
+    ],
+)
+def test_a_period_at_the_calendars_edges_is_never_a_500(client, bv_moderator, reach, period):
+    client.force_login(bv_moderator)
+    response = client.get(url("municipality", **period))
+    assert response.status_code < 500
+    body = response.content.decode()
+    assert "VIVE-webinar" not in body and "København" not in body

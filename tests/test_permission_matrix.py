@@ -128,7 +128,8 @@ def allowed_to(client, user, what: str, action: str, obj) -> bool:
             body = b"".join(response.streaming_content) if response.streaming else b""
             return response.status_code == 200 and obj.email.encode() in body
         url = reverse(f"{namespace}:action", args=[obj.pk, action])
-        client.post(url)
+        # A moderator cancelling gives the registrant a reason.
+        client.post(url, {"reason": "Arrangementet er flyttet."} if action == "cancel" else {})
         obj.refresh_from_db()
         return obj.status == ("cancelled" if action == "cancel" else "confirmed")
     if what == "email":

@@ -193,7 +193,8 @@ def test_registration_bulk_actions_leave_other_partners_registrations_alone(clie
     _login(client, w, "moderator:boerns-vilkaar")
     foreign = w.partners["vive"].registration
     before = Registration.objects.filter(pk=foreign.pk).values().get()
-    client.post(f"/admin/bulk/events/registration/{action}/?id={foreign.pk}")
+    # A cancellation's reason given, so only the partner rule can refuse it.
+    client.post(f"/admin/bulk/events/registration/{action}/?id={foreign.pk}", {"reason": "Fejl."})
     assert Registration.objects.filter(pk=foreign.pk).values().get() == before
 
 
@@ -202,7 +203,10 @@ def test_registration_bulk_cancel_of_own_and_foreign_ids_cancels_only_own(client
 
     _login(client, w, "moderator:boerns-vilkaar")
     own, foreign = w.partners["boerns-vilkaar"].registration, w.partners["vive"].registration
-    client.post(f"/admin/bulk/events/registration/cancel/?id={own.pk}&id={foreign.pk}")
+    client.post(
+        f"/admin/bulk/events/registration/cancel/?id={own.pk}&id={foreign.pk}",
+        {"reason": "Dobbelt tilmeldt."},
+    )
     assert Registration.objects.get(pk=own.pk).status == "cancelled"
     assert Registration.objects.get(pk=foreign.pk).status == foreign.status != "cancelled"
 

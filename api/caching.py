@@ -42,6 +42,7 @@ from api.capacity import build_in_turn, is_expensive
 from api.views.feeds import feed_window_start
 from events.models import EventPage
 from home.selectors import content_state
+from home.visibility import content_version_known
 
 # (path prefix, what the answers depend on besides content, Cache-Control)
 API, FEEDS = "api", "feeds"
@@ -304,7 +305,8 @@ class ConditionalContentMiddleware:
     ) -> HttpResponse:
         """The view's answer; a 200 is kept in the shared cache under its ETag and gets its
         validators, anything else (an error, a private answer) goes out as it is."""
-        response = self.get_response(request)
+        with content_version_known(request.content_version):  # type: ignore[attr-defined]
+            response = self.get_response(request)
         if response.has_header(PRIVATE_MARKER):
             return _keep_private(response)
         patch_vary_headers(response, VARY[depends_on])

@@ -10,7 +10,6 @@ list (POST, redirect, GET), so reloading the page sends nothing again. No JavaSc
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -51,9 +50,15 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     )
 
 
-def _require_moderator(request: HttpRequest) -> None:
-    if not session_policy.user_has_permission(request.user, "attend"):
-        raise PermissionDenied
+def _refused(request: HttpRequest) -> HttpResponse | None:
+    """A 403 in Danish for anyone who moderates no partner's events (Wagtail would turn a
+    ``PermissionDenied`` into a redirect to the dashboard)."""
+    if session_policy.user_has_permission(request.user, "attend"):
+        return None
+    message = _("Kun arrangørens moderatorer kan registrere fremmøde.")
+    return TemplateResponse(
+        request, "events/admin/checkin_error.html", {"message": message}, status=403
+    )
 
 
 def _session(request: HttpRequest, session_id: int) -> EventSession:
@@ -92,7 +97,8 @@ def _one(post, name: str, label: str) -> str:
 
 @require_http_methods(["GET", "HEAD"])
 def checkin_index(request: HttpRequest) -> HttpResponse:
-    _require_moderator(request)
+    if refused := _refused(request):
+        return refused
     now = timezone.now()
     rows = [
         {
@@ -108,7 +114,8 @@ def checkin_index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin_session(request: HttpRequest, session_id: int) -> HttpResponse:
-    _require_moderator(request)
+    if refused := _refused(request):
+        return refused
     session = _session(request, session_id)
     try:
         query = _query(request)
@@ -175,7 +182,8 @@ def _session_url(session: EventSession, query: str) -> str:
 
 @require_http_methods(["GET", "HEAD"])
 def signin_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
-    _require_moderator(request)
+    if refused := _refused(request):
+        return refused
     session = _session(request, session_id)
     pdf = signin_sheet_pdf(session=session, attendees=session_attendees(session))
     response = HttpResponse(pdf, content_type="application/pdf")

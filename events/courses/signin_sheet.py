@@ -18,7 +18,7 @@ from events.courses.selectors import Attendee
 from events.mail.compose import format_when
 from events.models import EventSession
 
-COLUMNS = (("Navn", 62), ("Kommune", 34), ("Arbejdsplads", 40), ("Underskrift", 54))
+COLUMNS = (("Navn", 56), ("Kommune", 30), ("Arbejdsplads", 52), ("Underskrift", 52))
 ROW_HEIGHT = 11
 
 

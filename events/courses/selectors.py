@@ -81,7 +81,7 @@ def session_attendees(session: EventSession, *, query: str = "") -> list[Attende
         .prefetch_related("members")
         .order_by("name", "pk")
     )
-    records = {
+    records: dict[tuple[int, int | None], str] = {
         (registration_id, member_id): status
         for registration_id, member_id, status in SessionAttendance.objects.filter(
             session=session

@@ -29,7 +29,7 @@ from events.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def _record(
     registration: Registration,
     member: GroupMember | None,
     status: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> Recorded:
     attendance, created = SessionAttendance.objects.get_or_create(
         session=session,
@@ -120,7 +120,7 @@ def attendance_set(
     registration: Registration,
     member: GroupMember | None = None,
     status: str,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     now: datetime | None = None,
 ) -> Recorded:
     """Record one person's attendance at one session: the registration, or one of its named
@@ -146,7 +146,7 @@ def attendance_set_started(
     *,
     registration: Registration,
     status: str,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     now: datetime | None = None,
 ) -> int:
     """Record the same attendance for the registration (or each of its named members) at

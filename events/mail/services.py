@@ -397,6 +397,7 @@ def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:
     registration: Registration = member.registration
     event: EventPage = registration.event
     method = "CANCEL" if kind == EmailKind.MEMBER_CANCELLED else "REQUEST"
+    checkin = _checkin(event, registration, member) if kind in CARRIES_CHECKIN else {}
     email = email_write(
         kind=kind,
         to=member.email,
@@ -410,7 +411,8 @@ def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:
             sessions=list(event.sessions.all()),
             municipality=registration.municipality.name,
             links=member_links(member) if kind == EmailKind.MEMBER_CONFIRMATION else [],
-            **(_checkin(event, registration, member) if kind in CARRIES_CHECKIN else {}),
+            checkin_url=checkin.get("checkin_url", ""),
+            checkin_qr=checkin.get("checkin_qr", ""),
         ),
     )
     if kind == EmailKind.MEMBER_CONFIRMATION:

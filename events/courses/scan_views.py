@@ -35,8 +35,8 @@ _HEADERS = {
 }
 NOTHING_HERE = "Koden kan ikke bruges her."
 ONLY_MODERATORS = (
-    "Kun arrangørens moderatorer kan tjekke deltagere ind med koden. Er du moderator, så log "
-    "ind og scan koden igen."
+    "Siden er kun for arrangørens moderatorer, som tjekker deltagere ind med koden. Er du "
+    "deltager, så vis QR-koden fra din bekræftelse, når du møder op."
 )
 
 

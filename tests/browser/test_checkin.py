@@ -110,7 +110,7 @@ def test_moderator_checks_people_in_on_a_phone(
     response = stranger.goto(checkin_url(registration=soeren))
     assert response.status == 403
     main = stranger.locator("main").text_content()
-    assert "Kun arrangørens moderatorer" in main
+    assert "Siden er kun for arrangørens moderatorer" in main
     for secret in ("Søren", "Ærø", "Kompetenceforløb", "København"):
         assert secret not in stranger.content()
     context.close()

@@ -288,3 +288,34 @@ def test_timezone_now_is_used_when_not_given(course):
     assert timezone.now() < START
     with pytest.raises(EventsError):
         attendance_set(session=course.sessions.first(), registration=soeren, status="present")
+
+
+@freeze_time(START + timedelta(minutes=10))
+def test_a_tap_at_next_weeks_session_is_refused_but_an_excuse_is_taken(
+    client, vive_moderator, course
+):
+    second = course.sessions.order_by("sort_order").last()
+    soeren = person("soeren@kommune.example")
+    client.force_login(vive_moderator)
+    early = client.post(session_url(second), {"person": f"r{soeren.pk}", "status": "present"})
+    assert early.status_code == 409
+    assert "Fremmøde kan først registreres på sessionens dag" in early.content.decode()
+    assert not SessionAttendance.objects.exists()
+    excused = client.post(session_url(second), {"person": f"r{soeren.pk}", "status": "excused"})
+    assert excused.status_code == 302
+    assert SessionAttendance.objects.get().status == "excused"
+
+
+@freeze_time(START + timedelta(minutes=10))
+def test_a_person_of_another_event_cannot_be_tapped_in_here(
+    client, vive_moderator, course, event_of, vive
+):
+    other = event_of(vive, title="Andet arrangement", capacity=5)
+    stranger = sign_up(other, name="Fremmed Person").registration
+    first = course.sessions.order_by("sort_order").first()
+    client.force_login(vive_moderator)
+    response = client.post(session_url(first), {"person": f"r{stranger.pk}", "status": "present"})
+    assert response.status_code == 400
+    assert "Person (person)" in response.content.decode()
+    assert "Fremmed" not in response.content.decode()
+    assert not SessionAttendance.objects.exists()

@@ -8,6 +8,7 @@ from wagtail import hooks
 
 from events import dashboard
 from events.calendar import views as calendar_views
+from events.courses import views as checkin_views
 from events.mail.admin import outbound_email_viewset
 from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
@@ -51,3 +52,13 @@ def register_calendar_menu_item():
 for _slug in reach_reports.REPORTS:
     hooks.register("register_reports_menu_item", partial(reach_reports.menu_item, _slug))
 hooks.register("register_reports_menu_item", answer_report.menu_item)
+
+
+@hooks.register("register_admin_urls")
+def register_checkin_urls():
+    return [path("", include((checkin_views.urlpatterns(), "checkin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_checkin_menu_item():
+    return checkin_views.menu_item()

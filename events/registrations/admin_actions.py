@@ -161,8 +161,6 @@ def action_view(request, pk: int, action: str, *, namespace: str):
                     reason=CancelReason.ORGANISER,
                     explanation=form.cleaned_data["reason"] if form else "",
                 )
-            elif action == "attend" and not attendance_open(registration.event):
-                raise EventsError("attendance_not_started")
             else:
                 service(registration=registration, by=request.user)
         except EventsError as error:

@@ -30,7 +30,7 @@ from wagtail.admin.views.bulk_action import BulkAction
 from events.errors import EventsError
 from events.models import CancelReason, Participation, Registration, RegistrationStatus
 from events.registrations.admin import RegistrationFilterSet, registration_policy
-from events.registrations.admin_actions import CancelForm, attendance_open
+from events.registrations.admin_actions import CancelForm
 from events.registrations.applications import application_approve, application_decline
 from events.registrations.services import registration_attendance_set, registration_cancel
 
@@ -280,8 +280,6 @@ class AttendedBulkAction(RegistrationBulkAction):
     )
 
     def act(self, registration):
-        if not attendance_open(registration.event):
-            raise EventsError("attendance_not_started")
         registration_attendance_set(
             registration=registration, attended=self.attended, by=self.request.user
         )

@@ -31,7 +31,7 @@ from events.registrations.admin import registration_policy
 from events.registrations.exports import spreadsheet_safe
 from events.reports import charts
 from events.reports.selectors import (
-    attendance_by_event,
+    attendance_by_session,
     attendance_totals,
     change_text,
     reach_by,
@@ -128,12 +128,13 @@ REPORTS: dict[str, Report] = {
             "attendance",
             _("Fremmøde"),
             _("Fremmøde i forhold til tilmeldinger"),
-            _("Arrangement"),
+            _("Session"),
             "tick-inverse",
             _(
-                "Kun arrangementer, hvor arrangøren har registreret fremmødet, og kun de "
-                "tilmeldinger, hvor fremmødet er registreret: ukendt fremmøde tæller ikke som "
-                "udeblivelse."
+                "Én række pr. session: kun sessioner, hvor arrangøren har registreret "
+                "fremmødet, og kun de tilmeldinger, hvor fremmødet til sessionen er registreret: "
+                "ukendt fremmøde tæller ikke som udeblivelse. En medarbejdergruppe med "
+                "navngivne deltagere tæller hver deltager for sig."
             ),
         ),
     )
@@ -232,7 +233,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
     def get_queryset(self):
         registrations = self.filter_queryset(reach_registrations(user=self.request.user))
         if self.dimension == "attendance":
-            return attendance_by_event(registrations)
+            return attendance_by_session(registrations)
         rows = self._rows(registrations)
         if self.earlier_period is None:
             return rows
@@ -326,7 +327,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
     @cached_property
     def no_results_message(self):
         if self.dimension == "attendance":
-            return _("Der er ikke registreret fremmøde til nogen arrangementer i udvalget.")
+            return _("Der er ikke registreret fremmøde til nogen sessioner i udvalget.")
         return _("Der er ingen bekræftede tilmeldinger i udvalget.")
 
     @property
@@ -391,7 +392,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
                 for row in rows
             ]
             description = _(
-                "Vandrette søjler, én pr. arrangement: den lyse søjle er tilmeldinger med "
+                "Vandrette søjler, én pr. session: den lyse søjle er tilmeldinger med "
                 "registreret fremmøde, den mørke dem, der mødte op."
             )
             return charts.bar_chart(bars, title=title, description=str(description))
@@ -445,7 +446,7 @@ def _reach_text(registrations: int, participants: int) -> str:
 def _attendance_text(recorded: int, came: int) -> str:
     if not recorded:
         return str(_("intet fremmøde registreret"))
-    return _("%(came)s af %(recorded)s mødte op (%(rate)s %%)") % {
+    return _("%(came)s af %(recorded)s registreringer: til stede (%(rate)s %%)") % {
         "came": came,
         "recorded": recorded,
         "rate": number_format(100 * came / recorded, decimal_pos=1),

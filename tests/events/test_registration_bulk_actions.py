@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from events.errors import EventsError
-from events.models import EventPage, OutboundEmail, Registration
+from events.models import (
+    EventPage,
+    EventSession,
+    OutboundEmail,
+    Registration,
+    SessionAttendance,
+)
 from events.registrations.applications import application_manager_confirm
 from events.registrations.services import registration_attendance_set
 from home.models import Audience, Municipality
@@ -44,9 +50,14 @@ def bv_event(event_of, bv):
     return event
 
 
-def started(event):
-    """The event began an hour ago (attendance is recorded once it has begun)."""
-    EventPage.objects.filter(pk=event.pk).update(first_start=timezone.now() - timedelta(hours=1))
+def begin(event) -> None:
+    """The event's session began an hour ago (the sign-ups came while it was ahead)."""
+    now = timezone.now()
+    EventSession.objects.filter(event=event).update(
+        start=now - timedelta(hours=1), end=now + timedelta(hours=1)
+    )
+    # As publishing keeps it: the admin offers attendance once the first start has passed.
+    EventPage.objects.filter(pk=event.pk).update(first_start=now - timedelta(hours=1))
 
 
 def regs(*emails):
@@ -111,15 +122,11 @@ def test_bulk_cancel_promotes_from_the_waiting_list(client, vive_moderator, full
 
 
 def test_bulk_attendance_for_confirmed_only(client, vive_moderator, full_event):
+    begin(full_event)
     came, stayed_away, waiting = regs(
         "vive0@kommune.example", "vive1@kommune.example", "vive2@kommune.example"
     )
     client.force_login(vive_moderator)
-    early = client.post(bulk_url("attended", [came]), follow=True).content.decode()
-    assert "Fremmøde kan først registreres, når arrangementet er begyndt." in early
-    came.refresh_from_db()
-    assert came.attended is None
-    started(full_event)
     response = client.post(bulk_url("attended", [came, waiting]), follow=True)
     content = response.content.decode()
     assert "Fremmøde registreret for 1 tilmelding." in content
@@ -137,6 +144,21 @@ def test_bulk_attendance_for_confirmed_only(client, vive_moderator, full_event):
     assert "VIVE-deltager 0" in listing and "VIVE-deltager 1" not in listing
     listing = client.get(reverse("registrations:index"), {"attended": "unknown"}).content.decode()
     assert "VIVE-deltager 2" in listing and "VIVE-deltager 0" not in listing
+    # Recorded per session: present and absent at the one session that has begun.
+    assert sorted(SessionAttendance.objects.values_list("registration__email", "status")) == [
+        ("vive0@kommune.example", "present"),
+        ("vive1@kommune.example", "absent"),
+    ]
+
+
+def test_bulk_attendance_before_any_session_has_begun_records_nothing(
+    client, vive_moderator, full_event
+):
+    (came,) = regs("vive0@kommune.example")
+    client.force_login(vive_moderator)
+    response = client.post(bulk_url("attended", [came]), follow=True)
+    assert "Ingen af arrangementets sessioner er begyndt endnu" in response.content.decode()
+    assert not SessionAttendance.objects.exists()
 
 
 def test_attendance_service_refuses_unconfirmed(full_event):
@@ -152,10 +174,7 @@ def test_single_row_attendance_action(client, vive_moderator, full_event):
     client.force_login(vive_moderator)
     # "Registrér fremmøde" only once the event has begun.
     assert url not in client.get(reverse("registrations:index")).content.decode()
-    client.post(url)
-    registration.refresh_from_db()
-    assert registration.attended is None
-    started(full_event)
+    begin(full_event)
     assert url in client.get(reverse("registrations:index")).content.decode()
     client.post(url)
     registration.refresh_from_db()
@@ -165,6 +184,8 @@ def test_single_row_attendance_action(client, vive_moderator, full_event):
 def test_crafted_ids_of_another_partner_are_refused_and_nothing_changes(
     client, vive_moderator, full_event, bv_event
 ):
+    begin(full_event)
+    begin(bv_event)
     (bv_registration,) = regs("bv0@kommune.example")
     (own,) = regs("vive0@kommune.example")
     client.force_login(vive_moderator)
@@ -185,16 +206,12 @@ def test_crafted_ids_of_another_partner_are_refused_and_nothing_changes(
         reverse("wagtail_bulk_action", args=["events", "registration", "attended"])
         + "?id=all&next=/admin/registrations/"
     )
-    started(full_event)
     client.post(all_url)
     bv_registration.refresh_from_db()
     assert bv_registration.attended is None
-    # Those confirmed by then (vive1, and vive2 promoted when vive0 was cancelled).
+    # Those confirmed: vive1 (the event had begun, so vive0's seat promoted no one).
     attended = Registration.objects.filter(event=full_event, attended=True)
-    assert set(attended.values_list("email", flat=True)) == {
-        "vive1@kommune.example",
-        "vive2@kommune.example",
-    }
+    assert set(attended.values_list("email", flat=True)) == {"vive1@kommune.example"}
 
 
 def test_ids_of_digits_int_refuses_are_skipped_never_a_500(client, vive_moderator, full_event):

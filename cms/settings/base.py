@@ -252,6 +252,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Videnscenter om børneinddragelse <noreply@videnscenter.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The centre's contact address: ORGANIZER of the calendar files of a partner without its own
+# contact address (never the no-reply sender: a calendar shows it as who to write to).
+CENTRE_CONTACT_EMAIL = os.environ.get("CENTRE_CONTACT_EMAIL", "kontakt@videnscenter.example")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Videnscenter om børneinddragelse og udsatte børns liv"

@@ -217,6 +217,8 @@ LANGUAGE_CODE = "da"
 # pages English (LocaleMiddleware picks from these by Accept-Language).
 LANGUAGES = [("da", "Dansk")]
 WAGTAIL_I18N_ENABLED = False
+# Slugs in ASCII, æ/ø/å spelled ae/oe/aa (home/slugs.py): partners' URL templates stay readable.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_CONTENT_LANGUAGES = [("da", "Dansk")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

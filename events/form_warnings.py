@@ -20,8 +20,8 @@ REMINDER_DURING_A_SESSION = (
     "Vil du undgå det, så ret påmindelserne under Tilmelding."
 )
 ONLINE_WITHOUT_JOIN_LINK = (
-    "Deltagerlink: arrangementet er online, men har intet deltagerlink endnu. De tilmeldte får "
-    "linket {hours} før første session, så husk at udfylde det inden."
+    "Deltagerlink: arrangementet foregår online, men har intet deltagerlink endnu. De "
+    "tilmeldte får linket {hours} før første session, så husk at udfylde det inden."
 )
 
 

@@ -210,7 +210,8 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         SessionInlinePanel("sessions", label=_("session"), min_num=1, heading=_("Tidspunkter")),
         MultiFieldPanel(
             [FieldPanel("format"), FieldPanel("platform_name"), FieldPanel("join_url")],
-            heading=_("Form"),
+            # Not "Form": Wagtail's catalogue translates that word as "Formular".
+            heading=_("Fysisk eller online"),
         ),
         MultiFieldPanel(
             [

@@ -53,7 +53,12 @@ def _warnings(messages) -> list[str]:
 # --- the form's controls ----------------------------------------------------------------------
 
 
-def test_the_form_offers_checkboxes_and_sessions_by_number(client, vive, vive_editor, vocabulary):
+def test_the_form_offers_checkboxes_and_sessions_by_number(
+    client,
+    vive,
+    vive_editor,
+    vocabulary,  # noqa: F811
+):
     folder = KnowledgeIndexPage.objects.get(partner=vive)
     report = KnowledgePage(title="Anbragte unges trivsel på Ærø", kind="report", year=2020)
     folder.add_child(instance=report)
@@ -114,7 +119,7 @@ def test_an_online_event_without_a_join_link_is_saved_with_a_warning(client, viv
     _, messages = _post(client, vive, slug="uden-link", join_url="")
     assert EventPage.objects.filter(slug="uden-link").exists()
     assert _warnings(messages) == [ONLINE_WITHOUT_JOIN_LINK.format(hours="24 timer")]
-    assert _warnings(messages)[0].startswith("Deltagerlink: arrangementet er online, men har")
+    assert _warnings(messages)[0].startswith("Deltagerlink: arrangementet foregår online, men har")
 
 
 def test_a_reminder_during_an_earlier_session_is_saved_with_a_warning(client, vive, vive_editor):

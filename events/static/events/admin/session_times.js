@@ -10,7 +10,7 @@
   function show(form, prefix, names, visible) {
     for (const name of names) {
       const input = form.querySelector(`[name="${prefix}${name}"]`);
-      const wrapper = input && input.closest(".w-field__wrapper");
+      const wrapper = input && input.closest(".w-panel__wrapper");  // the label with its field
       if (wrapper) wrapper.style.display = visible ? "" : "none";
     }
   }

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
@@ -37,9 +38,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from api.capacity import build_in_turn, is_expensive
 from api.views.feeds import feed_window_start
 from events.models import EventPage
 from home.selectors import content_state
+from home.visibility import content_version_known
 
 # (path prefix, what the answers depend on besides content, Cache-Control)
 API, FEEDS = "api", "feeds"
@@ -59,10 +62,15 @@ POLICIES = (
 # so are answers to anything but GET and HEAD, and 5xx (an outage must not outlive itself).
 ERROR_CACHE_CONTROL = "public, max-age=60, s-maxage=60"
 NO_STORE = "no-store"
-# The same Vary on every answer of a path, 200 and 304 alike (RFC 9110 15.4.5): the content
-# is negotiated on Accept, the messages' language on Accept-Language (Django's
-# LocaleMiddleware, which a 304 made here never reaches, adds it to the 200), CORS on Origin.
-VARY = ("Accept", "Accept-Language", "Origin")
+# The same Vary on every answer of a path, 200 and 304 alike (RFC 9110 15.4.5), naming what
+# the answer varies on: the API's content is negotiated on Accept (JSON, or 406), the feeds'
+# is not (always text/calendar); the messages' language on Accept-Language (Django's
+# LocaleMiddleware, which a 304 made here never reaches, adds it to the 200); the CORS
+# headers on Origin.
+VARY = {
+    API: ("Accept", "Accept-Language", "Origin"),
+    FEEDS: ("Accept-Language", "Origin"),
+}
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary")
 PRIVATE_MARKER = "X-Private-Response"
 SEATS_VERSION_KEY = "http:seats-version"
@@ -75,15 +83,45 @@ RESPONSE_TIMEOUT = 15 * 60
 # The last answers this process served, by ETag: a warm feed is then not unpickled from the
 # shared cache on every request. Safe across processes and machines because the ETag carries the
 # content version, read from the database on every request: a publish anywhere changes it.
+# Threads of a worker process share it, hence the lock.
 _recent: OrderedDict[str, tuple] = OrderedDict()
+_recent_lock = threading.Lock()
 RECENT_BYTES = 64 * 2**20
 
 
 def _remember(key: str, entry: tuple) -> None:
-    _recent[key] = entry
-    _recent.move_to_end(key)
-    while len(_recent) > 1 and sum(len(e[2]) for e in _recent.values()) > RECENT_BYTES:
-        _recent.popitem(last=False)
+    with _recent_lock:
+        _recent[key] = entry
+        _recent.move_to_end(key)
+        while len(_recent) > 1 and sum(len(e[2]) for e in _recent.values()) > RECENT_BYTES:
+            _recent.popitem(last=False)
+
+
+def _cached_entry(key: str) -> tuple | None:
+    """A built answer by its key: from this process's recent answers, else the shared cache."""
+    with _recent_lock:
+        entry = _recent.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            _remember(key, entry)
+    return entry
+
+
+def _variant(request: HttpRequest, depends_on: str) -> str:
+    """What of the request's ``Accept`` changes the answer. The feeds ignore it; the API
+    answers JSON to any client whose Accept names it, ``application/*`` or ``*/*`` (or has
+    none), as DRF's negotiation does (it ignores ``q``), so all of those share one validator;
+    only a client that accepts no JSON (its 406 is not cached) gets its own."""
+    if depends_on != API:
+        return ""
+    accept = request.headers.get("Accept", "")
+    if not accept.strip():
+        return "json"
+    for part in accept.split(","):
+        if part.split(";", 1)[0].strip().lower() in ("*/*", "application/*", "application/json"):
+            return "json"
+    return accept
 
 
 def _policy(path: str):
@@ -180,7 +218,7 @@ def _validators(request: HttpRequest, depends_on: str, state) -> tuple[str, floa
         left_at, gone = _feeds_epoch(state.version)
         parts += [str(gone)]
         moments += [left_at]
-    raw = ":".join([*parts, request.get_full_path(), request.headers.get("Accept", "")])
+    raw = ":".join([*parts, request.get_full_path(), _variant(request, depends_on)])
     etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
     return etag, int(max(moments))
 
@@ -241,33 +279,44 @@ class ConditionalContentMiddleware:
             for name, value in validators.items():
                 response[name] = value
             response["Cache-Control"] = cache_control
-            patch_vary_headers(response, VARY)
+            patch_vary_headers(response, VARY[depends_on])
             return response
 
         key = f"http:{etag}"
-        cached = _recent.get(key)
+        cached = _cached_entry(key)
         if cached is None:
-            cached = cache.get(key)
-            if cached is not None:
-                _remember(key, cached)
-        if cached is not None:
-            status, headers, content = cached
-            response = HttpResponse(content, status=status)
-            for name, value in headers.items():
-                response[name] = value
-        else:
+
+            def build() -> HttpResponse:
+                return self._build(request, key, depends_on, cache_control, validators)
+
+            if not is_expensive(request.path):
+                return build()
+            cached, built = build_in_turn(request, key, _cached_entry, build)
+            if built is not None:
+                return built
+        status, headers, content = cached
+        response = HttpResponse(content, status=status)
+        for name, value in (headers | validators).items():
+            response[name] = value
+        return response
+
+    def _build(
+        self, request: HttpRequest, key: str, depends_on: str, cache_control, validators: dict
+    ) -> HttpResponse:
+        """The view's answer; a 200 is kept in the shared cache under its ETag and gets its
+        validators, anything else (an error, a private answer) goes out as it is."""
+        with content_version_known(request.content_version):  # type: ignore[attr-defined]
             response = self.get_response(request)
-            if response.has_header(PRIVATE_MARKER):
-                return _keep_private(response)
-            if response.status_code != 200 or response.streaming:
-                patch_vary_headers(response, VARY)
-                return _error_cache_control(request, response)
-            response.setdefault("Cache-Control", cache_control)
-            patch_vary_headers(response, VARY)
-            headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
-            entry = (response.status_code, headers, response.content)
-            cache.set(key, entry, RESPONSE_TIMEOUT)
-            _remember(key, entry)
+        if response.has_header(PRIVATE_MARKER):
+            return _keep_private(response)
+        patch_vary_headers(response, VARY[depends_on])
+        if response.status_code != 200 or response.streaming:
+            return _error_cache_control(request, response)
+        response.setdefault("Cache-Control", cache_control)
+        headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
+        entry = (response.status_code, headers, response.content)
+        cache.set(key, entry, RESPONSE_TIMEOUT)
+        _remember(key, entry)
         for name, value in validators.items():
             response[name] = value
         return response

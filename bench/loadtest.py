@@ -1,12 +1,13 @@
 """`make loadtest`: the web server with several processes on PostgreSQL and Redis, under about a
 minute of mixed traffic from locust, on 127.0.0.1 only.
 
-    .venv/bin/python bench/loadtest.py [--users 40] [--seconds 60] [--workers 3]
+    .venv/bin/python bench/loadtest.py [--users 40] [--seconds 60] [--sync-workers N]
 
 It creates (once) and seeds the database `videnscenter_load` on the local PostgreSQL with
-`seed_load --events 2000`, starts gunicorn and a django-q2 cluster against it and Redis (database
-3), runs locust headless, prints requests per second, p50, p95 and p99 per kind and the errors,
-and exits non-zero on any error.
+`seed_load --events 2000`, starts gunicorn as production runs it (cms/gunicorn.conf.py;
+`--sync-workers N` for the earlier model of N sync processes) and a django-q2 cluster against
+it and Redis (database 3), runs locust headless, prints requests per second, p50, p95 and p99
+per kind and the errors, and exits non-zero on any error.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def env() -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": f"{PG}/{DATABASE}",
         "REDIS_URL": REDIS,
+        # one cache for all its processes, as in production (the test settings' default is a
+        # prefix per process)
+        "CACHE_KEY_PREFIX": "videnscenter-loadtest",
         "Q_SYNC": "0",
         "Q_CLUSTER_NAME": "videnscenter-loadtest",
         "DB_CONN_MAX_AGE": "60",
@@ -116,34 +120,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--sync-workers", type=int, default=0)
     parser.add_argument("--events", type=int, default=2000)
     args = parser.parse_args()
 
     prepare(args.events)
     port = 8765
     host = f"http://127.0.0.1:{port}"
-    web = start(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "cms.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--timeout",
-            "60",
-        ]
-    )
+    if args.sync_workers:
+        model = ["--workers", str(args.sync_workers), "--timeout", "60"]
+        described = f"gunicorn, {args.sync_workers} sync workers"
+    else:
+        model = ["-c", "cms/gunicorn.conf.py"]
+        described = "gunicorn as cms/gunicorn.conf.py runs it"
+    web = start([PYTHON, "-m", "gunicorn", *model, "cms.wsgi", "--bind", f"127.0.0.1:{port}"])
     workers = start([PYTHON, "manage.py", "qcluster"])
     prefix = Path("/tmp/videnscenter-loadtest")
     try:
         wait_until_up(f"{host}/healthz")
         print(
             f"{args.users} users for {args.seconds} s against {host} "
-            f"(gunicorn × {args.workers}, PostgreSQL, Redis) …",
+            f"({described}, PostgreSQL, Redis) …",
             flush=True,
         )
         subprocess.run(  # noqa: S603

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls", namespace="api")),
     path("feeds/", include("api.feed_urls", namespace="feeds")),
     path("tilmelding/", include("events.registrations.urls", namespace="registration")),
+    path("indtjekning/", include("events.courses.urls", namespace="checkin_scan")),
     path("widget/", include("api.widget.urls", namespace="widget")),
     path("arrangementer/", include("api.widget.page_urls", namespace="events_page")),
     # Wagtail views with no hook to scope them, replaced at their own URLs (home/areas/urls.py).

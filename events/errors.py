@@ -133,6 +133,40 @@ MESSAGES: dict[str, tuple[int, str, str | None]] = {
         _("Fremmøde kan kun registreres for bekræftede tilmeldinger."),
         None,
     ),
+    # Attendance per session (``events.courses``).
+    "attendance_no_session_started": (
+        409,
+        _("Ingen af arrangementets sessioner er begyndt endnu, så fremmøde kan ikke registreres."),
+        None,
+    ),
+    "attendance_session_cancelled": (
+        409,
+        _("Sessionen er aflyst, så der registreres ikke fremmøde til den."),
+        "session",
+    ),
+    "attendance_too_early": (
+        409,
+        _("Fremmøde kan først registreres på sessionens dag (afbud kan meldes før)."),
+        "session",
+    ),
+    "attendance_status_unknown": (
+        400,
+        _("Fremmøde: vælg til stede, fraværende eller meldt afbud."),
+        "status",
+    ),
+    "attendance_member_required": (
+        400,
+        _(
+            "Deltager: medarbejdergruppen har navngivne deltagere; registrér fremmøde for "
+            "hver af dem."
+        ),
+        "member",
+    ),
+    "attendance_wrong_event": (
+        404,
+        _("Personen er ikke tilmeldt denne session."),
+        None,
+    ),
     # A staff group's named participants (``events.registrations.members``).
     "members_not_group": (
         400,

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 
 from events import dashboard
+from events.courses import views as checkin_views
 from events.form_warnings import event_warnings
 from events.mail.admin import outbound_email_viewset
 from events.models import EventPage
@@ -49,6 +50,16 @@ def register_reach_report_urls():
 for _slug in reach_reports.REPORTS:
     hooks.register("register_reports_menu_item", partial(reach_reports.menu_item, _slug))
 hooks.register("register_reports_menu_item", answer_report.menu_item)
+
+
+@hooks.register("register_admin_urls")
+def register_checkin_urls():
+    return [path("", include((checkin_views.urlpatterns(), "checkin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_checkin_menu_item():
+    return checkin_views.menu_item()
 
 
 def _warn_of_choices(request, page) -> None:

@@ -50,6 +50,26 @@ FEED_PAST_DAYS = int(os.environ.get("FEED_PAST_DAYS", "90"))
 # Days after an event's last session before its registrants' personal data is anonymised.
 REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "180"))
 
+# Capacity (home/budget.py, api/capacity.py, README "Capacity"): how long a request may run,
+# and how many expensive builds (the lists and the combined feed, on a cache miss) a web
+# process runs at once, how many may wait and for how long before the rest are shed (503).
+REQUEST_BUDGET_SECONDS = float(os.environ.get("REQUEST_BUDGET_SECONDS", "15"))
+ADMIN_REQUEST_BUDGET_SECONDS = float(os.environ.get("ADMIN_REQUEST_BUDGET_SECONDS", "60"))
+EXPENSIVE_PATHS = frozenset(
+    {
+        "/feeds/events.ics",
+        "/api/v1/events/",
+        "/api/v1/knowledge/",
+        "/api/v1/pages/",
+        "/api/v1/changes/",
+    }
+)
+EXPENSIVE_BUILDS_PER_PROCESS = int(os.environ.get("EXPENSIVE_BUILDS_PER_PROCESS", "1"))
+EXPENSIVE_BUILD_QUEUE = int(os.environ.get("EXPENSIVE_BUILD_QUEUE", "8"))
+EXPENSIVE_BUILD_WAIT_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_WAIT_SECONDS", "5"))
+EXPENSIVE_BUILD_BUDGET_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_BUDGET_SECONDS", "10"))
+SHED_RETRY_AFTER_SECONDS = int(os.environ.get("SHED_RETRY_AFTER_SECONDS", "5"))
+
 INSTALLED_APPS = [
     "home",
     "events",
@@ -84,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.budget.RequestBudgetMiddleware",
     "cms.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -128,6 +149,23 @@ DATABASES = {
     )
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Web processes bound every query (cms/gunicorn.conf.py sets it to the longest request
+    # budget): a cancelled query is a 503, like a database that does not answer.
+    if statement_timeout := os.environ.get("DB_STATEMENT_TIMEOUT", ""):
+        _db_options["options"] = f"-c statement_timeout={statement_timeout}"
+    # A pool per process, sized to its threads (cms/gunicorn.conf.py): connections are reused
+    # across requests and threads, and never more are open than the process can use at once.
+    # Without it (workers, tests), persistent connections per thread (DB_CONN_MAX_AGE).
+    if pool_size := int(os.environ.get("DB_POOL_SIZE", "0")):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        _db_options["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            # A thread that waits longer for a connection answers 503 (home/database.py).
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes (web and workers) share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -15,7 +15,9 @@ WHITENOISE_AUTOREFRESH = True
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Scope cache keys per test run so CI runs against a shared Redis never see each other's entries.
-CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+# Servers started together on these settings (the load test, the capacity bench) must share
+# their cache as production's processes do: they name one prefix in CACHE_KEY_PREFIX.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX") or f"test-{os.getpid()}"
 # A test's cache.clear() is a FLUSHDB on Redis, which no key prefix escapes: each parallel test
 # process (pytest-xdist) gets a Redis database of its own, or one process emptying the cache
 # took another's seats version and vocabulary from under it mid-test (a changed ETag, a query

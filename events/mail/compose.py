@@ -244,6 +244,9 @@ class EmailContext:
     answers: list[tuple[str, str]] = field(default_factory=list)
     changed: str = ""  # the names of what a registrant changed, in their receipt
     without_calendar: bool = False  # a cancellation of a place never in their calendar
+    # The person's check-in code (``events.courses.tokens``): its page and its QR image.
+    checkin_url: str = ""
+    checkin_qr: str = ""
 
 
 def _hours(hours: int | None) -> str:
@@ -328,6 +331,8 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         "event": event,
         "sessions": rows,
         "join_url": context.join_url,
+        "checkin_url": context.checkin_url,
+        "checkin_qr": context.checkin_qr,
         "platform": event.platform_name,
         "links": context.links,
         "material": context.material,

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import ical
+from events.courses.tokens import checkin_qr_url, checkin_url
 from events.mail.compose import EmailContext, email_compose, format_moment
 from events.models import (
     DataClass,
@@ -181,6 +182,27 @@ def email_write(
     return email
 
 
+# Emails that give a seat: they carry the person's check-in code (QR) for events met in person.
+CARRIES_CHECKIN = {
+    EmailKind.CONFIRMATION,
+    EmailKind.PROMOTED,
+    EmailKind.APPLICATION_APPROVED,
+    EmailKind.MEMBER_CONFIRMATION,
+}
+
+
+def _checkin(
+    event: EventPage, registration: Registration, member: GroupMember | None = None
+) -> dict[str, str]:
+    """The check-in code's page and QR image, for events met in person (not online ones)."""
+    if event.format == EventFormat.ONLINE:
+        return {}
+    return {
+        "checkin_url": checkin_url(registration=registration, member=member),
+        "checkin_qr": checkin_qr_url(registration=registration, member=member),
+    }
+
+
 def _registration_email(registration: Registration, kind: str) -> tuple[str, str, dict, str]:
     """What a registration's own step (confirmation, waiting list, …) tells whom: the address,
     the dedupe key, what the email says beyond the event (``EmailContext``'s own fields) and
@@ -227,6 +249,12 @@ def _registration_email(registration: Registration, kind: str) -> tuple[str, str
         "note": status_reason,
         "without_calendar": kind == EmailKind.CANCELLED and not ics_method,
     }
+    # A staff group that names its participants is checked in per participant (their own
+    # emails carry their codes), never as a whole.
+    event = registration.event
+    if kind in CARRIES_CHECKIN and event.format != EventFormat.ONLINE:
+        if not registration.members.exists():
+            says.update(_checkin(event, registration))
     return to, key[:255], says, ics_method
 
 
@@ -271,6 +299,8 @@ def _context(
         answers=_answers_shown(registration_id) if kind in SHOWS_ANSWERS else [],
         status_reason=says.get("note", ""),
         without_calendar=says.get("without_calendar", False),
+        checkin_url=says.get("checkin_url", ""),
+        checkin_qr=says.get("checkin_qr", ""),
     )
 
 
@@ -405,6 +435,7 @@ def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:
     registration: Registration = member.registration
     event: EventPage = registration.event
     method = "CANCEL" if kind == EmailKind.MEMBER_CANCELLED else "REQUEST"
+    checkin = _checkin(event, registration, member) if kind in CARRIES_CHECKIN else {}
     email = email_write(
         kind=kind,
         to=member.email,
@@ -423,6 +454,8 @@ def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:
             sessions=list(event.sessions.all()),
             municipality=registration.municipality.name,
             links=member_links(member) if kind == EmailKind.MEMBER_CONFIRMATION else [],
+            checkin_url=checkin.get("checkin_url", ""),
+            checkin_qr=checkin.get("checkin_qr", ""),
         ),
     )
     if kind == EmailKind.MEMBER_CONFIRMATION:

@@ -1,5 +1,6 @@
 """The events app's models, one module per concern."""
 
+from events.models.attendance import AttendanceStatus, SessionAttendance
 from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
@@ -27,6 +28,8 @@ from events.models.registrations import (
 from events.models.sessions import EventSession
 
 __all__ = [
+    "AttendanceStatus",
+    "SessionAttendance",
     "ACTIVE_STATUSES",
     "CHOICE_KINDS",
     "DataClass",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from events.courses.services import attendance_clear, attendance_set_started
 from events.errors import EventsError
 from events.mail.services import (
     members_notify,
@@ -22,6 +23,7 @@ from events.mail.services import (
 )
 from events.models import (
     SEAT_STATUSES,
+    AttendanceStatus,
     CancelReason,
     EmailKind,
     EventPage,
@@ -153,17 +155,15 @@ def registration_waiting_list_advance(
 def registration_attendance_set(
     *, registration: Registration, attended: bool | None, by: User | None = None
 ) -> Registration:
-    """The organiser records whether a confirmed registrant came (None: not recorded).
-
-    Only the registration's row is locked: attendance moves no seats. ``by`` is the admin user
-    who recorded it, for the caller's messages and hooks; the row keeps no author.
-    """
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != RegistrationStatus.CONFIRMED:
-        raise EventsError("attendance_not_confirmed")
-    if registration.attended is not attended:
-        registration.attended = attended
-        registration.save(update_fields=["attended", "updated_at"])
+    """The organiser records whether a confirmed registrant came, in one step for the whole
+    event: present (or absent) at every session that has begun (None: forget every record).
+    Attendance per session is ``events.courses.services``; ``attended`` is its summary."""
+    if attended is None:
+        attendance_clear(registration=registration)
+    else:
+        status = AttendanceStatus.PRESENT if attended else AttendanceStatus.ABSENT
+        attendance_set_started(registration=registration, status=status, by=by)
+    registration.refresh_from_db()
     return registration
 
 

@@ -26,12 +26,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import (
+    AttendanceStatus,
     EventPage,
     EventType,
     QuestionKind,
     Registration,
     RegistrationAnswer,
     RegistrationStatus,
+    SessionAttendance,
 )
 from home.areas.membership import partners_of_user, user_is_coordinator
 
@@ -53,10 +55,10 @@ class ReachRow:
 
 @dataclass(frozen=True)
 class AttendanceRow:
-    """One event whose attendance the organiser has recorded."""
+    """One session whose attendance the organiser has recorded."""
 
     label: str
-    # The day the event begins, in Danish time.
+    # The session's day, in Danish time.
     start_date: date | None
     registered: int
     attended: int
@@ -195,36 +197,62 @@ def _local_date(moment: datetime | None) -> date | None:
     return timezone.localtime(moment, timezone.get_default_timezone()).date() if moment else None
 
 
-def attendance_by_event(registrations: QuerySet[Registration]) -> list[AttendanceRow]:
-    """Per event, the confirmed registrations whose attendance is recorded and how many of them
-    came, in order of the events' first start. Registrations without a record are left out (an
-    event without any record has no row): unknown attendance is not absence."""
-    attended = Q(attended=True)
+def _session_label(event_title: str, session_title: str, day: date | None) -> str:
+    when = date_format(day, "j. F Y") if day else str(_("uden dato"))
+    name = f"{event_title} – {session_title}" if session_title else event_title
+    return f"{name} ({when})"
+
+
+def attendance_by_session(registrations: QuerySet[Registration]) -> list[AttendanceRow]:
+    """Per session, the confirmed registrations whose attendance at it is recorded and how
+    many of them came, in order of the sessions' start. Records only: a registration without
+    one is left out (a session without any record has no row), since unknown attendance is not
+    absence. A staff group recorded per named participant counts once as a registration (came:
+    any of them came) and one participant per member; recorded as a whole, its seats."""
+    present = Q(status=AttendanceStatus.PRESENT)
+    seats = Case(
+        When(member__isnull=True, then=F("registration__participants")),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     grouped = (
-        registrations.filter(attended__isnull=False)
-        .order_by()
-        .values("event_id", "event__title", "event__first_start")
+        SessionAttendance.objects.filter(
+            registration__in=registrations.order_by().values("pk"),
+        )
+        .values(
+            "session_id",
+            "session__title",
+            "session__start",
+            "session__start_date",
+            "session__event__title",
+        )
         .annotate(
-            registered=Count("pk"),
-            attended_count=Count("pk", filter=attended),
-            participants_registered=Coalesce(Sum("participants"), 0, output_field=IntegerField()),
+            registered=Count("registration", distinct=True),
+            attended_count=Count("registration", filter=present, distinct=True),
+            participants_registered=Coalesce(Sum(seats), 0, output_field=IntegerField()),
             participants_attended=Coalesce(
-                Sum("participants", filter=attended), 0, output_field=IntegerField()
+                Sum(seats, filter=present), 0, output_field=IntegerField()
             ),
         )
-        .order_by("event__first_start", "event_id")
+        .order_by("session__start", "session__start_date", "session_id")
     )
-    return [
-        AttendanceRow(
-            label=values["event__title"],
-            start_date=_local_date(values["event__first_start"]),
-            registered=values["registered"],
-            attended=values["attended_count"],
-            participants_registered=values["participants_registered"],
-            participants_attended=values["participants_attended"],
+    rows = []
+    for values in grouped:
+        day = values["session__start_date"] or _local_date(values["session__start"])
+        rows.append(
+            AttendanceRow(
+                label=_session_label(
+                    values["session__event__title"], values["session__title"], day
+                ),
+                start_date=day,
+                registered=values["registered"],
+                attended=values["attended_count"],
+                participants_registered=values["participants_registered"],
+                participants_attended=values["participants_attended"],
+            )
         )
-        for values in grouped
-    ]
+    rows.sort(key=lambda row: (row.start_date is None, row.start_date or date.min))
+    return rows
 
 
 # The questions whose answers are counted per option.

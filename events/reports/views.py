@@ -28,7 +28,7 @@ from events.registrations.admin import registration_policy
 from events.registrations.exports import spreadsheet_safe
 from events.reports import charts
 from events.reports.selectors import (
-    attendance_by_event,
+    attendance_by_session,
     reach_by,
     reach_by_month,
     reach_registrations,
@@ -120,12 +120,13 @@ REPORTS: dict[str, Report] = {
             "attendance",
             _("Fremmøde"),
             _("Fremmøde i forhold til tilmeldinger"),
-            _("Arrangement"),
+            _("Session"),
             "tick-inverse",
             _(
-                "Kun arrangementer, hvor arrangøren har registreret fremmødet, og kun de "
-                "tilmeldinger, hvor fremmødet er registreret: ukendt fremmøde tæller ikke som "
-                "udeblivelse."
+                "Én række pr. session: kun sessioner, hvor arrangøren har registreret "
+                "fremmødet, og kun de tilmeldinger, hvor fremmødet til sessionen er registreret: "
+                "ukendt fremmøde tæller ikke som udeblivelse. En medarbejdergruppe med "
+                "navngivne deltagere tæller hver deltager for sig."
             ),
         ),
     )
@@ -206,7 +207,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
         if self.dimension == "month":
             return reach_by_month(registrations)
         if self.dimension == "attendance":
-            return attendance_by_event(registrations)
+            return attendance_by_session(registrations)
         return reach_by(registrations, self.dimension)
 
     def get_filtered_queryset(self):
@@ -231,7 +232,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
     @cached_property
     def no_results_message(self):
         if self.dimension == "attendance":
-            return _("Der er ikke registreret fremmøde til nogen arrangementer i udvalget.")
+            return _("Der er ikke registreret fremmøde til nogen sessioner i udvalget.")
         return _("Der er ingen bekræftede tilmeldinger i udvalget.")
 
     @property
@@ -290,7 +291,7 @@ class ReachReportView(DanishSpreadsheetMixin, ReportView):
                 for row in rows
             ]
             description = _(
-                "Vandrette søjler, én pr. arrangement: den lyse søjle er tilmeldinger med "
+                "Vandrette søjler, én pr. session: den lyse søjle er tilmeldinger med "
                 "registreret fremmøde, den mørke dem, der mødte op."
             )
             return charts.bar_chart(bars, title=title, description=str(description))

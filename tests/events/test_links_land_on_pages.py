@@ -210,6 +210,11 @@ def _lands(client: Client, url: str, base_url: str, where: str) -> None:
     assert response.status_code < 500, f"{where}: {url} answers {response.status_code}"
     if final.startswith("/media/"):  # a document's file, which the test server does not serve
         assert default_storage.exists(final.removeprefix("/media/")), f"{where}: {url}"
+    elif final.startswith("/indtjekning/") and not final.endswith("/qr.png"):
+        # The check-in code's page is the organiser's moderators' alone: anyone else, the
+        # registrant who follows it included, gets the Danish page that says so.
+        assert response.status_code == 403, f"{where}: {url} answers {response.status_code}"
+        assert "vis QR-koden fra din bekræftelse" in response.content.decode(), f"{where}: {url}"
     else:
         assert response.status_code == 200, f"{where}: {url} answers {response.status_code}"
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from events.errors import EventsError
-from events.models import OutboundEmail, Registration
+from events.models import EventSession, OutboundEmail, Registration, SessionAttendance
 from events.registrations.applications import application_manager_confirm
 from events.registrations.services import registration_attendance_set
 from home.models import Audience, Municipality
@@ -40,6 +42,14 @@ def bv_event(event_of, bv):
     event = event_of(bv, title="Børns Vilkårs workshop", capacity=5)
     sign_up(event, email="bv0@kommune.example", name="BV-deltager")
     return event
+
+
+def begin(event) -> None:
+    """The event's session began an hour ago (the sign-ups came while it was ahead)."""
+    now = timezone.now()
+    EventSession.objects.filter(event=event).update(
+        start=now - timedelta(hours=1), end=now + timedelta(hours=1)
+    )
 
 
 def regs(*emails):
@@ -98,6 +108,7 @@ def test_bulk_cancel_promotes_from_the_waiting_list(client, vive_moderator, full
 
 
 def test_bulk_attendance_for_confirmed_only(client, vive_moderator, full_event):
+    begin(full_event)
     came, stayed_away, waiting = regs(
         "vive0@kommune.example", "vive1@kommune.example", "vive2@kommune.example"
     )
@@ -119,6 +130,21 @@ def test_bulk_attendance_for_confirmed_only(client, vive_moderator, full_event):
     assert "VIVE-deltager 0" in listing and "VIVE-deltager 1" not in listing
     listing = client.get(reverse("registrations:index"), {"attended": "unknown"}).content.decode()
     assert "VIVE-deltager 2" in listing and "VIVE-deltager 0" not in listing
+    # Recorded per session: present and absent at the one session that has begun.
+    assert sorted(SessionAttendance.objects.values_list("registration__email", "status")) == [
+        ("vive0@kommune.example", "present"),
+        ("vive1@kommune.example", "absent"),
+    ]
+
+
+def test_bulk_attendance_before_any_session_has_begun_records_nothing(
+    client, vive_moderator, full_event
+):
+    (came,) = regs("vive0@kommune.example")
+    client.force_login(vive_moderator)
+    response = client.post(bulk_url("attended", [came]), follow=True)
+    assert "Ingen af arrangementets sessioner er begyndt endnu" in response.content.decode()
+    assert not SessionAttendance.objects.exists()
 
 
 def test_attendance_service_refuses_unconfirmed(full_event):
@@ -129,6 +155,7 @@ def test_attendance_service_refuses_unconfirmed(full_event):
 
 
 def test_single_row_attendance_action(client, vive_moderator, full_event):
+    begin(full_event)
     (registration,) = regs("vive0@kommune.example")
     url = reverse("registrations:action", args=[registration.pk, "attend"])
     client.force_login(vive_moderator)
@@ -141,6 +168,8 @@ def test_single_row_attendance_action(client, vive_moderator, full_event):
 def test_crafted_ids_of_another_partner_are_refused_and_nothing_changes(
     client, vive_moderator, full_event, bv_event
 ):
+    begin(full_event)
+    begin(bv_event)
     (bv_registration,) = regs("bv0@kommune.example")
     (own,) = regs("vive0@kommune.example")
     client.force_login(vive_moderator)

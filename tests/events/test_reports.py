@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from events.courses.services import attendance_set
 from events.models import Registration
 from events.registrations.services import registration_cancel
 from events.reports.selectors import reach_by, reach_registrations
@@ -234,16 +235,24 @@ def test_job_role_report_names_the_missing_role(client, vive_moderator, reach):
     ]
 
 
+def record(registration, status: str, session=None) -> None:
+    """Attendance at ``session`` (the event's first), recorded as of the session's start."""
+    session = session or registration.event.sessions.order_by("sort_order").first()
+    attendance_set(
+        session=session, registration=registration, status=status, now=session.starts_at()
+    )
+
+
 def test_attendance_counts_only_recorded_registrations(client, vive_moderator, reach):
     confirmed = Registration.objects.filter(event=reach["webinar"], status="confirmed")
     first, second, _unrecorded = confirmed.order_by("pk")
-    Registration.objects.filter(pk=first.pk).update(attended=True)
-    Registration.objects.filter(pk=second.pk).update(attended=False)
+    record(first, "present")
+    record(second, "absent")
     client.force_login(vive_moderator)
     response = client.get(url("attendance"))
     [row] = response.context["object_list"]  # the workshop has no record: no row
     assert (row.label, row.registered, row.attended, row.attendance_rate) == (
-        "VIVE-webinar",
+        "VIVE-webinar (10. marts 2030)",
         2,
         1,
         50.0,
@@ -251,20 +260,61 @@ def test_attendance_counts_only_recorded_registrations(client, vive_moderator, r
     assert response.content.decode().count('class="reach-chart-bar"') == 1
     export = csv_rows(client.get(url("attendance", export="csv")))
     assert export[0][:5] == [
-        "Arrangement",
+        "Session",
         "Start",
         "Tilmeldinger med registreret fremmøde",
         "Mødte op",
         "Fremmøde (%)",
     ]
     # As Danish Excel reads a CSV: a Danish date and a decimal comma (issue 19).
-    assert export[1][:5] == ["VIVE-webinar", "10-03-2030", "2", "1", "50,0"]
+    assert export[1][:5] == ["VIVE-webinar (10. marts 2030)", "10-03-2030", "2", "1", "50,0"]
+
+
+def test_attendance_counts_per_session(client, vive_moderator, bv_moderator, event_of, vive):
+    start = local(2030, 9, 1, 9)
+    course = event_of(
+        vive,
+        title="Forløb om børnesamtaler",
+        event_type="advisory_course",
+        participation="staff_group",
+        capacity=20,
+        sessions=[
+            {"title": "Modul 1", "start": start, "end": start + timedelta(hours=3)},
+            {
+                "title": "Modul 2",
+                "start": start + timedelta(days=14),
+                "end": start + timedelta(days=14, hours=3),
+            },
+        ],
+    )
+    first, second = course.sessions.order_by("sort_order")
+    people = [apply_group(course, participants=1).registration for _ in range(3)]
+    group = apply_group(course, participants=4).registration
+    Registration.objects.filter(event=course).update(status="confirmed")
+    for person, status in zip(people, ["present", "present", "absent"], strict=True):
+        record(person, status, first)
+    record(group, "present", first)  # a group without named members: its four seats
+    record(people[0], "present", second)
+    record(people[1], "excused", second)
+    client.force_login(vive_moderator)
+    rows_ = client.get(url("attendance")).context["object_list"]
+    assert [
+        (r.label, r.registered, r.attended, r.participants_registered, r.participants_attended)
+        for r in rows_
+    ] == [
+        ("Forløb om børnesamtaler – Modul 1 (1. september 2030)", 4, 3, 7, 6),
+        ("Forløb om børnesamtaler – Modul 2 (15. september 2030)", 2, 1, 2, 1),
+    ]
+    # Another partner's moderator counts none of it.
+    client.force_login(bv_moderator)
+    assert client.get(url("attendance")).context["object_list"] == []
 
 
 def test_query_count_does_not_grow_with_rows(
     client, vive_moderator, event_of, vive, reach, django_assert_max_num_queries
 ):
-    Registration.objects.filter(event=reach["webinar"]).update(attended=True)
+    for registration in Registration.objects.filter(event=reach["webinar"], status="confirmed"):
+        record(registration, "present")
     client.force_login(vive_moderator)
     client.get(url("municipality"))  # warm caches (site root paths, content types)
 
@@ -279,8 +329,7 @@ def test_query_count_does_not_grow_with_rows(
     before = {d: queries_for(url(d)) for d in ("municipality", "month", "attendance")}
     event = event_of(vive, title="Flere", sessions=one_session(2030, 8))
     for code in ("0151", "0153", "0461", "0751"):
-        sign_up(event, municipality=municipality(code))
-    Registration.objects.filter(event=event).update(attended=True)
+        record(sign_up(event, municipality=municipality(code)).registration, "present")
     for dimension, count in before.items():
         with django_assert_max_num_queries(count):
             response = client.get(url(dimension))

@@ -1,0 +1,129 @@
+"""Expensive builds take turns, so cheap answers never wait behind them.
+
+A cold filtered feed or list costs hundreds of milliseconds of CPU; a 304 or an answer from the
+shared cache costs one. With threads in every web process (``cms/gunicorn.conf.py``) the cheap
+ones run beside the builds; what must not happen is that builds take every core. So:
+
+- **Bounded concurrency.** Only ``EXPENSIVE_BUILDS_PER_PROCESS`` builds of an expensive path
+  (``EXPENSIVE_PATHS``: the lists and the combined feed, whose cost grows with the catalogue)
+  run at once in a process; the others wait their turn, at most ``EXPENSIVE_BUILD_WAIT_SECONDS``.
+- **One build per answer.** A build first looks in the shared cache again (another thread or
+  process may have built the same answer while this one waited), then claims the answer's ETag
+  in the shared cache; a request for an answer another process is building waits for it
+  instead of building it too. Four clients asking for the same cold feed cost one build.
+- **Load shedding.** A request that would wait longer, or find more than
+  ``EXPENSIVE_BUILD_QUEUE`` others already waiting, is answered at once with 503 and
+  ``Retry-After`` (never stored by a cache). Only expensive builds are ever shed: a 304, a
+  cached answer, a detail answer, a sign-up never enter here.
+
+The gate is per process on purpose: a process's CPU share is what the builds compete for, and
+adding web processes or machines adds build slots with them. Which answer is built where is
+shared through the cache, so several processes on several machines still build an answer once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from home.budget import budget, retry_later_response
+
+SHED_MESSAGE = "Der er travlt lige nu. Prøv igen om lidt."
+POLL_SECONDS = 0.05
+
+
+class _Gate:
+    def __init__(self, slots: int, queue: int):
+        self.slots = slots
+        self.queue = queue
+        self._semaphore = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    def acquire(self, wait: float) -> bool:
+        with self._lock:
+            if self.waiting >= self.queue:
+                return False
+            self.waiting += 1
+        try:
+            return self._semaphore.acquire(timeout=wait)
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+    def release(self) -> None:
+        self._semaphore.release()
+
+
+_gate: _Gate | None = None
+_gate_lock = threading.Lock()
+
+
+def _current_gate() -> _Gate:
+    """The process's gate, made anew if the settings changed (tests override them)."""
+    global _gate
+    slots = int(settings.EXPENSIVE_BUILDS_PER_PROCESS)
+    queue = int(settings.EXPENSIVE_BUILD_QUEUE)
+    with _gate_lock:
+        if _gate is None or (_gate.slots, _gate.queue) != (slots, queue):
+            _gate = _Gate(slots, queue)
+        return _gate
+
+
+def is_expensive(path: str) -> bool:
+    return path in settings.EXPENSIVE_PATHS
+
+
+def shed_response(request: HttpRequest) -> HttpResponse:
+    return retry_later_response(
+        request, SHED_MESSAGE, code="overloaded", retry_after=settings.SHED_RETRY_AFTER_SECONDS
+    )
+
+
+def _wait_for(key: str, until: float) -> Any:
+    while time.monotonic() < until:
+        time.sleep(POLL_SECONDS)
+        entry = cache.get(key)
+        if entry is not None:
+            return entry
+    return None
+
+
+def build_in_turn(
+    request: HttpRequest,
+    key: str,
+    cached: Callable[[str], Any],
+    build: Callable[[], HttpResponse],
+) -> tuple[Any, HttpResponse | None]:
+    """Build an expensive answer when its turn comes. Returns ``(entry, None)`` when another
+    thread or process built it meanwhile (``cached(key)`` found it), ``(None, response)`` with
+    the built (or shed) response otherwise."""
+    wait = float(settings.EXPENSIVE_BUILD_WAIT_SECONDS)
+    seconds = float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)
+    started = time.monotonic()
+    claim = f"{key}:building"
+    if not cache.add(claim, 1, timeout=int(wait + seconds) + 1):
+        # Another thread or process is building this answer: wait for it, not for a turn.
+        entry = _wait_for(key, started + wait)
+        if entry is not None:
+            return entry, None
+    try:
+        gate = _current_gate()
+        if not gate.acquire(max(0.0, wait - (time.monotonic() - started))):
+            return None, shed_response(request)
+        try:
+            entry = cached(key)
+            if entry is not None:
+                return entry, None
+            with budget(seconds):
+                return None, build()
+        finally:
+            gate.release()
+    finally:
+        cache.delete(claim)

@@ -1,0 +1,1 @@
+"""Courses: attendance per session, the check-in and its QR codes, the sign-in list."""

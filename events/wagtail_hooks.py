@@ -6,6 +6,7 @@ from django.urls import include, path
 from wagtail import hooks
 
 from events import dashboard
+from events.courses import certificate_admin
 from events.courses import views as checkin_views
 from events.mail.admin import outbound_email_viewset
 from events.registrations.admin import application_viewset, registration_viewset
@@ -54,3 +55,13 @@ def register_checkin_urls():
 @hooks.register("register_admin_menu_item")
 def register_checkin_menu_item():
     return checkin_views.menu_item()
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_urls():
+    return [path("", include((certificate_admin.urlpatterns(), "certificates_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificates_menu_item():
+    return certificate_admin.menu_item()

@@ -1,6 +1,7 @@
 """The events app's models, one module per concern."""
 
 from events.models.attendance import AttendanceStatus, SessionAttendance
+from events.models.certificates import Certificate, CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
@@ -29,6 +30,8 @@ from events.models.sessions import EventSession
 
 __all__ = [
     "AttendanceStatus",
+    "Certificate",
+    "CompletionRule",
     "SessionAttendance",
     "ACTIVE_STATUSES",
     "CHOICE_KINDS",

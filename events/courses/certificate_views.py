@@ -34,9 +34,7 @@ def _answer(response: HttpResponse) -> HttpResponse:
 
 
 def _unknown(request: HttpRequest, what: str) -> HttpResponse:
-    return _answer(
-        render(request, "events/certificates/unknown.html", {"what": what}, status=404)
-    )
+    return _answer(render(request, "events/certificates/unknown.html", {"what": what}, status=404))
 
 
 def _by_token(token: str) -> Certificate | None:

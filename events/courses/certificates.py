@@ -12,7 +12,7 @@ attendance that qualifies someone more yields their certificate on the next run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -53,6 +53,10 @@ class Completion:
         return self.required > 0 and len(self.attended) >= self.required
 
 
+def _start(session: EventSession) -> datetime:
+    return session.starts_at() or datetime.max.replace(tzinfo=UTC)
+
+
 def held_sessions(event: EventPage) -> list[EventSession]:
     """The sessions that count: not cancelled (nor in a cancelled event), in time order."""
     sessions = [
@@ -60,7 +64,7 @@ def held_sessions(event: EventPage) -> list[EventSession]:
         for s in event.sessions.all()
         if s.starts_at() is not None and str(s.effective_status(event)) != EventStatus.CANCELLED
     ]
-    return sorted(sessions, key=lambda s: s.starts_at())
+    return sorted(sessions, key=_start)
 
 
 def required_sessions(event: EventPage, held: int) -> int:
@@ -95,7 +99,7 @@ def event_completions(event: EventPage) -> list[Completion]:
     held = held_sessions(event)
     required = required_sessions(event, len(held))
     by_pk = {s.pk: s for s in held}
-    present: dict[tuple[int, int | None], list[EventSession]] = {}
+    present: dict[tuple[int | None, int | None], list[EventSession]] = {}
     rows = SessionAttendance.objects.filter(
         session_id__in=list(by_pk), status=AttendanceStatus.PRESENT
     ).values_list("registration_id", "member_id", "session_id")
@@ -106,11 +110,9 @@ def event_completions(event: EventPage) -> list[Completion]:
     }
     completions = []
     for person in _people(event):
-        member_id = person.member.pk if person.member else None
-        attended = sorted(
-            present.get((person.registration.pk, member_id), []), key=lambda s: s.starts_at()
-        )
-        certificate = certificates.get((person.registration.pk, member_id))
+        key = (person.registration.pk, person.member.pk if person.member else None)
+        attended = sorted(present.get(key, []), key=_start)
+        certificate = certificates.get(key)
         completions.append(Completion(person, attended, required, certificate))
     return completions
 
@@ -150,7 +152,7 @@ def _session_row(session: EventSession, event: EventPage) -> dict:
 
 
 def _partners(event: EventPage) -> str:
-    names = [event.partner.name] if event.partner_id else []
+    names = [event.partner.name] if event.partner else []
     names += [p.name for p in event.co_organisers.all() if p.name not in names]
     return ", ".join(names)
 

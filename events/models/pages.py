@@ -359,7 +359,7 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         if self.completion_rule == CompletionRule.AT_LEAST and not self.completion_min_sessions:
             add(
                 "completion_min_sessions",
-                _("Mindst antal sessioner: angiv antallet for kravet om mindst et antal sessioner."),
+                _("Mindst antal sessioner: angiv, hvor mange sessioner der kræves."),
             )
         if sessions == SKIP_SCHEDULE_CHECKS:
             pass

@@ -62,7 +62,9 @@ def test_participant_downloads_and_verifies_the_certificate(
     email = OutboundEmail.objects.get(kind="certificate")
     assert email.to == "soeren@kommune.example"
     prefix = "Hent dit kursusbevis: "
-    [link] = [line[len(prefix) :] for line in email.body_text.splitlines() if line.startswith(prefix)]
+    [link] = [
+        line[len(prefix) :] for line in email.body_text.splitlines() if line.startswith(prefix)
+    ]
 
     context = browser.new_context(locale="da-DK", viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -174,7 +174,7 @@ def test_the_event_form_needs_n_for_at_least_and_no_more_than_its_sessions(event
     course.completion_min_sessions = None
     with pytest.raises(ValidationError) as error:
         course.full_clean()
-    assert "Mindst antal sessioner: angiv antallet" in str(error.value)
+    assert "Mindst antal sessioner: angiv, hvor mange" in str(error.value)
     course.completion_min_sessions = 4
     with pytest.raises(ValidationError) as error:
         course.full_clean()

@@ -107,3 +107,36 @@ def test_participant_downloads_and_verifies_the_certificate(
     expect(rows.filter(has_text="Søren Ærø")).to_contain_text(certificate.code)
     expect(rows.filter(has_text="Åse Østergaard")).to_contain_text("Ikke udstedt endnu")
     assert certificate.token not in admin.content()
+
+
+def test_the_organisers_moderator_sets_the_completion_rule_in_the_event_form(
+    live_server, vive, vive_moderator, page_for, screenshot
+):
+    course = build_event(
+        vive,
+        title="Kompetenceforløb om børnesamtaler",
+        event_type="advisory_course",
+        format="physical",
+        venue_name="Socialstyrelsen",
+        venue_city="Odense",
+        capacity=20,
+        sessions=[{"title": "Modul 1"}, {"title": "Modul 2"}],
+    )
+    page = page_for(vive_moderator)
+    page.goto(f"{live_server.url}/admin/pages/{course.pk}/edit/")
+    page.click("#tab-label-materiale")
+    expect(page.locator("label[for=id_completion_rule]")).to_contain_text("Kursusbevis")
+    page.select_option("#id_completion_rule", label="Deltaget i mindst et antal sessioner")
+    page.fill("#id_completion_min_sessions", "3")  # the course has two
+    page.wait_for_load_state("networkidle")
+    page.click("button:has-text('Gem kladde')")
+    expect(page.locator("body")).to_contain_text(
+        "Mindst antal sessioner: arrangementet har kun 2 sessioner."
+    )
+    page.click("#tab-label-materiale")
+    page.fill("#id_completion_min_sessions", "2")
+    with page.expect_navigation():
+        page.click("button:has-text('Gem kladde')")
+    screenshot(page, "completion-rule")
+    draft = EventPage.objects.get(pk=course.pk).get_latest_revision_as_object()
+    assert (draft.completion_rule, draft.completion_min_sessions) == ("at_least", 2)

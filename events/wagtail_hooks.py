@@ -6,6 +6,7 @@ from django.urls import include, path
 from wagtail import hooks
 
 from events import dashboard
+from events.courses import message_views
 from events.courses import views as checkin_views
 from events.mail.admin import outbound_email_viewset
 from events.registrations.admin import application_viewset, registration_viewset
@@ -49,6 +50,11 @@ hooks.register("register_reports_menu_item", answer_report.menu_item)
 @hooks.register("register_admin_urls")
 def register_checkin_urls():
     return [path("", include((checkin_views.urlpatterns(), "checkin")))]
+
+
+@hooks.register("register_admin_urls")
+def register_message_urls():
+    return [path("", include((message_views.urlpatterns(), "event_messages")))]
 
 
 @hooks.register("register_admin_menu_item")

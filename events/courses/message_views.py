@@ -169,9 +169,7 @@ def message_compose(request: HttpRequest, event_id: int) -> HttpResponse:
     form = MessageForm(request.POST, event=event)
     step = request.POST.get("step", "preview")
     if step not in ("preview", "send", "edit"):
-        return _compose_page(
-            request, event, form, errors=["Trin (step): ukendt trin."], status=400
-        )
+        return _compose_page(request, event, form, errors=["Trin (step): ukendt trin."], status=400)
     if step == "edit":
         form.is_valid()
         return _compose_page(request, event, form)

@@ -19,8 +19,8 @@ import string
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -41,6 +41,9 @@ from events.models import (
 from events.models.messages import BODY_MAX, SUBJECT_MAX
 from home.areas.permissions import PartnerScopedPolicy
 from home.outbox import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
 DELIVER_TASK = "events.mail.tasks.email_deliver"
 SENDER = "Videnscenter om børneinddragelse og udsatte børns liv"
@@ -95,7 +98,7 @@ class Rendered:
 # --- reads -----------------------------------------------------------------------------------
 
 
-def message_events_of(user: AbstractBaseUser) -> QuerySet[EventPage]:
+def message_events_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[EventPage]:
     """The events the user may write to the registrants of: their moderated partners' events."""
     return message_policy.instances_user_has_permission_for(user, "message")
 
@@ -254,7 +257,7 @@ def message_send(
     body: str,
     attach_calendar: bool,
     key: uuid.UUID,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> Sent:
     """Record the message and write each recipient's copy to the outbox, in one transaction;
     the copies are handed to the workers once it commits. The same ``key`` again returns the

@@ -251,7 +251,9 @@ class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexVie
         if not getattr(self, "is_export", False):
             context["event_counts"] = self.event_counts()
             context["can_act"] = self.can_act
-            context["can_message"] = message_policy.user_has_permission(self.request.user, "message")
+            context["can_message"] = message_policy.user_has_permission(
+                self.request.user, "message"
+            )
         return context
 
     def event_counts(self) -> list[dict]:

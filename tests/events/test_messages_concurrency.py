@@ -52,9 +52,9 @@ def test_1000_registrants_one_email_each_with_sends_and_deliveries_at_once(
     assert sum(created) == 1
     assert len(enqueued) == 1000
     message = EventMessage.objects.get()
-    ids = list(
-        OutboundEmail.objects.filter(kind=EmailKind.MESSAGE).values_list("pk", flat=True)
-    ) * 2  # every task twice
+    ids = (
+        list(OutboundEmail.objects.filter(kind=EmailKind.MESSAGE).values_list("pk", flat=True)) * 2
+    )  # every task twice
 
     with ThreadPoolExecutor(8) as pool:
         outcomes = list(pool.map(in_own_connection(email_deliver), ids))

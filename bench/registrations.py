@@ -1,6 +1,6 @@
 """200 people click "tilmeld" at once for an event with 50 seats, through the real web server.
 
-    .venv/bin/python bench/registrations.py [--signups 200] [--seats 50] [--workers 2]
+    .venv/bin/python bench/registrations.py [--signups 200] [--seats 50] [--workers N]
         [--threads 1] [--no-questions]
 
 The event asks what a conference asks (issue 16): a workshop with 40 places (A), another with
@@ -9,7 +9,8 @@ only then, which (sensitive); and whether they work in myndighed or almenområde
 who choose A, 27 are told it is full (409), and the check is that no workshop is overbooked.
 With ``--no-questions``: a webinar asking nothing, as before issue 16.
 
-gunicorn with two worker processes on 127.0.0.1 against PostgreSQL (its own database,
+gunicorn as production runs it (cms/gunicorn.conf.py; ``--workers 2`` for the earlier model of
+two sync processes) on 127.0.0.1 against PostgreSQL (its own database,
 ``bench_registrations``, created once) and Redis (the shared cache the throttle counts in, and
 the task broker the emails are queued on). A fresh event each run; 200 threads POST at once
 (released together by a barrier). Checks exactly 50 confirmed and the rest on the waiting list
@@ -49,6 +50,7 @@ ENV = {
     "DB_CONN_MAX_AGE": "60",
     "REGISTRATION_THROTTLE_RATE": "1000000/minute",  # all threads come from 127.0.0.1
     "BASE_URL": f"http://127.0.0.1:{PORT}",
+    "CACHE_KEY_PREFIX": "videnscenter-bench-registrations",  # one cache for all processes
 }
 
 
@@ -154,24 +156,23 @@ def create_webinar(seats: int, with_questions: bool = True) -> int:
 
 
 def start_server(workers: int, threads: int = 1) -> subprocess.Popen:
+    """``workers`` 0: the production model (cms/gunicorn.conf.py); else that many processes
+    of ``threads`` threads (1: sync workers, the earlier Procfile's model)."""
+    if workers:
+        model = ["--workers", str(workers), "--timeout", "60", "--threads", str(threads)]
+    else:
+        model = ["-c", "cms/gunicorn.conf.py"]
     return subprocess.Popen(  # noqa: S603
         [
             PYTHON,
             "-m",
             "gunicorn",
+            *model,
             "cms.wsgi",
             "--bind",
             f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "60",
             "--backlog",
             "512",
-            # Sync workers as in the Procfile; with threads (gthread), more requests than
-            # processes wait on the event's lock at once.
-            "--threads",
-            str(threads),
         ],
         cwd=ROOT,
         env={**os.environ, **ENV},
@@ -293,7 +294,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--signups", type=int, default=200)
     parser.add_argument("--seats", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="0: cms/gunicorn.conf.py, as in production"
+    )
     parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
     parser.add_argument("--no-questions", dest="questions", action="store_false")
     args = parser.parse_args()
@@ -342,7 +345,12 @@ def main() -> None:
 
     print(
         f"\n{args.signups} concurrent sign-ups for {args.seats} seats "
-        f"(gunicorn × {args.workers}, {args.threads} thread(s) each, PostgreSQL, Redis, "
+        + (
+            f"(gunicorn × {args.workers}, {args.threads} thread(s) each, "
+            if args.workers
+            else "(gunicorn as cms/gunicorn.conf.py runs it, "
+        )
+        + "PostgreSQL, Redis, "
         + (
             "4 questions, workshops of 40, 40 and unlimited places)"
             if args.questions

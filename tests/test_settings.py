@@ -128,3 +128,49 @@ def test_dev_base_url_follows_the_port_unless_set(env, base_url):
     s = _dev(**env)
     assert s["base_url"] == base_url
     assert s["admin_base_url"] == base_url
+
+
+POOL_PROBE = (
+    "import json, django; from django.conf import settings as s; django.setup();"
+    "d = s.DATABASES['default'];"
+    "print(json.dumps({'options': d.get('OPTIONS', {}), 'max_age': d['CONN_MAX_AGE']}))"
+)
+
+
+def _web_database(**env: str) -> dict:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "WEB_"))}
+    clean.update({"DJANGO_SETTINGS_MODULE": "cms.settings.dev", **env})
+    out = subprocess.run(
+        [sys.executable, "-c", POOL_PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_web_process_model_sizes_the_pool_and_bounds_every_query():
+    """cms/gunicorn.conf.py hands its processes a pool of one connection per thread and a
+    statement timeout of the longest request budget; the settings turn them into psycopg's
+    pool and PostgreSQL's statement_timeout (issue 20)."""
+    config: dict = {}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "WEB_"))}
+    os_environ = os.environ.copy()
+    try:
+        os.environ.clear()
+        os.environ.update({**clean, "WEB_THREADS": "6", "WEB_CONCURRENCY": "2"})
+        exec((ROOT / "cms" / "gunicorn.conf.py").read_text(), config)  # noqa: S102 - our file
+    finally:
+        os.environ.clear()
+        os.environ.update(os_environ)
+    assert config["worker_class"] == "gthread"
+    assert (config["workers"], config["threads"]) == (2, 6)
+    env = dict(item.split("=", 1) for item in config["raw_env"])
+    assert env == {"DB_POOL_SIZE": "6", "DB_STATEMENT_TIMEOUT": "60000"}
+
+    s = _web_database(DATABASE_URL="postgres://u@db.internal:5432/videnscenter", **env)
+    assert s["options"]["pool"]["max_size"] == 6
+    assert s["options"]["options"] == "-c statement_timeout=60000"
+    assert s["max_age"] == 0  # a pool, not persistent connections per thread
+    # workers and tests: no pool, persistent connections, no statement timeout
+    s = _web_database(DATABASE_URL="postgres://u@db.internal:5432/videnscenter")
+    assert "pool" not in s["options"] and "options" not in s["options"]
+    assert s["max_age"] == 60

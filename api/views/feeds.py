@@ -7,6 +7,7 @@ ETag and the shared cache are ``api.caching``'s, as for the API.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
@@ -57,6 +58,31 @@ def _feed_name(data: dict) -> str:
     )
 
 
+# Each event's VEVENT bytes, for the content version they were written under (this process's
+# memo; the version is read from the database for every request, so it is right on every
+# machine). A cold filtered feed then writes only the events no earlier feed has written.
+_fragments: dict[int, dict[int, Any]] = {}
+_fragments_lock = threading.Lock()
+
+
+def _fragments_of(request: HttpRequest) -> dict[int, Any] | None:
+    version = getattr(request, "content_version", None)
+    if version is None:
+        return None
+    with _fragments_lock:
+        memo = _fragments.get(version)
+        if memo is None:
+            _fragments.clear()  # an earlier version's bytes are never read again
+            memo = _fragments[version] = {}
+        return memo
+
+
+def fragments_forget() -> None:
+    """For tests, whose rolled-back transactions repeat content versions."""
+    with _fragments_lock:
+        _fragments.clear()
+
+
 def _within_budget(events: Iterable[Any]) -> Iterator[Any]:
     """The events, checking the request's time before each (the writer stays a pure
     function): a feed of thousands of events ends with a 503 once its budget is spent."""
@@ -89,7 +115,9 @@ def events_feed(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return _plain(_errors_text(exc.detail), 400)
     content = ical.calendar_bytes(
-        _within_budget(events), name=_feed_name(filterset.form.cleaned_data)
+        _within_budget(events),
+        name=_feed_name(filterset.form.cleaned_data),
+        fragments=_fragments_of(request),
     )
     return _calendar_response(content, filename="videnscenter.ics")
 

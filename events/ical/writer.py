@@ -8,7 +8,7 @@ tests hold the two to the same bytes, so icalendar stays the reference for corre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -168,30 +168,52 @@ def _vtimezone_text(tzid: str, first_year: int, last_year: int) -> str:
     return vtimezone(tzid, first_year, last_year).to_ical().decode()
 
 
+# What one event contributes to a feed: the years its sessions span (for the VTIMEZONE) and its
+# VEVENTs' bytes (empty when it has no session to show).
+Fragment = tuple[YearSpan | None, bytes]
+
+
 def calendar_bytes(
     events: Iterable[EventPage | CalendarEvent],
     *,
     name: str,
     method: str = "PUBLISH",
     refresh_minutes: int = 60,
+    fragments: MutableMapping[int, Fragment] | None = None,
 ) -> bytes:
     """``calendar_for_events(...).to_ical()``, written directly: the feeds' fast path.
 
     One pass, each event's text encoded as soon as it is written, so a request holds the feed's
     bytes and little else; the VTIMEZONE (which must cover every year in the feed) is put in
     its place at the end.
+
+    ``fragments``: each event's bytes by its id, read and filled here, for a caller that knows
+    they still hold (the feeds keep them per content version: an event's text depends on its
+    published content only), so a feed of events written for an earlier feed is mostly joins.
     """
     end = b"END:VCALENDAR\r\n"
     header = calendar_header(name=name, method=method, refresh_minutes=refresh_minutes)
     parts: list[bytes] = [header.to_ical().removesuffix(end), b""]
     spans: list[YearSpan | None] = []
     for event in events:
-        items = event_items(as_calendar_event(event))
-        if not items:
+        fragment = fragments.get(event.pk) if fragments is not None else None
+        if fragment is None:
+            fragment = _event_fragment(event)
+            if fragments is not None:
+                fragments[event.pk] = fragment
+        span, text = fragment
+        if not text:
             continue
-        spans.append(year_span(items))
-        parts.append(("\r\n".join(_event_text(items)) + "\r\n").encode())
+        spans.append(span)
+        parts.append(text)
     if years := timezone_years(spans):
         parts[1] = _vtimezone_text(settings.TIME_ZONE, *years).encode()
     parts.append(end)
     return b"".join(parts)
+
+
+def _event_fragment(event: EventPage | CalendarEvent) -> Fragment:
+    items = event_items(as_calendar_event(event))
+    if not items:
+        return None, b""
+    return year_span(items), ("\r\n".join(_event_text(items)) + "\r\n").encode()

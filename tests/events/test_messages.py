@@ -360,3 +360,17 @@ def test_an_id_out_of_range_is_a_404(client, vive_moderator):
     huge = 2**63
     assert client.get(f"/admin/beskeder/{huge}/").status_code == 404
     assert client.get(f"/admin/beskeder/besked/{huge}/").status_code == 404
+
+
+def test_an_erased_registrants_copy_is_emptied_and_they_get_no_later_message(course):
+    from events.retention.services import ERASED_ADDRESS, registrant_erase
+
+    send(course)
+    soeren = Registration.objects.get(email="soeren@kommune.example").pk
+    registrant_erase(email="soeren@kommune.example")
+    copy = OutboundEmail.objects.get(kind=EmailKind.MESSAGE, registration_id=soeren)
+    assert copy.to == ERASED_ADDRESS and "Søren" not in copy.body_text + copy.subject
+    assert copy.status != DeliveryStatus.PENDING  # never sent now
+    send(course, audience="all")
+    later = OutboundEmail.objects.filter(kind=EmailKind.MESSAGE).values_list("to", flat=True)
+    assert "soeren@kommune.example" not in set(later)

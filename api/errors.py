@@ -1,7 +1,12 @@
-"""One error shape for the whole API: ``{"detail": ..., "errors": {parameter: [messages]}}``.
+"""One error shape for the whole API:
+``{"detail": ..., "code": ..., "errors": {parameter: [messages]}, "codes": {parameter: [codes]}}``.
 
-Domain errors of the apps (each app has one error type, e.g. ``events.errors.EventsError``
-with its Danish messages) are mapped here to their status: 400, 404 or 409.
+What a person reads and what a program reads are apart: ``detail`` and ``errors`` are Danish
+sentences a site can show as they are (no parameter syntax, no paths of the API); ``code`` and
+``codes`` name the problem for a program (``does_not_exist``, ``required``, ``full`` …), keyed
+by the same parameters. Domain errors of the apps (each app has one error type, e.g.
+``events.errors.EventsError`` with its Danish messages) are mapped here to their status: 400,
+404 or 409.
 """
 
 from __future__ import annotations
@@ -29,20 +34,32 @@ logger = logging.getLogger(__name__)
 class ErrorSerializer(serializers.Serializer):
     """What every 4xx and 5xx answer of the API looks like."""
 
-    detail = serializers.CharField(help_text="A human-readable summary, in Danish.")
+    detail = serializers.CharField(
+        help_text="A summary in Danish, for people: a site may show it as it is."
+    )
+    code = serializers.CharField(
+        required=False,
+        help_text="For programs: what went wrong, e.g. `invalid`, `full`, `closed`.",
+    )
     # The metaclass takes declared fields off the class, so this does not hide ``errors``.
     errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="Messages per offending parameter or field, keyed by its name.",
+        help_text="Danish messages for people per offending parameter or field, keyed by its name.",
+    )
+    codes = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For programs: the code of each message in `errors`, under the same keys and "
+        "in the same order (e.g. `does_not_exist` for an unknown municipality code).",
     )
 
 
 class ParameterError(exceptions.ValidationError):
     """A query parameter with a value the API cannot use."""
 
-    def __init__(self, parameter: str, message: StrOrPromise):
-        super().__init__({parameter: [message]})
+    def __init__(self, parameter: str, message: StrOrPromise, code: str = "invalid"):
+        super().__init__({parameter: [message]}, code=code)
 
 
 def _flatten(detail) -> dict[str, list[str]]:
@@ -89,7 +106,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "detail": str(_("Ugyldig forespørgsel.")),
+            "code": "invalid",
             "errors": _flatten(exc.detail),
+            "codes": _flatten(exc.get_codes()),
         }
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
@@ -103,10 +122,18 @@ def _domain_error(exc) -> Response | None:
     if code is None or not hasattr(exc, "message"):
         return None
     body: dict[str, object] = {"detail": str(exc.message)}
+    name = getattr(exc, "code", None)
+    if isinstance(name, str):
+        body["code"] = name
+    errors: dict[str, list[str]] | None = None
     if getattr(exc, "errors", None):
-        body["errors"] = exc.errors
+        errors = exc.errors
     elif getattr(exc, "field", None):
-        body["errors"] = {exc.field: [str(exc.message)]}
+        errors = {exc.field: [str(exc.message)]}
+    if errors:
+        body["errors"] = errors
+        if isinstance(name, str):
+            body["codes"] = {key: [name] * len(messages) for key, messages in errors.items()}
     return Response(body, status=code)
 
 

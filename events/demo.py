@@ -25,6 +25,7 @@ from events.registrations.services import registration_attendance_set, registrat
 from events.registrations.signups import registration_create
 from home.demo import home_demo_seed
 from home.models import Audience, KnowledgePage, Municipality, Partner, Topic
+from home.text import danish_slugify
 
 
 def _last_sunday(year: int, month: int) -> date:
@@ -132,7 +133,7 @@ def _specs(today: date) -> list[dict[str, Any]]:
         specs.append(
             {
                 "partner": "vive",
-                "slug": f"webinar-{number}-{topic.lower().replace(' ', '-')}",
+                "slug": f"webinar-{number}-{danish_slugify(topic)}",
                 "title": f"Webinarrække {number}/3: {subject}",
                 "event_type": "webinar",
                 "teaser": f"En times webinar om {subject.lower()} med ny viden fra VIVE.",

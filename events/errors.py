@@ -234,11 +234,11 @@ ANSWER_MESSAGES: dict[str, str] = {
     "text_invalid_character": _("%(question)s: svaret indeholder et ugyldigt tegn."),
     "number": _("%(question)s: skriv et tal, fx 12 eller 2,5."),
     "date": _("%(question)s: skriv en dato som ÅÅÅÅ-MM-DD, fx 2027-03-01."),
-    "yes_no": _("%(question)s: svar ja (true) eller nej (false)."),
+    "yes_no": _("%(question)s: svar ja eller nej."),
     "choice": _("%(question)s: vælg en af mulighederne."),
     "multiple_choice": _("%(question)s: vælg en eller flere af mulighederne, som en liste."),
-    "municipality": _("%(question)s: vælg en kommune med dens firecifrede kode, fx “0101”."),
-    "job_role": _("%(question)s: vælg en stillingsgruppe med dens slug (se /api/v1/audiences/)."),
+    "municipality": _("%(question)s: vælg en kommune på listen."),
+    "job_role": _("%(question)s: vælg en stillingsgruppe på listen."),
 }
 
 

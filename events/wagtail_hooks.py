@@ -1,14 +1,20 @@
-"""The events app's admin: the email log, registrations and staff-group applications."""
+"""The events app's admin: the email log, registrations and staff-group applications; the
+event form's warnings and its script for a session's times."""
 
 from functools import partial
 
+from django.contrib import messages
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 from wagtail import hooks
 
 from events import dashboard
 from events.courses import message_views
 from events.courses import views as checkin_views
+from events.form_warnings import event_warnings
 from events.mail.admin import outbound_email_viewset
+from events.models import EventPage
 from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
 from events.reports import answers as answer_report
@@ -60,3 +66,22 @@ def register_message_urls():
 @hooks.register("register_admin_menu_item")
 def register_checkin_menu_item():
     return checkin_views.menu_item()
+
+
+def _warn_of_choices(request, page) -> None:
+    """After the event form is saved or published: what may be a mistake, as warnings (the
+    page is saved). Not after an autosave, which answers in JSON and shows no messages."""
+    if not isinstance(page, EventPage) or not request.accepts("text/html"):
+        return
+    for warning in event_warnings(page):
+        messages.warning(request, warning)
+
+
+hooks.register("after_create_page", _warn_of_choices)
+hooks.register("after_edit_page", _warn_of_choices)
+
+
+@hooks.register("insert_editor_js")
+def session_times_script():
+    """The event form shows a session's dates or its times, by "Heldags"."""
+    return format_html('<script src="{}" defer></script>', static("events/admin/session_times.js"))

@@ -9,5 +9,7 @@ class HomeConfig(AppConfig):
 
     def ready(self) -> None:
         from home import signal_handlers
+        from home.slugs import register_danish_slug_input
 
         signal_handlers.connect()
+        register_danish_slug_input()

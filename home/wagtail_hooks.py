@@ -9,12 +9,14 @@ from wagtail.admin.rich_text.converters.contentstate import link_entity
 from wagtail.admin.rich_text.converters.html_to_contentstate import (
     ExternalLinkElementHandler,
 )
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.areas import scoping as admin_scoping
 from home.areas.rich_text_editor import ScopedPageLinkElementHandler
 from home.models.vocabulary import Audience, Municipality, Partner, Topic
+from home.page_creation import CentrePageViewSet
 from home.rich_text import PublicPageLinkHandler
 
 
@@ -89,3 +91,10 @@ def register_public_page_links(features):
             "to_database_format": {"entity_decorators": {"LINK": link_entity}},
         },
     )
+
+
+@hooks.register("register_admin_viewset", order=100)
+def register_page_viewset():
+    """After Wagtail's own page viewset (order 0), which it replaces for every page type: new
+    pages are created by the editor's save, not by autosave (``home/page_creation.py``)."""
+    return CentrePageViewSet(model=Page)

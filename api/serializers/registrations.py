@@ -175,8 +175,9 @@ class RegistrationCreateSerializer(serializers.Serializer):
         help_text="The municipality's four-digit code (see /api/v1/municipalities/).",
         error_messages=_messages(
             "Kommune",
-            does_not_exist="Kommune: ukendt kommunekode “{value}” (se /api/v1/municipalities/).",
-            invalid="Kommune: angiv kommunens kode som tekst, fx “0101”.",
+            does_not_exist="Kommune: “{value}” er ikke en dansk kommune. Vælg din kommune "
+            "på listen.",
+            invalid="Kommune: vælg din kommune på listen.",
         ),
     )
     job_role = CodeField(
@@ -185,9 +186,9 @@ class RegistrationCreateSerializer(serializers.Serializer):
         help_text="The slug of one of the centre's audiences (see /api/v1/audiences/).",
         error_messages=_messages(
             "Stillingsgruppe",
-            does_not_exist="Stillingsgruppe: ukendt stillingsgruppe “{value}” "
-            "(se /api/v1/audiences/).",
-            invalid="Stillingsgruppe: angiv stillingsgruppens slug som tekst.",
+            does_not_exist="Stillingsgruppe: “{value}” er ikke en af stillingsgrupperne. "
+            "Vælg en stillingsgruppe på listen.",
+            invalid="Stillingsgruppe: vælg en stillingsgruppe på listen.",
         ),
     )
     accessibility_needs = serializers.CharField(
@@ -372,8 +373,9 @@ def _municipality_field(**kwargs: Any) -> CodeField:
         help_text="The municipality's four-digit code (see /api/v1/municipalities/).",
         error_messages=_messages(
             "Kommune",
-            does_not_exist="Kommune: ukendt kommunekode “{value}” (se /api/v1/municipalities/).",
-            invalid="Kommune: angiv kommunens kode som tekst, fx “0101”.",
+            does_not_exist="Kommune: “{value}” er ikke en dansk kommune. Vælg din kommune "
+            "på listen.",
+            invalid="Kommune: vælg din kommune på listen.",
         ),
         **kwargs,
     )
@@ -386,9 +388,9 @@ def _job_role_field(**kwargs: Any) -> CodeField:
         help_text="The slug of one of the centre's audiences (see /api/v1/audiences/).",
         error_messages=_messages(
             "Stillingsgruppe",
-            does_not_exist="Stillingsgruppe: ukendt stillingsgruppe “{value}” "
-            "(se /api/v1/audiences/).",
-            invalid="Stillingsgruppe: angiv stillingsgruppens slug som tekst.",
+            does_not_exist="Stillingsgruppe: “{value}” er ikke en af stillingsgrupperne. "
+            "Vælg en stillingsgruppe på listen.",
+            invalid="Stillingsgruppe: vælg en stillingsgruppe på listen.",
         ),
         **kwargs,
     )

@@ -255,6 +255,8 @@ LANGUAGE_CODE = "da"
 # pages English (LocaleMiddleware picks from these by Accept-Language).
 LANGUAGES = [("da", "Dansk")]
 WAGTAIL_I18N_ENABLED = False
+# Slugs in ASCII, æ/ø/å spelled ae/oe/aa (home/slugs.py): partners' URL templates stay readable.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_CONTENT_LANGUAGES = [("da", "Dansk")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -290,6 +292,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Videnscenter om børneinddragelse <noreply@videnscenter.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The centre's contact address: ORGANIZER of the calendar files of a partner without its own
+# contact address (never the no-reply sender: a calendar shows it as who to write to).
+CENTRE_CONTACT_EMAIL = os.environ.get("CENTRE_CONTACT_EMAIL", "kontakt@videnscenter.example")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Videnscenter om børneinddragelse og udsatte børns liv"

@@ -40,12 +40,15 @@ from events.ical.data import (
     session_uid,
 )
 from events.ical.items import CANCELLED_PREFIX, POSTPONED_PREFIX, SessionItem, event_items
+from events.ical.itip import Attendee, addressed_to
 from events.ical.names import CALENDAR_PREFIX, feed_name
 from events.ical.text import event_description, html_to_text
 from events.ical.timezones import vtimezone, wall_time
 from events.ical.writer import calendar_bytes
 
 __all__ = [
+    "Attendee",
+    "addressed_to",
     "CALENDAR_PREFIX",
     "UID_DOMAIN",
     "CANCELLED_PREFIX",

@@ -125,13 +125,21 @@ def calendar_for_event(
     method: str = "PUBLISH",
     sessions: Iterable[EventSession] | None = None,
     join_url: str | None = None,
+    uninvite: bool = False,
 ) -> Calendar:
     """One event (or the given sessions of it): a feed of one, or an email's attachment.
 
-    ``method="CANCEL"`` marks the sessions cancelled, as RFC 5546 asks of a cancellation.
+    ``method="CANCEL"`` marks the sessions cancelled, as RFC 5546 asks of a cancellation;
+    with ``uninvite`` it removes one attendee instead (``events.ical.itip``): the event goes
+    on, so no STATUS and no "AFLYST" in the summary.
     """
     chosen = [calendar_session(s) for s in sessions] if sessions is not None else None
     items = event_items(calendar_event(event), sessions=chosen, join_url=join_url)
+    if method == "CANCEL" and uninvite:
+        calendar = _calendar(name=event.title, method=method, items=items, refresh_minutes=60)
+        for vevent in calendar.walk("VEVENT"):
+            del vevent["STATUS"]
+        return calendar
     if method == "CANCEL":
         items = [
             replace(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
 
+from django.conf import settings
 from django.utils import timezone
 
 from events.models import (
@@ -145,6 +146,7 @@ class CalendarEvent:
     location: str
     url: str
     organizer_name: str | None  # the partner's name
+    organizer_email: str  # the partner's contact (``organizer_email``)
     stamp: datetime
     created: datetime
     topics: tuple[str, ...]
@@ -173,6 +175,7 @@ EVENT_FIELDS = (
     "latest_revision_created_at",
     "partner_id",
     "partner__name",
+    "partner__contact_email",
     "partner__event_url_template",
 )
 
@@ -193,6 +196,9 @@ def calendar_event(event: EventPage) -> CalendarEvent:
         location=event.location_text(),
         url=event_url(event),
         organizer_name=event.partner.name if event.partner else None,
+        organizer_email=organizer_email(
+            event.partner.contact_email if event.partner else "", event.contact_email
+        ),
         stamp=_stamp(event.last_published_at, event.latest_revision_created_at),
         created=_stamp(event.first_published_at, event.last_published_at),
         topics=tuple(sorted(topic.name for topic in event.topics.all())),
@@ -220,11 +226,18 @@ def calendar_event_from_row(
         location=location_text(**{name: row[name] for name in LOCATION_FIELDS}),
         url=partner_event_url(row["pk"], row["slug"], row["partner__event_url_template"]),
         organizer_name=row["partner__name"] if row["partner_id"] else None,
+        organizer_email=organizer_email(row["partner__contact_email"] or "", row["contact_email"]),
         stamp=_stamp(row["last_published_at"], row["latest_revision_created_at"]),
         created=_stamp(row["first_published_at"], row["last_published_at"]),
         topics=tuple(sorted(topics)),
         sessions=tuple(sessions),
     )
+
+
+def organizer_email(partner_contact: str, event_contact: str) -> str:
+    """Who organises, for ORGANIZER: the organising partner's contact address, else the
+    event's contact person, else the centre's (never the no-reply sender)."""
+    return partner_contact or event_contact or settings.CENTRE_CONTACT_EMAIL
 
 
 def as_calendar_event(event: EventPage | CalendarEvent) -> CalendarEvent:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from django.conf import settings
-
 from events.ical.data import (
     EPOCH,
     CalendarEvent,
@@ -154,8 +152,7 @@ def _event_common(
 ) -> _EventCommon:
     organizer = None
     if event.organizer_name is not None:
-        sender = settings.DEFAULT_FROM_EMAIL.rsplit("<")[-1].strip(">")
-        organizer = (f"mailto:{event.contact_email or sender}", event.organizer_name)
+        organizer = (f"mailto:{event.organizer_email}", event.organizer_name)
     return _EventCommon(
         stamp=event.stamp,
         created=event.created,

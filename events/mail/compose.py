@@ -7,11 +7,12 @@ email and writes the outbox rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
+from events.ical.data import is_online
 from events.models import EmailKind, EventPage, EventSession
 
 
@@ -189,6 +190,32 @@ WAITING_LIST_WITH_OFFERS = (
 CANCELLED_WITHOUT_CALENDAR = "Din tilmelding er annulleret."
 
 
+# The emails that give a seat: for an online or hybrid event they say when the join link comes.
+GIVES_A_SEAT = frozenset(
+    {
+        EmailKind.CONFIRMATION,
+        EmailKind.PROMOTED,
+        EmailKind.APPLICATION_APPROVED,
+        EmailKind.MEMBER_CONFIRMATION,
+    }
+)
+JOIN_LINK_COMES = (
+    "Linket til at deltage får du i en særskilt mail {moment}, {hours} før arrangementet begynder."
+)
+JOIN_LINK_COMES_NOW = "Linket til at deltage får du i en særskilt mail om få minutter."
+
+
+def join_link_sentence(event: EventPage, now: datetime) -> str:
+    """When an online or hybrid event's join link comes, for the email that gives a seat
+    (the link itself goes out on its own, ``events.mail.services.join_link_notify``)."""
+    if not is_online(event) or event.first_start is None:
+        return ""
+    due = event.first_start - timedelta(hours=event.join_link_hours)
+    if due <= now:
+        return JOIN_LINK_COMES_NOW
+    return JOIN_LINK_COMES.format(moment=format_moment(due), hours=_hours(event.join_link_hours))
+
+
 @dataclass
 class ComposedEmail:
     subject: str
@@ -286,6 +313,8 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         lead = WAITING_LIST_WITH_OFFERS
     if context.kind == EmailKind.CANCELLED and context.without_calendar:
         lead = CANCELLED_WITHOUT_CALENDAR
+    if context.kind in GIVES_A_SEAT and (sentence := join_link_sentence(event, timezone.now())):
+        lead = f"{lead} {sentence}"
     rows = [
         {
             "label": session.title,

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from events import ical
 from events.mail.compose import EmailContext
 from events.mail.services import (
     ACTIVE,
@@ -56,7 +57,7 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
     kind = EmailKind.EVENT_CANCELLED if everything_cancelled else EmailKind.EVENT_CHANGED
     method = "CANCEL" if everything_cancelled else "REQUEST"
     change = _digest(*sorted(f"{s.uuid}:{s.sequence}" for s in sessions))
-    ics = _calendar(event, method=method, sessions=sessions if everything_cancelled else None)
+    calendar_sessions = sessions if everything_cancelled else None
     statuses = ACTIVE if everything_cancelled else ("confirmed", "waiting_list", "offered")
     count = 0
     for registration in _active_registrations(event, statuses):
@@ -66,7 +67,14 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
             to=registration.email,
             dedupe_key=f"{kind}:{registration.pk}:{change}",
             registration_id=registration.pk,
-            ics=ics if confirmed else "",
+            ics=_calendar(
+                event,
+                method=method,
+                sessions=calendar_sessions,
+                attendee=ical.Attendee(registration.email, registration.name),
+            )
+            if confirmed
+            else "",
             ics_method=method if confirmed else "",
             context=EmailContext(
                 kind=kind,
@@ -79,7 +87,7 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
         )
         count += written is not None
         if confirmed:
-            count += _members_event_changes(event, registration, kind, change, ics, sessions)
+            count += _members_event_changes(event, registration, kind, change, sessions)
     return count
 
 
@@ -88,11 +96,12 @@ def _members_event_changes(
     registration: Registration,
     kind: str,
     change: str,
-    ics: str,
     sessions: list[EventSession],
 ) -> int:
-    """The named participants of a confirmed staff group are told of a change as well."""
+    """The named participants of a confirmed staff group are told of a change as well, each
+    with the calendar file addressed to them."""
     method = "CANCEL" if kind == EmailKind.EVENT_CANCELLED else "REQUEST"
+    calendar_sessions = sessions if kind == EmailKind.EVENT_CANCELLED else None
     count = 0
     for member in _members(registration):
         written = email_write(
@@ -100,7 +109,12 @@ def _members_event_changes(
             to=member.email,
             dedupe_key=f"{kind}:m{member.pk}:{change}",
             registration_id=registration.pk,
-            ics=ics,
+            ics=_calendar(
+                event,
+                method=method,
+                sessions=calendar_sessions,
+                attendee=ical.Attendee(member.email, member.name),
+            ),
             ics_method=method,
             context=EmailContext(
                 kind=kind,

@@ -67,7 +67,13 @@ OFFERS_SELF_SERVICE = {
 }
 
 
+# A cancellation leaves nothing to see or cancel: it offers no link to the registration.
+NO_REGISTRATION_LINKS = {EmailKind.CANCELLED}
+
+
 def _registration_links(registration: Registration, kind: str = "") -> list[tuple[str, str]]:
+    if kind in NO_REGISTRATION_LINKS:
+        return []
     links = [("Se eller annullér din tilmelding", registration.manage_url())]
     if kind in OFFERS_SELF_SERVICE:
         links.append(("Ret dine oplysninger og svar", registration.change_url()))
@@ -95,28 +101,53 @@ def join_link_due_at(event: EventPage) -> datetime | None:
 
 _calendars: OrderedDict[tuple, str] = OrderedDict()
 
+# Emails whose CANCEL takes one person off the event (RFC 5546's "uninvite"): the event goes on.
+UNINVITES = {EmailKind.CANCELLED, EmailKind.MEMBER_CANCELLED}
+
 
 def _calendar(
     event: EventPage,
     *,
     method: str,
+    attendee: ical.Attendee,
     sessions: Sequence[EventSession] | None = None,
     join_url: str = "",
+    uninvite: bool = False,
 ) -> str:
-    """The event's calendar file; the same for every registrant told of the same thing, so it
-    is built once per event, publish, method, sessions and link (a small bounded memo: a
-    publish changes ``last_published_at`` and so the key)."""
+    """The event's calendar file addressed to ``attendee`` (iTIP: ``events.ical.itip``).
+
+    The file without its attendee is the same for every registrant told of the same thing, so
+    it is built once per event, publish, method, sessions and link (a small bounded memo: a
+    publish changes ``last_published_at`` and so the key); each copy adds its ATTENDEE."""
 
     session_ids = tuple(s.pk for s in sessions) if sessions is not None else None
-    key = (event.pk, event.last_published_at, method, session_ids, join_url)
+    key = (event.pk, event.last_published_at, method, session_ids, join_url, uninvite)
     if key not in _calendars:
         calendar = ical.calendar_for_event(
-            event, method=method, sessions=sessions, join_url=join_url or None
+            event,
+            method=method,
+            sessions=sessions,
+            join_url=join_url or None,
+            uninvite=uninvite,
         )
         _calendars[key] = calendar.to_ical().decode()
         while len(_calendars) > 64:
             _calendars.popitem(last=False)
-    return _calendars[key]
+    return ical.addressed_to(_calendars[key], attendee)
+
+
+def _registration_calendar(
+    registration: Registration, event: EventPage, kind: str, method: str
+) -> str:
+    """A registration's own email's calendar file, to the registrant (or "" for none)."""
+    if not method:
+        return ""
+    return _calendar(
+        event,
+        method=method,
+        attendee=ical.Attendee(registration.email, registration.name),
+        uninvite=kind in UNINVITES,
+    )
 
 
 def email_write(
@@ -285,7 +316,7 @@ def registration_notify(
         to=to,
         dedupe_key=key,
         registration_id=registration.pk,
-        ics=_calendar(event, method=ics_method) if ics_method else "",
+        ics=_registration_calendar(registration, event, kind, ics_method),
         ics_method=ics_method,
         context=_context(kind, event, {**says, "note": note or says["note"]}, registration.pk),
     )
@@ -358,7 +389,14 @@ def email_render(
         subject=composed.subject,
         body_text=composed.text,
         body_html=composed.html,
-        ics=_calendar(event, method=email.ics_method) if email.ics_method else "",
+        ics=_calendar(
+            event,
+            method=email.ics_method,
+            attendee=ical.Attendee(email.to, email.compose.get("name", "")),
+            uninvite=email.kind in UNINVITES,
+        )
+        if email.ics_method
+        else "",
         compose=None,
     )
     if rendered and enqueue:
@@ -403,7 +441,12 @@ def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:
         to=member.email,
         dedupe_key=member_key(kind, member),
         registration_id=registration.pk,
-        ics=_calendar(event, method=method),
+        ics=_calendar(
+            event,
+            method=method,
+            attendee=ical.Attendee(member.email, member.name),
+            uninvite=kind in UNINVITES,
+        ),
         ics_method=method,
         context=EmailContext(
             kind=kind,
@@ -437,6 +480,7 @@ def member_join_link_notify(*, member: GroupMember) -> OutboundEmail | None:
         to=member.email,
         key=lambda join_url: member_join_link_key(member, join_url),
         links=member_links(member),
+        attendee_name=member.name,
     )
 
 
@@ -452,6 +496,7 @@ def join_link_notify(*, registration: Registration) -> OutboundEmail | None:
         key=lambda join_url: join_link_key(registration, join_url),
         links=_registration_links(registration),
         name=registration.name,
+        attendee_name=registration.name,
     )
 
 
@@ -462,9 +507,11 @@ def _join_link_write(
     key: Callable[[str], str],
     links: list[tuple[str, str]],
     name: str = "",
+    attendee_name: str = "",
 ) -> OutboundEmail | None:
     """The join link with its calendar file, to a confirmed registrant or one of a staff
-    group's named members (``to``, with their own ``links``; ``key`` names the cause by link)."""
+    group's named members (``to``, with their own ``links``; ``key`` names the cause by link;
+    ``name`` greets, ``attendee_name`` names them in the calendar file)."""
     event: EventPage = registration.event
     join_url = _join_url_for(registration, event)
     if not join_url or event.status == EventStatus.CANCELLED:
@@ -474,7 +521,9 @@ def _join_link_write(
         to=to,
         dedupe_key=key(join_url),
         registration_id=registration.pk,
-        ics=_calendar(event, method="REQUEST", join_url=join_url),
+        ics=_calendar(
+            event, method="REQUEST", attendee=ical.Attendee(to, attendee_name), join_url=join_url
+        ),
         ics_method="REQUEST",
         context=EmailContext(
             kind=EmailKind.JOIN_LINK,

@@ -13,7 +13,7 @@ from django.core.mail.utils import DNS_NAME
 from django_q.tasks import async_task
 
 from events.mail.reminders import reminders_enqueue_due
-from events.mail.services import email_render
+from events.mail.services import UNINVITES, email_render
 from events.models import OutboundEmail
 from home.outbox import outbox_claim, outbox_due, outbox_failed, outbox_succeeded
 
@@ -39,7 +39,10 @@ def email_message(email: OutboundEmail) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.ics:
-        filename = "aflysning.ics" if email.ics_method == "CANCEL" else "arrangement.ics"
+        filename = "arrangement.ics"
+        if email.ics_method == "CANCEL":
+            # A registrant's own cancellation takes them off the event; the event goes on.
+            filename = "afmelding.ics" if email.kind in UNINVITES else "aflysning.ics"
         mimetype = f"text/calendar; method={email.ics_method or 'PUBLISH'}"
         message.attach(filename, email.ics, mimetype)
     return message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -196,15 +197,21 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         FieldPanel("teaser"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("topics"), FieldPanel("audiences"), FieldPanel("co_organisers")],
+            [
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("co_organisers", widget=forms.CheckboxSelectMultiple),
+            ],
             heading=_("Emner, målgrupper og medarrangører"),
         ),
     ]
     practical_panels = [
-        SessionInlinePanel("sessions", label=_("Sessioner"), min_num=1, heading=_("Tidspunkter")),
+        # Each session is headed "Session 1", "Session 2" …, and added with "Tilføj session".
+        SessionInlinePanel("sessions", label=_("session"), min_num=1, heading=_("Tidspunkter")),
         MultiFieldPanel(
             [FieldPanel("format"), FieldPanel("platform_name"), FieldPanel("join_url")],
-            heading=_("Form"),
+            # Not "Form": Wagtail's catalogue translates that word as "Formular".
+            heading=_("Fysisk eller online"),
         ),
         MultiFieldPanel(
             [
@@ -238,7 +245,7 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         ),
         InlinePanel(
             "questions",
-            label=_("Spørgsmål"),
+            label=_("spørgsmål"),
             heading=_("Spørgsmål ved tilmelding"),
             help_text=_(
                 "Spørgsmål ud over de faste felter (navn, e-mail, arbejdsplads, kommune, "
@@ -248,8 +255,8 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
     ]
     material_panels = [
         FieldPanel("recording_url"),
-        InlinePanel("slides", label=_("Slides og dokumenter")),
-        FieldPanel("related_knowledge"),
+        InlinePanel("slides", label=_("slide eller dokument"), heading=_("Slides og dokumenter")),
+        FieldPanel("related_knowledge", widget=forms.CheckboxSelectMultiple),
         FieldPanel("evaluation_url"),
     ]
     edit_handler = TabbedInterface(

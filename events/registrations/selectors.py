@@ -78,8 +78,8 @@ def registration_by_token(*, token: str) -> Registration:
     """The registration behind a registrant's link, with its answers;
     ``Registration.DoesNotExist`` if none."""
     return (
-        Registration.objects.select_related("event", "municipality", "job_role")
-        .prefetch_related("answers", "members__answers")
+        Registration.objects.select_related("event__partner", "municipality", "job_role")
+        .prefetch_related("answers", "members__answers", "event__sessions", "event__co_organisers")
         .get(token=_checked_token(token), anonymised_at__isnull=True)
     )
 

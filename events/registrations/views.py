@@ -39,6 +39,7 @@ from events.registrations.changes import (
 )
 from events.registrations.forms import DetailsForm, TransferForm
 from events.registrations.offers import offer_claim, offer_decline
+from events.registrations.registrant_page import registrant_event
 from events.registrations.selectors import (
     members_of_email,
     registration_by_manager_token,
@@ -77,7 +78,11 @@ def _error(request: HttpRequest, registration: Registration, error: EventsError)
     return _page(
         request,
         "manage.html",
-        {"registration": registration, "error": error.message},
+        {
+            "registration": registration,
+            "about": registrant_event(registration=registration, now=timezone.now()),
+            "error": error.message,
+        },
         status=error.http_status,
     )
 
@@ -90,6 +95,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "manage.html",
         {
             "registration": registration,
+            "about": registrant_event(registration=registration, now=timezone.now()),
             "can_change": registration.status != RegistrationStatus.CANCELLED
             and self_service_open(registration.event, timezone.now()),
             "can_transfer": registration.event.participation != Participation.STAFF_GROUP,

@@ -18,6 +18,7 @@ from home.blocks import BodyStreamBlock, KeyFindingBlock
 from home.forms import PartnerMediaPageForm
 from home.models.vocabulary import Audience, Partner, Topic
 from home.preview import ApiPreviewMixin
+from home.slugs import DanishSlugMixin
 
 # --- Vocabulary -------------------------------------------------------------------------------
 
@@ -25,7 +26,7 @@ from home.preview import ApiPreviewMixin
 # --- Partner areas ----------------------------------------------------------------------------
 
 
-class PartnerAreaMixin(ViewerScopedTitleMixin, models.Model):
+class PartnerAreaMixin(DanishSlugMixin, ViewerScopedTitleMixin, models.Model):
     """A page that belongs to the partner whose folder it stands in.
 
     The partner is derived from the nearest ancestor folder with a partner, and stored so that
@@ -66,7 +67,7 @@ class PartnerAreaMixin(ViewerScopedTitleMixin, models.Model):
         return [self.path[:i] for i in range(step, len(self.path), step)]
 
 
-class PartnerFolderMixin(ViewerScopedTitleMixin, models.Model):
+class PartnerFolderMixin(DanishSlugMixin, ViewerScopedTitleMixin, models.Model):
     """A section page; with a partner set, it is that partner's editorial folder."""
 
     partner = models.ForeignKey(
@@ -113,7 +114,7 @@ class SectionIndexPage(PartnerFolderMixin, Page):
 # --- Pages ------------------------------------------------------------------------------------
 
 
-class HomePage(ApiPreviewMixin, ViewerScopedTitleMixin, Page):
+class HomePage(DanishSlugMixin, ApiPreviewMixin, ViewerScopedTitleMixin, Page):
     intro = models.TextField(_("introduktion"), blank=True)
     body = StreamField(BodyStreamBlock(), verbose_name=_("indhold"), blank=True)
 
@@ -131,7 +132,7 @@ class HomePage(ApiPreviewMixin, ViewerScopedTitleMixin, Page):
         verbose_name_plural = _("forsider")
 
 
-class ContentPage(ApiPreviewMixin, ViewerScopedTitleMixin, Page):
+class ContentPage(DanishSlugMixin, ApiPreviewMixin, ViewerScopedTitleMixin, Page):
     """A common content page of the centre (about, contact, method descriptions)."""
 
     intro = models.TextField(_("introduktion"), blank=True)

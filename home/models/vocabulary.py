@@ -85,6 +85,14 @@ class Partner(index.Indexed, models.Model):
             "“https://www.vive.dk/arrangementer/{slug}/”. Bruges i kalendere og e-mails."
         ),
     )
+    contact_email = models.EmailField(
+        _("kontaktadresse"),
+        blank=True,
+        help_text=_(
+            "Partnerens adresse for spørgsmål om arrangementer. Står som arrangør i "
+            "kalenderinvitationerne til de tilmeldte. Tom: videnscentrets fælles adresse."
+        ),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),

@@ -18,7 +18,15 @@ from tests.events.conftest import edit_form_data
 
 
 def _option(page_id: int, label: str) -> re.Pattern:
-    return re.compile(rf'<option value="{page_id}"[^>]*>\s*{re.escape(label)}\s*</option>')
+    """The page's checkbox with its label (the form offers checkboxes, not a multi-select)."""
+    return re.compile(
+        rf'<input type="checkbox" name="related_knowledge" value="{page_id}"[^>]*>'
+        rf"\s*{re.escape(label)}\s*</label>"
+    )
+
+
+def _offered(page_id: int) -> re.Pattern:
+    return re.compile(rf'name="related_knowledge" value="{page_id}"')
 
 
 def _bodies(client, w, key: str) -> list[str]:
@@ -46,8 +54,8 @@ def test_other_partners_draft_and_private_knowledge_is_not_offered(client, w, ke
             assert f"HEMMELIG-UDKAST-{other_slug}" not in body
             assert f"HEMMELIG-PRIVAT-{other_slug}" not in body
             assert f"HEMMELIG-REVISION-{other_slug}" not in body
-            assert not re.search(rf'<option value="{other.draft.pk}"', body)
-            assert not re.search(rf'<option value="{other.private.pk}"', body)
+            assert not _offered(other.draft.pk).search(body)
+            assert not _offered(other.private.pk).search(body)
             # Another partner's published page is offered, by the title it is published with.
             assert _option(other.revised.pk, f"Offentlig viden {other_slug}").search(body)
 

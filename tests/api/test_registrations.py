@@ -71,9 +71,9 @@ def test_repeated_sign_up_answers_as_a_new_one_and_the_person_is_emailed(api, we
     ("fields", "field", "fragment"),
     [
         ({"email": "ikke-en-adresse"}, "email", "gyldig e-mailadresse"),
-        ({"municipality": "9999"}, "municipality", "ukendt kommunekode"),
+        ({"municipality": "9999"}, "municipality", "“9999” er ikke en dansk kommune"),
         ({"municipality": 101}, "municipality", "kommune"),
-        ({"job_role": "astronaut"}, "job_role", "ukendt stillingsgruppe"),
+        ({"job_role": "astronaut"}, "job_role", "ikke en af stillingsgrupperne"),
         ({"consent": False}, "consent", "samtykke"),
         ({"consent": None}, "consent", "udfyldes"),
         ({"participants": 0}, "participants", "mindst 1"),
@@ -92,6 +92,57 @@ def test_bad_field_is_a_400_with_a_danish_message_for_that_field(
     assert fragment.lower() in " ".join(errors[field]).lower()
     assert not Registration.objects.exists()
     assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "code", "message"),
+    [
+        (
+            {"municipality": "9999"},
+            "municipality",
+            "does_not_exist",
+            "Kommune: “9999” er ikke en dansk kommune. Vælg din kommune på listen.",
+        ),
+        ({"municipality": 101}, "municipality", "invalid", "Kommune: vælg din kommune på listen."),
+        (
+            {"job_role": "astronaut"},
+            "job_role",
+            "does_not_exist",
+            "Stillingsgruppe: “astronaut” er ikke en af stillingsgrupperne. Vælg en "
+            "stillingsgruppe på listen.",
+        ),
+        (
+            {"job_role": ["x"]},
+            "job_role",
+            "invalid",
+            "Stillingsgruppe: vælg en stillingsgruppe på listen.",
+        ),
+    ],
+)
+def test_a_message_for_people_is_apart_from_the_code_for_programs(
+    api, webinar, fields, field, code, message
+):
+    """The Danish sentence a site shows has no developer hint (no API path, no "slug"); the
+    machine-readable code stands beside it under the same parameter."""
+    response = post(api, webinar.pk, body(**fields))
+    assert response.status_code == 400
+    data = response.json()
+    assert data["errors"][field] == [message]
+    assert data["codes"][field] == [code]
+    assert data["code"] == "invalid"
+    for sentence in (data["detail"], *data["errors"][field]):
+        assert "/api/" not in sentence and "slug" not in sentence.lower()
+
+
+def test_a_domain_error_names_its_code_beside_its_danish_message(api, webinar):
+    webinar.capacity = 0
+    webinar.waiting_list_enabled = False
+    webinar.save_revision().publish()
+    response = post(api, webinar.pk, body())
+    assert response.status_code == 409
+    data = response.json()
+    assert data["code"] == "full"
+    assert data["detail"] == "Arrangementet er fuldt, og der er ingen venteliste."
 
 
 def test_several_bad_fields_are_all_named(api, webinar):

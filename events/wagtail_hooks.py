@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 
 from events import dashboard
-from events.courses import certificate_admin
+from events.courses import certificate_admin, message_views
 from events.courses import views as checkin_views
 from events.form_warnings import event_warnings
 from events.mail.admin import outbound_email_viewset
@@ -56,6 +56,11 @@ hooks.register("register_reports_menu_item", answer_report.menu_item)
 @hooks.register("register_admin_urls")
 def register_checkin_urls():
     return [path("", include((checkin_views.urlpatterns(), "checkin")))]
+
+
+@hooks.register("register_admin_urls")
+def register_message_urls():
+    return [path("", include((message_views.urlpatterns(), "event_messages")))]
 
 
 @hooks.register("register_admin_menu_item")

@@ -6,6 +6,7 @@ from events.models.choices import EventFormat, EventStatus, EventType, Participa
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
 from events.models.members import GroupMember
+from events.models.messages import EventMessage, MessageAudience
 from events.models.pages import EventIndexPage, EventPage, EventPageSlide
 from events.models.questions import (
     CHOICE_KINDS,
@@ -55,7 +56,9 @@ __all__ = [
     "EventIndexPage",
     "EventPage",
     "EventPageSlide",
+    "EventMessage",
     "EventSession",
+    "MessageAudience",
     "EventStatus",
     "GroupMember",
     "EventType",

@@ -34,6 +34,7 @@ class EmailKind(models.TextChoices):
     EVENT_CANCELLED = "event_cancelled", _("Aflysning")
     FOLLOW_UP = "follow_up", _("Materiale efter arrangementet")
     CERTIFICATE = "certificate", _("Kursusbevis")
+    MESSAGE = "message", _("Besked fra arrangøren")
 
 
 class OutboundEmail(OutboxRow):

@@ -26,6 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
+from events.courses.messages import message_policy
 from events.errors import EventsError
 from events.models import EventPage, Participation, Registration, RegistrationStatus
 from events.registrations.applications import application_approve, application_decline
@@ -250,6 +251,9 @@ class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexVie
         if not getattr(self, "is_export", False):
             context["event_counts"] = self.event_counts()
             context["can_act"] = self.can_act
+            context["can_message"] = message_policy.user_has_permission(
+                self.request.user, "message"
+            )
         return context
 
     def event_counts(self) -> list[dict]:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from events.courses.demo import certificate_course_spec, course_attendance_seed
 from events.errors import EventsError
 from events.models import (
     CHOICE_KINDS,
@@ -276,6 +277,7 @@ def _specs(today: date) -> list[dict[str, Any]]:
             "sessions": [_timed(d(-30), (14, 0), (15, 0))],
         },
     ]
+    specs.append(certificate_course_spec(d(-42)))
     return specs
 
 
@@ -459,6 +461,9 @@ def registrations_seed(*, now: datetime | None = None) -> int:
             if leaving is not None:
                 registration_cancel(registration=leaving)
         if event.last_end and event.last_end < now:
+            if event.completion_rule:
+                course_attendance_seed(event=event, rng=rng, now=now)
+                continue
             for registration in event.registrations.filter(status="confirmed"):
                 registration_attendance_set(registration=registration, attended=rng.random() < 0.8)
     return created

@@ -12,6 +12,7 @@ from wagtail import hooks
 
 from events import dashboard
 from events.calendar import views as calendar_views
+from events.courses import certificate_admin, message_views
 from events.courses import views as checkin_views
 from events.form_warnings import event_warnings
 from events.mail.admin import outbound_email_viewset
@@ -65,9 +66,24 @@ def register_checkin_urls():
     return [path("", include((checkin_views.urlpatterns(), "checkin")))]
 
 
+@hooks.register("register_admin_urls")
+def register_message_urls():
+    return [path("", include((message_views.urlpatterns(), "event_messages")))]
+
+
 @hooks.register("register_admin_menu_item")
 def register_checkin_menu_item():
     return checkin_views.menu_item()
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_urls():
+    return [path("", include((certificate_admin.urlpatterns(), "certificates_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificates_menu_item():
+    return certificate_admin.menu_item()
 
 
 def _warn_of_choices(request, page) -> None:

@@ -165,6 +165,13 @@ WORDING: dict[str, Wording] = {
         "Materialet fra arrangementet er nu tilgængeligt. Vi vil også gerne høre, hvad du "
         "syntes: svar gerne på evalueringen.",
     ),
+    EmailKind.CERTIFICATE: Wording(
+        "Dit kursusbevis: {title}",
+        "Dit kursusbevis er klar",
+        "Tak for din deltagelse. Du har deltaget i det, forløbet kræver, og dit kursusbevis er "
+        "klar. Du kan hente det som PDF via linket nedenfor. Sessionerne, du deltog i, står "
+        "herunder.",
+    ),
 }
 
 

@@ -1,10 +1,12 @@
 """The events app's models, one module per concern."""
 
 from events.models.attendance import AttendanceStatus, SessionAttendance
+from events.models.certificates import Certificate, CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
 from events.models.members import GroupMember
+from events.models.messages import EventMessage, MessageAudience
 from events.models.pages import EventIndexPage, EventPage, EventPageSlide
 from events.models.questions import (
     CHOICE_KINDS,
@@ -29,6 +31,8 @@ from events.models.sessions import EventSession
 
 __all__ = [
     "AttendanceStatus",
+    "Certificate",
+    "CompletionRule",
     "SessionAttendance",
     "ACTIVE_STATUSES",
     "CHOICE_KINDS",
@@ -52,7 +56,9 @@ __all__ = [
     "EventIndexPage",
     "EventPage",
     "EventPageSlide",
+    "EventMessage",
     "EventSession",
+    "MessageAudience",
     "EventStatus",
     "GroupMember",
     "EventType",

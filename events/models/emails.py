@@ -33,6 +33,8 @@ class EmailKind(models.TextChoices):
     EVENT_CHANGED = "event_changed", _("Ændring af tid eller sted")
     EVENT_CANCELLED = "event_cancelled", _("Aflysning")
     FOLLOW_UP = "follow_up", _("Materiale efter arrangementet")
+    CERTIFICATE = "certificate", _("Kursusbevis")
+    MESSAGE = "message", _("Besked fra arrangøren")
 
 
 class OutboundEmail(OutboxRow):

@@ -26,6 +26,7 @@ from wagtail.search import index
 
 from events.blocks import EventBodyBlock
 from events.forms import SKIP_SCHEDULE_CHECKS, EventPageAdminForm, SessionInlinePanel
+from events.models.certificates import CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation
 from events.models.sessions import LOCATION_FIELDS, EventSession, location_text
 from home.models import LinkedDocument, PartnerAreaMixin, SectionIndexPage
@@ -185,6 +186,24 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         related_name="events",
     )
     evaluation_url = models.URLField(_("evalueringslink"), max_length=500, blank=True)
+    completion_rule = models.CharField(
+        _("kursusbevis"),
+        max_length=10,
+        choices=CompletionRule.choices,
+        default=CompletionRule.NONE,
+        blank=True,
+        help_text=_(
+            "Deltagere, der opfylder kravet, får et kursusbevis på e-mail, når sidste session "
+            "er slut og fremmødet er registreret. Aflyste sessioner tæller ikke med."
+        ),
+    )
+    completion_min_sessions = models.PositiveSmallIntegerField(
+        _("mindst antal sessioner"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message=_("Mindst antal sessioner: mindst 1."))],
+        help_text=_("Er der aflyst sessioner, så der er færre tilbage, kræves dem alle."),
+    )
 
     # Kept from the sessions on every save, so lists filter and order without a join.
     first_start = models.DateTimeField(_("første start"), null=True, editable=False, db_index=True)
@@ -258,6 +277,10 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         InlinePanel("slides", label=_("slide eller dokument"), heading=_("Slides og dokumenter")),
         FieldPanel("related_knowledge", widget=forms.CheckboxSelectMultiple),
         FieldPanel("evaluation_url"),
+        FieldRowPanel(
+            [FieldPanel("completion_rule"), FieldPanel("completion_min_sessions")],
+            heading=_("Kursusbevis"),
+        ),
     ]
     edit_handler = TabbedInterface(
         [
@@ -340,11 +363,22 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
             add(
                 "registration_closes", _("Tilmeldingsfrist: fristen ligger før tilmeldingen åbner.")
             )
+        if self.completion_rule == CompletionRule.AT_LEAST and not self.completion_min_sessions:
+            add(
+                "completion_min_sessions",
+                _("Mindst antal sessioner: angiv, hvor mange sessioner der kræves."),
+            )
         if sessions == SKIP_SCHEDULE_CHECKS:
             pass
         elif not sessions:
             add(NON_FIELD_ERRORS, _("Sessioner: et arrangement skal have mindst én session."))
         else:
+            if self.completion_min_sessions and self.completion_min_sessions > len(sessions):
+                add(
+                    "completion_min_sessions",
+                    _("Mindst antal sessioner: arrangementet har kun %(count)s sessioner.")
+                    % {"count": len(sessions)},
+                )
             ends = [end for s in sessions if (end := s.ends_at()) is not None]
             if ends and self.registration_closes and self.registration_closes > max(ends):
                 add(

@@ -23,6 +23,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from events.courses.messages import message_policy
 from events.models import EventPage, Participation, Registration, RegistrationStatus
 from events.registrations.admin_actions import (
     ACTIONS,
@@ -190,6 +191,9 @@ class RegistrationIndexView(AnswerColumnsMixin, DanishSpreadsheetMixin, IndexVie
         if not getattr(self, "is_export", False):
             context["event_counts"] = self.event_counts()
             context["can_act"] = self.can_act
+            context["can_message"] = message_policy.user_has_permission(
+                self.request.user, "message"
+            )
         return context
 
     def event_counts(self) -> list[dict]:

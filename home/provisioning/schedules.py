@@ -35,6 +35,9 @@ SCHEDULES = (
     ScheduleSpec("emails-sweep", "events.mail.tasks.emails_sweep", "I", 1),
     ScheduleSpec("reminders-send-due", "events.mail.tasks.reminders_send_due", "I", 1),
     ScheduleSpec("offers-expire-due", "events.registrations.tasks.offers_expire_due", "I", 1),
+    ScheduleSpec(
+        "certificates-issue-due", "events.courses.tasks.certificates_issue_due_task", "I", 5
+    ),
     ScheduleSpec("retention-daily", "events.retention.tasks.retention_run", "D", at=time(3, 0)),
 )
 

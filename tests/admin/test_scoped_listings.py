@@ -197,6 +197,11 @@ VIEWS = {
             for p in w.partners.values()
         ]
     ),
+    # Writing to an event's registrants: the compose page of every partner's event.
+    "messages": lambda w: [
+        *_each(w, "live_event", "/admin/beskeder/{id}/"),
+        *_each(w, "draft_event", "/admin/beskeder/{id}/"),
+    ],
     "email log": lambda w: [
         "/admin/e-mails/",
         "/admin/e-mails/?q=hemmelig",

@@ -17,7 +17,7 @@ from home.models import Partner
 def test_demo_seed_creates_the_demo_events_once(centre):
     demo_seed()
     count = EventPage.objects.count()
-    assert count == 9
+    assert count == 10
     assert all(page.live for page in EventPage.objects.all())
     assert events_seed() == []
     assert EventPage.objects.count() == count
@@ -125,3 +125,17 @@ def test_the_demo_has_a_course_and_a_conference_with_questions_and_a_webinar_wit
     taken = conference.registrations.filter(answers__key="workshop").count()
     left = sum(o["places_left"] for o in api["questions"][0]["options"])
     assert left == 250 - taken
+
+
+def test_demo_holds_a_finished_course_with_attendance_and_certificates(centre):
+    from events.courses.certificates import event_completions
+    from events.models import Certificate, OutboundEmail
+
+    demo_seed()
+    course = EventPage.objects.get(slug="kompetenceforloeb-samtaler-med-boern")
+    assert course.last_end < timezone.now() and course.sessions.count() == 3
+    completions = event_completions(course)
+    met = [c for c in completions if c.met]
+    assert met and len(met) < len(completions)  # some met the rule, some did not
+    assert Certificate.objects.filter(event=course).count() == len(met)
+    assert OutboundEmail.objects.filter(event=course, kind="certificate").count() == len(met)

@@ -6,7 +6,8 @@ ones run beside the builds; what must not happen is that builds take every core.
 
 - **Bounded concurrency.** Only ``EXPENSIVE_BUILDS_PER_PROCESS`` builds of an expensive path
   (``EXPENSIVE_PATHS``: the lists and the combined feed, whose cost grows with the catalogue)
-  run at once in a process; the others wait their turn, at most ``EXPENSIVE_BUILD_WAIT_SECONDS``.
+  run at once in a process, and ``EXPENSIVE_BUILDS_PER_MACHINE`` (half the cores) on the
+  machine; the others wait their turn, at most ``EXPENSIVE_BUILD_WAIT_SECONDS``.
 - **One build per answer.** A build first looks in the shared cache again (another thread or
   process may have built the same answer while this one waited), then claims the answer's ETag
   in the shared cache; a request for an answer another process is building waits for it
@@ -23,9 +24,11 @@ shared through the cache, so several processes on several machines still build a
 
 from __future__ import annotations
 
+import fcntl
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +39,7 @@ from home.budget import budget, retry_later_response
 
 SHED_MESSAGE = "Der er travlt lige nu. Prøv igen om lidt."
 POLL_SECONDS = 0.05
+MACHINE_POLL_SECONDS = 0.01
 
 
 class _Gate:
@@ -59,6 +63,44 @@ class _Gate:
 
     def release(self) -> None:
         self._semaphore.release()
+
+
+class _MachineSlot:
+    """One of the machine's ``EXPENSIVE_BUILDS_PER_MACHINE`` build slots: an exclusive
+    ``flock`` on one of as many files in ``BUILD_SLOTS_DIR``, shared by every web process of
+    the machine (a lock dies with its process, so a killed worker frees its slot). Per
+    machine, because what the builds must not take is the machine's cores: with one slot per
+    process, two processes on two cores could build on both cores at once and leave nothing for
+    the cheap answers."""
+
+    def __init__(self) -> None:
+        self._file: Any = None
+
+    def acquire(self, until: float) -> bool:
+        slots = int(settings.EXPENSIVE_BUILDS_PER_MACHINE)
+        if slots <= 0:
+            return True
+        directory = Path(settings.BUILD_SLOTS_DIR)
+        directory.mkdir(parents=True, exist_ok=True)
+        while True:
+            for number in range(slots):
+                handle = open(directory / f"slot-{number}", "a")  # noqa: SIM115 - held until release
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    handle.close()
+                    continue
+                self._file = handle
+                return True
+            if time.monotonic() >= until:
+                return False
+            time.sleep(MACHINE_POLL_SECONDS)
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
 
 
 _gate: _Gate | None = None
@@ -117,13 +159,17 @@ def build_in_turn(
         gate = _current_gate()
         if not gate.acquire(max(0.0, wait - (time.monotonic() - started))):
             return None, shed_response(request)
+        machine = _MachineSlot()
         try:
+            if not machine.acquire(started + wait):
+                return None, shed_response(request)
             entry = cached(key)
             if entry is not None:
                 return entry, None
             with budget(seconds):
                 return None, build()
         finally:
+            machine.release()
             gate.release()
     finally:
         cache.delete(claim)

@@ -5,6 +5,7 @@ Every integration is switched by an environment variable read here; ``dev``,
 """
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,12 @@ EXPENSIVE_PATHS = frozenset(
     }
 )
 EXPENSIVE_BUILDS_PER_PROCESS = int(os.environ.get("EXPENSIVE_BUILDS_PER_PROCESS", "1"))
+EXPENSIVE_BUILDS_PER_MACHINE = int(
+    os.environ.get("EXPENSIVE_BUILDS_PER_MACHINE", "") or max(1, (os.cpu_count() or 2) // 2)
+)
+BUILD_SLOTS_DIR = os.environ.get(
+    "BUILD_SLOTS_DIR", os.path.join(tempfile.gettempdir(), "videnscenter-build-slots")
+)
 EXPENSIVE_BUILD_QUEUE = int(os.environ.get("EXPENSIVE_BUILD_QUEUE", "8"))
 EXPENSIVE_BUILD_WAIT_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_WAIT_SECONDS", "5"))
 EXPENSIVE_BUILD_BUDGET_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_BUDGET_SECONDS", "10"))

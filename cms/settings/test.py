@@ -35,3 +35,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # of them starts never take another's tasks; clusters are handed the name they must use.
 if "Q_CLUSTER_NAME" not in os.environ and os.environ.get("PYTEST_XDIST_WORKER"):
     Q_CLUSTER["name"] = f"{Q_CLUSTER['name']}-{os.environ['PYTEST_XDIST_WORKER']}"
+
+# The machine's build slots (api/capacity.py) are files shared by every process on it: each
+# test process gets its own, so one worker's builds never shed another's test requests.
+BUILD_SLOTS_DIR = os.path.join(BUILD_SLOTS_DIR, f"test-{os.getpid()}")

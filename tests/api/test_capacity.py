@@ -231,3 +231,41 @@ def test_vary_names_what_each_answer_varies_on_in_200_and_304_alike(api, events)
     listing_304 = api.get("/api/v1/events/", HTTP_IF_NONE_MATCH=listing["ETag"])
     assert _vary(listing) == _vary(listing_304)
     assert {"Accept", "Origin"} <= _vary(listing)
+
+
+def test_builds_take_turns_across_the_machines_processes(settings, tmp_path):
+    """A slot is a lock on a file every process of the machine shares: while another process
+    (here: a child holding the lock) builds, this one waits, then is shed."""
+    import subprocess
+    import sys
+
+    settings.BUILD_SLOTS_DIR = str(tmp_path)
+    settings.EXPENSIVE_BUILDS_PER_MACHINE = 1
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+            str(tmp_path / "slot-0"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        slot = capacity._MachineSlot()
+        started = time.monotonic()
+        assert slot.acquire(started + 0.2) is False
+        assert time.monotonic() - started >= 0.2
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder died: its lock with it
+    slot = capacity._MachineSlot()
+    assert slot.acquire(time.monotonic() + 1) is True
+    second = capacity._MachineSlot()
+    assert second.acquire(time.monotonic() + 0.05) is False  # one slot, taken
+    slot.release()
+    assert second.acquire(time.monotonic() + 0.05) is True
+    second.release()

@@ -35,7 +35,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadtest import PYTHON, ROOT, prepare, start, stop, wait_until_up  # noqa: E402
+from bench.loadtest import (  # noqa: E402
+    PYTHON,
+    REDIS,
+    ROOT,
+    prepare,
+    start,
+    stop,
+    wait_until_up,
+)
 
 PORT = 8766
 HOST = "127.0.0.1"
@@ -125,7 +133,8 @@ def cold_paths():
     for n in itertools.count():
         rng = random.Random(n)
         chosen = rng.sample(TYPES, 5)
-        query = f"type={','.join(chosen)}"
+        formats = rng.sample(["physical", "online", "hybrid"], 3)
+        query = f"type={','.join(chosen)}&format={','.join(formats)}"
         if n % 2:
             yield f"/api/v1/events/?{query}&page_size=100&page={1 + n % 3}"
         else:
@@ -157,6 +166,10 @@ def expensive_process(until: float, clients: int, out) -> None:
 
 
 def mixed(seconds: int) -> dict:
+    import redis
+
+    # every model starts cold: no answer built in an earlier run or for the other model
+    redis.Redis.from_url(REDIS).flushdb()
     box = [http.client.HTTPConnection(HOST, PORT, timeout=60)]
     etags = {}
     for path in CHEAP_PATHS:

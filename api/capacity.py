@@ -128,12 +128,17 @@ def shed_response(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _wait_for(key: str, until: float) -> Any:
+def _wait_for(key: str, claim: str, until: float) -> Any:
+    """The answer another thread or process is building, once it is in the shared cache;
+    None when its builder gave up the claim without one (an error answer, which is not
+    cached: this request builds its own) or the time is up."""
     while time.monotonic() < until:
         time.sleep(POLL_SECONDS)
         entry = cache.get(key)
         if entry is not None:
             return entry
+        if cache.get(claim) is None:
+            return None
     return None
 
 
@@ -152,7 +157,7 @@ def build_in_turn(
     claim = f"{key}:building"
     if not cache.add(claim, 1, timeout=int(wait + seconds) + 1):
         # Another thread or process is building this answer: wait for it, not for a turn.
-        entry = _wait_for(key, started + wait)
+        entry = _wait_for(key, claim, started + wait)
         if entry is not None:
             return entry, None
     try:

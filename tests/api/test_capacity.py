@@ -269,3 +269,25 @@ def test_builds_take_turns_across_the_machines_processes(settings, tmp_path):
     slot.release()
     assert second.acquire(time.monotonic() + 0.05) is True
     second.release()
+
+
+def test_a_request_waiting_for_an_answer_that_is_never_cached_builds_its_own_at_once(settings):
+    """The builder of an error answer (not cached) gives its claim up: the one waiting for it
+    does not sit out the whole wait."""
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    settings.EXPENSIVE_BUILD_WAIT_SECONDS = 10
+    key = "http:test-never-cached"
+    cache.add(f"{key}:building", 1, timeout=30)  # another request is building it ...
+    threading.Timer(0.2, cache.delete, args=[f"{key}:building"]).start()  # ... and fails
+    started = time.monotonic()
+    entry, response = capacity.build_in_turn(
+        RequestFactory().get("/feeds/events.ics?type=x"),
+        key,
+        cache.get,
+        lambda: HttpResponse("Ugyldig forespørgsel", status=400),
+    )
+    assert entry is None and response.status_code == 400
+    assert time.monotonic() - started < 2

@@ -25,6 +25,7 @@ shared through the cache, so several processes on several machines still build a
 from __future__ import annotations
 
 import fcntl
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from home.budget import budget, retry_later_response
+
+logger = logging.getLogger(__name__)
 
 SHED_MESSAGE = "Der er travlt lige nu. Prøv igen om lidt."
 POLL_SECONDS = 0.05
@@ -81,10 +84,20 @@ class _MachineSlot:
         if slots <= 0:
             return True
         directory = Path(settings.BUILD_SLOTS_DIR)
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            # A machine without a writable BUILD_SLOTS_DIR keeps the per-process bound only;
+            # a build is never refused for it.
+            logger.warning("no build slots in %s: %s", directory, exc)
+            return True
         while True:
             for number in range(slots):
-                handle = open(directory / f"slot-{number}", "a")  # noqa: SIM115 - held until release
+                try:
+                    handle = open(directory / f"slot-{number}", "a")  # noqa: SIM115 - held until release
+                except OSError as exc:
+                    logger.warning("no build slot file in %s: %s", directory, exc)
+                    return True
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except OSError:

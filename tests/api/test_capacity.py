@@ -291,3 +291,13 @@ def test_a_request_waiting_for_an_answer_that_is_never_cached_builds_its_own_at_
     )
     assert entry is None and response.status_code == 400
     assert time.monotonic() - started < 2
+
+
+def test_a_machine_without_a_writable_slots_directory_still_builds(settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.BUILD_SLOTS_DIR = str(blocker / "slots")  # under a file: cannot be made
+    settings.EXPENSIVE_BUILDS_PER_MACHINE = 1
+    slot = capacity._MachineSlot()
+    assert slot.acquire(time.monotonic() + 0.1) is True
+    slot.release()

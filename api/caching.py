@@ -42,7 +42,6 @@ from api.capacity import build_in_turn, is_expensive
 from api.views.feeds import feed_window_start
 from events.models import EventPage
 from home.selectors import content_state
-from home.visibility import content_version_known
 
 # (path prefix, what the answers depend on besides content, Cache-Control)
 API, FEEDS = "api", "feeds"
@@ -112,14 +111,17 @@ def _variant(request: HttpRequest, depends_on: str) -> str:
     """What of the request's ``Accept`` changes the answer. The feeds ignore it; the API
     answers JSON to any client whose Accept names it, ``application/*`` or ``*/*`` (or has
     none), as DRF's negotiation does (it ignores ``q``), so all of those share one validator;
-    only a client that accepts no JSON (its 406 is not cached) gets its own."""
+    a client that accepts no JSON (its 406 is not cached) or asks for a JSON of its own
+    (``indent=4``, which DRF honours) gets its own."""
     if depends_on != API:
         return ""
     accept = request.headers.get("Accept", "")
     if not accept.strip():
         return "json"
     for part in accept.split(","):
-        if part.split(";", 1)[0].strip().lower() in ("*/*", "application/*", "application/json"):
+        media, *params = (piece.strip().lower() for piece in part.split(";"))
+        plain = all(p.split("=", 1)[0].strip() in ("q", "charset") for p in params)
+        if media in ("*/*", "application/*", "application/json") and plain:
             return "json"
     return accept
 
@@ -305,8 +307,7 @@ class ConditionalContentMiddleware:
     ) -> HttpResponse:
         """The view's answer; a 200 is kept in the shared cache under its ETag and gets its
         validators, anything else (an error, a private answer) goes out as it is."""
-        with content_version_known(request.content_version):  # type: ignore[attr-defined]
-            response = self.get_response(request)
+        response = self.get_response(request)
         if response.has_header(PRIVATE_MARKER):
             return _keep_private(response)
         patch_vary_headers(response, VARY[depends_on])

@@ -53,16 +53,24 @@ class _Gate:
         self._lock = threading.Lock()
         self.waiting = 0
 
-    def acquire(self, wait: float) -> bool:
+    def enter_waiting(self) -> bool:
         with self._lock:
             if self.waiting >= self.queue:
                 return False
             self.waiting += 1
+            return True
+
+    def leave_waiting(self) -> None:
+        with self._lock:
+            self.waiting -= 1
+
+    def acquire(self, wait: float) -> bool:
+        if not self.enter_waiting():
+            return False
         try:
             return self._semaphore.acquire(timeout=wait)
         finally:
-            with self._lock:
-                self.waiting -= 1
+            self.leave_waiting()
 
     def release(self) -> None:
         self._semaphore.release()
@@ -141,17 +149,37 @@ def shed_response(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _claim(claim: str, seconds: float) -> bool | None:
+    """True: this request builds the answer; False: another does; None: the shared cache does
+    not answer, so there is no single flight (and no reason to fail the request)."""
+    try:
+        return bool(cache.add(claim, 1, timeout=int(seconds) + 1))
+    except Exception:  # noqa: BLE001 - any cache outage: build without single flight
+        logger.warning("no single flight for %s: the shared cache does not answer", claim)
+        return None
+
+
+def _unclaim(claim: str) -> None:
+    try:
+        cache.delete(claim)
+    except Exception:  # noqa: BLE001 - the claim times out by itself
+        logger.warning("could not give up %s: the shared cache does not answer", claim)
+
+
 def _wait_for(key: str, claim: str, until: float) -> Any:
     """The answer another thread or process is building, once it is in the shared cache;
     None when its builder gave up the claim without one (an error answer, which is not
     cached: this request builds its own) or the time is up."""
-    while time.monotonic() < until:
-        time.sleep(POLL_SECONDS)
-        entry = cache.get(key)
-        if entry is not None:
-            return entry
-        if cache.get(claim) is None:
-            return None
+    try:
+        while time.monotonic() < until:
+            time.sleep(POLL_SECONDS)
+            entry = cache.get(key)
+            if entry is not None:
+                return entry
+            if cache.get(claim) is None:
+                return None
+    except Exception:  # noqa: BLE001 - a cache outage: build it here
+        return None
     return None
 
 
@@ -163,31 +191,42 @@ def build_in_turn(
 ) -> tuple[Any, HttpResponse | None]:
     """Build an expensive answer when its turn comes. Returns ``(entry, None)`` when another
     thread or process built it meanwhile (``cached(key)`` found it), ``(None, response)`` with
-    the built (or shed) response otherwise."""
+    the built (or shed) response otherwise. A request waiting for another's build counts as
+    waiting, like one waiting for a slot; only the claim's owner gives it up."""
     wait = float(settings.EXPENSIVE_BUILD_WAIT_SECONDS)
     seconds = float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)
     started = time.monotonic()
+    gate = _current_gate()
     claim = f"{key}:building"
-    if not cache.add(claim, 1, timeout=int(wait + seconds) + 1):
+    owned = _claim(claim, wait + seconds)
+    if owned is False:
         # Another thread or process is building this answer: wait for it, not for a turn.
-        entry = _wait_for(key, claim, started + wait)
+        if not gate.enter_waiting():
+            return None, shed_response(request)
+        try:
+            entry = _wait_for(key, claim, started + wait)
+        finally:
+            gate.leave_waiting()
         if entry is not None:
             return entry, None
+        owned = _claim(claim, seconds)
     try:
-        gate = _current_gate()
         if not gate.acquire(max(0.0, wait - (time.monotonic() - started))):
             return None, shed_response(request)
-        machine = _MachineSlot()
         try:
+            machine = _MachineSlot()
             if not machine.acquire(started + wait):
                 return None, shed_response(request)
-            entry = cached(key)
-            if entry is not None:
-                return entry, None
-            with budget(seconds):
-                return None, build()
+            try:
+                entry = cached(key)
+                if entry is not None:
+                    return entry, None
+                with budget(seconds):
+                    return None, build()
+            finally:
+                machine.release()
         finally:
-            machine.release()
             gate.release()
     finally:
-        cache.delete(claim)
+        if owned:
+            _unclaim(claim)

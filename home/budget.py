@@ -4,8 +4,9 @@ Three bounds, from the innermost out:
 
 - **Cooperative deadlines.** Every request gets a deadline (``REQUEST_BUDGET_SECONDS``, the
   admin ``ADMIN_REQUEST_BUDGET_SECONDS``); an expensive build may get a shorter one
-  (``budget``). Loops whose length the request decides (the feeds' writer, the calendar
-  selector) call ``budget_check``, which raises ``RequestOverBudget`` once it has passed. The
+  (``budget``). Loops whose length the request decides (the feeds, per event written) call
+  ``budget_check``, which raises ``RequestOverBudget`` once it has passed (the API's lists
+  are bounded by their page size, at most 100, and by the statement timeout). The
   exception unwinds like any other: transactions roll back, locks (row locks, ``home.locks``)
   are released by their ``with`` blocks, and nothing has been written to the client, because
   Django sends a response only once the view has returned it. The middleware answers 503 with

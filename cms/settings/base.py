@@ -72,7 +72,9 @@ EXPENSIVE_BUILDS_PER_MACHINE = int(
 BUILD_SLOTS_DIR = os.environ.get(
     "BUILD_SLOTS_DIR", os.path.join(tempfile.gettempdir(), "videnscenter-build-slots")
 )
-EXPENSIVE_BUILD_QUEUE = int(os.environ.get("EXPENSIVE_BUILD_QUEUE", "8"))
+# Fewer than a process's threads (cms/gunicorn.conf.py: 8), so waiting builds never take them
+# all: the rest are the cheap answers'.
+EXPENSIVE_BUILD_QUEUE = int(os.environ.get("EXPENSIVE_BUILD_QUEUE", "4"))
 EXPENSIVE_BUILD_WAIT_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_WAIT_SECONDS", "5"))
 EXPENSIVE_BUILD_BUDGET_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_BUDGET_SECONDS", "10"))
 SHED_RETRY_AFTER_SECONDS = int(os.environ.get("SHED_RETRY_AFTER_SECONDS", "5"))
@@ -161,7 +163,9 @@ if IS_POSTGRES:
     # Web processes bound every query (cms/gunicorn.conf.py sets it to the longest request
     # budget): a cancelled query is a 503, like a database that does not answer.
     if statement_timeout := os.environ.get("DB_STATEMENT_TIMEOUT", ""):
-        _db_options["options"] = f"-c statement_timeout={statement_timeout}"
+        _db_options["options"] = " ".join(
+            filter(None, [_db_options.get("options"), f"-c statement_timeout={statement_timeout}"])
+        )
     # A pool per process, sized to its threads (cms/gunicorn.conf.py): connections are reused
     # across requests and threads, and never more are open than the process can use at once.
     # Without it (workers, tests), persistent connections per thread (DB_CONN_MAX_AGE).

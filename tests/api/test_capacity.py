@@ -301,3 +301,66 @@ def test_a_machine_without_a_writable_slots_directory_still_builds(settings, tmp
     slot = capacity._MachineSlot()
     assert slot.acquire(time.monotonic() + 0.1) is True
     slot.release()
+
+
+def test_a_json_of_its_own_gets_its_own_validator(api, events):
+    plain = api.get("/api/v1/partners/")
+    indented = api.get("/api/v1/partners/", HTTP_ACCEPT="application/json; indent=4")
+    assert indented.status_code == 200
+    assert indented.content != plain.content
+    assert indented["ETag"] != plain["ETag"]
+    charset = api.get("/api/v1/partners/", HTTP_ACCEPT="application/json; charset=utf-8")
+    assert charset["ETag"] == plain["ETag"]
+
+
+def test_only_the_claims_owner_gives_it_up(settings):
+    """A request that waited in vain for another's build builds its own, and leaves the other's
+    claim alone, so the requests after it still wait for the first builder."""
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    settings.EXPENSIVE_BUILD_WAIT_SECONDS = 0.2
+    key = "http:test-claimed-elsewhere"
+    assert cache.add(f"{key}:building", "other", timeout=30)
+    entry, response = capacity.build_in_turn(
+        RequestFactory().get("/feeds/events.ics"), key, cache.get, lambda: HttpResponse("x")
+    )
+    assert response.status_code == 200
+    assert cache.get(f"{key}:building") == "other"
+
+
+def test_a_shared_cache_that_does_not_answer_costs_single_flight_not_the_answer(monkeypatch):
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the shared cache does not answer")
+
+    monkeypatch.setattr(cache, "add", down)
+    monkeypatch.setattr(cache, "delete", down)
+    entry, response = capacity.build_in_turn(
+        RequestFactory().get("/feeds/events.ics"),
+        "http:x",
+        lambda key: None,
+        lambda: HttpResponse("x"),
+    )
+    assert response.status_code == 200
+
+
+def test_requests_waiting_for_another_build_count_as_waiting(settings):
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    settings.EXPENSIVE_BUILD_QUEUE = 0
+    settings.EXPENSIVE_BUILD_WAIT_SECONDS = 5
+    key = "http:test-queue-full"
+    assert cache.add(f"{key}:building", "other", timeout=30)
+    started = time.monotonic()
+    entry, response = capacity.build_in_turn(
+        RequestFactory().get("/feeds/events.ics"), key, cache.get, lambda: HttpResponse("x")
+    )
+    assert response.status_code == 503
+    assert time.monotonic() - started < 1

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from events.models import EventIndexPage
-from home.visibility import content_version_known, restricted_paths
 from tests.events.conftest import event_of  # noqa: F401
 from tests.events.registrations import vocabulary  # noqa: F401
 
@@ -45,15 +44,32 @@ def test_a_folder_made_private_leaves_cached_lists_and_feeds_at_once(
     assert "Snart privat" in api.get("/api/v1/events/").content.decode()
 
 
-def test_the_restricted_paths_are_read_once_per_content_version(centre, bv):
-    folder = EventIndexPage.objects.get(partner=bv)
-    PageViewRestriction.objects.create(page=folder, restriction_type="login")
-    with content_version_known(41):
-        assert restricted_paths() == [folder.path]
-        with CaptureQueriesContext(connection) as queries:
-            assert restricted_paths() == [folder.path]
-        assert len(queries) == 0
-    # outside an answer's build (a task, the admin) they are read every time
+def test_a_restriction_on_a_draft_counts_once_the_draft_is_published(
+    api,
+    event_of,  # noqa: F811
+    vive,
+    vocabulary,  # noqa: F811
+):
+    """No change is recorded for a restriction on a draft, nor for publishing a restricted page:
+    the check reads the restrictions in the query itself, never from an earlier read."""
+    event_of(vive, title="Offentlig")
+    assert "Offentlig" in api.get("/api/v1/events/").content.decode()  # versions and caches warm
+    draft = event_of(vive, title="Hemmelig kladde", publish=False)
+    PageViewRestriction.objects.create(page=draft, restriction_type="login")
+    draft.save_revision().publish()
+    assert api.get(f"/api/v1/events/{draft.pk}/").status_code == 404
+    assert api.get(f"/feeds/events/{draft.pk}.ics").status_code == 404
+    for path in ("/api/v1/events/?partner=vive", "/feeds/events.ics?partner=vive"):
+        assert "Hemmelig kladde" not in api.get(path).content.decode()
+
+
+def test_the_check_is_one_query_whatever_the_number_of_restrictions(centre, bv, vive):
+    from events.models import EventPage
+    from home.visibility import public_pages
+
+    for partner in (bv, vive):
+        folder = EventIndexPage.objects.get(partner=partner)
+        PageViewRestriction.objects.create(page=folder, restriction_type="login")
     with CaptureQueriesContext(connection) as queries:
-        assert restricted_paths() == [folder.path]
+        list(public_pages(EventPage.objects.all()))
     assert len(queries) == 1

@@ -72,7 +72,7 @@ def test_change_refusals_name_the_field_and_write_nothing(api, course):
     sign_up(course, answers={"frokost": False, "workshop": "b"})
     cases = [
         ({"name": "x" * 201}, 400, "name", "Navn: højst 200 tegn."),
-        ({"municipality": "9999", "phone": "1"}, 400, "municipality", "Kommune: ukendt"),
+        ({"municipality": "9999", "phone": "1"}, 400, "municipality", "ikke en dansk kommune"),
         ({"answers": {"frokost": "måske"}, "phone": "1"}, 400, "answers.frokost", "Deltager"),
         ({"answers": {**ANSWERS, "workshop": "b"}, "phone": "1"}, 409, "answers.workshop", "B"),
         ({"answers": [1]}, 400, "answers", "Svar:"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -21,9 +22,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
+from freezegun import freeze_time
 from icalendar import Calendar
 from wagtail.documents import get_document_model
 
+from events.courses.certificates import certificates_issue
+from events.courses.messages import message_send
 from events.ical.selectors import registrant_feed_url
 from events.mail.event_notices import follow_up_notify
 from events.mail.reminders import reminders_enqueue_due
@@ -40,6 +44,7 @@ from events.registrations.services import registrant_feed_key, registration_canc
 from home.models import KnowledgeIndexPage, KnowledgePage, KnowledgePageDocument, Partner
 from tests.events.conftest import build_event
 from tests.events.registrations import apply_group, sign_up, vocabulary  # noqa: F401
+from tests.events.test_certificates import AFTER, attend, build_course, person
 
 URL = re.compile(r"https?://[^\s<>\"'\\]+")
 VIVE_TEMPLATE = "https://www.vive.dk/arrangementer/#arrangement-{id}"
@@ -199,6 +204,21 @@ def _everything_registrants_are_told(events: dict, vive) -> None:
     page.status = "cancelled"
     page.status_reason = "Sygdom"
     _publish(page)  # event cancelled
+
+    message_send(  # a moderator writes to the webinar's registrants, with the calendar file
+        event=webinar,
+        session=None,
+        audience="all",
+        subject="Praktisk om {arrangement}",
+        body="Kære {navn}\n\nVi glæder os til at se dig.",
+        attach_calendar=True,
+        key=uuid.uuid4(),
+        by=None,
+    )
+    course = build_course(build_event, vive)  # a course certificate, once it is over
+    attend(course, person(course, "Lærke Ørsted", "laerke@kommune.example"), 3)
+    with freeze_time(AFTER):
+        certificates_issue(event=course)
 
 
 def _lands(client: Client, url: str, base_url: str, where: str) -> None:

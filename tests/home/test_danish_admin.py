@@ -645,6 +645,8 @@ def test_everyday_admin_paths_are_danish_throughout(
         for action in ("add_tags", "add_to_collection", "delete"):
             walk.get_if_allowed(f"/admin/bulk/{app}/{model}/{action}/?id={pk}")
     walk.get("/admin/images/", q="zqxv")
+    found = walk.get("/admin/images/", q=day["image"].title)  # "There is 1 match" in Danish
+    assert "Der er 1 resultat" in found.content.decode()
     walk.get("/admin/documents/", q="zqxv")
     walk.get(f"/admin/e-mails/inspect/{day['email'].pk}/")
 

@@ -75,12 +75,12 @@ def seats_taken_subquery() -> Coalesce:
     return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
 
 
-def event_for_sign_up(*, pk: int) -> EventPage | None:
+def event_for_sign_up(*, pk: int, with_sessions: bool = True) -> EventPage | None:
     """The event a sign-up through the API may reach (live, public, not expired, on the default
-    site), with its sessions (the emails list them), in the one query that checks it; None
-    when it may not."""
+    site), in the one query that checks it; None when it may not. ``with_sessions``: with its
+    sessions, for emails rendered in this process (they list them)."""
     event = public_pages(EventPage.objects.filter(pk=pk)).first()
-    if event is not None:
+    if event is not None and with_sessions:
         prefetch_related_objects([event], "sessions")
     return event
 

@@ -7,6 +7,7 @@ seats), and its ``EventsError`` becomes a 400/404/409 in ``api.errors``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -139,7 +140,10 @@ class EventRegistrationsView(_ThrottledJSONBodyView):
         },
     )
     def post(self, request, id: int):
-        event = event_for_sign_up(pk=id)
+        # Emails rendered by the workers need no sessions here.
+        event = event_for_sign_up(
+            pk=id, with_sessions=not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS
+        )
         if event is None:
             raise EventsError("event_not_found")
         key = request.headers.get("Idempotency-Key", "").strip()

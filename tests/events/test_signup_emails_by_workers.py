@@ -89,3 +89,22 @@ def test_the_same_email_either_way(webinar, settings, django_capture_on_commit_c
     # the same text but for the links, which carry each registration's own token
     assert "Kære Åse Ødegård" in sent.body
     assert URL.sub("<link>", sent.body) == URL.sub("<link>", row.body_text)
+
+
+def test_a_sign_up_through_the_api_is_emailed_by_the_worker_with_its_sessions(
+    webinar, settings, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    from events.mail.compose import format_when
+    from tests.api.test_registrations import body, post
+
+    settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS = True
+    session = webinar.sessions.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post(APIClient(), webinar.pk, body(email="ida@kommune.example"))
+    assert answer.status_code == 201
+    [sent] = mail.outbox
+    assert sent.to == ["ida@kommune.example"]
+    assert f"- {format_when(session)}" in sent.body  # the sessions are listed
+    assert OutboundEmail.objects.get(to="ida@kommune.example").status == DeliveryStatus.SENT

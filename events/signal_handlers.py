@@ -8,6 +8,7 @@ from events.mail.event_notices import event_changes_notify, follow_up_notify
 from events.models import EventPage
 from events.registrations.services import registration_waiting_list_advance
 from events.services import event_sessions_record_publish
+from events.webinars.services import webinar_meetings_sync
 
 
 def on_event_published(sender, instance: EventPage, **kwargs) -> None:
@@ -17,6 +18,8 @@ def on_event_published(sender, instance: EventPage, **kwargs) -> None:
     follow_up_notify(event=instance)
     # More seats (a raised or removed capacity) go to the waiting list at once.
     registration_waiting_list_advance(event=instance)
+    # Meetings on Zoom or Teams: rows and tasks only; the platform is called after the commit.
+    webinar_meetings_sync(event=instance)
 
 
 def register_signal_handlers() -> None:

@@ -4,9 +4,11 @@ the stored value (blank keeps it), never in the list, never in an inspect view."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.admin.utils import unquote
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -62,9 +64,9 @@ class WebinarAccountForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         platform = cleaned.get("platform")
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
 
-        def need(name: str, label: str) -> None:
+        def need(name: str, label: Any) -> None:
             if not (cleaned.get(name) or "").strip():
                 errors[name] = _("%(label)s: skal udfyldes.") % {"label": label}
 
@@ -103,6 +105,10 @@ class WebinarAccountForm(WagtailAdminModelForm):
 
 
 class ScopedMixin:
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    pk_url_kwarg: str
+
     def get_object(self, queryset=None):
         pk = unquote(str(self.kwargs[self.pk_url_kwarg]))
         if not pk.isdigit() or len(pk) > 18:

@@ -42,7 +42,7 @@ def meetings_index(request: HttpRequest) -> HttpResponse:
     if refused := _refused(request):
         return refused
     events = list(meeting_events(request.user)[:200])
-    states = {}
+    states: dict[int | None, list[str]] = {}
     for meeting in SessionMeeting.objects.filter(event__in=events).only("event_id", "state"):
         states.setdefault(meeting.event_id, []).append(meeting.state)
     rows = [

@@ -44,6 +44,7 @@ OPERATION_MAX_ATTEMPTS = 12
 OPERATION_BACKOFF_CAP = timedelta(hours=1)
 WAIT_FOR_TURN = timedelta(seconds=10)
 NO_ACCOUNT = "Partneren har ingen konto på platformen. Opret den under Webinarkonti."
+OLD_NOT_DELETED = "Mødet på den tidligere valgte platform er ikke slettet endnu."
 UNREADABLE = "Kontoens hemmelighed kan ikke læses (nøglen er skiftet). Angiv den igen."
 
 
@@ -115,6 +116,13 @@ def _push(operation: MeetingOperation, meeting: SessionMeeting) -> str:
         return "moot"  # dropped since: the delete that followed does the rest
     if meeting.external_id and meeting.pushed_fingerprint == meeting.desired_fingerprint:
         return "unchanged"
+    kind = meeting.desired["kind"]
+    if meeting.external_id and meeting.kind != kind:
+        raise Refused(OLD_NOT_DELETED)
+    if not meeting.external_id and meeting.kind != kind:
+        meeting.kind = kind
+        meeting.account = account_for(meeting.event.partner_id if meeting.event else None, kind)
+        SessionMeeting.objects.filter(pk=meeting.pk).update(kind=kind, account=meeting.account)
     account = _account(meeting)
     pushed = meeting.desired_fingerprint
     if meeting.external_id:
@@ -144,7 +152,7 @@ def _push(operation: MeetingOperation, meeting: SessionMeeting) -> str:
 
 
 def _remove(meeting: SessionMeeting) -> str:
-    if meeting.desired_fingerprint:
+    if meeting.desired_fingerprint and meeting.desired.get("kind") == meeting.kind:
         return "moot"  # wanted again since: the create or update that followed keeps it
     marker = str(meeting.session.uuid) if meeting.session else ""
     if meeting.external_id or marker:

@@ -111,16 +111,31 @@ def _meeting_for(session: EventSession, event: EventPage) -> SessionMeeting:
 
 def _meeting_want(meeting: SessionMeeting, desired: dict[str, Any], event: EventPage) -> None:
     fingerprint = desired_fingerprint(desired)
-    # A delete not yet taken is called off: the meeting stays, brought up to date.
-    meeting.operations.filter(action=MeetingAction.DELETE, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.CANCELLED
+    # Another platform chosen for a meeting that exists: the old one is deleted, a new made.
+    switching = (
+        bool(meeting.external_id)
+        and meeting.state != MeetingState.CANCELLED
+        and meeting.kind != desired["kind"]
     )
+    if not switching:
+        # A delete not yet taken is called off: the meeting stays, brought up to date.
+        meeting.operations.filter(
+            action=MeetingAction.DELETE, status=DeliveryStatus.PENDING
+        ).update(status=DeliveryStatus.CANCELLED)
     gone = meeting.state == MeetingState.CANCELLED or _open(meeting, MeetingAction.DELETE)
     if fingerprint == meeting.desired_fingerprint and not gone:
         return
     meeting.desired = desired
     meeting.desired_fingerprint = fingerprint
     meeting.event = event
+    if switching:
+        # ``kind`` and ``account`` keep describing the meeting that exists, for its delete;
+        # the create that follows takes the new ones from ``desired``.
+        meeting.save()
+        if not _open(meeting, MeetingAction.DELETE):
+            _operation_write(meeting, MeetingAction.DELETE)
+        _operation_write(meeting, MeetingAction.CREATE, fingerprint)
+        return
     meeting.account = account_for(event.partner_id, desired["kind"])
     if gone or (not meeting.external_id and not _open(meeting, MeetingAction.CREATE)):
         meeting.kind = desired["kind"]

@@ -314,3 +314,41 @@ def test_refusal_fails_for_good_until_retried(
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.CREATED
     assert len(zoom_standin.live_meetings()) == 1
+
+
+def test_choosing_another_platform_moves_the_meeting(
+    zoom_webinar,
+    zoom_standin,
+    graph_standin,
+    sst,
+    vive,
+    django_capture_on_commit_callbacks,
+):
+    teams = WebinarAccount(
+        partner=vive,
+        platform="teams",
+        tenant_id="tenant-sst",
+        client_id="graph-client",
+        organizer="organizer@sst.example",
+    )
+    teams.client_secret = "graph-secret-Wm93"
+    teams.save()
+    page = zoom_webinar.get_latest_revision_as_object()
+    page.webinar_platform = "teams"
+    publish(django_capture_on_commit_callbacks, page)
+    assert zoom_standin.live_meetings() == []
+    [stored] = graph_standin.live_meetings()
+    meeting = meeting_of(zoom_webinar)
+    assert meeting.kind == "teams" and meeting.account == teams
+    assert meeting.external_id == stored["id"] and meeting.state == MeetingState.CREATED
+
+
+def test_deleting_the_event_deletes_its_meetings(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    meeting = meeting_of(zoom_webinar)
+    with django_capture_on_commit_callbacks(execute=True):
+        zoom_webinar.delete()
+    assert zoom_standin.live_meetings() == []
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CANCELLED and meeting.event_id is None

@@ -105,5 +105,9 @@ class MeetingsMenuItem(MenuItem):
 
 def menu_item() -> MenuItem:
     return MeetingsMenuItem(
-        _("Webinarmøder"), reverse("webinar_meetings:index"), icon_name="media", order=265
+        _("Webinarmøder"),
+        reverse("webinar_meetings:index"),
+        name="webinar-meetings",
+        icon_name="media",
+        order=265,
     )

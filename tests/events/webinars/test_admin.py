@@ -219,3 +219,21 @@ def test_no_secret_in_logs_when_the_platform_refuses(
     assert ZOOM_SECRET not in caplog.text and ZOOM_WEBHOOK_SECRET not in caplog.text
     for token in zoom_standin.tokens:
         assert token not in caplog.text
+
+
+def test_menu_shows_accounts_to_moderators_and_meetings_to_editors(
+    client, vive_moderator, vive_editor
+):
+    client.force_login(vive_moderator)
+    html = client.get("/admin/").content.decode()
+    assert "/admin/webinarkonti/" in html and "/admin/webinarmoeder/" in html
+    client.force_login(vive_editor)
+    html = client.get("/admin/").content.decode()
+    assert "/admin/webinarkonti/" not in html and "/admin/webinarmoeder/" in html
+
+
+def test_event_header_menu_links_to_its_meetings(client, vive_editor, failed_meeting):
+    event, _ = failed_meeting
+    client.force_login(vive_editor)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[event.pk])).content.decode()
+    assert reverse("webinar_meetings:event", args=[event.pk]) in html

@@ -57,6 +57,9 @@ class StandIn:
         self.tokens: set[str] = set()
         self.token_requests = 0
         self.delay = delay
+        # Called with (request, status) after a request's answer was decided, before it is
+        # sent: a test can kill the caller in the window between the effect and its answer.
+        self.after: Callable[[Request, int], None] | None = None
         self._routes: list[tuple[str, re.Pattern[str], Callable[[Request], Answer]]] = []
         self.routes()
         standin = self
@@ -71,6 +74,8 @@ class StandIn:
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 request = Request(self.command, url.path, query, dict(self.headers.items()), body)
                 status, answer, headers = standin.dispatch(request)
+                if standin.after is not None:
+                    standin.after(request, status)
                 payload = b"" if answer is None else json.dumps(answer).encode()
                 try:
                     self.send_response(status)

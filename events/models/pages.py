@@ -351,6 +351,9 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         def add(field: str, message) -> None:
             errors.setdefault(field, []).append(ValidationError(message))
 
+        if self.webinar_platform and not self.platform_name:
+            # The platform's name follows the choice of where the meetings are made.
+            self.platform_name = "Teams" if self.webinar_platform == MeetingKind.TEAMS else "Zoom"
         if self.format in (EventFormat.ONLINE, EventFormat.HYBRID) and not self.platform_name:
             add(
                 "platform_name",

@@ -59,14 +59,13 @@ def event_warnings(page: EventPage) -> list[str]:
     )
     if online and not page.join_url and page.status != EventStatus.CANCELLED:
         warnings.append(ONLINE_WITHOUT_JOIN_LINK.format(hours=_hours(page.join_link_hours)))
-    if page.webinar_platform and page.partner_id is not None:
+    partner = page.partner
+    if page.webinar_platform and partner is not None:
         platform = MeetingKind.platform_of(page.webinar_platform)
-        if not WebinarAccount.objects.filter(
-            partner_id=page.partner_id, platform=platform
-        ).exists():
+        if not WebinarAccount.objects.filter(partner=partner, platform=platform).exists():
             warnings.append(
                 NO_WEBINAR_ACCOUNT.format(
-                    partner=page.partner.short_name or page.partner.name,
+                    partner=partner.short_name or partner.name,
                     platform="Teams" if platform == "teams" else "Zoom",
                 )
             )

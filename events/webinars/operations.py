@@ -45,6 +45,7 @@ OPERATION_BACKOFF_CAP = timedelta(hours=1)
 WAIT_FOR_TURN = timedelta(seconds=10)
 NO_ACCOUNT = "Partneren har ingen konto på platformen. Opret den under Webinarkonti."
 OLD_NOT_DELETED = "Mødet på den tidligere valgte platform er ikke slettet endnu."
+UNEXPECTED = "Uventet fejl under kaldet til platformen; den prøves igen. Se loggen."
 UNREADABLE = "Kontoens hemmelighed kan ikke læses (nøglen er skiftet). Angiv den igen."
 
 
@@ -242,6 +243,12 @@ def meeting_operation_perform(operation_id: int) -> str:
     except PlatformError as exc:
         logger.warning("webinar meeting %s: %s failed: %s", meeting_id, operation.action, exc)
         _fail(operation, str(exc), final=not exc.transient, retry_after=exc.retry_after)
+        return "failed"
+    except Exception:
+        # A fault of ours (or an answer of a shape no one documented): backed off like a
+        # platform that is down, so it cannot spin; the trace goes to the log, not the admin.
+        logger.exception("webinar meeting %s: %s failed unexpectedly", meeting_id, operation.action)
+        _fail(operation, UNEXPECTED, final=False, retry_after=None)
         return "failed"
     finally:
         SessionMeeting.objects.filter(pk=meeting_id).update(busy_until=None)

@@ -352,3 +352,18 @@ def test_deleting_the_event_deletes_its_meetings(
     assert zoom_standin.live_meetings() == []
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.CANCELLED and meeting.event_id is None
+
+
+def test_an_undocumented_answer_backs_off_instead_of_spinning(
+    event_of, vive, zoom_standin, zoom_account, caplog, django_capture_on_commit_callbacks
+):
+    zoom_standin.fail(201, match="POST /v2/users/me/meetings", message="no id here")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    operation = meeting.operations.get()
+    assert meeting.state == MeetingState.FAILED
+    assert meeting.last_error.startswith("Uventet fejl")
+    assert operation.status == DeliveryStatus.PENDING
+    assert operation.next_attempt_at > timezone.now() + timedelta(seconds=30)
+    assert "failed unexpectedly" in caplog.text and ZOOM_SECRET not in caplog.text

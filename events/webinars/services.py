@@ -170,6 +170,8 @@ def _meeting_drop(meeting: SessionMeeting) -> None:
 def webinar_meetings_sync(*, event: EventPage) -> list[SessionMeeting]:
     """Decide each session's meeting after a publish; returns the meetings that got work."""
     touched: list[SessionMeeting] = []
+    if not event.webinar_platform and not SessionMeeting.objects.filter(event_id=event.pk).exists():
+        return touched  # most events: one query, nothing to do
     with transaction.atomic():
         for session in EventSession.objects.filter(event_id=event.pk).order_by("pk"):
             desired = meeting_desired(session, event)

@@ -367,3 +367,28 @@ def test_an_undocumented_answer_backs_off_instead_of_spinning(
     assert operation.status == DeliveryStatus.PENDING
     assert operation.next_attempt_at > timezone.now() + timedelta(seconds=30)
     assert "failed unexpectedly" in caplog.text and ZOOM_SECRET not in caplog.text
+
+
+def test_removing_a_session_deletes_its_meeting(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(
+            vive, webinar_platform="zoom_meeting", sessions=[{"title": "A"}, {"title": "B"}]
+        )
+    page = event.get_latest_revision_as_object()
+    page.sessions = [s for s in page.sessions.all() if s.title == "A"]
+    publish(django_capture_on_commit_callbacks, page)
+    [left] = zoom_standin.live_meetings()
+    assert left["topic"].endswith("A")
+    orphan = SessionMeeting.objects.get(session__isnull=True)
+    assert orphan.state == MeetingState.CANCELLED
+
+
+def test_taking_the_platform_away_deletes_the_meetings(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    page = zoom_webinar.get_latest_revision_as_object()
+    page.webinar_platform = ""
+    publish(django_capture_on_commit_callbacks, page)
+    assert zoom_standin.live_meetings() == []

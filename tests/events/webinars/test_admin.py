@@ -4,10 +4,12 @@ it; bad input is a 4xx, never a 500."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from events.models import MeetingState, SessionMeeting, WebinarAccount
 from tests.events.webinars.conftest import ZOOM_SECRET, ZOOM_WEBHOOK_SECRET
@@ -44,6 +46,11 @@ def test_moderator_creates_account_and_secrets_never_come_back(client, vive, viv
         assert "zoom-client" in html
         assert ZOOM_SECRET not in html and ZOOM_WEBHOOK_SECRET not in html
         assert account.client_secret_encrypted not in html
+    logged_rows = ModelLogEntry.objects.values("label", "data")
+
+    logged = json.dumps(list(logged_rows), default=str)
+    assert "zoom" in logged.lower()
+    assert ZOOM_SECRET not in logged and ZOOM_WEBHOOK_SECRET not in logged
 
 
 def test_blank_secret_keeps_the_stored_one(client, vive_moderator, zoom_account, vive):

@@ -64,6 +64,8 @@ def _specs(today: date) -> list[dict[str, Any]]:
             "municipality": "Nyborg",
             "platform_name": "Teams",
             "join_url": "https://teams.example.com/konference-boerns-stemmer",
+            # Its Teams meetings are made once Socialstyrelsen has an account (README).
+            "webinar_platform": "teams",
             "capacity": 250,
             "registration_closes": _at(conference_day - timedelta(days=7), 12),
             "topics": ["Børneinddragelse", "Sagsbehandling"],
@@ -141,6 +143,8 @@ def _specs(today: date) -> list[dict[str, Any]]:
                 "format": "online",
                 "platform_name": "Zoom",
                 "join_url": f"https://zoom.example.com/j/vive-webinar-{number}",
+                # The first on Zoom, once VIVE has an account (README).
+                "webinar_platform": "zoom_webinar" if number == 1 else "",
                 "registration_closes": _at(day, 12),
                 "topics": [topic],
                 "audiences": ["sagsbehandlere"],

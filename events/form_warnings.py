@@ -8,7 +8,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from events.mail.compose import format_moment
-from events.models import EventFormat, EventPage, EventSession, EventStatus
+from events.models import (
+    EventFormat,
+    EventPage,
+    EventSession,
+    EventStatus,
+    MeetingKind,
+    WebinarAccount,
+)
 
 DEADLINE_AFTER_FIRST_SESSION = (
     "Tilmeldingsfrist: fristen ({deadline}) ligger efter, at første session er begyndt "
@@ -22,6 +29,11 @@ REMINDER_DURING_A_SESSION = (
 ONLINE_WITHOUT_JOIN_LINK = (
     "Deltagerlink: arrangementet foregår online, men har intet deltagerlink endnu. De "
     "tilmeldte får linket {hours} før første session, så husk at udfylde det inden."
+)
+
+NO_WEBINAR_ACCOUNT = (
+    "Møde oprettes på: {partner} har ingen konto på {platform} endnu, så møderne oprettes "
+    "først, når en moderator har sat kontoen op under Indstillinger → Webinarkonti."
 )
 
 
@@ -47,6 +59,16 @@ def event_warnings(page: EventPage) -> list[str]:
     )
     if online and not page.join_url and page.status != EventStatus.CANCELLED:
         warnings.append(ONLINE_WITHOUT_JOIN_LINK.format(hours=_hours(page.join_link_hours)))
+    partner = page.partner
+    if page.webinar_platform and partner is not None:
+        platform = MeetingKind.platform_of(page.webinar_platform)
+        if not WebinarAccount.objects.filter(partner=partner, platform=platform).exists():
+            warnings.append(
+                NO_WEBINAR_ACCOUNT.format(
+                    partner=partner.short_name or partner.name,
+                    platform="Teams" if platform == "teams" else "Zoom",
+                )
+            )
     if (
         first_start is not None
         and page.registration_closes is not None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.db.models.signals import pre_delete
 from wagtail.signals import page_published
 
 from events.mail.event_notices import event_changes_notify, follow_up_notify
 from events.models import EventPage
 from events.registrations.services import registration_waiting_list_advance
 from events.services import event_sessions_record_publish
+from events.webinars.services import webinar_meetings_drop, webinar_meetings_sync
 
 
 def on_event_published(sender, instance: EventPage, **kwargs) -> None:
@@ -17,9 +19,18 @@ def on_event_published(sender, instance: EventPage, **kwargs) -> None:
     follow_up_notify(event=instance)
     # More seats (a raised or removed capacity) go to the waiting list at once.
     registration_waiting_list_advance(event=instance)
+    # Meetings on Zoom or Teams: rows and tasks only; the platform is called after the commit.
+    webinar_meetings_sync(event=instance)
+
+
+def on_event_deleted(sender, instance: EventPage, **kwargs) -> None:
+    # The meetings outlive the page's rows (their event and session become null) until the
+    # platform has deleted them.
+    webinar_meetings_drop(event_id=instance.pk)
 
 
 def register_signal_handlers() -> None:
+    pre_delete.connect(on_event_deleted, sender=EventPage, dispatch_uid="events_webinars_drop")
     page_published.connect(
         on_event_published, sender=EventPage, dispatch_uid="events_sessions_record_publish"
     )

@@ -6,9 +6,11 @@ from functools import partial
 
 from django.contrib import messages
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from events import dashboard
 from events.calendar import views as calendar_views
@@ -21,6 +23,11 @@ from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
 from events.reports import answers as answer_report
 from events.reports import views as reach_reports
+from events.webinars import meeting_views
+from events.webinars.admin import register_policies as register_webinar_policies
+from events.webinars.admin import webinar_account_viewset
+
+register_webinar_policies()
 
 
 @hooks.register("register_admin_viewset")
@@ -103,3 +110,34 @@ hooks.register("after_edit_page", _warn_of_choices)
 def session_times_script():
     """The event form shows a session's dates or its times, by "Heldags"."""
     return format_html('<script src="{}" defer></script>', static("events/admin/session_times.js"))
+
+
+@hooks.register("register_admin_viewset")
+def register_webinar_account_viewset():
+    return webinar_account_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_webinar_meeting_urls():
+    return [path("", include((meeting_views.urlpatterns(), "webinar_meetings")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_webinar_meetings_menu_item():
+    return meeting_views.menu_item()
+
+
+@hooks.register("register_page_header_buttons")
+def webinar_meetings_button(page, user, view_name, next_url=None):
+    """ "Møder på Zoom/Teams" in an event's header menu, for the partner's people."""
+    if page.specific_class is not None and issubclass(page.specific_class, EventPage):
+        if not page.specific.webinar_platform:
+            return
+        if meeting_views.meeting_policy.user_has_permission_for_instance(user, "meetings", page):
+            yield PageMenuItem(
+                _("Møder på Zoom/Teams"),
+                reverse("webinar_meetings:event", args=[page.pk]),
+                icon_name="media",
+                priority=80,
+                page=page,
+            )

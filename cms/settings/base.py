@@ -313,6 +313,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # contact address (never the no-reply sender: a calendar shows it as who to write to).
 CENTRE_CONTACT_EMAIL = os.environ.get("CENTRE_CONTACT_EMAIL", "kontakt@videnscenter.example")
 
+# Webinar platforms: base URLs, so a test double or a proxy can stand in for Zoom and Graph.
+ZOOM_API_URL = os.environ.get("ZOOM_API_URL", "https://api.zoom.us/v2").rstrip("/")
+ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+GRAPH_API_URL = os.environ.get("GRAPH_API_URL", "https://graph.microsoft.com/v1.0").rstrip("/")
+MS_LOGIN_URL = os.environ.get("MS_LOGIN_URL", "https://login.microsoftonline.com").rstrip("/")
+# Seconds: (connect, read) for every call to a platform; a worker never hangs on one.
+WEBINAR_HTTP_TIMEOUT = (
+    float(os.environ.get("WEBINAR_CONNECT_TIMEOUT", "5")),
+    float(os.environ.get("WEBINAR_READ_TIMEOUT", "20")),
+)
+# Fernet key for the accounts' secrets at rest; empty: derived from SECRET_KEY.
+WEBINAR_SECRETS_KEY = os.environ.get("WEBINAR_SECRETS_KEY", "")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Videnscenter om børneinddragelse og udsatte børns liv"
 WAGTAILADMIN_BASE_URL = BASE_URL

@@ -28,6 +28,15 @@ from events.models.registrations import (
     RegistrationStatus,
 )
 from events.models.sessions import EventSession
+from events.models.webinars import (
+    MeetingAction,
+    MeetingKind,
+    MeetingOperation,
+    MeetingState,
+    SessionMeeting,
+    WebinarAccount,
+    WebinarPlatform,
+)
 
 __all__ = [
     "AttendanceStatus",
@@ -65,4 +74,11 @@ __all__ = [
     "OutboundEmail",
     "Participation",
     "SessionStatus",
+    "MeetingAction",
+    "MeetingKind",
+    "MeetingOperation",
+    "MeetingState",
+    "SessionMeeting",
+    "WebinarAccount",
+    "WebinarPlatform",
 ]

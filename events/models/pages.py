@@ -29,6 +29,7 @@ from events.forms import SKIP_SCHEDULE_CHECKS, EventPageAdminForm, SessionInline
 from events.models.certificates import CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation
 from events.models.sessions import LOCATION_FIELDS, EventSession, location_text
+from events.models.webinars import MeetingKind
 from home.models import LinkedDocument, PartnerAreaMixin, SectionIndexPage
 from home.preview import ApiPreviewMixin
 
@@ -111,6 +112,18 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
     )
     platform_name = models.CharField(
         _("platform"), max_length=100, blank=True, help_text=_("Fx Teams eller Zoom.")
+    )
+    webinar_platform = models.CharField(
+        _("møde oprettes på"),
+        max_length=20,
+        choices=MeetingKind.choices,
+        default=MeetingKind.NONE,
+        blank=True,
+        help_text=_(
+            "Opretter mødet på platformen for hver session, når arrangementet udgives, og "
+            "retter eller aflyser det, når tid, titel eller status ændres. Kræver, at "
+            "partneren har en konto på platformen."
+        ),
     )
     join_url = models.URLField(
         _("deltagerlink"),
@@ -228,7 +241,12 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         # Each session is headed "Session 1", "Session 2" …, and added with "Tilføj session".
         SessionInlinePanel("sessions", label=_("session"), min_num=1, heading=_("Tidspunkter")),
         MultiFieldPanel(
-            [FieldPanel("format"), FieldPanel("platform_name"), FieldPanel("join_url")],
+            [
+                FieldPanel("format"),
+                FieldPanel("platform_name"),
+                FieldPanel("webinar_platform"),
+                FieldPanel("join_url"),
+            ],
             # Not "Form": Wagtail's catalogue translates that word as "Formular".
             heading=_("Fysisk eller online"),
         ),
@@ -333,10 +351,18 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         def add(field: str, message) -> None:
             errors.setdefault(field, []).append(ValidationError(message))
 
+        if self.webinar_platform and not self.platform_name:
+            # The platform's name follows the choice of where the meetings are made.
+            self.platform_name = "Teams" if self.webinar_platform == MeetingKind.TEAMS else "Zoom"
         if self.format in (EventFormat.ONLINE, EventFormat.HYBRID) and not self.platform_name:
             add(
                 "platform_name",
                 _("Platform: angiv platformen for et online eller hybridt arrangement."),
+            )
+        if self.webinar_platform and self.format == EventFormat.PHYSICAL:
+            add(
+                "webinar_platform",
+                _("Møde oprettes på: kun for et online eller hybridt arrangement."),
             )
         if self.format in (EventFormat.PHYSICAL, EventFormat.HYBRID):
             if not self.venue_name:

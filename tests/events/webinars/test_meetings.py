@@ -1,0 +1,394 @@
+"""Meetings follow the event: created when it is published, updated when a session's time or
+title changes, deleted when a session or the event is cancelled; once each, whatever retries,
+killed workers and a platform answering 500 or 429 do; a publish never waits for the platform."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+import pytest
+from django.utils import timezone
+from freezegun import freeze_time
+
+from events.models import (
+    MeetingAction,
+    MeetingOperation,
+    MeetingState,
+    SessionMeeting,
+    WebinarAccount,
+)
+from events.webinars.operations import _spec, meeting_operation_perform
+from events.webinars.services import meeting_retry, webinar_account_save
+from events.webinars.tasks import meetings_sweep
+from events.webinars.zoom import ZoomClient
+from home.outbox import DeliveryStatus, outbox_claim
+from tests.events.webinars.conftest import ZOOM_SECRET
+
+
+def publish(captured, page):
+    with captured(execute=True):
+        page.save_revision().publish()
+
+
+def change(event, captured, *, status=None, title=None, **session_changes):
+    page = event.get_latest_revision_as_object()
+    page.sessions = list(page.sessions.all())
+    session = page.sessions.all()[0]
+    for name, value in session_changes.items():
+        setattr(session, name, value)
+    if status is not None:
+        page.status = status
+    if title is not None:
+        page.title = title
+    publish(captured, page)
+    return type(event).objects.get(pk=event.pk)
+
+
+@pytest.fixture
+def zoom_webinar(event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return event_of(vive, title="Webinar om børnesamtaler", webinar_platform="zoom_webinar")
+
+
+def meeting_of(event) -> SessionMeeting:
+    return SessionMeeting.objects.get(session=event.sessions.get())
+
+
+def test_publish_creates_one_zoom_webinar(zoom_webinar, zoom_standin):
+    meeting = meeting_of(zoom_webinar)
+    assert meeting.state == MeetingState.CREATED
+    [stored] = zoom_standin.live_meetings()
+    assert stored["kind"] == "webinars"
+    assert str(stored["id"]) == meeting.external_id
+    assert stored["topic"] == "Webinar om børnesamtaler"
+    session = zoom_webinar.sessions.get()
+    assert stored["start_time"] == session.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert meeting.join_url == stored["join_url"]
+
+
+def test_publishing_again_unchanged_calls_nobody(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    before = len(zoom_standin.calls("/v2/"))
+    publish(django_capture_on_commit_callbacks, zoom_webinar.get_latest_revision_as_object())
+    assert len(zoom_standin.calls("/v2/")) == before
+    assert MeetingOperation.objects.count() == 1
+
+
+def test_moving_a_session_updates_the_meeting_once(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    session = zoom_webinar.sessions.get()
+    later = session.start + timedelta(days=1)
+    change(
+        zoom_webinar,
+        django_capture_on_commit_callbacks,
+        start=later,
+        end=later + timedelta(hours=3),
+    )
+    [stored] = zoom_standin.live_meetings()
+    assert stored["duration"] == 180
+    assert stored["start_time"] == later.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    patches = zoom_standin.calls("PATCH /v2/webinars/")
+    assert len(patches) == 1
+    update = MeetingOperation.objects.get(action=MeetingAction.UPDATE)
+    assert meeting_operation_perform(update.pk) == "skipped"  # run twice: effect once
+    assert len(zoom_standin.calls("PATCH /v2/webinars/")) == 1
+
+
+def test_renaming_the_event_updates_the_topic(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    change(zoom_webinar, django_capture_on_commit_callbacks, title="Nyt navn")
+    assert zoom_standin.live_meetings()[0]["topic"] == "Nyt navn"
+
+
+def test_cancelling_the_event_deletes_the_meeting_once(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    event = change(zoom_webinar, django_capture_on_commit_callbacks, status="cancelled")
+    assert zoom_standin.live_meetings() == []
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.CANCELLED and meeting.join_url == ""
+    change(event, django_capture_on_commit_callbacks, status="cancelled")
+    assert len(zoom_standin.calls("DELETE /v2/webinars/")) == 1
+
+
+def test_cancelled_then_reinstated_gets_a_new_meeting(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    event = change(zoom_webinar, django_capture_on_commit_callbacks, status="cancelled")
+    event = change(event, django_capture_on_commit_callbacks, status="scheduled")
+    [stored] = zoom_standin.live_meetings()
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.CREATED and meeting.external_id == str(stored["id"])
+
+
+def test_cancelling_one_session_deletes_its_meeting_only(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(
+            vive,
+            webinar_platform="zoom_meeting",
+            sessions=[{"title": "Del 1"}, {"title": "Del 2"}],
+        )
+    assert len(zoom_standin.live_meetings()) == 2
+    page = event.get_latest_revision_as_object()
+    page.sessions = list(page.sessions.all())
+    page.sessions.all()[1].status = "cancelled"
+    publish(django_capture_on_commit_callbacks, page)
+    [left] = zoom_standin.live_meetings()
+    assert left["topic"].endswith("Del 1")
+
+
+def test_teams_meeting_on_graph(
+    event_of, sst, graph_standin, teams_account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(sst, title="Netværksmøde", webinar_platform="teams")
+    [stored] = graph_standin.live_meetings()
+    meeting = meeting_of(event)
+    assert stored["subject"] == "Netværksmøde"
+    assert stored["externalId"] == str(event.sessions.get().uuid)
+    assert meeting.join_url == stored["joinWebUrl"] and meeting.state == MeetingState.CREATED
+    change(event, django_capture_on_commit_callbacks, status="cancelled")
+    assert graph_standin.live_meetings() == []
+
+
+def test_physical_event_or_no_platform_gets_no_meeting(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event_of(vive)
+    assert SessionMeeting.objects.count() == 0
+    assert zoom_standin.calls("/v2/") == []
+
+
+def test_publish_does_not_wait_for_a_platform_that_is_down(
+    event_of, vive, zoom_account, settings, django_capture_on_commit_callbacks
+):
+    settings.ZOOM_OAUTH_URL = "http://127.0.0.1:9/oauth/token"
+    settings.ZOOM_API_URL = "http://127.0.0.1:9/v2"
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    assert event.live
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.FAILED
+    assert "ingen forbindelse" in meeting.last_error
+    operation = meeting.operations.get()
+    assert operation.status == DeliveryStatus.PENDING and operation.attempts == 1
+    assert operation.next_attempt_at > timezone.now()
+
+
+def test_failed_create_is_retried_by_the_sweeper_with_backoff(
+    zoom_webinar_down, zoom_standin, settings
+):
+    event, meeting = zoom_webinar_down
+    settings.ZOOM_API_URL = zoom_standin.api_url
+    settings.ZOOM_OAUTH_URL = zoom_standin.oauth_url
+    assert meetings_sweep() == 0  # not due yet: backoff
+    with freeze_time(timezone.now() + timedelta(minutes=2)):
+        assert meetings_sweep() == 1
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CREATED and meeting.last_error == ""
+    assert len(zoom_standin.live_meetings()) == 1
+
+
+@pytest.fixture
+def zoom_webinar_down(
+    event_of, vive, zoom_standin, zoom_account, settings, django_capture_on_commit_callbacks
+):
+    settings.ZOOM_OAUTH_URL = "http://127.0.0.1:9/oauth/token"
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    return event, meeting_of(event)
+
+
+def test_500_then_429_with_retry_after_then_created_once(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    zoom_standin.fail(500, match="POST /v2/users/me/meetings")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    operation = meeting.operations.get()
+    assert meeting.state == MeetingState.FAILED and "HTTP 500" in meeting.last_error
+
+    zoom_standin.fail(429, match="/v2/users/me/meetings", retry_after=600)
+    with freeze_time(timezone.now() + timedelta(minutes=2)):
+        meetings_sweep()
+        operation.refresh_from_db()
+        assert operation.status == DeliveryStatus.PENDING
+        # Retry-After (10 minutes) beats the backoff (2 minutes).
+        assert operation.next_attempt_at >= timezone.now() + timedelta(seconds=590)
+        assert meetings_sweep() == 0
+    with freeze_time(timezone.now() + timedelta(minutes=13)):
+        assert meetings_sweep() == 1
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CREATED
+    assert len(zoom_standin.live_meetings()) == 1
+
+
+def test_killed_worker_after_the_platform_made_the_meeting_leaves_one_meeting(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    # The publish commits; the worker that takes the create dies after Zoom made the meeting
+    # and before it could record the answer.
+    with django_capture_on_commit_callbacks(execute=False):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    operation = meeting.operations.get()
+    assert outbox_claim(MeetingOperation, operation.pk, lease=timedelta(minutes=3))
+    meeting.refresh_from_db()
+    ZoomClient(zoom_account).create_meeting(_spec(meeting))
+    assert meeting_operation_perform(operation.pk) == "skipped"  # the lease holds
+    with freeze_time(timezone.now() + timedelta(minutes=5)):
+        assert meetings_sweep() == 1
+    meeting.refresh_from_db()
+    [stored] = zoom_standin.live_meetings()
+    assert meeting.external_id == str(stored["id"]) and meeting.state == MeetingState.CREATED
+
+
+def test_operations_of_one_meeting_run_in_order(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    # Nothing runs at publish; the update waits for the create before it.
+    with django_capture_on_commit_callbacks(execute=False):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    create = meeting.operations.get()
+    zoom_standin.fail(500, match="POST /v2/users/me/meetings")
+    meeting_operation_perform(create.pk)
+    session = event.sessions.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        page = event.get_latest_revision_as_object()
+        page.sessions = list(page.sessions.all())
+        page.sessions.all()[0].start = session.start + timedelta(hours=1)
+        page.sessions.all()[0].end = session.end + timedelta(hours=1)
+        page.save_revision().publish()
+    # An open create pushes the latest: no update row of its own.
+    assert list(meeting.operations.values_list("action", flat=True)) == ["create"]
+    with freeze_time(timezone.now() + timedelta(minutes=2)):
+        meetings_sweep()
+    [stored] = zoom_standin.live_meetings()
+    assert stored["start_time"] == (session.start + timedelta(hours=1)).astimezone(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+def test_no_account_fails_until_the_account_is_set(
+    event_of, vive, zoom_standin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.FAILED
+    assert "ingen konto" in meeting.last_error
+    assert zoom_standin.calls() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        webinar_account_save(
+            partner=vive,
+            platform="zoom",
+            account_id="acc-vive",
+            client_id="zoom-client",
+            client_secret=ZOOM_SECRET,
+        )
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CREATED
+    assert meeting.account == WebinarAccount.objects.get(partner=vive)
+    assert len(zoom_standin.live_meetings()) == 1
+
+
+def test_refusal_fails_for_good_until_retried(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    zoom_standin.fail(400, match="POST /v2/users/me/meetings", message="Invalid field.")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.FAILED and "Invalid field." in meeting.last_error
+    assert meeting.operations.get().status == DeliveryStatus.FAILED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_retry(meeting=meeting) == 1
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CREATED
+    assert len(zoom_standin.live_meetings()) == 1
+
+
+def test_choosing_another_platform_moves_the_meeting(
+    zoom_webinar,
+    zoom_standin,
+    graph_standin,
+    sst,
+    vive,
+    django_capture_on_commit_callbacks,
+):
+    teams = WebinarAccount(
+        partner=vive,
+        platform="teams",
+        tenant_id="tenant-sst",
+        client_id="graph-client",
+        organizer="organizer@sst.example",
+    )
+    teams.client_secret = "graph-secret-Wm93"
+    teams.save()
+    page = zoom_webinar.get_latest_revision_as_object()
+    page.webinar_platform = "teams"
+    publish(django_capture_on_commit_callbacks, page)
+    assert zoom_standin.live_meetings() == []
+    [stored] = graph_standin.live_meetings()
+    meeting = meeting_of(zoom_webinar)
+    assert meeting.kind == "teams" and meeting.account == teams
+    assert meeting.external_id == stored["id"] and meeting.state == MeetingState.CREATED
+
+
+def test_deleting_the_event_deletes_its_meetings(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    meeting = meeting_of(zoom_webinar)
+    with django_capture_on_commit_callbacks(execute=True):
+        zoom_webinar.delete()
+    assert zoom_standin.live_meetings() == []
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CANCELLED and meeting.event_id is None
+
+
+def test_an_undocumented_answer_backs_off_instead_of_spinning(
+    event_of, vive, zoom_standin, zoom_account, caplog, django_capture_on_commit_callbacks
+):
+    zoom_standin.fail(201, match="POST /v2/users/me/meetings", message="no id here")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    operation = meeting.operations.get()
+    assert meeting.state == MeetingState.FAILED
+    assert meeting.last_error.startswith("Uventet fejl")
+    assert operation.status == DeliveryStatus.PENDING
+    assert operation.next_attempt_at > timezone.now() + timedelta(seconds=30)
+    assert "failed unexpectedly" in caplog.text and ZOOM_SECRET not in caplog.text
+
+
+def test_removing_a_session_deletes_its_meeting(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(
+            vive, webinar_platform="zoom_meeting", sessions=[{"title": "A"}, {"title": "B"}]
+        )
+    page = event.get_latest_revision_as_object()
+    page.sessions = [s for s in page.sessions.all() if s.title == "A"]
+    publish(django_capture_on_commit_callbacks, page)
+    [left] = zoom_standin.live_meetings()
+    assert left["topic"].endswith("A")
+    orphan = SessionMeeting.objects.get(session__isnull=True)
+    assert orphan.state == MeetingState.CANCELLED
+
+
+def test_taking_the_platform_away_deletes_the_meetings(
+    zoom_webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    page = zoom_webinar.get_latest_revision_as_object()
+    page.webinar_platform = ""
+    publish(django_capture_on_commit_callbacks, page)
+    assert zoom_standin.live_meetings() == []

@@ -38,6 +38,9 @@ SCHEDULES = (
     ScheduleSpec(
         "certificates-issue-due", "events.courses.tasks.certificates_issue_due_task", "I", 5
     ),
+    ScheduleSpec(
+        "evaluations-send-due", "events.evaluations.tasks.evaluations_send_due_task", "I", 15
+    ),
     ScheduleSpec("retention-daily", "events.retention.tasks.retention_run", "D", at=time(3, 0)),
 )
 

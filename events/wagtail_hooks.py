@@ -19,6 +19,7 @@ from events.mail.admin import outbound_email_viewset
 from events.models import EventPage
 from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
+from events.evaluations import report as evaluation_report
 from events.reports import answers as answer_report
 from events.reports import views as reach_reports
 
@@ -47,6 +48,7 @@ def register_reach_report_urls():
     return [
         path("", include((reach_reports.urlpatterns(), "reach_reports"))),
         path("", include((answer_report.urlpatterns(), "answer_report"))),
+        path("", include((evaluation_report.urlpatterns(), "evaluation_report"))),
         *calendar_views.urlpatterns(),
     ]
 
@@ -59,6 +61,7 @@ def register_calendar_menu_item():
 for _slug in reach_reports.REPORTS:
     hooks.register("register_reports_menu_item", partial(reach_reports.menu_item, _slug))
 hooks.register("register_reports_menu_item", answer_report.menu_item)
+hooks.register("register_reports_menu_item", evaluation_report.menu_item)
 
 
 @hooks.register("register_admin_urls")

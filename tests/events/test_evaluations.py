@@ -337,3 +337,115 @@ def test_a_response_keeps_the_day_not_the_moment(client, course, django_capture_
         client.post(answer_page(token), GOOD)
     response = EvaluationResponse.objects.get()
     assert response.submitted_on == (AFTER + timedelta(hours=3)).date()
+
+
+# --- the report and its exports ----------------------------------------------------------------
+
+
+REPORT = "/admin/reports/evaluations/"
+
+
+def answered_course(client, course, callbacks):
+    """Three attendees invited; two answer (5/4 and 3/2 on the scales), one free text."""
+    tokens = list(invited_course(course, callbacks, people=3).values())
+    client.post(answer_page(tokens[0]), GOOD | {"q_godt": "Rollespillene med børnesamtaler."})
+    client.post(
+        answer_page(tokens[1]),
+        {"q_samlet": "3", "q_relevans": "2", "q_anvendelse": "3", "q_anbefaling": "nej"},
+    )
+    client.logout()
+
+
+def test_the_report_counts_rate_distribution_mean_and_free_text(
+    client, course, vive_moderator, django_capture_on_commit_callbacks
+):
+    answered_course(client, course, django_capture_on_commit_callbacks)
+    client.force_login(vive_moderator)
+    response = client.get(REPORT, {"event": course.pk})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert re.search(r"data-invited>3<", text)
+    assert re.search(r"data-answered>2<", text)
+    assert re.search(r"data-rate>66,7 %<", text)
+    assert text.count('<svg class="reach-chart" role="img"') == 4  # three scales, one yes/no
+    assert "Hvor tilfreds er du samlet set med arrangementet? (gennemsnit 4,00)" in text
+    assert "Hvor relevant var indholdet for dit arbejde? (gennemsnit 3,00)" in text
+    assert "Rollespillene med børnesamtaler." in text
+    assert "soeren" not in text and "Deltager 0" not in text
+
+
+def test_the_excel_and_csv_exports_hold_the_same_numbers(
+    client, course, vive_moderator, django_capture_on_commit_callbacks
+):
+    answered_course(client, course, django_capture_on_commit_callbacks)
+    client.force_login(vive_moderator)
+    xlsx = client.get(REPORT, {"event": course.pk, "export": "xlsx"})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    assert sheet.title == "Evalueringer"
+    assert rows[0] == ("Spørgsmål", "Svar", "Antal", "Andel (%)", "Gennemsnit (1–5)", "Arrangement")
+    overall = [r for r in rows if r[0] == "Hvor tilfreds er du samlet set med arrangementet?"]
+    assert [r[1:4] for r in overall] == [
+        ("1", 0, 0),
+        ("2", 0, 0),
+        ("3", 1, 50),
+        ("4", 0, 0),
+        ("5", 1, 50),
+    ]
+    assert overall[0][4] == 4
+    recommend = [r[1:3] for r in rows if r[0] == "Vil du anbefale arrangementet til en kollega?"]
+    assert recommend == [("Ja", 1), ("Nej", 1)]
+    assert ("Hvad var særligt godt?", "Rollespillene med børnesamtaler.") in [r[:2] for r in rows]
+
+    csv = client.get(REPORT, {"event": course.pk, "export": "csv"})
+    content = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert "Hvor tilfreds er du samlet set med arrangementet?;1;0;0,0;4,0;\r\n" in content
+    assert "Hvor tilfreds er du samlet set med arrangementet?;3;1;50,0;;\r\n" in content
+
+
+def test_across_events_by_partner_type_and_period(
+    client, event_of, vive, bv, coordinator, django_capture_on_commit_callbacks
+):
+    first = build_course(event_of, vive, title="Forløb A", slug="forloeb-a")
+    answered_course(client, first, django_capture_on_commit_callbacks)
+    other = build_course(event_of, bv, title="Forløb B", slug="forloeb-b", event_type="webinar")
+    EvaluationInvitation.objects.create(
+        event=other, token_hash="x" * 64, sent_at=AFTER, answered=False
+    )
+    client.force_login(coordinator)
+    everything = client.get(REPORT).content.decode()
+    assert re.search(r"data-invited>4<", everything)
+    by_partner = client.get(REPORT, {"partner": bv.pk}).content.decode()
+    assert re.search(r"data-invited>1<", by_partner) and re.search(r"data-answered>0<", by_partner)
+    by_type = client.get(REPORT, {"event_type": "advisory_course"}).content.decode()
+    assert re.search(r"data-invited>3<", by_type)
+    later = client.get(
+        REPORT, {"period_after": "2031-01-01", "period_before": "2031-12-31"}
+    ).content.decode()
+    assert re.search(r"data-invited>0<", later)
+
+
+def test_another_partners_moderator_sees_nothing(
+    client, course, bv_moderator, django_capture_on_commit_callbacks
+):
+    answered_course(client, course, django_capture_on_commit_callbacks)
+    client.force_login(bv_moderator)
+    response = client.get(REPORT)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"data-invited>0<", text)
+    assert "Rollespillene" not in text and "Børns perspektiv" not in text
+    chosen = client.get(REPORT, {"event": course.pk})
+    assert "Rollespillene" not in chosen.content.decode()
+    assert "Børns perspektiv i sagsbehandlingen" not in chosen.content.decode()
+    xlsx = client.get(REPORT, {"event": course.pk, "export": "xlsx"})
+    if xlsx.status_code == 200:
+        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+        assert sheet.max_row == 1
+
+
+def test_a_person_without_a_partner_gets_403(client, make_user, course):
+    client.force_login(make_user("udenfor"))
+    response = client.get(REPORT)
+    assert response.status_code in (302, 403)

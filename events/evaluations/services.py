@@ -219,18 +219,29 @@ def evaluation_store(
 
 
 @transaction.atomic
-def evaluation_submit(*, token: str, answers: list[GivenAnswer], now: datetime | None = None) -> str:
-    """Store the answers of the invitation the token opens and mark it answered, under its
-    row lock: a second submit (a double click, a resent form) stores nothing.
+def evaluation_record(
+    *, invitation_id: int, answers: list[GivenAnswer], now: datetime | None = None
+) -> bool:
+    """Store one invitation's answers and mark it answered, under its row lock: a second
+    submit (a double click, a resent form) stores nothing. False when it was answered."""
+    invitation = (
+        EvaluationInvitation.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=invitation_id)
+    )
+    if invitation.answered:
+        return False
+    evaluation_store(event=invitation.event, answers=answers, now=now)
+    invitation.answered = True
+    invitation.save(update_fields=["answered"])
+    return True
 
-    Returns ``"stored"``, ``"used"`` (answered already) or ``"unknown"``."""
+
+def evaluation_submit(*, token: str, answers: list[GivenAnswer], now: datetime | None = None) -> str:
+    """Answer the invitation the token opens. Returns ``"stored"``, ``"used"`` (answered
+    already) or ``"unknown"``."""
     found = evaluation_invitation_by_token(token)
     if found is None:
         return "unknown"
-    invitation = EvaluationInvitation.objects.select_for_update().get(pk=found.pk)
-    if invitation.answered:
-        return "used"
-    evaluation_store(event=found.event, answers=answers, now=now)
-    invitation.answered = True
-    invitation.save(update_fields=["answered"])
-    return "stored"
+    stored = evaluation_record(invitation_id=found.pk, answers=answers, now=now)
+    return "stored" if stored else "used"

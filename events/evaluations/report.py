@@ -147,15 +147,14 @@ class EvaluationReportView(DanishSpreadsheetMixin, ReportView):
             title = question.label
             if question.mean is not None:
                 title = f"{title} (gennemsnit {number_format(question.mean, 2)})"
-            drawn.append(
-                charts.bar_chart(
-                    bars,
-                    title=title,
-                    description=str(_("Vandrette søjler, én pr. svar: antal besvarelser."))
-                    + f" {question.answers} svar i alt.",
-                    ident=f"evaluation-chart-{number}",
-                )
+            svg = charts.bar_chart(
+                bars,
+                title=title,
+                description=str(_("Vandrette søjler, én pr. svar: antal besvarelser."))
+                + f" {question.answers} svar i alt.",
+                ident=f"evaluation-chart-{number}",
             )
+            drawn.append({"caption": title, "answers": question.answers, "svg": svg})
         return drawn
 
     def get_filename(self):

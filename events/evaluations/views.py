@@ -2,7 +2,7 @@
 the reminder: the questions, Danish errors per question, a thank-you after the answer is in.
 
 A token that opens no invitation gets a calm Danish 404, one already used a 410; neither shows
-anything of the event or the person. The page is the person's alone: no caching, no referrer,
+anything of the event or the person. The page is the person's alone: no caching, no referrer to other sites,
 no indexing, and the strict Content-Security-Policy of the registrants' pages (no JavaScript).
 """
 
@@ -17,9 +17,11 @@ from events.evaluations.forms import EvaluationForm
 from events.evaluations.selectors import evaluation_invitation_by_token, evaluation_questions
 from events.evaluations.services import evaluation_submit
 
+# "same-origin", not "no-referrer": with that a browser sends ``Origin: null`` with the form,
+# and Django's CSRF check refuses it. The token in the address never leaves for another site.
 _HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "private, no-store",
 }
 TEMPLATE = "events/evaluations/answer.html"

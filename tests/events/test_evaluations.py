@@ -192,6 +192,8 @@ def test_an_answer_is_stored_once_and_the_link_is_then_used(
     assert "Hvor tilfreds er du samlet set med arrangementet? *" in text
     assert "Content-Security-Policy" in page.headers
     assert page.headers["Cache-Control"] == "private, no-store"
+    # Not "no-referrer": Chromium would then post the form with "Origin: null" (a 403).
+    assert page.headers["Referrer-Policy"] == "same-origin"
 
     data = GOOD | {"q_godt": "Rollespillene med børnesamtaler."}
     done = client.post(answer_page(token), data)

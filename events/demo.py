@@ -13,8 +13,8 @@ from events.courses.demo import (
     coming_course_spec,
     course_attendance_seed,
 )
-from events.evaluations.demo import evaluation_demo_seed
 from events.errors import EventsError
+from events.evaluations.demo import evaluation_demo_seed
 from events.models import (
     CHOICE_KINDS,
     EventIndexPage,

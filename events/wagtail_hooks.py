@@ -14,12 +14,12 @@ from events import dashboard
 from events.calendar import views as calendar_views
 from events.courses import certificate_admin, message_views
 from events.courses import views as checkin_views
+from events.evaluations import report as evaluation_report
 from events.form_warnings import event_warnings
 from events.mail.admin import outbound_email_viewset
 from events.models import EventPage
 from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
-from events.evaluations import report as evaluation_report
 from events.reports import answers as answer_report
 from events.reports import views as reach_reports
 

@@ -53,9 +53,7 @@ def _answers(event: EventPage, rng: Random) -> list[GivenAnswer]:
         else:
             continue
         given.append(
-            GivenAnswer(
-                key=question.key, label=question.label, kind=kind, value=value, text=text
-            )
+            GivenAnswer(key=question.key, label=question.label, kind=kind, value=value, text=text)
         )
     return given
 

@@ -92,7 +92,9 @@ class EvaluationForm(forms.Form):
                 continue
             value, text = _value_and_text(question, raw)
             given.append(
-                GivenAnswer(key=key, label=question.label, kind=question.kind, value=value, text=text)
+                GivenAnswer(
+                    key=key, label=question.label, kind=question.kind, value=value, text=text
+                )
             )
         return given
 

@@ -119,7 +119,9 @@ def evaluation_results(events: QuerySet[EventPage]) -> EvaluationResults:
     answers = (
         EvaluationAnswer.objects.filter(response__event__in=events)
         .order_by("-response__submitted_on", "-response_id", "sort_order")
-        .values_list("key", "label", "kind", "value", "text", "sort_order", "response__event__title")
+        .values_list(
+            "key", "label", "kind", "value", "text", "sort_order", "response__event__title"
+        )
     )
     questions: dict[str, QuestionResult] = {}
     positions: dict[str, int] = {}
@@ -151,9 +153,7 @@ def evaluation_results(events: QuerySet[EventPage]) -> EvaluationResults:
             question.counts = {"Ja": counter.get("ja", 0), "Nej": counter.get("nej", 0)}
         else:
             names = labels.get(key, {})
-            question.counts = {
-                names[value]: count for value, count in counter.most_common()
-            }
+            question.counts = {names[value]: count for value, count in counter.most_common()}
     ordered = sorted(questions.values(), key=lambda q: (positions[q.key], q.label))
     return EvaluationResults(
         invited=invited,

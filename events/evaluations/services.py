@@ -237,7 +237,9 @@ def evaluation_record(
     return True
 
 
-def evaluation_submit(*, token: str, answers: list[GivenAnswer], now: datetime | None = None) -> str:
+def evaluation_submit(
+    *, token: str, answers: list[GivenAnswer], now: datetime | None = None
+) -> str:
     """Answer the invitation the token opens. Returns ``"stored"``, ``"used"`` (answered
     already) or ``"unknown"``."""
     found = evaluation_invitation_by_token(token)

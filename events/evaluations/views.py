@@ -2,8 +2,9 @@
 the reminder: the questions, Danish errors per question, a thank-you after the answer is in.
 
 A token that opens no invitation gets a calm Danish 404, one already used a 410; neither shows
-anything of the event or the person. The page is the person's alone: no caching, no referrer to other sites,
-no indexing, and the strict Content-Security-Policy of the registrants' pages (no JavaScript).
+anything of the event or the person. The page is the person's alone: no caching, no referrer
+to other sites, no indexing, and the registrants' pages' strict Content-Security-Policy (no
+JavaScript).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from events.models.attendance import AttendanceStatus, SessionAttendance
 from events.models.certificates import Certificate, CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
+from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.evaluations import (
     DefaultEvaluationQuestion,
     EvaluationAnswer,
@@ -12,7 +13,6 @@ from events.models.evaluations import (
     EvaluationResponse,
     EventEvaluationQuestion,
 )
-from events.models.emails import EmailKind, EmailStatus, OutboundEmail
 from events.models.limits import ApplicationQuota
 from events.models.members import GroupMember
 from events.models.messages import EventMessage, MessageAudience

@@ -81,9 +81,9 @@ def test_participant_answers_and_moderator_sees_the_charts(
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto(link)
     expect(page.locator("h1")).to_have_text("Evaluering: Kompetenceforløb om børnesamtaler")

@@ -278,9 +278,7 @@ def test_broken_bodies_are_refused_with_4xx(
     assert not EvaluationResponse.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "token", ["x" * 65, "%00", "..", "a" * 2000, "ÆØÅ", "' OR '1'='1", "tak2"]
-)
+@pytest.mark.parametrize("token", ["x" * 65, "%00", "..", "a" * 2000, "ÆØÅ", "' OR '1'='1", "tak2"])
 def test_hostile_tokens_are_404(client, db, token):
     response = client.get(f"/evaluering/{token}/")
     assert response.status_code == 404
@@ -315,7 +313,16 @@ def test_no_column_links_an_answer_to_a_person(model):
     assert not related & PERSONAL_MODELS
     allowed = {
         EvaluationResponse: {"id", "event_id", "submitted_on"},
-        EvaluationAnswer: {"id", "response_id", "key", "label", "kind", "value", "text", "sort_order"},
+        EvaluationAnswer: {
+            "id",
+            "response_id",
+            "key",
+            "label",
+            "kind",
+            "value",
+            "text",
+            "sort_order",
+        },
     }[model]
     with connection.cursor() as cursor:
         columns = {
@@ -327,13 +334,13 @@ def test_no_column_links_an_answer_to_a_person(model):
     assert columns == allowed
     # And nothing points back at the answers from a personal table.
     for personal in (EvaluationInvitation,):
-        targets = {
-            f.related_model for f in personal._meta.get_fields() if f.is_relation
-        }
+        targets = {f.related_model for f in personal._meta.get_fields() if f.is_relation}
         assert model not in targets
 
 
-def test_a_response_keeps_the_day_not_the_moment(client, course, django_capture_on_commit_callbacks):
+def test_a_response_keeps_the_day_not_the_moment(
+    client, course, django_capture_on_commit_callbacks
+):
     [token] = invited_course(course, django_capture_on_commit_callbacks, people=1).values()
     with freeze_time(AFTER + timedelta(hours=3, minutes=17)):
         client.post(answer_page(token), GOOD)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ from events.models import (
     EvaluationResponse,
     EventPage,
     EventStatus,
+    Registration,
     SessionAttendance,
 )
 from events.models.evaluations import evaluation_token_hash, new_evaluation_token
@@ -88,6 +90,7 @@ def _invite(event: EventPage, person: Person, now: datetime) -> EvaluationInvita
         event=event,
         registration=person.registration,
         member=person.member,
+        person_key=person.key,
         token_hash=evaluation_token_hash(token),
         sent_at=now,
     )
@@ -114,12 +117,11 @@ def evaluations_invite(*, event: EventPage, now: datetime | None = None) -> int:
     if not evaluation_ready(event, now) or not evaluation_questions(event):
         return 0
     invited = set(
-        EvaluationInvitation.objects.filter(event=event).values_list("registration_id", "member_id")
+        EvaluationInvitation.objects.filter(event=event).values_list("person_key", flat=True)
     )
     count = 0
     for person in evaluation_invitees(event):
-        key = (person.registration.pk, person.member.pk if person.member else None)
-        if key in invited or not _address(person):
+        if person.key in invited or not _address(person):
             continue
         _invite(event, person, now)
         count += 1
@@ -192,6 +194,27 @@ def evaluations_send_due(*, now: datetime | None = None) -> int:
         pk__in=waiting.values("event_id"), evaluation_reminder_days__isnull=False
     ).exclude(status=EventStatus.CANCELLED)
     count += sum(evaluations_remind(event=event, now=now) for event in reminding)
+    return count
+
+
+def evaluation_invitations_forget(
+    *, registration: Registration | None = None, member_ids: list[int] | None = None
+) -> int:
+    """Retention: an invitation no longer names its person (the counts of invited and answered
+    stay). Of a registration and its members, or of the given members."""
+    invitations = EvaluationInvitation.objects.all()
+    if registration is not None:
+        invitations = invitations.filter(
+            Q(registration=registration) | Q(member__registration=registration)
+        )
+    else:
+        invitations = invitations.filter(member_id__in=member_ids or [])
+    count = 0
+    for invitation in invitations.only("pk"):
+        EvaluationInvitation.objects.filter(pk=invitation.pk).update(
+            registration=None, member=None, person_key=f"x{invitation.pk}"
+        )
+        count += 1
     return count
 
 

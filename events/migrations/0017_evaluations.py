@@ -129,6 +129,7 @@ class Migration(migrations.Migration):
             name='EvaluationInvitation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('person_key', models.CharField(max_length=40)),
                 ('token_hash', models.CharField(max_length=64, unique=True)),
                 ('reminder_token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
                 ('sent_at', models.DateTimeField(verbose_name='inviteret')),
@@ -141,7 +142,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'invitation til evaluering',
                 'verbose_name_plural': 'invitationer til evaluering',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('member__isnull', True)), fields=('event', 'registration'), name='events_one_evaluation_invitation_per_registration'), models.UniqueConstraint(condition=models.Q(('member__isnull', False)), fields=('event', 'member'), name='events_one_evaluation_invitation_per_member')],
+                'constraints': [models.UniqueConstraint(fields=('event', 'person_key'), name='events_one_evaluation_invitation_per_person')],
             },
         ),
         migrations.CreateModel(

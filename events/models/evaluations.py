@@ -16,7 +16,6 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -200,6 +199,9 @@ class EvaluationInvitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="evaluation_invitations",
     )
+    # Who, for "once per person" (``Person.key``: r<registration> or m<member>); it outlives
+    # the person's rows, which may be deleted (a member who withdraws) or forgotten.
+    person_key = models.CharField(max_length=40)
     # SHA-256 of the invitation's link and of the reminder's (a new link: the first one's
     # token exists only in the first email); either opens the form until it is answered.
     token_hash = models.CharField(max_length=64, unique=True)
@@ -215,15 +217,8 @@ class EvaluationInvitation(models.Model):
         verbose_name_plural = _("invitationer til evaluering")
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "registration"],
-                condition=Q(member__isnull=True),
-                name="events_one_evaluation_invitation_per_registration",
-            ),
-            models.UniqueConstraint(
-                fields=["event", "member"],
-                condition=Q(member__isnull=False),
-                name="events_one_evaluation_invitation_per_member",
-            ),
+                fields=["event", "person_key"], name="events_one_evaluation_invitation_per_person"
+            )
         ]
 
     def __str__(self) -> str:

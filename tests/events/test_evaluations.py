@@ -24,6 +24,7 @@ from events.models import (
     EvaluationResponse,
     EventEvaluationQuestion,
     OutboundEmail,
+    Registration,
 )
 from events.models.evaluations import evaluation_token_hash
 from tests.events.conftest import local
@@ -420,7 +421,7 @@ def test_across_events_by_partner_type_and_period(
     answered_course(client, first, django_capture_on_commit_callbacks)
     other = build_course(event_of, bv, title="Forløb B", slug="forloeb-b", event_type="webinar")
     EvaluationInvitation.objects.create(
-        event=other, token_hash="x" * 64, sent_at=AFTER, answered=False
+        event=other, person_key="r1", token_hash="x" * 64, sent_at=AFTER, answered=False
     )
     client.force_login(coordinator)
     everything = client.get(REPORT).content.decode()
@@ -458,3 +459,19 @@ def test_a_person_without_a_partner_gets_403(client, make_user, course):
     client.force_login(make_user("udenfor"))
     response = client.get(REPORT)
     assert response.status_code in (302, 403)
+
+
+def test_retention_leaves_the_counts_but_not_who_was_invited(
+    course, django_capture_on_commit_callbacks
+):
+    from events.retention.services import registration_anonymise
+
+    invited_course(course, django_capture_on_commit_callbacks, people=2)
+    registration = Registration.objects.get(email="d0@kommune.example")
+    registration_anonymise(registration=registration)
+    assert EvaluationInvitation.objects.count() == 2
+    forgotten = EvaluationInvitation.objects.exclude(person_key__startswith="r")
+    [row] = forgotten.values("registration_id", "member_id")
+    assert row == {"registration_id": None, "member_id": None}
+    # The schedule does not invite the anonymised person again.
+    assert send_due(AFTER + timedelta(hours=1), django_capture_on_commit_callbacks) == 0

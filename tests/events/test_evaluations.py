@@ -23,6 +23,7 @@ from events.models import (
     EvaluationInvitation,
     EvaluationResponse,
     EventEvaluationQuestion,
+    EventPage,
     OutboundEmail,
     Registration,
 )
@@ -475,3 +476,73 @@ def test_retention_leaves_the_counts_but_not_who_was_invited(
     assert row == {"registration_id": None, "member_id": None}
     # The schedule does not invite the anonymised person again.
     assert send_due(AFTER + timedelta(hours=1), django_capture_on_commit_callbacks) == 0
+
+
+# --- the editor's form ------------------------------------------------------------------------
+
+
+def _evaluation_form_data(questions: list[dict]) -> dict:
+    data = {
+        "evaluation_questions-TOTAL_FORMS": str(len(questions)),
+        "evaluation_questions-INITIAL_FORMS": "0",
+        "evaluation_questions-MIN_NUM_FORMS": "0",
+        "evaluation_questions-MAX_NUM_FORMS": "1000",
+    }
+    for i, spec in enumerate(questions):
+        prefix = f"evaluation_questions-{i}-"
+        data |= {
+            prefix + "id": "",
+            prefix + "ORDER": str(i + 1),
+            prefix + "label": spec["label"],
+            prefix + "key": spec.get("key", ""),
+            prefix + "kind": spec.get("kind", "scale"),
+            prefix + "help_text": "",
+            prefix + "options-count": "0",
+        }
+        if spec.get("required"):
+            data[prefix + "required"] = "on"
+    return data
+
+
+def test_an_editor_gives_the_event_its_own_evaluation(client, vive, vive_editor):
+    from tests.events.conftest import event_form_data
+
+    folder_url = f"/admin/pages/add/events/eventpage/{course_folder(vive)}/"
+    sessions = [{"title": "Dag 1", "start": START, "end": START + timedelta(hours=3)}]
+    data = event_form_data(sessions=sessions, evaluation_enabled="on", evaluation_reminder_days=3)
+    data |= _evaluation_form_data(
+        [
+            {"label": "Hvordan var tempoet?", "required": True},
+            {"label": "Hvad tager du med dig?", "kind": "long_text"},
+        ]
+    )
+    client.force_login(vive_editor)
+    response = client.post(folder_url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    page = EventPage.objects.get(slug="webinar-om-boernesamtaler").get_latest_revision_as_object()
+    assert (page.evaluation_enabled, page.evaluation_reminder_days) == (True, 3)
+    assert [(q.key, q.kind, q.required) for q in page.evaluation_questions.all()] == [
+        ("hvordan-var-tempoet", "scale", True),
+        ("hvad-tager-du-med-dig", "long_text", False),
+    ]
+
+
+def test_two_evaluation_questions_with_one_key_are_refused(client, vive, vive_editor):
+    from tests.events.conftest import event_form_data
+
+    folder_url = f"/admin/pages/add/events/eventpage/{course_folder(vive)}/"
+    sessions = [{"title": "Dag 1", "start": START, "end": START + timedelta(hours=3)}]
+    data = event_form_data(sessions=sessions) | _evaluation_form_data(
+        [{"label": "Tempo?", "key": "tempo"}, {"label": "Tempoet igen?", "key": "tempo"}]
+    )
+    client.force_login(vive_editor)
+    response = client.post(folder_url, data)
+    assert response.status_code == 200
+    assert "Nøgle: “tempo” bruges af et andet spørgsmål." in response.content.decode()
+    assert not EventPage.objects.filter(slug="webinar-om-boernesamtaler").exists()
+
+
+def course_folder(partner) -> int:
+    from events.models import EventIndexPage
+
+    return EventIndexPage.objects.get(partner=partner).pk

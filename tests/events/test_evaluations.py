@@ -546,3 +546,21 @@ def course_folder(partner) -> int:
     from events.models import EventIndexPage
 
     return EventIndexPage.objects.get(partner=partner).pk
+
+
+def test_the_coordinators_edit_the_default_form_and_a_partners_editor_may_not(
+    client, coordinator, vive_editor
+):
+    from events.models import EvaluationDefaults
+
+    form = EvaluationDefaults.objects.order_by("pk").first()
+    assert [q.key for q in form.questions.all()][:3] == ["samlet", "relevans", "anvendelse"]
+    url = f"/admin/settings/events/evaluationdefaults/{form.pk}/"
+    client.force_login(coordinator)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Hvor tilfreds er du samlet set med arrangementet?" in page.content.decode()
+    client.force_login(vive_editor)
+    refused = client.get(url)
+    assert refused.status_code in (302, 403)
+    assert "Hvor tilfreds er du samlet set" not in refused.content.decode()

@@ -564,3 +564,38 @@ def test_the_coordinators_edit_the_default_form_and_a_partners_editor_may_not(
     refused = client.get(url)
     assert refused.status_code in (302, 403)
     assert "Hvor tilfreds er du samlet set" not in refused.content.decode()
+
+
+def test_a_coordinator_adds_a_question_to_the_default_form(client, coordinator):
+    from events.models import DefaultEvaluationQuestion, EvaluationDefaults
+
+    form = EvaluationDefaults.objects.order_by("pk").first()
+    existing = list(form.questions.all())
+    data = {
+        "questions-TOTAL_FORMS": str(len(existing) + 1),
+        "questions-INITIAL_FORMS": str(len(existing)),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    rows = [
+        {"id": q.pk, "label": q.label, "key": q.key, "kind": q.kind, "required": q.required}
+        for q in existing
+    ] + [{"id": "", "label": "Hvordan var forplejningen?", "key": "", "kind": "scale"}]
+    for i, row in enumerate(rows):
+        prefix = f"questions-{i}-"
+        data |= {
+            prefix + "id": str(row["id"]),
+            prefix + "ORDER": str(i + 1),
+            prefix + "label": row["label"],
+            prefix + "key": row["key"],
+            prefix + "kind": row["kind"],
+            prefix + "help_text": "",
+            prefix + "options-count": "0",
+        }
+        if row.get("required"):
+            data[prefix + "required"] = "on"
+    client.force_login(coordinator)
+    response = client.post(f"/admin/settings/events/evaluationdefaults/{form.pk}/", data)
+    assert response.status_code == 302
+    added = DefaultEvaluationQuestion.objects.get(label="Hvordan var forplejningen?")
+    assert (added.key, added.kind) == ("hvordan-var-forplejningen", "scale")

@@ -599,3 +599,15 @@ def test_a_coordinator_adds_a_question_to_the_default_form(client, coordinator):
     assert response.status_code == 302
     added = DefaultEvaluationQuestion.objects.get(label="Hvordan var forplejningen?")
     assert (added.key, added.kind) == ("hvordan-var-forplejningen", "scale")
+
+
+def test_the_email_log_hides_the_evaluation_link(
+    client, course, vive_moderator, django_capture_on_commit_callbacks
+):
+    [token] = invited_course(course, django_capture_on_commit_callbacks, people=1).values()
+    email = OutboundEmail.objects.get(kind=EmailKind.EVALUATION_INVITATION)
+    client.force_login(vive_moderator)
+    inspect = client.get(reverse("outbound_emails:inspect", args=[email.pk])).content.decode()
+    assert "Invitation til evaluering" in inspect or "Hvad syntes du?" in inspect
+    assert "[skjult link]" in inspect
+    assert token not in inspect

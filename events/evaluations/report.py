@@ -19,7 +19,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
-from events.evaluations.results import EvaluationResults, evaluation_events, evaluation_results
+from events.evaluations.results import (
+    MIN_RESPONSES,
+    EvaluationResults,
+    evaluation_events,
+    evaluation_results,
+)
 from events.models import EventPage, EventType
 from events.registrations.admin import registration_policy
 from events.registrations.exports import spreadsheet_safe
@@ -123,6 +128,8 @@ class EvaluationReportView(DanishSpreadsheetMixin, ReportView):
                 "invited": results.invited,
                 "answered": results.answered,
                 "rate": _percent(results.rate),
+                "withheld": results.withheld,
+                "minimum": MIN_RESPONSES,
             }
             context["charts"] = self.charts(results)
             context["free_texts"] = [

@@ -25,6 +25,9 @@ from events.models.evaluations import COUNTED_KINDS, SCALE_VALUES
 from home.areas.membership import partners_of_user, user_is_coordinator
 
 KIND_LABELS = dict(EvaluationKind.choices)
+# Fewer responses than this are not shown: with one or two, whoever knows who took part could
+# tell whose answers they are.
+MIN_RESPONSES = 3
 
 
 def evaluation_events(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[EventPage]:
@@ -74,9 +77,14 @@ class EvaluationResults:
     def rate(self) -> float | None:
         return round(100 * self.answered / self.invited, 1) if self.invited else None
 
+    @property
+    def withheld(self) -> bool:
+        """Too few responses to show without pointing at someone (``MIN_RESPONSES``)."""
+        return 0 < self.responses < MIN_RESPONSES
+
     def rows(self) -> list[ResultRow]:
         rows: list[ResultRow] = []
-        for question in self.questions:
+        for question in [] if self.withheld else self.questions:
             if question.counted:
                 for number, (label, count) in enumerate(question.counts.items()):
                     share = round(100 * count / question.answers, 1) if question.answers else 0.0
@@ -112,7 +120,8 @@ def _labels_of(kind: str, value: object, text: str) -> list[tuple[str, str]]:
 
 
 def evaluation_results(events: QuerySet[EventPage]) -> EvaluationResults:
-    """The results of ``events`` taken together."""
+    """The results of ``events`` taken together; the answers only from ``MIN_RESPONSES`` on."""
+    responses = EvaluationResponse.objects.filter(event__in=events).count()
     invitations = EvaluationInvitation.objects.filter(event__in=events)
     invited = invitations.count()
     answered = invitations.filter(answered=True).count()
@@ -158,6 +167,6 @@ def evaluation_results(events: QuerySet[EventPage]) -> EvaluationResults:
     return EvaluationResults(
         invited=invited,
         answered=answered,
-        responses=EvaluationResponse.objects.filter(event__in=events).count(),
-        questions=ordered,
+        responses=responses,
+        questions=[] if 0 < responses < MIN_RESPONSES else ordered,
     )

@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.evaluations.services import evaluations_send_due
+from events.evaluations.services import GivenAnswer, evaluation_record, evaluations_send_due
 from events.models import (
     EvaluationAnswer,
+    EvaluationInvitation,
     EvaluationResponse,
     EventEvaluationQuestion,
     EventPage,
@@ -68,8 +69,10 @@ def test_participant_answers_and_moderator_sees_the_charts(
     settings.BASE_URL = live_server.url
     course = finished_course(vive)
     sign_up(course, name="Søren Ærø", email="soeren@kommune.example")
-    assert evaluations_send_due() == 1
-    email = OutboundEmail.objects.get(kind="evaluation_invitation")
+    sign_up(course, name="Åse Østergaard", email="aase@kommune.example")
+    sign_up(course, name="Bo Bøgh", email="bo@kommune.example")
+    assert evaluations_send_due() == 3
+    email = OutboundEmail.objects.get(kind="evaluation_invitation", to="soeren@kommune.example")
     prefix = "Svar på evalueringen: "
     [link] = [
         line[len(prefix) :] for line in email.body_text.splitlines() if line.startswith(prefix)
@@ -105,6 +108,16 @@ def test_participant_answers_and_moderator_sees_the_charts(
         ("godt", "Rollespillene med børnesamtaler."),
         ("samlet", 4),
     ]
+    # Åse and Bo answer too (three answers at least are shown in the report).
+    for invitation, overall in zip(
+        EvaluationInvitation.objects.filter(answered=False).order_by("pk"), (5, 3), strict=True
+    ):
+        evaluation_record(
+            invitation_id=invitation.pk,
+            answers=[
+                GivenAnswer("samlet", "Hvor tilfreds er du samlet set?", "scale", overall, "")
+            ],
+        )
     response = page.goto(link)
     assert response.status == 410
     expect(page.locator("h1")).to_have_text("Du har allerede svaret")

@@ -357,12 +357,17 @@ REPORT = "/admin/reports/evaluations/"
 
 
 def answered_course(client, course, callbacks):
-    """Three attendees invited; two answer (5/4 and 3/2 on the scales), one free text."""
-    tokens = list(invited_course(course, callbacks, people=3).values())
+    """Four attendees invited; three answer (overall 5, 3, 4; relevance 4, 2, 3; two would
+    recommend it), one free text."""
+    tokens = list(invited_course(course, callbacks, people=4).values())
     client.post(answer_page(tokens[0]), GOOD | {"q_godt": "Rollespillene med børnesamtaler."})
     client.post(
         answer_page(tokens[1]),
         {"q_samlet": "3", "q_relevans": "2", "q_anvendelse": "3", "q_anbefaling": "nej"},
+    )
+    client.post(
+        answer_page(tokens[2]),
+        {"q_samlet": "4", "q_relevans": "3", "q_anvendelse": "4", "q_anbefaling": "ja"},
     )
     client.logout()
 
@@ -375,9 +380,10 @@ def test_the_report_counts_rate_distribution_mean_and_free_text(
     response = client.get(REPORT, {"event": course.pk})
     assert response.status_code == 200
     text = response.content.decode()
-    assert re.search(r"data-invited>3<", text)
-    assert re.search(r"data-answered>2<", text)
-    assert re.search(r"data-rate>66,7 %<", text)
+    assert re.search(r"data-invited>4<", text)
+    assert re.search(r"data-answered>3<", text)
+    assert re.search(r"data-rate>75,0 %<", text)
+    assert "data-withheld" not in text
     assert text.count('<svg class="reach-chart" role="img"') == 4  # three scales, one yes/no
     assert "Hvor tilfreds er du samlet set med arrangementet? (gennemsnit 4,00)" in text
     assert "Hvor relevant var indholdet for dit arbejde? (gennemsnit 3,00)" in text
@@ -400,19 +406,19 @@ def test_the_excel_and_csv_exports_hold_the_same_numbers(
     assert [r[1:4] for r in overall] == [
         ("1", 0, 0),
         ("2", 0, 0),
-        ("3", 1, 50),
-        ("4", 0, 0),
-        ("5", 1, 50),
+        ("3", 1, 33.3),
+        ("4", 1, 33.3),
+        ("5", 1, 33.3),
     ]
     assert overall[0][4] == 4
     recommend = [r[1:3] for r in rows if r[0] == "Vil du anbefale arrangementet til en kollega?"]
-    assert recommend == [("Ja", 1), ("Nej", 1)]
+    assert recommend == [("Ja", 2), ("Nej", 1)]
     assert ("Hvad var særligt godt?", "Rollespillene med børnesamtaler.") in [r[:2] for r in rows]
 
     csv = client.get(REPORT, {"event": course.pk, "export": "csv"})
     content = b"".join(csv.streaming_content).decode("utf-8-sig")
     assert "Hvor tilfreds er du samlet set med arrangementet?;1;0;0,0;4,0;\r\n" in content
-    assert "Hvor tilfreds er du samlet set med arrangementet?;3;1;50,0;;\r\n" in content
+    assert "Hvor tilfreds er du samlet set med arrangementet?;3;1;33,3;;\r\n" in content
 
 
 def test_across_events_by_partner_type_and_period(
@@ -426,20 +432,36 @@ def test_across_events_by_partner_type_and_period(
     )
     client.force_login(coordinator)
     everything = client.get(REPORT).content.decode()
-    assert re.search(r"data-invited>4<", everything)
+    assert re.search(r"data-invited>5<", everything)
     by_partner = client.get(REPORT, {"partner": bv.pk}).content.decode()
     assert re.search(r"data-invited>1<", by_partner) and re.search(r"data-answered>0<", by_partner)
     by_type = client.get(REPORT, {"event_type": "advisory_course"}).content.decode()
-    assert re.search(r"data-invited>3<", by_type)
+    assert re.search(r"data-invited>4<", by_type)
     later = client.get(
         REPORT, {"period_after": "2031-01-01", "period_before": "2031-12-31"}
     ).content.decode()
     assert re.search(r"data-invited>0<", later)
 
 
-def test_another_partners_moderator_sees_nothing(
-    client, course, bv_moderator, django_capture_on_commit_callbacks
+def test_fewer_than_three_responses_are_not_shown(
+    client, course, vive_moderator, django_capture_on_commit_callbacks
 ):
+    tokens = list(invited_course(course, django_capture_on_commit_callbacks, people=2).values())
+    client.post(answer_page(tokens[0]), GOOD | {"q_godt": "Rollespillene med børnesamtaler."})
+    client.post(answer_page(tokens[1]), GOOD)
+    client.force_login(vive_moderator)
+    text = client.get(REPORT, {"event": course.pk}).content.decode()
+    assert re.search(r"data-answered>2<", text) and "data-withheld" in text
+    assert 'reach-chart" role' not in text and "Rollespillene" not in text
+    xlsx = client.get(REPORT, {"event": course.pk, "export": "xlsx"})
+    assert load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active.max_row == 1
+
+
+@pytest.mark.parametrize("who", ["bv_moderator", "bv_editor"])
+def test_another_partners_people_see_nothing(
+    client, course, who, request, django_capture_on_commit_callbacks
+):
+    bv_moderator = request.getfixturevalue(who)
     answered_course(client, course, django_capture_on_commit_callbacks)
     client.force_login(bv_moderator)
     response = client.get(REPORT)

@@ -90,6 +90,15 @@ def evaluation_keys_check(formset) -> None:
         seen.add(key)
 
 
+class EvaluationDefaultsForm(WagtailAdminModelForm):
+    """The centre's default evaluation form: its keys unique, as an event's."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        evaluation_keys_check(self.formsets.get("questions"))
+        return cleaned_data
+
+
 class EventSessionForm(WagtailAdminModelForm):
     """Carries a drafted session's uuid through the browser.
 

@@ -25,6 +25,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 
 from events.blocks import QuestionOptionsBlock
+from events.forms import EvaluationDefaultsForm
 from events.models.questions import KEY_PATTERN, Option, QuestionKind
 from home.text import machine_key
 
@@ -149,6 +150,7 @@ class EvaluationDefaults(ClusterableModel, BaseGenericSetting):
     """The centre's default evaluation form: used by every event that evaluates and has no
     questions of its own (nor an external evaluation link)."""
 
+    base_form_class = EvaluationDefaultsForm
     panels = [
         InlinePanel(
             "questions",

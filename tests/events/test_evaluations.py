@@ -633,3 +633,32 @@ def test_the_email_log_hides_the_evaluation_link(
     assert "Invitation til evaluering" in inspect or "Hvad syntes du?" in inspect
     assert "[skjult link]" in inspect
     assert token not in inspect
+
+
+def test_the_default_form_refuses_two_questions_with_one_key(client, coordinator):
+    from events.models import EvaluationDefaults
+
+    form = EvaluationDefaults.objects.order_by("pk").first()
+    data = {
+        "questions-TOTAL_FORMS": "2",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    for i in range(2):
+        prefix = f"questions-{i}-"
+        data |= {
+            prefix + "id": "",
+            prefix + "ORDER": str(i + 1),
+            prefix + "label": f"Tempo {i}?",
+            prefix + "key": "tempo",
+            prefix + "kind": "scale",
+            prefix + "help_text": "",
+            prefix + "options-count": "0",
+        }
+    client.force_login(coordinator)
+    before = form.questions.count()
+    response = client.post(f"/admin/settings/events/evaluationdefaults/{form.pk}/", data)
+    assert response.status_code == 200
+    assert "Nøgle: “tempo” bruges af et andet spørgsmål." in response.content.decode()
+    assert form.questions.count() == before

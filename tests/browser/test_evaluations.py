@@ -97,6 +97,7 @@ def test_participant_answers_and_moderator_sees_the_charts(
         "Hvor tilfreds er du samlet set: svar på spørgsmålet."
     )
     assert not EvaluationResponse.objects.exists()
+    screenshot(page, "evaluation-form-errors")
     expect(page.locator("textarea[name=q_godt]")).to_have_value("Rollespillene med børnesamtaler.")
     page.get_by_label("4 – i høj grad").check()
     page.get_by_label("Ja").check()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("indtjekning/", include("events.courses.urls", namespace="checkin_scan")),
     path("kursusbevis/", include(certificate_patterns)),
     path("bevis/", include(verification_patterns)),
+    path("evaluering/", include("events.evaluations.views", namespace="evaluations")),
     path("widget/", include("api.widget.urls", namespace="widget")),
     path("arrangementer/", include("api.widget.page_urls", namespace="events_page")),
     # Wagtail views with no hook to scope them, replaced at their own URLs (home/areas/urls.py).

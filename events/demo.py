@@ -8,8 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from events.courses.demo import certificate_course_spec, course_attendance_seed
+from events.courses.demo import (
+    certificate_course_spec,
+    coming_course_spec,
+    course_attendance_seed,
+)
 from events.errors import EventsError
+from events.evaluations.demo import evaluation_demo_seed
 from events.models import (
     CHOICE_KINDS,
     EventIndexPage,
@@ -282,6 +287,7 @@ def _specs(today: date) -> list[dict[str, Any]]:
         },
     ]
     specs.append(certificate_course_spec(d(-42)))
+    specs.append(coming_course_spec(d(35)))
     return specs
 
 
@@ -467,6 +473,7 @@ def registrations_seed(*, now: datetime | None = None) -> int:
         if event.last_end and event.last_end < now:
             if event.completion_rule:
                 course_attendance_seed(event=event, rng=rng, now=now)
+                evaluation_demo_seed(event=event, rng=rng, now=now)
                 continue
             for registration in event.registrations.filter(status="confirmed"):
                 registration_attendance_set(registration=registration, attended=rng.random() < 0.8)

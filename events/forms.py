@@ -35,6 +35,7 @@ class EventPageForm(WagtailAdminPageForm):
             else:
                 self.instance._submitted_sessions = [form.instance for form in submitted]
         self._check_questions()
+        evaluation_keys_check(self.formsets.get("evaluation_questions"))
         return cleaned_data
 
     def _check_questions(self) -> None:
@@ -70,6 +71,32 @@ class EventPageForm(WagtailAdminPageForm):
             for field, messages in fields.items():
                 for message in messages:
                     submitted[index].add_error(field, message)
+
+
+def evaluation_keys_check(formset) -> None:
+    """An evaluation form's keys are unique: the report gathers answers by key."""
+    if formset is None:
+        return
+    formset.errors  # noqa: B018 - validates (and completes the keys of) every question
+    seen: set[str] = set()
+    for form in sorted(formset.forms, key=lambda form: form.cleaned_data.get("ORDER") or 0):
+        if form.errors or not (form.has_changed() or form in formset.initial_forms):
+            continue
+        if formset.can_delete and form.cleaned_data.get("DELETE"):
+            continue
+        key = form.instance.key
+        if key in seen:
+            form.add_error("key", f"Nøgle: “{key}” bruges af et andet spørgsmål.")
+        seen.add(key)
+
+
+class EvaluationDefaultsForm(WagtailAdminModelForm):
+    """The centre's default evaluation form: its keys unique, as an event's."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        evaluation_keys_check(self.formsets.get("questions"))
+        return cleaned_data
 
 
 class EventSessionForm(WagtailAdminModelForm):

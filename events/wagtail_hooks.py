@@ -16,6 +16,7 @@ from events import dashboard
 from events.calendar import views as calendar_views
 from events.courses import certificate_admin, message_views
 from events.courses import views as checkin_views
+from events.evaluations import report as evaluation_report
 from events.form_warnings import event_warnings
 from events.mail.admin import outbound_email_viewset
 from events.models import EventPage
@@ -54,6 +55,7 @@ def register_reach_report_urls():
     return [
         path("", include((reach_reports.urlpatterns(), "reach_reports"))),
         path("", include((answer_report.urlpatterns(), "answer_report"))),
+        path("", include((evaluation_report.urlpatterns(), "evaluation_report"))),
         *calendar_views.urlpatterns(),
     ]
 
@@ -66,6 +68,7 @@ def register_calendar_menu_item():
 for _slug in reach_reports.REPORTS:
     hooks.register("register_reports_menu_item", partial(reach_reports.menu_item, _slug))
 hooks.register("register_reports_menu_item", answer_report.menu_item)
+hooks.register("register_reports_menu_item", evaluation_report.menu_item)
 
 
 @hooks.register("register_admin_urls")

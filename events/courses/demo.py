@@ -47,6 +47,18 @@ def certificate_course_spec(first_day: date) -> dict[str, Any]:
     }
 
 
+def coming_course_spec(first_day: date) -> dict[str, Any]:
+    """The same course's next round, three modules ahead: open for sign-up."""
+    spec = certificate_course_spec(first_day)
+    spec.update(
+        slug="kompetenceforloeb-samtaler-med-boern-naeste-hold",
+        title="Kompetenceforløb: Samtaler med børn og unge (næste hold)",
+        teaser="Næste hold af forløbet i tre moduler om at tale med børn og unge i deres egen "
+        "sag. Deltagere, der er med til mindst to moduler, får et kursusbevis.",
+    )
+    return spec
+
+
 def course_attendance_seed(*, event: EventPage, rng: Random, now: datetime) -> int:
     """Attendance per session for the confirmed registrants; then the certificates."""
     registrations = event.registrations.filter(status=RegistrationStatus.CONFIRMED)

@@ -172,6 +172,20 @@ WORDING: dict[str, Wording] = {
         "klar. Du kan hente det som PDF via linket nedenfor. Sessionerne, du deltog i, står "
         "herunder.",
     ),
+    EmailKind.EVALUATION_INVITATION: Wording(
+        "Hvad syntes du? Evaluering af {title}",
+        "Hvad syntes du?",
+        "Tak for din deltagelse. Vi vil gerne høre, hvad du fik ud af arrangementet. Det tager "
+        "få minutter, og dine svar er anonyme: de gemmes uden dit navn og din e-mail. Linket "
+        "er personligt og kan bruges én gang.",
+    ),
+    EmailKind.EVALUATION_REMINDER: Wording(
+        "Påmindelse: evaluering af {title}",
+        "Har du et par minutter?",
+        "For nogle dage siden bad vi dig evaluere arrangementet. Har du ikke nået det endnu, "
+        "vil vi stadig gerne høre fra dig. Dine svar er anonyme. Det er den eneste påmindelse, "
+        "du får.",
+    ),
 }
 
 

@@ -4,9 +4,9 @@ An outbox email keeps the text it will be sent with (its links included), so a r
 resend sends what was composed in the transaction that caused it. Whatever the admin renders
 of it (the email log, its inspect view, the resend confirmation) goes through
 ``secrets_redact`` first: every URL under a path that carries a token (``/tilmelding/…``,
-``/feeds/me/…``, ``/api/v1/registrations/…``, the check-in codes' ``/indtjekning/…``)
-becomes "[skjult link]", and so does any token of the email's registration wherever else it
-appears.
+``/feeds/me/…``, ``/api/v1/registrations/…``, the check-in codes' ``/indtjekning/…``, the
+evaluations' ``/evaluering/…``) becomes "[skjult link]", and so does any token of the
+email's registration wherever else it appears.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _URL_HEAD = r"(?:[a-z][a-z0-9+.-]*://[^\s\"'<>/]*)?"
 def _secret_path_prefixes() -> tuple[str, ...]:
     """The URL paths whose next segment is a secret, read from the URLconf."""
     names = ("registration:manage", "registration:manager_confirm", "feeds:registrant")
-    names += ("api:registration-detail", "checkin_scan:scan")
+    names += ("api:registration-detail", "checkin_scan:scan", "evaluations:answer")
     prefixes = {reverse(name, args=[_PLACEHOLDER]).split(_PLACEHOLDER)[0] for name in names}
     return tuple(sorted(prefixes, key=len))
 

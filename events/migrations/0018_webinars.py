@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0016_messages'),
+        ('events', '0017_evaluations'),
         ('home', '0007_partner_contact_email'),
     ]
 

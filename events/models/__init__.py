@@ -4,6 +4,15 @@ from events.models.attendance import AttendanceStatus, SessionAttendance
 from events.models.certificates import Certificate, CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
+from events.models.evaluations import (
+    DefaultEvaluationQuestion,
+    EvaluationAnswer,
+    EvaluationDefaults,
+    EvaluationInvitation,
+    EvaluationKind,
+    EvaluationResponse,
+    EventEvaluationQuestion,
+)
 from events.models.limits import ApplicationQuota
 from events.models.members import GroupMember
 from events.models.messages import EventMessage, MessageAudience
@@ -59,6 +68,13 @@ __all__ = [
     "RegistrationSource",
     "RegistrationStatus",
     "SEAT_STATUSES",
+    "DefaultEvaluationQuestion",
+    "EvaluationAnswer",
+    "EvaluationDefaults",
+    "EvaluationInvitation",
+    "EvaluationKind",
+    "EvaluationResponse",
+    "EventEvaluationQuestion",
     "EmailKind",
     "EmailStatus",
     "EventFormat",

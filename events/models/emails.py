@@ -35,6 +35,8 @@ class EmailKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Materiale efter arrangementet")
     CERTIFICATE = "certificate", _("Kursusbevis")
     MESSAGE = "message", _("Besked fra arrangøren")
+    EVALUATION_INVITATION = "evaluation_invitation", _("Invitation til evaluering")
+    EVALUATION_REMINDER = "evaluation_reminder", _("Påmindelse om evaluering")
 
 
 class OutboundEmail(OutboxRow):

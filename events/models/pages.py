@@ -198,7 +198,34 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         blank=True,
         related_name="events",
     )
-    evaluation_url = models.URLField(_("evalueringslink"), max_length=500, blank=True)
+    evaluation_url = models.URLField(
+        _("eksternt evalueringslink"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Et spørgeskema et andet sted. Bruges i stedet for standardevalueringen, når "
+            "arrangementet ikke har egne evalueringsspørgsmål."
+        ),
+    )
+    evaluation_enabled = models.BooleanField(
+        _("evaluér arrangementet"),
+        default=True,
+        help_text=_(
+            "Efter sidste session inviteres deltagerne (de fremmødte, eller de bekræftede "
+            "tilmeldte, hvis fremmøde ikke registreres) på e-mail til at svare anonymt."
+        ),
+    )
+    evaluation_reminder_days = models.PositiveSmallIntegerField(
+        _("påmindelse efter antal dage"),
+        null=True,
+        blank=True,
+        default=5,
+        validators=[
+            MinValueValidator(1, message=_("Påmindelse efter antal dage: mindst 1.")),
+            MaxValueValidator(60, message=_("Påmindelse efter antal dage: højst 60.")),
+        ],
+        help_text=_("Én påmindelse til dem, der ikke har svaret. Tom: ingen påmindelse."),
+    )
     completion_rule = models.CharField(
         _("kursusbevis"),
         max_length=10,
@@ -294,11 +321,22 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         FieldPanel("recording_url"),
         InlinePanel("slides", label=_("slide eller dokument"), heading=_("Slides og dokumenter")),
         FieldPanel("related_knowledge", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("evaluation_url"),
         FieldRowPanel(
             [FieldPanel("completion_rule"), FieldPanel("completion_min_sessions")],
             heading=_("Kursusbevis"),
         ),
+    ]
+    evaluation_panels = [
+        FieldRowPanel([FieldPanel("evaluation_enabled"), FieldPanel("evaluation_reminder_days")]),
+        InlinePanel(
+            "evaluation_questions",
+            label=_("evalueringsspørgsmål"),
+            heading=_("Evalueringsspørgsmål"),
+            help_text=_(
+                "Tom: centrets standardevaluering bruges (eller det eksterne link herunder)."
+            ),
+        ),
+        FieldPanel("evaluation_url"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -306,6 +344,7 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
             ObjectList(practical_panels, heading=_("Praktisk")),
             ObjectList(registration_panels, heading=_("Tilmelding")),
             ObjectList(material_panels, heading=_("Materiale")),
+            ObjectList(evaluation_panels, heading=_("Evaluering")),
             ObjectList(Page.promote_panels, heading=_("Promovering")),
             ObjectList(Page.settings_panels, heading=_("Indstillinger")),
         ]

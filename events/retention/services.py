@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events.courses.certificates import certificates_anonymise
+from events.evaluations.services import evaluation_invitations_forget
 from events.models import (
     ACTIVE_STATUSES,
     CancelReason,
@@ -155,6 +156,7 @@ def registration_anonymise(
             "updated_at",
         ]
     )
+    evaluation_invitations_forget(registration=registration)
     members_anonymise(registration=registration, now=now)
     certificates_anonymise(registration=registration, now=now)
     return registration
@@ -182,6 +184,7 @@ def members_erase(*, email: str) -> int:
     (the groups keep their seats), with their answers, and the emails to them are emptied."""
     members = list(GroupMember.objects.filter(email=email, anonymised_at__isnull=True))
     certificates_anonymise(member_ids=[m.pk for m in members], now=timezone.now())
+    evaluation_invitations_forget(member_ids=[m.pk for m in members])
     for member in members:
         _emails_empty(
             OutboundEmail.objects.filter(registration_id=member.registration_id, to=email)

@@ -39,6 +39,9 @@ SCHEDULES = (
         "certificates-issue-due", "events.courses.tasks.certificates_issue_due_task", "I", 5
     ),
     ScheduleSpec("webinar-meetings-sweep", "events.webinars.tasks.meetings_sweep", "I", 1),
+    ScheduleSpec(
+        "evaluations-send-due", "events.evaluations.tasks.evaluations_send_due_task", "I", 15
+    ),
     ScheduleSpec("retention-daily", "events.retention.tasks.retention_run", "D", at=time(3, 0)),
 )
 

@@ -251,6 +251,8 @@ def centre_setup() -> dict[str, Page]:
             coordinators.permissions.add(_permission(app_label, f"{action}_{model}"))
     coordinators.permissions.add(_permission("home", "change_municipality"))
     coordinators.permissions.add(_permission("home", "view_municipality"))
+    # The centre's default evaluation form (a setting of the events app): the coordinators'.
+    coordinators.permissions.add(_permission("events", "change_evaluationdefaults"))
 
     shared_collection = _collection(SHARED_COLLECTION)
     shared_editors = _group(SHARED_EDITORS_GROUP)

@@ -129,6 +129,12 @@ VIEWS = {
         for dimension in ("municipality", "partner", "event-type", "month", "attendance")
         for suffix in ("", "?export=csv")
     ],
+    "evaluation report": lambda w: [
+        "/admin/reports/evaluations/",
+        "/admin/reports/evaluations/?export=csv",
+        *_each(w, "live_event", "/admin/reports/evaluations/?event={id}"),
+        *_each(w, "draft_event", "/admin/reports/evaluations/results/?event={id}&export=csv"),
+    ],
     "images": lambda w: [
         "/admin/images/",
         "/admin/images/?q=HEMMELIG",

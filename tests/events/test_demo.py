@@ -17,7 +17,7 @@ from home.models import Partner
 def test_demo_seed_creates_the_demo_events_once(centre):
     demo_seed()
     count = EventPage.objects.count()
-    assert count == 10
+    assert count == 11
     assert all(page.live for page in EventPage.objects.all())
     assert events_seed() == []
     assert EventPage.objects.count() == count
@@ -139,3 +139,23 @@ def test_demo_holds_a_finished_course_with_attendance_and_certificates(centre):
     assert met and len(met) < len(completions)  # some met the rule, some did not
     assert Certificate.objects.filter(event=course).count() == len(met)
     assert OutboundEmail.objects.filter(event=course, kind="certificate").count() == len(met)
+
+
+def test_demo_holds_evaluation_results_and_a_coming_course(centre):
+    from events.evaluations.results import evaluation_results
+    from events.models import EvaluationInvitation, EvaluationResponse
+
+    demo_seed()
+    course = EventPage.objects.filter(slug="kompetenceforloeb-samtaler-med-boern")
+    results = evaluation_results(course)
+    assert results.invited == EvaluationInvitation.objects.filter(event__in=course).count() > 0
+    assert 0 < results.answered == results.responses < results.invited
+    scales = [q for q in results.questions if q.kind == "scale"]
+    assert scales and all(sum(q.counts.values()) == q.answers for q in scales)
+    assert any(q.texts for q in results.questions if q.kind == "long_text")
+    coming = EventPage.objects.get(slug="kompetenceforloeb-samtaler-med-boern-naeste-hold")
+    assert coming.first_start > timezone.now() and coming.sessions.count() == 3
+    # Idempotent: a second seed adds no response.
+    responses = EvaluationResponse.objects.count()
+    demo_seed()
+    assert EvaluationResponse.objects.count() == responses

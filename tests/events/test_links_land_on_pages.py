@@ -28,6 +28,7 @@ from wagtail.documents import get_document_model
 
 from events.courses.certificates import certificates_issue
 from events.courses.messages import message_send
+from events.evaluations.services import evaluations_invite, evaluations_remind
 from events.ical.selectors import registrant_feed_url
 from events.mail.event_notices import follow_up_notify
 from events.mail.reminders import reminders_enqueue_due
@@ -219,6 +220,9 @@ def _everything_registrants_are_told(events: dict, vive) -> None:
     attend(course, person(course, "Lærke Ørsted", "laerke@kommune.example"), 3)
     with freeze_time(AFTER):
         certificates_issue(event=course)
+        evaluations_invite(event=course)  # the invitation to evaluate it
+    with freeze_time(AFTER + timedelta(days=6)):
+        evaluations_remind(event=course)  # and the one reminder
 
 
 def _lands(client: Client, url: str, base_url: str, where: str) -> None:

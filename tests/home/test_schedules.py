@@ -29,6 +29,12 @@ EXPECTED = {
     "emails-sweep": ("events.mail.tasks.emails_sweep", Schedule.MINUTES, 1),
     "reminders-send-due": ("events.mail.tasks.reminders_send_due", Schedule.MINUTES, 1),
     "offers-expire-due": ("events.registrations.tasks.offers_expire_due", Schedule.MINUTES, 1),
+    "evaluations-send-due": (
+        "events.evaluations.tasks.evaluations_send_due_task",
+        Schedule.MINUTES,
+        15,
+    ),
+    "webinar-meetings-sweep": ("events.webinars.tasks.meetings_sweep", Schedule.MINUTES, 1),
     "retention-daily": ("events.retention.tasks.retention_run", Schedule.DAILY, None),
 }
 

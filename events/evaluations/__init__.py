@@ -1,0 +1,1 @@
+"""Course evaluations: invitations, the anonymous answer page, the reports."""

@@ -162,8 +162,7 @@ WORDING: dict[str, Wording] = {
     EmailKind.FOLLOW_UP: Wording(
         "Materiale fra {title}",
         "Tak for din deltagelse",
-        "Materialet fra arrangementet er nu tilgængeligt. Vi vil også gerne høre, hvad du "
-        "syntes: svar gerne på evalueringen.",
+        "Materialet fra arrangementet er nu tilgængeligt.",
     ),
     EmailKind.CERTIFICATE: Wording(
         "Dit kursusbevis: {title}",
@@ -317,6 +316,9 @@ def session_label(session: EventSession, event: EventPage) -> str:
     return f"{title}, {format_when(session)}"
 
 
+FOLLOW_UP_EVALUATION = " Vi vil også gerne høre, hvad du syntes: svar gerne på evalueringen."
+
+
 def email_compose(context: EmailContext) -> ComposedEmail:
     wording = WORDING[context.kind]
     by_centre = context.kind == EmailKind.CANCELLED and context.by_centre
@@ -346,6 +348,8 @@ def email_compose(context: EmailContext) -> ComposedEmail:
         lead = WAITING_LIST_WITH_OFFERS
     if context.kind == EmailKind.CANCELLED and context.without_calendar and not by_centre:
         lead = CANCELLED_WITHOUT_CALENDAR
+    if context.kind == EmailKind.FOLLOW_UP and event.evaluation_url:
+        lead += FOLLOW_UP_EVALUATION  # only where the material has an evaluation to answer
     status_reason = context.status_reason
     if by_centre:
         if not context.without_calendar:

@@ -260,6 +260,19 @@ def test_follow_up_with_material_once_the_event_is_over(webinar):
         [follow_up] = [m for m in sent_to("anna@kommune.example") if "Materiale" in m.subject]
     assert "https://video.example/optagelse" in follow_up.body
     assert "https://survey.example/evaluering" in follow_up.body
+    assert "svar gerne på evalueringen" in follow_up.body
+
+
+def test_a_follow_up_without_an_evaluation_asks_for_none(webinar):
+    sign_up(webinar, email="anna@kommune.example")
+    page = webinar.get_latest_revision_as_object()
+    page.recording_url = "https://video.example/optagelse"
+    page.save_revision().publish()
+    with freeze_time(webinar.last_end + timedelta(hours=2)):
+        reminders_enqueue_due()
+        [follow_up] = [m for m in sent_to("anna@kommune.example") if "Materiale" in m.subject]
+    assert "Materialet fra arrangementet er nu tilgængeligt." in follow_up.body
+    assert "evaluering" not in follow_up.body.lower()
 
 
 def test_retention_erases_the_people_and_keeps_the_counts(webinar, settings, event_of, vive):

@@ -39,6 +39,7 @@ def env() -> dict[str, str]:
         # prefix per process)
         "CACHE_KEY_PREFIX": "videnscenter-loadtest",
         "Q_SYNC": "0",
+        "SIGNUP_EMAILS_RENDERED_BY_WORKERS": "1",  # as in production
         "Q_CLUSTER_NAME": "videnscenter-loadtest",
         "DB_CONN_MAX_AGE": "60",
         "REGISTRATION_THROTTLE_RATE": "1000000/minute",

@@ -46,6 +46,7 @@ ENV = {
     "DATABASE_URL": f"{PG}/{DATABASE}",
     "REDIS_URL": REDIS,
     "Q_SYNC": "0",  # emails are queued for the workers (none run here), not sent inline
+    "SIGNUP_EMAILS_RENDERED_BY_WORKERS": "1",  # as in production: the workers render them
     "Q_CLUSTER_NAME": "videnscenter-bench-registrations",
     "DB_CONN_MAX_AGE": "60",
     "REGISTRATION_THROTTLE_RATE": "1000000/minute",  # all threads come from 127.0.0.1

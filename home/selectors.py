@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Max
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from home.models.changes import ContentChange
 from home.models.pages import ContentPage, HomePage, KnowledgePage
@@ -23,12 +25,28 @@ class ContentState:
     last_modified: datetime
 
 
+# Every GET to the API and the feeds reads it, a 304 nothing else from the database: the SQL is
+# written out once, because compiling the ORM's aggregate cost more CPU than the query (0.4 ms a
+# request). Both columns are indexed (the id as the key, ``changed_at`` with ``db_index``).
+_CONTENT_STATE_SQL = "SELECT MAX({id}), MAX({changed_at}) FROM {table}"
+
+
 def content_state() -> ContentState:
     """The version of everything public: one indexed aggregate, cheap enough for every GET."""
-    row = ContentChange.objects.aggregate(version=Max("id"), last_modified=Max("changed_at"))
+    quote = connection.ops.quote_name
+    sql = _CONTENT_STATE_SQL.format(
+        id=quote("id"), changed_at=quote("changed_at"), table=quote(ContentChange._meta.db_table)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        version, last_modified = cursor.fetchone()
+    if isinstance(last_modified, str):  # SQLite hands back its text
+        last_modified = parse_datetime(last_modified)
+    if last_modified is not None and timezone.is_naive(last_modified):
+        last_modified = last_modified.replace(tzinfo=UTC)  # stored in UTC
     return ContentState(
-        version=row["version"] or 0,
-        last_modified=row["last_modified"] or datetime(2021, 1, 1, tzinfo=UTC),
+        version=version or 0,
+        last_modified=last_modified or datetime(2021, 1, 1, tzinfo=UTC),
     )
 
 

@@ -184,12 +184,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A sign-up's emails are rendered by the workers that send them (events/registrations/signups.py),
+# not in the web process: the web tier spends its CPU on answering. Off, the web process renders
+# them right after the commit (the test settings' default, so a test reads an email's text
+# without running the workers).
+SIGNUP_EMAILS_RENDERED_BY_WORKERS = env_bool("SIGNUP_EMAILS_RENDERED_BY_WORKERS", True)
+
 # Redis: REDIS_URL switches django-q2's broker and Django's cache to Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "home.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "videnscenter"),
         }

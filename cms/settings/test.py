@@ -29,6 +29,10 @@ if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
     _url = urlsplit(REDIS_URL)
     CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{1 + _worker % 15}"))
 Q_CLUSTER["sync"] = env_bool("Q_SYNC", True)
+# A test runs inside a transaction that never commits, so no worker would render a sign-up's
+# emails: the web process renders them (tests/events/test_signup_emails_by_workers.py turns
+# production's way on and checks the workers write the same emails).
+SIGNUP_EMAILS_RENDERED_BY_WORKERS = env_bool("SIGNUP_EMAILS_RENDERED_BY_WORKERS", False)
 # Wagtail's indexing runs inline in tests, so a test sees the index right after a publish.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Parallel test processes (pytest-xdist) each get their own queue, so the worker clusters one

@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from events import ical
 from events.mail.compose import EmailContext
+from events.mail.member_emails import member_links, named_members
 from events.mail.services import (
     ACTIVE,
-    _calendar,
-    _digest,
-    _members,
     _registration_links,
+    cause_digest,
     email_write,
-    member_links,
+    event_calendar,
 )
 from events.models import (
     EmailKind,
@@ -56,7 +55,7 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
     everything_cancelled = len(cancelled) == len(sessions)
     kind = EmailKind.EVENT_CANCELLED if everything_cancelled else EmailKind.EVENT_CHANGED
     method = "CANCEL" if everything_cancelled else "REQUEST"
-    change = _digest(*sorted(f"{s.uuid}:{s.sequence}" for s in sessions))
+    change = cause_digest(*sorted(f"{s.uuid}:{s.sequence}" for s in sessions))
     calendar_sessions = sessions if everything_cancelled else None
     statuses = ACTIVE if everything_cancelled else ("confirmed", "waiting_list", "offered")
     count = 0
@@ -67,7 +66,7 @@ def event_changes_notify(*, event: EventPage, sessions: list[EventSession]) -> i
             to=registration.email,
             dedupe_key=f"{kind}:{registration.pk}:{change}",
             registration_id=registration.pk,
-            ics=_calendar(
+            ics=event_calendar(
                 event,
                 method=method,
                 sessions=calendar_sessions,
@@ -103,13 +102,13 @@ def _members_event_changes(
     method = "CANCEL" if kind == EmailKind.EVENT_CANCELLED else "REQUEST"
     calendar_sessions = sessions if kind == EmailKind.EVENT_CANCELLED else None
     count = 0
-    for member in _members(registration):
+    for member in named_members(registration):
         written = email_write(
             kind=kind,
             to=member.email,
             dedupe_key=f"{kind}:m{member.pk}:{change}",
             registration_id=registration.pk,
-            ics=_calendar(
+            ics=event_calendar(
                 event,
                 method=method,
                 sessions=calendar_sessions,

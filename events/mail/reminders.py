@@ -13,17 +13,19 @@ from django.utils import timezone
 
 from events.mail.compose import EmailContext
 from events.mail.event_notices import follow_up_notify
+from events.mail.member_emails import (
+    member_join_link_key,
+    member_join_link_notify,
+    member_links,
+    named_members,
+)
 from events.mail.services import (
     _join_url_for,
-    _members,
     _registration_links,
     email_write,
     join_link_due_at,
     join_link_key,
     join_link_notify,
-    member_join_link_key,
-    member_join_link_notify,
-    member_links,
 )
 from events.models import (
     EmailKind,
@@ -67,7 +69,7 @@ def _members_remind(
     """The reminder to each named participant of a confirmed staff group (no name: their
     address came from the applicant)."""
     written = 0
-    for member in _members(registration):
+    for member in named_members(registration):
         key = _reminder_key(f"m{member.pk}", session, hours)
         if key in taken:
             continue
@@ -160,7 +162,7 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
             if join_due and join_url and join_link_key(registration, join_url) not in taken:
                 written += join_link_notify(registration=registration) is not None
             if join_due and join_url:
-                for member in _members(registration):
+                for member in named_members(registration):
                     if member_join_link_key(member, join_url) not in taken:
                         member.registration = registration
                         written += member_join_link_notify(member=member) is not None

@@ -53,7 +53,7 @@ TO_MANAGER = {
 ACTIVE = ("confirmed", "waiting_list", "offered", "pending")
 
 
-def _digest(*parts: object) -> str:
+def cause_digest(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
@@ -106,7 +106,7 @@ _calendars: OrderedDict[tuple, str] = OrderedDict()
 UNINVITES = {EmailKind.CANCELLED, EmailKind.MEMBER_CANCELLED}
 
 
-def _calendar(
+def event_calendar(
     event: EventPage,
     *,
     method: str,
@@ -143,7 +143,7 @@ def _registration_calendar(
     """A registration's own email's calendar file, to the registrant (or "" for none)."""
     if not method:
         return ""
-    return _calendar(
+    return event_calendar(
         event,
         method=method,
         attendee=ical.Attendee(registration.email, registration.name),
@@ -192,7 +192,7 @@ CARRIES_CHECKIN = {
 }
 
 
-def _checkin(
+def checkin_links(
     event: EventPage, registration: Registration, member: GroupMember | None = None
 ) -> dict[str, str]:
     """The check-in code's page and QR image, for events met in person (not online ones)."""
@@ -259,7 +259,7 @@ def _registration_email(registration: Registration, kind: str) -> tuple[str, str
     event = registration.event
     if kind in CARRIES_CHECKIN and event.format != EventFormat.ONLINE:
         if not registration.members.exists():
-            says.update(_checkin(event, registration))
+            says.update(checkin_links(event, registration))
     return to, key[:255], says, ics_method
 
 
@@ -395,7 +395,7 @@ def email_render(
         subject=composed.subject,
         body_text=composed.text,
         body_html=composed.html,
-        ics=_calendar(
+        ics=event_calendar(
             event,
             method=email.ics_method,
             attendee=ical.Attendee(email.to, email.compose.get("name", "")),
@@ -418,85 +418,13 @@ def emails_render(*, dedupe_keys: Iterable[str], event: EventPage | None = None)
     return sum(email_render(email, event=event) for email in emails)
 
 
-# --- a staff group's named participants -----------------------------------------------------
-
-
-def _members(registration: Registration) -> list[GroupMember]:
-    return [m for m in registration.members.all() if m.anonymised_at is None]
-
-
-def member_links(member: GroupMember) -> list[tuple[str, str]]:
-    return [("Se arrangementet eller afmeld dig", member.page_url())]
-
-
-def member_key(kind: str, member: GroupMember) -> str:
-    # The address and the link are part of the cause: a participant whose address changes is
-    # a new person (and gets a new link), even when it changes back.
-    return f"{kind}:m{member.pk}:{_digest(member.email, member.token)}"
-
-
-def member_notify(*, member: GroupMember, kind: str) -> OutboundEmail | None:
-    """A named participant's own email: their seat with the calendar file (the application
-    approved, or they were added to an approved one), or its cancellation."""
-    registration: Registration = member.registration
-    event: EventPage = registration.event
-    method = "CANCEL" if kind == EmailKind.MEMBER_CANCELLED else "REQUEST"
-    checkin = _checkin(event, registration, member) if kind in CARRIES_CHECKIN else {}
-    email = email_write(
-        kind=kind,
-        to=member.email,
-        dedupe_key=member_key(kind, member),
-        registration_id=registration.pk,
-        ics=_calendar(
-            event,
-            method=method,
-            attendee=ical.Attendee(member.email, member.name),
-            uninvite=kind in UNINVITES,
-        ),
-        ics_method=method,
-        context=EmailContext(
-            kind=kind,
-            event=event,
-            sessions=list(event.sessions.all()),
-            municipality=registration.municipality.name,
-            links=member_links(member) if kind == EmailKind.MEMBER_CONFIRMATION else [],
-            checkin_url=checkin.get("checkin_url", ""),
-            checkin_qr=checkin.get("checkin_qr", ""),
-        ),
-    )
-    if kind == EmailKind.MEMBER_CONFIRMATION:
-        due = join_link_due_at(event)
-        if due is not None and due <= timezone.now():
-            member_join_link_notify(member=member)
-    return email
-
-
-def members_notify(*, registration: Registration, kind: str) -> int:
-    """``member_notify`` for each named participant of the application."""
-    return sum(member_notify(member=m, kind=kind) is not None for m in _members(registration))
-
-
-def member_join_link_key(member: GroupMember, join_url: str) -> str:
-    return f"join_link:m{member.pk}:{_digest(member.email, join_url)}"
-
-
-def member_join_link_notify(*, member: GroupMember) -> OutboundEmail | None:
-    return _join_link_write(
-        registration=member.registration,
-        to=member.email,
-        key=lambda join_url: member_join_link_key(member, join_url),
-        links=member_links(member),
-        attendee_name=member.name,
-    )
-
-
 def join_link_key(registration: Registration, join_url: str) -> str:
     # A changed link is a new cause: registrants get the new one.
-    return f"join_link:{registration.pk}:{_digest(join_url)}"
+    return f"join_link:{registration.pk}:{cause_digest(join_url)}"
 
 
 def join_link_notify(*, registration: Registration) -> OutboundEmail | None:
-    return _join_link_write(
+    return join_link_write(
         registration=registration,
         to=registration.email,
         key=lambda join_url: join_link_key(registration, join_url),
@@ -506,7 +434,7 @@ def join_link_notify(*, registration: Registration) -> OutboundEmail | None:
     )
 
 
-def _join_link_write(
+def join_link_write(
     *,
     registration: Registration,
     to: str,
@@ -527,7 +455,7 @@ def _join_link_write(
         to=to,
         dedupe_key=key(join_url),
         registration_id=registration.pk,
-        ics=_calendar(
+        ics=event_calendar(
             event, method="REQUEST", attendee=ical.Attendee(to, attendee_name), join_url=join_url
         ),
         ics_method="REQUEST",

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.errors import EventsError
-from events.mail.services import members_notify, registration_notify
+from events.mail.member_emails import members_notify
+from events.mail.services import registration_notify
 from events.models import CancelReason, EmailKind, Registration, RegistrationStatus
 from events.registrations.services import _lock_registration, _seat_give
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.errors import EventsError
-from events.mail.services import member_notify
+from events.mail.member_emails import member_notify
 from events.models import (
     EmailKind,
     EventPage,

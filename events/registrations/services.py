@@ -17,10 +17,8 @@ from django.utils import timezone
 
 from events.courses.services import attendance_clear, attendance_set_started
 from events.errors import EventsError
-from events.mail.services import (
-    members_notify,
-    registration_notify,
-)
+from events.mail.member_emails import members_notify
+from events.mail.services import registration_notify
 from events.models import (
     SEAT_STATUSES,
     AttendanceStatus,

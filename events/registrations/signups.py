@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from events.errors import EventsError
 from events.mail.services import (
+    DELIVER_TASK,
     email_render,
     emails_render,
     join_link_if_due,
@@ -56,6 +58,7 @@ from events.registrations.roster import (
 )
 from events.registrations.seats import _check_open
 from home.models import Audience, Municipality
+from home.outbox import enqueue_on_commit
 
 
 @dataclass(frozen=True)
@@ -197,10 +200,24 @@ def registration_create(
         if replay is None:
             raise
         return replay
-    for row in saved:
-        email_render(row, event=event)
+    if not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS:
+        for row in saved:
+            email_render(row, event=event)
+        if repeats:
+            emails_render(dedupe_keys=repeats, event=event)
+        return outcome
+    # The workers write the emails: ``email_deliver`` renders one saved unrendered before
+    # sending it. Their templates and calendar files were a fifth of a sign-up's CPU in the web
+    # process. A repeat's email (a twin request's, or a daily "already registered", whose row
+    # has no id here) is handed over by its key; handing a row over twice is harmless
+    # (``email_deliver`` claims it once).
+    ids = [row.pk for row in saved]
     if repeats:
-        emails_render(dedupe_keys=repeats, event=event)
+        ids += OutboundEmail.objects.filter(
+            dedupe_key__in=repeats, compose__isnull=False
+        ).values_list("pk", flat=True)
+    for pk in ids:
+        enqueue_on_commit(DELIVER_TASK, pk)
     return outcome
 
 

@@ -39,6 +39,8 @@ SCHEDULES = (
         "certificates-issue-due", "events.courses.tasks.certificates_issue_due_task", "I", 5
     ),
     ScheduleSpec("webinar-meetings-sweep", "events.webinars.tasks.meetings_sweep", "I", 1),
+    ScheduleSpec("webinar-registrants-sweep", "events.webinars.tasks.registrants_sweep", "I", 1),
+    ScheduleSpec("webinar-imports-due", "events.webinars.tasks.imports_due", "I", 5),
     ScheduleSpec("retention-daily", "events.retention.tasks.retention_run", "D", at=time(3, 0)),
 )
 

@@ -200,6 +200,17 @@ def _sync_one(meeting: SessionMeeting) -> int:
             work += _wish(
                 meeting, row.registration, row, person, None, row.email, wanted=False
             )
+    if meeting.external_id:
+        # Rows that waited for the meeting to be made go now, not at the sweeper's next look.
+        waiting = MeetingRegistrant.objects.filter(
+            meeting=meeting, status=DeliveryStatus.PENDING, next_attempt_at__gt=timezone.now()
+        ).filter(attempts=0)
+        for pk in list(waiting.values_list("pk", flat=True)):
+            MeetingRegistrant.objects.filter(pk=pk, status=DeliveryStatus.PENDING).update(
+                next_attempt_at=timezone.now()
+            )
+            enqueue_on_commit(REGISTRANT_TASK, pk)
+            work += 1
     if new:
         MeetingRegistrant.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
         for pk in MeetingRegistrant.objects.filter(

@@ -161,9 +161,9 @@ def zoom_webhook(request: HttpRequest) -> JsonResponse:
     if abs(time.time() - int(timestamp)) > MAX_AGE:
         return _refuse(401, "x-zm-request-timestamp is too old")
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _refuse(400, "body must be JSON")
+        data = json.loads(body.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError included: Zoom signs UTF-8 text
+        return _refuse(400, "body must be JSON in UTF-8")
     if not isinstance(data, dict) or not isinstance(data.get("event"), str):
         return _refuse(400, "event is required")
     payload = data.get("payload")

@@ -148,7 +148,9 @@ def main() -> None:  # noqa: PLR0915 - one measurement, told in order
         meeting_operation_perform(operation.pk)  # makes the meeting, writes the registrants
     meeting = SessionMeeting.objects.get(event=page)
     rows = list(
-        MeetingRegistrant.objects.filter(meeting=meeting).order_by("pk").values_list("pk", flat=True)
+        MeetingRegistrant.objects.filter(meeting=meeting)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     queue = rows + rows  # every task delivered twice
     lock = threading.Lock()

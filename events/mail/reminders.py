@@ -49,9 +49,7 @@ def _offsets(event: EventPage) -> list[int]:
         return list(DEFAULT_REMINDER_HOURS.get(event.event_type, (24,)))
 
 
-def _carries_join_link(
-    event: EventPage, session: EventSession, hours: int, has_link: bool
-) -> bool:
+def _carries_join_link(event: EventPage, session: EventSession, hours: int, has_link: bool) -> bool:
     """The join link email stands in for the reminder at the same moment before the start."""
     first = min(
         (s for s in event.sessions.all() if s.starts_at() is not None),

@@ -35,6 +35,7 @@ from events.models import (
     AttendanceStatus,
     EventPage,
     EventStatus,
+    GroupMember,
     ImportKind,
     MeetingImport,
     MeetingKind,
@@ -164,9 +165,9 @@ def _attendance(
         .values_list("registrant_id", "person")
     )
     by_person: dict[str, int] = defaultdict(int)
-    for registrant_id, seconds in by_registrant.items():
+    for registrant_id, stay in by_registrant.items():
         if registrant_id in registrant_people:
-            by_person[registrant_people[registrant_id]] += seconds
+            by_person[registrant_people[registrant_id]] += stay
     counts = {"present": 0, "absent": 0, "kept": 0}
     registrations = (
         Registration.objects.filter(event_id=event.pk, status=RegistrationStatus.CONFIRMED)
@@ -175,12 +176,12 @@ def _attendance(
     )
     for registration in registrations:
         members = [m for m in registration.members.all() if m.anonymised_at is None]
-        people = [(m, m.email, f"m{m.pk}") for m in members] or [
-            (None, registration.email, f"r{registration.pk}")
-        ]
+        people: list[tuple[GroupMember | None, str, str]] = [
+            (m, m.email, f"m{m.pk}") for m in members
+        ] or [(None, registration.email, f"r{registration.pk}")]
         for member, email, person in people:
-            seconds = by_email.get(email.strip().lower(), 0) + by_person.get(person, 0)
-            status = AttendanceStatus.PRESENT if seconds >= need else AttendanceStatus.ABSENT
+            stayed = by_email.get(email.strip().lower(), 0) + by_person.get(person, 0)
+            status = AttendanceStatus.PRESENT if stayed >= need else AttendanceStatus.ABSENT
             wrote = attendance_import(
                 session=session,
                 registration=registration,

@@ -47,7 +47,13 @@ def event_meetings(event: EventPage) -> list[SessionMeeting]:
         .select_related("session")
     ]
     far = timezone.now() + timedelta(days=36500)
-    return sorted(meetings, key=lambda m: (m.session.starts_at() or far, m.session.pk))
+
+    def order(meeting: SessionMeeting) -> tuple[datetime, int]:
+        session = meeting.session
+        assert session is not None  # filtered above
+        return (session.starts_at() or far, session.pk)
+
+    return sorted(meetings, key=order)
 
 
 def first_meeting(event: EventPage) -> SessionMeeting | None:
@@ -82,8 +88,9 @@ def personal_link(
     now: datetime | None = None,
 ) -> PersonalLink:
     """The person's own link with the (first) meeting, or whether to wait for it."""
-    meeting = meeting or first_meeting(event)
-    if meeting is None or meeting.kind not in ZOOM_KINDS:
+    if meeting is None:
+        return PersonalLink("", False)
+    if meeting.kind not in ZOOM_KINDS:
         return PersonalLink("", False)
     row = (
         MeetingRegistrant.objects.filter(
@@ -120,9 +127,9 @@ class LinkBook:
         if self.meeting is not None and self.meeting.kind in ZOOM_KINDS:
             self.rows = {
                 row.person: row
-                for row in MeetingRegistrant.objects.filter(
-                    meeting=self.meeting, wanted=True
-                ).only("person", "join_url", "registered_meeting", "created_at", "status")
+                for row in MeetingRegistrant.objects.filter(meeting=self.meeting, wanted=True).only(
+                    "person", "join_url", "registered_meeting", "created_at", "status"
+                )
             }
 
     def url(self, registration: Registration, member: GroupMember | None = None) -> str:
@@ -140,8 +147,15 @@ def join_url_for(
     *,
     now: datetime | None = None,
 ) -> str:
-    """The person's link to send now: their own, else (not waiting for it) the shared one."""
-    return LinkBook(event, now=now).url(registration, member)
+    """The person's link to send now: their own, else (not waiting for it) the shared one.
+    Two small queries (the meetings, the person's row); ``LinkBook`` for everyone at once."""
+    meeting = first_meeting(event)
+    own = personal_link(event, registration, member, meeting=meeting, now=now)
+    if own.url:
+        return own.url
+    if own.waiting:
+        return ""
+    return event.join_url or (meeting.join_url if meeting else "")
 
 
 def later_session_links(
@@ -154,6 +168,7 @@ def later_session_links(
         own = personal_link(event, registration, member, meeting=meeting)
         url = own.url or meeting.join_url
         if url:
-            label = meeting.session.title or f"session {number}"
+            title = meeting.session.title if meeting.session else ""
+            label = title or f"session {number}"
             links.append((f"Deltagerlink til {label}", url))
     return links

@@ -131,9 +131,7 @@ def _follow(registration: Registration, meetings: list[SessionMeeting]) -> int:
     people = _people(registration)
     rows = {
         row.dedupe_key: row
-        for row in MeetingRegistrant.objects.filter(
-            registration=registration, meeting__in=meetings
-        )
+        for row in MeetingRegistrant.objects.filter(registration=registration, meeting__in=meetings)
     }
     work = 0
     for meeting in meetings:
@@ -142,14 +140,10 @@ def _follow(registration: Registration, meetings: list[SessionMeeting]) -> int:
         for person, member, email in people:
             key = _key(meeting, person)
             wanted_keys.add(key)
-            work += _wish(
-                meeting, registration, rows.get(key), person, member, email, wanted=open_
-            )
+            work += _wish(meeting, registration, rows.get(key), person, member, email, wanted=open_)
         for key, row in rows.items():
             if row.meeting_id == meeting.pk and key not in wanted_keys:
-                work += _wish(
-                    meeting, registration, row, row.person, None, row.email, wanted=False
-                )
+                work += _wish(meeting, registration, row, row.person, None, row.email, wanted=False)
     return work
 
 
@@ -197,9 +191,7 @@ def _sync_one(meeting: SessionMeeting) -> int:
                 work += _wish(meeting, registration, row, person, member, email, wanted=open_)
     for person, row in rows.items():
         if person not in seen:
-            work += _wish(
-                meeting, row.registration, row, person, None, row.email, wanted=False
-            )
+            work += _wish(meeting, row.registration, row, person, None, row.email, wanted=False)
     if meeting.external_id:
         # Rows that waited for the meeting to be made go now, not at the sweeper's next look.
         waiting = MeetingRegistrant.objects.filter(

@@ -73,7 +73,9 @@ def _converge(row: MeetingRegistrant) -> str:
     external_id = meeting.external_id
     on_this_meeting = bool(row.registrant_id) and row.registered_meeting == external_id
     if not row.wanted:
-        if on_this_meeting and meeting.account is not None:
+        end = meeting.session.ends_at() if meeting.session else None
+        over = end is not None and end <= timezone.now()  # retention, long after: no call
+        if on_this_meeting and meeting.account is not None and not over:
             client = ZoomClient(meeting.account)
             try:
                 client.cancel_registrants(
@@ -153,7 +155,7 @@ def meeting_registrant_perform(row_id: int) -> str:
     if not outbox_claim(MeetingRegistrant, row_id, lease=REGISTRANT_LEASE):
         return "skipped"
     row = MeetingRegistrant.objects.select_related(
-        "meeting__account", "registration__event", "member"
+        "meeting__account", "meeting__session", "registration__event", "member"
     ).get(pk=row_id)
     try:
         done = _converge(row)

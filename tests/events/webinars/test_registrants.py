@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -284,3 +285,20 @@ def test_retention_erases_the_personal_link(
         registration_anonymise(registration=registration)
     row = MeetingRegistrant.objects.get(registration=registration)
     assert (row.email, row.join_url, row.registered_email) == ("", "", "")
+
+
+def test_the_persons_own_calendar_feed_carries_their_link_and_nobody_elses(
+    client, webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    from events.ical.selectors import registrant_feed_url
+    from events.models import RegistrantFeedKey
+
+    mine = registered(django_capture_on_commit_callbacks, webinar, email="min@kommune.example")
+    other = registered(django_capture_on_commit_callbacks, webinar, email="din@kommune.example")
+    links = dict(MeetingRegistrant.objects.values_list("registration_id", "join_url"))
+    key, _ = RegistrantFeedKey.objects.get_or_create(email=mine.email)
+    answer = client.get(urlsplit(registrant_feed_url(key)).path)
+    body = (b"".join(answer) if answer.streaming else answer.content).decode().replace("\r\n ", "")
+    assert answer.status_code == 200 and webinar.title in body
+    assert links[mine.pk] in body
+    assert links[other.pk] not in body

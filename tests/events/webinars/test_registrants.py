@@ -217,7 +217,7 @@ def test_registrants_before_the_meeting_exists_are_registered_once_it_is_made(
 def test_staff_group_members_get_their_own_links(
     event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
 ):
-    from tests.events.groups import approved, member
+    from tests.events.groups import approved
 
     with django_capture_on_commit_callbacks(execute=True):
         event = event_of(
@@ -251,7 +251,17 @@ def test_staff_group_members_get_their_own_links(
         assert emails[address] in email.body_text
         others = [url for a, url in emails.items() if a != address]
         assert not any(url in email.body_text for url in others)
-    _ = member
+
+    # The applicant takes a participant off: their place on Zoom is cancelled.
+    from events.registrations.members import member_remove
+
+    leaving = outcome.registration.members.get(email="medarbejder2@kommune.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        member_remove(member=leaving)
+    cancelled = [p["email"] for p in people(zoom_standin, meeting, "cancelled")]
+    assert cancelled == ["medarbejder2@kommune.example"]
+    row = MeetingRegistrant.objects.get(person=f"m{leaving.pk}")
+    assert (row.wanted, row.join_url, row.member_id) == (False, "", None)
 
 
 def test_personal_link_never_in_api_feeds_or_another_partners_admin(

@@ -1,11 +1,14 @@
 """The moderators' notice of recordings the platform has made: each meeting's cloud recording
-found after its session (``events.webinars.imports``), until the event is published with a
-recording. Shown to the moderators of the event's partner (and the coordinators); a fixed number
-of queries however many rows."""
+found after its session (``events.webinars.imports``), until the event is published with that
+recording (or for 30 days). Shown to the moderators of the event's partner (and the
+coordinators); a fixed number of queries however many rows."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.dashboard import DashboardPanel
@@ -14,6 +17,7 @@ from events.webinars.selectors import account_partners
 from home.outbox import DeliveryStatus
 
 NEWEST_RECORDINGS = 10
+NOTICE_DAYS = timedelta(days=30)  # a recording not taken in a month is not pressed further
 
 
 def recordings_proposed(user) -> list[dict]:
@@ -23,6 +27,7 @@ def recordings_proposed(user) -> list[dict]:
             kind=ImportKind.RECORDING,
             status=DeliveryStatus.SENT,
             settled_at__isnull=True,
+            sent_at__gte=timezone.now() - NOTICE_DAYS,
             meeting__event__partner__in=account_partners(user),
         )
         .select_related("meeting__event", "meeting__session")

@@ -31,6 +31,7 @@ SCRIPTS = [
     ),
     ("growth.py", [], ["--sizes", "100", "300"]),
     ("widget.py", ["--events", "2000"], ["--events", "300", "--runs", "3"]),
+    ("webinar.py", [], ["--registrants", "200"]),
 ]
 
 

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from events.courses.certificate_views import certificate_patterns, verification_patterns
+from events.webinars.webhooks import zoom_webhook
 from home.views import healthz
 
 # Danish pages for people (cms/views.py); the API and the feeds answer their own errors.
@@ -22,6 +23,7 @@ urlpatterns = [
     path("kursusbevis/", include(certificate_patterns)),
     path("bevis/", include(verification_patterns)),
     path("evaluering/", include("events.evaluations.views", namespace="evaluations")),
+    path("webhooks/zoom/", zoom_webhook, name="zoom_webhook"),
     path("widget/", include("api.widget.urls", namespace="widget")),
     path("arrangementer/", include("api.widget.page_urls", namespace="events_page")),
     # Wagtail views with no hook to scope them, replaced at their own URLs (home/areas/urls.py).

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.signals import page_published
 
 from events.mail.event_notices import event_changes_notify, follow_up_notify
-from events.models import EventPage
+from events.models import EventPage, GroupMember, Registration
 from events.registrations.services import registration_waiting_list_advance
 from events.services import event_sessions_record_publish
+from events.webinars.registrants import registrants_follow
 from events.webinars.services import webinar_meetings_drop, webinar_meetings_sync
 
 
@@ -29,7 +30,30 @@ def on_event_deleted(sender, instance: EventPage, **kwargs) -> None:
     webinar_meetings_drop(event_id=instance.pk)
 
 
+def on_registration_saved(sender, instance: Registration, **kwargs) -> None:
+    # Confirmed, cancelled, a new address: the person's place in the event's Zoom meetings
+    # follows, as rows written in the same transaction (Zoom is called after the commit).
+    registrants_follow(registration=instance)
+
+
+def on_member_changed(sender, instance: GroupMember, **kwargs) -> None:
+    try:
+        registration = Registration.objects.get(pk=instance.registration_id)
+    except Registration.DoesNotExist:
+        return  # the whole registration is going
+    registrants_follow(registration=registration)
+
+
 def register_signal_handlers() -> None:
+    post_save.connect(
+        on_registration_saved, sender=Registration, dispatch_uid="events_webinar_registrants"
+    )
+    post_save.connect(
+        on_member_changed, sender=GroupMember, dispatch_uid="events_webinar_members_saved"
+    )
+    post_delete.connect(
+        on_member_changed, sender=GroupMember, dispatch_uid="events_webinar_members_deleted"
+    )
     pre_delete.connect(on_event_deleted, sender=EventPage, dispatch_uid="events_webinars_drop")
     page_published.connect(
         on_event_published, sender=EventPage, dispatch_uid="events_sessions_record_publish"

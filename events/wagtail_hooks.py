@@ -24,6 +24,7 @@ from events.registrations.admin import application_viewset, registration_viewset
 from events.registrations.bulk_actions import BULK_ACTIONS
 from events.reports import answers as answer_report
 from events.reports import views as reach_reports
+from events.webinars import dashboard as webinar_dashboard
 from events.webinars import meeting_views
 from events.webinars.admin import register_policies as register_webinar_policies
 from events.webinars.admin import webinar_account_viewset
@@ -48,6 +49,11 @@ for _action in BULK_ACTIONS:
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panels(request, panels):
     dashboard.construct_homepage_panels(request, panels)
+
+
+@hooks.register("construct_homepage_panels")
+def add_recordings_panel(request, panels):
+    panels.append(webinar_dashboard.RecordingsPanel(request))
 
 
 @hooks.register("register_admin_urls")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from events.errors import EventsError
 from events.models import (
+    AttendanceSource,
     AttendanceStatus,
     EventSession,
     GroupMember,
@@ -86,15 +87,21 @@ def _record(
         session=session,
         registration=registration,
         member=member,
-        defaults={"status": status, "recorded_by": by},
+        defaults={"status": status, "recorded_by": by, "source": AttendanceSource.MANUAL},
     )
     if created:
         return Recorded(attendance, True)
     if attendance.status == status:
+        if attendance.source != AttendanceSource.MANUAL:
+            # A person confirmed what the platform said: theirs now, never overwritten.
+            attendance.source = AttendanceSource.MANUAL
+            attendance.recorded_by = by
+            attendance.save(update_fields=["source", "recorded_by", "recorded_at"])
         return Recorded(attendance, False)
     attendance.status = status
     attendance.recorded_by = by
-    attendance.save(update_fields=["status", "recorded_by", "recorded_at"])
+    attendance.source = AttendanceSource.MANUAL
+    attendance.save(update_fields=["status", "recorded_by", "source", "recorded_at"])
     return Recorded(attendance, True)
 
 
@@ -183,3 +190,39 @@ def attendance_clear(*, registration: Registration) -> None:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     SessionAttendance.objects.filter(registration=registration).delete()
     _summary_save(registration)
+
+
+@transaction.atomic
+def attendance_import(
+    *,
+    session: EventSession,
+    registration: Registration,
+    member: GroupMember | None = None,
+    status: str,
+    source: str,
+) -> bool:
+    """What a webinar platform says of one person at one session (its participant report, or
+    its live "joined" webhook). A record a person made (``source`` manual) is never
+    overwritten; a later report overwrites a webhook's "present". True when it wrote."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return False
+    attendance = SessionAttendance.objects.filter(
+        session=session, registration=registration, member=member
+    ).first()
+    if attendance is None:
+        SessionAttendance.objects.create(
+            session=session, registration=registration, member=member, status=status, source=source
+        )
+    elif attendance.source == AttendanceSource.MANUAL:
+        return False
+    elif source == AttendanceSource.WEBHOOK and attendance.source == AttendanceSource.IMPORT:
+        return False  # the report, made after the session, knows better than a live "joined"
+    elif attendance.status == status and attendance.source == source:
+        return False
+    else:
+        attendance.status = status
+        attendance.source = source
+        attendance.save(update_fields=["status", "source", "recorded_at"])
+    _summary_save(registration)
+    return True

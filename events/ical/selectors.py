@@ -25,6 +25,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
+from events.webinars.links import join_url_for
 from home.visibility import public_pages
 
 if TYPE_CHECKING:
@@ -118,11 +119,8 @@ def registrant_calendar_entries(*, email: str) -> list[tuple[EventPage, str | No
     for registration in registrations:
         event = registration.event
         join_url = None
-        if (
-            registration.status == RegistrationStatus.CONFIRMED
-            and event.join_url
-            and is_online(event)
-        ):
-            join_url = event.join_url
+        if registration.status == RegistrationStatus.CONFIRMED and is_online(event):
+            # Their own link on Zoom, else the shared one (events.webinars.links).
+            join_url = join_url_for(event, registration) or None
         entries.append((event, join_url))
     return entries

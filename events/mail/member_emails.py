@@ -89,4 +89,5 @@ def member_join_link_notify(*, member: GroupMember) -> OutboundEmail | None:
         key=lambda join_url: member_join_link_key(member, join_url),
         links=member_links(member),
         attendee_name=member.name,
+        member=member,
     )

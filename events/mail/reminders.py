@@ -36,6 +36,7 @@ from events.models import (
     Registration,
 )
 from events.models.pages import DEFAULT_REMINDER_HOURS
+from events.webinars.links import LinkBook, event_has_join_link
 
 MAX_REMINDER_HOURS = 24 * 60
 FOLLOW_UP_WINDOW = timedelta(days=14)
@@ -48,14 +49,14 @@ def _offsets(event: EventPage) -> list[int]:
         return list(DEFAULT_REMINDER_HOURS.get(event.event_type, (24,)))
 
 
-def _carries_join_link(event: EventPage, session: EventSession, hours: int) -> bool:
+def _carries_join_link(event: EventPage, session: EventSession, hours: int, has_link: bool) -> bool:
     """The join link email stands in for the reminder at the same moment before the start."""
     first = min(
         (s for s in event.sessions.all() if s.starts_at() is not None),
         key=lambda s: s.starts_at(),
         default=None,
     )
-    return bool(event.join_url) and hours == event.join_link_hours and session == first
+    return has_link and hours == event.join_link_hours and session == first
 
 
 def _reminder_key(recipient: int | str, session: EventSession, hours: int) -> str:
@@ -113,7 +114,8 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
                 if start - timedelta(hours=hours) <= now:
                     due.append((session, hours, start - timedelta(hours=hours)))
         join_due_at = join_link_due_at(event)
-        join_due = bool(event.join_url) and join_due_at is not None and join_due_at <= now
+        has_link = event_has_join_link(event)
+        join_due = join_due_at is not None and join_due_at <= now and has_link
         if not due and not join_due:
             continue
 
@@ -122,6 +124,7 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
             .prefetch_related("members")
             .order_by("pk")
         )
+        book = LinkBook(event, now=now)
         taken = set(
             OutboundEmail.objects.filter(
                 event=event, kind__in=[EmailKind.REMINDER, EmailKind.JOIN_LINK]
@@ -138,7 +141,9 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
                 if not candidates:
                     continue
                 hours = candidates[0][0]
-                if _carries_join_link(event, session, hours) and _join_url_for(registration, event):
+                if _carries_join_link(event, session, hours, has_link) and _join_url_for(
+                    registration, event, book=book
+                ):
                     continue
                 written += _members_remind(registration, event, session, hours, taken)
                 key = _reminder_key(registration.pk, session, hours)
@@ -158,12 +163,13 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
                     ),
                 )
                 written += email is not None
-            join_url = _join_url_for(registration, event)
+            join_url = _join_url_for(registration, event, book=book)
             if join_due and join_url and join_link_key(registration, join_url) not in taken:
                 written += join_link_notify(registration=registration) is not None
-            if join_due and join_url:
+            if join_due:
                 for member in named_members(registration):
-                    if member_join_link_key(member, join_url) not in taken:
+                    member_url = _join_url_for(registration, event, member, book=book)
+                    if member_url and member_join_link_key(member, member_url) not in taken:
                         member.registration = registration
                         written += member_join_link_notify(member=member) is not None
 

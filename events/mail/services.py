@@ -31,6 +31,7 @@ from events.models import (
     Registration,
     RegistrationAnswer,
 )
+from events.webinars.links import LinkBook, join_url_for, later_session_links
 from home.outbox import enqueue_on_commit
 
 DELIVER_TASK = "events.mail.tasks.email_deliver"
@@ -83,15 +84,23 @@ def _registration_links(registration: Registration, kind: str = "") -> list[tupl
     return links
 
 
-def _join_url_for(registration: Registration, event: EventPage) -> str:
-    """The private join link, for confirmed registrants of online and hybrid events only."""
-    if registration.status != "confirmed" or not event.join_url:
+def _join_url_for(
+    registration: Registration,
+    event: EventPage,
+    member: GroupMember | None = None,
+    book: LinkBook | None = None,
+) -> str:
+    """The private join link, for confirmed registrants of online and hybrid events only: the
+    person's own on Zoom, else the shared one ("" while their own is worth waiting for)."""
+    if registration.status != "confirmed":
         return ""
     if event.format not in (EventFormat.ONLINE, EventFormat.HYBRID) and (
         event.status != EventStatus.MOVED_ONLINE
     ):
         return ""
-    return event.join_url
+    if book is not None:
+        return book.url(registration, member)
+    return join_url_for(event, registration, member)
 
 
 def join_link_due_at(event: EventPage) -> datetime | None:
@@ -442,14 +451,16 @@ def join_link_write(
     links: list[tuple[str, str]],
     name: str = "",
     attendee_name: str = "",
+    member: GroupMember | None = None,
 ) -> OutboundEmail | None:
     """The join link with its calendar file, to a confirmed registrant or one of a staff
     group's named members (``to``, with their own ``links``; ``key`` names the cause by link;
     ``name`` greets, ``attendee_name`` names them in the calendar file)."""
     event: EventPage = registration.event
-    join_url = _join_url_for(registration, event)
+    join_url = _join_url_for(registration, event, member)
     if not join_url or event.status == EventStatus.CANCELLED:
         return None
+    links = [*later_session_links(event, registration, member), *links]
     return email_write(
         kind=EmailKind.JOIN_LINK,
         to=to,

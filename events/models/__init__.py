@@ -1,6 +1,6 @@
 """The events app's models, one module per concern."""
 
-from events.models.attendance import AttendanceStatus, SessionAttendance
+from events.models.attendance import AttendanceSource, AttendanceStatus, SessionAttendance
 from events.models.certificates import Certificate, CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation, SessionStatus
 from events.models.emails import EmailKind, EmailStatus, OutboundEmail
@@ -37,6 +37,7 @@ from events.models.registrations import (
     RegistrationStatus,
 )
 from events.models.sessions import EventSession
+from events.models.webinar_people import ImportKind, MeetingImport, MeetingRegistrant
 from events.models.webinars import (
     MeetingAction,
     MeetingKind,
@@ -48,7 +49,11 @@ from events.models.webinars import (
 )
 
 __all__ = [
+    "AttendanceSource",
     "AttendanceStatus",
+    "ImportKind",
+    "MeetingImport",
+    "MeetingRegistrant",
     "Certificate",
     "CompletionRule",
     "SessionAttendance",

@@ -20,6 +20,15 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("Meldt afbud")
 
 
+class AttendanceSource(models.TextChoices):
+    """Who said so: a person in the admin or at the door (never overwritten by the others),
+    the platform's participant report after the session, or its live "joined" webhook."""
+
+    MANUAL = "manual", _("Registreret manuelt")
+    IMPORT = "import", _("Deltagerrapport")
+    WEBHOOK = "webhook", _("Deltog (live)")
+
+
 class SessionAttendance(models.Model):
     session = models.ForeignKey(
         "events.EventSession",
@@ -43,6 +52,12 @@ class SessionAttendance(models.Model):
         related_name="session_attendance",
     )
     status = models.CharField(_("fremmøde"), max_length=10, choices=AttendanceStatus.choices)
+    source = models.CharField(
+        _("kilde"),
+        max_length=10,
+        choices=AttendanceSource.choices,
+        default=AttendanceSource.MANUAL,
+    )
     recorded_at = models.DateTimeField(_("registreret"), auto_now=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

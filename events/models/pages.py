@@ -182,6 +182,19 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         ),
     )
 
+    attendance_share = models.PositiveSmallIntegerField(
+        _("fremmøde ved andel af sessionen (%)"),
+        default=50,
+        validators=[
+            MinValueValidator(1, message=_("Fremmøde: mindst 1 %.")),
+            MaxValueValidator(100, message=_("Fremmøde: højst 100 %.")),
+        ],
+        help_text=_(
+            "Webinarer på Zoom eller Teams: en deltager regnes som til stede, når vedkommende "
+            "var med i mindst så stor en del af sessionen (platformens deltagerrapport)."
+        ),
+    )
+
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
@@ -304,7 +317,11 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
         FieldPanel("price_text"),
         MultiFieldPanel(
-            [FieldPanel("reminder_hours"), FieldPanel("join_link_hours")],
+            [
+                FieldPanel("reminder_hours"),
+                FieldPanel("join_link_hours"),
+                FieldPanel("attendance_share"),
+            ],
             heading=_("Påmindelser og deltagerlink"),
         ),
         InlinePanel(

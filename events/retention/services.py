@@ -31,6 +31,7 @@ from events.models import (
 )
 from events.models.registrations import new_token
 from events.registrations.services import registration_cancel
+from events.webinars.registrants import registrants_erase
 from home.outbox import DeliveryStatus
 
 ERASED_ADDRESS = "slettet@anonymiseret.invalid"
@@ -159,6 +160,7 @@ def registration_anonymise(
     evaluation_invitations_forget(registration=registration)
     members_anonymise(registration=registration, now=now)
     certificates_anonymise(registration=registration, now=now)
+    registrants_erase(registration_ids=[registration.pk])
     return registration
 
 
@@ -185,6 +187,7 @@ def members_erase(*, email: str) -> int:
     members = list(GroupMember.objects.filter(email=email, anonymised_at__isnull=True))
     certificates_anonymise(member_ids=[m.pk for m in members], now=timezone.now())
     evaluation_invitations_forget(member_ids=[m.pk for m in members])
+    registrants_erase(member_ids=[m.pk for m in members])
     for member in members:
         _emails_empty(
             OutboundEmail.objects.filter(registration_id=member.registration_id, to=email)

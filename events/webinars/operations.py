@@ -30,6 +30,7 @@ from events.models import (
     WebinarAccount,
 )
 from events.webinars.graph import GraphClient
+from events.webinars.registrants import registrants_sync
 from events.webinars.secrets import SecretUnreadable
 from events.webinars.services import OPEN, account_for
 from events.webinars.transport import PlatformError
@@ -253,4 +254,7 @@ def meeting_operation_perform(operation_id: int) -> str:
     finally:
         SessionMeeting.objects.filter(pk=meeting_id).update(busy_until=None)
     outbox_succeeded(MeetingOperation, operation_id)
+    if done in ("pushed", "deleted"):
+        # Made (or made again, or gone): its registrants follow (events.webinars.registrants).
+        registrants_sync(meeting_ids=[meeting_id])
     return done

@@ -42,6 +42,8 @@ SCHEDULES = (
     ScheduleSpec(
         "evaluations-send-due", "events.evaluations.tasks.evaluations_send_due_task", "I", 15
     ),
+    ScheduleSpec("webinar-registrants-sweep", "events.webinars.tasks.registrants_sweep", "I", 1),
+    ScheduleSpec("webinar-imports-due", "events.webinars.tasks.imports_due", "I", 5),
     ScheduleSpec("retention-daily", "events.retention.tasks.retention_run", "D", at=time(3, 0)),
 )
 

@@ -139,6 +139,7 @@ def event_form_data(
         "waiting_list_enabled": "on",
         "price_text": "Gratis",
         "join_link_hours": "24",
+        "attendance_share": "50",
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
         "comments-MIN_NUM_FORMS": "0",

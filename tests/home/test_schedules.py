@@ -35,6 +35,8 @@ EXPECTED = {
         15,
     ),
     "webinar-meetings-sweep": ("events.webinars.tasks.meetings_sweep", Schedule.MINUTES, 1),
+    "webinar-registrants-sweep": ("events.webinars.tasks.registrants_sweep", Schedule.MINUTES, 1),
+    "webinar-imports-due": ("events.webinars.tasks.imports_due", Schedule.MINUTES, 5),
     "retention-daily": ("events.retention.tasks.retention_run", Schedule.DAILY, None),
 }
 

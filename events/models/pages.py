@@ -5,27 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import (
-    FieldPanel,
-    FieldRowPanel,
-    InlinePanel,
-    MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
-)
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from events.blocks import EventBodyBlock
-from events.forms import SKIP_SCHEDULE_CHECKS, EventPageAdminForm, SessionInlinePanel
+from events.forms import SKIP_SCHEDULE_CHECKS, EventPageAdminForm
+from events.models import event_panels
 from events.models.certificates import CompletionRule
 from events.models.choices import EventFormat, EventStatus, EventType, Participation
 from events.models.sessions import LOCATION_FIELDS, EventSession, location_text
@@ -264,108 +256,12 @@ class EventPage(ApiPreviewMixin, PartnerAreaMixin, Page):
         _("sidste afslutning"), null=True, editable=False, db_index=True
     )
 
-    content_panels = Page.content_panels + [
-        FieldPanel("event_type"),
-        FieldPanel("teaser"),
-        FieldPanel("body"),
-        MultiFieldPanel(
-            [
-                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("co_organisers", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading=_("Emner, målgrupper og medarrangører"),
-        ),
-    ]
-    practical_panels = [
-        # Each session is headed "Session 1", "Session 2" …, and added with "Tilføj session".
-        SessionInlinePanel("sessions", label=_("session"), min_num=1, heading=_("Tidspunkter")),
-        MultiFieldPanel(
-            [
-                FieldPanel("format"),
-                FieldPanel("platform_name"),
-                FieldPanel("webinar_platform"),
-                FieldPanel("join_url"),
-            ],
-            # Not "Form": Wagtail's catalogue translates that word as "Formular".
-            heading=_("Fysisk eller online"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("venue_name"),
-                FieldPanel("venue_address"),
-                FieldRowPanel([FieldPanel("venue_postcode"), FieldPanel("venue_city")]),
-                FieldPanel("venue_municipality"),
-            ],
-            heading=_("Sted"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
-            heading=_("Kontakt"),
-        ),
-        MultiFieldPanel([FieldPanel("status"), FieldPanel("status_reason")], heading=_("Status")),
-    ]
-    registration_panels = [
-        FieldPanel("participation"),
-        FieldRowPanel(
-            [
-                FieldPanel("capacity"),
-                FieldPanel("waiting_list_enabled"),
-                FieldPanel("waiting_list_offer_hours"),
-            ]
-        ),
-        FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
-        FieldPanel("price_text"),
-        MultiFieldPanel(
-            [
-                FieldPanel("reminder_hours"),
-                FieldPanel("join_link_hours"),
-                FieldPanel("attendance_share"),
-            ],
-            heading=_("Påmindelser og deltagerlink"),
-        ),
-        InlinePanel(
-            "questions",
-            label=_("spørgsmål"),
-            heading=_("Spørgsmål ved tilmelding"),
-            help_text=_(
-                "Spørgsmål ud over de faste felter (navn, e-mail, arbejdsplads, kommune, "
-                "stillingsgruppe, hensyn). Følsomme svar slettes dagen efter arrangementet."
-            ),
-        ),
-    ]
-    material_panels = [
-        FieldPanel("recording_url"),
-        InlinePanel("slides", label=_("slide eller dokument"), heading=_("Slides og dokumenter")),
-        FieldPanel("related_knowledge", widget=forms.CheckboxSelectMultiple),
-        FieldRowPanel(
-            [FieldPanel("completion_rule"), FieldPanel("completion_min_sessions")],
-            heading=_("Kursusbevis"),
-        ),
-    ]
-    evaluation_panels = [
-        FieldRowPanel([FieldPanel("evaluation_enabled"), FieldPanel("evaluation_reminder_days")]),
-        InlinePanel(
-            "evaluation_questions",
-            label=_("evalueringsspørgsmål"),
-            heading=_("Evalueringsspørgsmål"),
-            help_text=_(
-                "Tom: centrets standardevaluering bruges (eller det eksterne link herunder)."
-            ),
-        ),
-        FieldPanel("evaluation_url"),
-    ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Indhold")),
-            ObjectList(practical_panels, heading=_("Praktisk")),
-            ObjectList(registration_panels, heading=_("Tilmelding")),
-            ObjectList(material_panels, heading=_("Materiale")),
-            ObjectList(evaluation_panels, heading=_("Evaluering")),
-            ObjectList(Page.promote_panels, heading=_("Promovering")),
-            ObjectList(Page.settings_panels, heading=_("Indstillinger")),
-        ]
-    )
+    content_panels = event_panels.CONTENT_PANELS
+    practical_panels = event_panels.PRACTICAL_PANELS
+    registration_panels = event_panels.REGISTRATION_PANELS
+    material_panels = event_panels.MATERIAL_PANELS
+    evaluation_panels = event_panels.EVALUATION_PANELS
+    edit_handler = event_panels.EDIT_HANDLER
 
     search_fields = Page.search_fields + [
         index.SearchField("teaser"),

@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -60,6 +61,16 @@ def answer_page(token: str) -> str:
     return reverse("evaluations:answer", args=[token])
 
 
+def sent_tokens(title: str = "") -> dict[str, str]:
+    """The links of the invitations sent (to the mailbox: the stored email keeps no link once
+    it is sent), of the event titled ``title`` or all, by address, in the order sent."""
+    return {
+        message.to[0]: token_in(message.body)
+        for message in mail.outbox
+        if message.subject.startswith("Hvad syntes du?") and title in message.subject
+    }
+
+
 def invited_course(course, callbacks, *, people=2):
     """A finished course whose first ``people`` attendees have their invitations; returns the
     tokens from the emails, by address."""
@@ -67,10 +78,7 @@ def invited_course(course, callbacks, *, people=2):
         registration = person(course, f"Deltager {number}", f"d{number}@kommune.example")
         attend(course, registration, 3)
     send_due(AFTER, callbacks)
-    return {
-        email.to: token_in(email.body_text)
-        for email in OutboundEmail.objects.filter(kind=EmailKind.EVALUATION_INVITATION)
-    }
+    return sent_tokens(course.title)
 
 
 GOOD = {"q_samlet": "5", "q_relevans": "4", "q_anvendelse": "3", "q_anbefaling": "ja"}

@@ -160,6 +160,10 @@ def evaluations_remind(*, event: EventPage, now: datetime | None = None) -> int:
         # Retention took the person: nobody to remind, and never again (reminded_at is set).
         if registration is None or (member or registration).anonymised_at is not None:
             continue
+        # A staff group's member who was deleted: the registration left is the group's contact
+        # person's, who was not the one invited.
+        if member is None and invitation.person_key.startswith("m"):
+            continue
         person = Person(registration, member)
         if not _address(person):
             continue

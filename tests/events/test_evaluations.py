@@ -369,3 +369,26 @@ def test_retention_leaves_the_counts_but_not_who_was_invited(
     assert row == {"registration_id": None, "member_id": None}
     # The schedule does not invite the anonymised person again.
     assert send_due(AFTER + timedelta(hours=1), django_capture_on_commit_callbacks) == 0
+
+
+def test_no_reminder_for_a_deleted_staff_group_member_goes_to_the_contact_person(
+    event_of, vive, django_capture_on_commit_callbacks
+):
+    """The member's invitation is left with the group's registration only; the reminder must
+    not go to the contact person, who was not the one invited."""
+    from events.models import GroupMember
+    from tests.events.registrations import apply_group
+
+    course = build_course(event_of, vive, participation="staff_group", capacity=10)
+    group = apply_group(course, participants=2).registration
+    Registration.objects.filter(pk=group.pk).update(status="confirmed")
+    bjoern = GroupMember.objects.create(registration=group, name="Bjørn Ås", email="b@k.example")
+    mette = GroupMember.objects.create(registration=group, name="Mette Kær", email="m@k.example")
+    attend(course, group, 3, member=bjoern)
+    attend(course, group, 3, member=mette)
+    assert send_due(AFTER, django_capture_on_commit_callbacks) == 2
+    bjoern.delete()
+    mail.outbox.clear()
+    assert send_due(AFTER + timedelta(days=5, hours=1), django_capture_on_commit_callbacks) == 1
+    assert [message.to for message in mail.outbox] == [["m@k.example"]]
+    assert EvaluationInvitation.objects.filter(reminded_at__isnull=False).count() == 2

@@ -5,6 +5,7 @@ report, its exports, the forms) is in ``test_evaluations_admin.py``."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
@@ -392,3 +393,19 @@ def test_no_reminder_for_a_deleted_staff_group_member_goes_to_the_contact_person
     assert send_due(AFTER + timedelta(days=5, hours=1), django_capture_on_commit_callbacks) == 1
     assert [message.to for message in mail.outbox] == [["m@k.example"]]
     assert EvaluationInvitation.objects.filter(reminded_at__isnull=False).count() == 2
+
+
+def test_a_refused_answer_logs_no_link(client, course, caplog, django_capture_on_commit_callbacks):
+    """Django logs the path of every 400, 404 and 410: the person's still-valid link would be
+    in the log for whoever reads it."""
+    [token] = invited_course(course, django_capture_on_commit_callbacks, people=1).values()
+    caplog.set_level(logging.WARNING, logger="django.request")
+    assert client.post(answer_page(token), {"q_samlet": ""}).status_code == 400
+    assert "Bad Request: /evaluering/<skjult>/" in caplog.text
+    assert client.get(answer_page(token)).status_code == 200  # the link still opens the form
+    assert client.post(answer_page(token), GOOD).status_code == 302
+    assert client.get(answer_page(token)).status_code == 410
+    assert client.get(answer_page(token[::-1])).status_code == 404
+    assert "Gone: /evaluering/<skjult>/" in caplog.text
+    assert "Not Found: /evaluering/<skjult>/" in caplog.text
+    assert token not in caplog.text and token[::-1] not in caplog.text

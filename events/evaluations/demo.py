@@ -12,9 +12,10 @@ from events.evaluations.services import (
     GivenAnswer,
     evaluation_record,
     evaluations_invite,
+    evaluations_release,
     evaluations_remind,
 )
-from events.models import EvaluationInvitation, EvaluationKind, EvaluationResponse, EventPage
+from events.models import EvaluationInvitation, EvaluationKind, EventPage
 
 GOOD = (
     "Rollespillene, hvor vi øvede samtaler med børn, gav mig meget at arbejde videre med.",
@@ -59,8 +60,12 @@ def _answers(event: EventPage, rng: Random) -> list[GivenAnswer]:
 
 
 def evaluation_demo_seed(*, event: EventPage, rng: Random, now: datetime) -> int:
-    """Invite, remind and answer for a finished event, once; returns the responses stored."""
-    if event.last_end is None or EvaluationResponse.objects.filter(event=event).exists():
+    """Invite, remind and answer for a finished event, once, and release the answers as the
+    schedule would; returns the answers submitted."""
+    if (
+        event.last_end is None
+        or EvaluationInvitation.objects.filter(event=event, answered=True).exists()
+    ):
         return 0
     invited_at = min(event.last_end + timedelta(days=1), now)
     evaluations_invite(event=event, now=invited_at)
@@ -71,17 +76,15 @@ def evaluation_demo_seed(*, event: EventPage, rng: Random, now: datetime) -> int
     late = invitations[len(first) : len(first) + round(len(invitations) * 0.2)]
     stored = 0
     for invitation in first:
-        moment = invited_at + timedelta(hours=rng.randint(1, 96))
-        stored += evaluation_record(
-            invitation_id=invitation.pk, answers=_answers(event, rng), now=min(moment, now)
-        )
+        stored += evaluation_record(invitation_id=invitation.pk, answers=_answers(event, rng))
+    evaluations_release(event=event, now=min(invited_at + timedelta(days=4), now))
     if event.evaluation_reminder_days:
         reminded_at = invited_at + timedelta(days=event.evaluation_reminder_days, hours=1)
         if reminded_at <= now:
             evaluations_remind(event=event, now=reminded_at)
             for invitation in late:
-                moment = reminded_at + timedelta(hours=rng.randint(1, 48))
                 stored += evaluation_record(
-                    invitation_id=invitation.pk, answers=_answers(event, rng), now=min(moment, now)
+                    invitation_id=invitation.pk, answers=_answers(event, rng)
                 )
+            evaluations_release(event=event, now=min(reminded_at + timedelta(days=2), now))
     return stored

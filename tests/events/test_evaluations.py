@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,12 +17,13 @@ from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
-from events.evaluations.services import evaluations_send_due
+from events.evaluations.services import EVALUATION_CLOSES_AFTER, evaluations_send_due
 from events.models import (
     EmailKind,
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationResponse,
+    EvaluationSubmission,
     EventEvaluationQuestion,
     OutboundEmail,
     Registration,
@@ -310,7 +312,7 @@ def test_the_events_own_questions_replace_the_default_form(
 PERSONAL_MODELS = {"registration", "groupmember", "evaluationinvitation", "user"}
 
 
-@pytest.mark.parametrize("model", [EvaluationResponse, EvaluationAnswer])
+@pytest.mark.parametrize("model", [EvaluationSubmission, EvaluationResponse, EvaluationAnswer])
 def test_no_column_links_an_answer_to_a_person(model):
     """Neither the model nor its table has a way from an answer to a person or invitation."""
     related = {
@@ -320,6 +322,7 @@ def test_no_column_links_an_answer_to_a_person(model):
     }
     assert not related & PERSONAL_MODELS
     allowed = {
+        EvaluationSubmission: {"id", "event_id", "answers"},
         EvaluationResponse: {"id", "event_id", "submitted_on"},
         EvaluationAnswer: {
             "id",
@@ -346,7 +349,7 @@ def test_no_column_links_an_answer_to_a_person(model):
         assert model not in targets
 
 
-def test_a_response_keeps_the_day_not_the_moment(
+def test_a_response_keeps_the_day_of_its_release_not_the_moment(
     client, course, django_capture_on_commit_callbacks
 ):
     [token] = invited_course(course, django_capture_on_commit_callbacks, people=1).values()
@@ -409,3 +412,73 @@ def test_a_refused_answer_logs_no_link(client, course, caplog, django_capture_on
     assert "Gone: /evaluering/<skjult>/" in caplog.text
     assert "Not Found: /evaluering/<skjult>/" in caplog.text
     assert token not in caplog.text and token[::-1] not in caplog.text
+
+
+def test_answers_wait_for_a_batch_of_three_and_are_released_shuffled_with_random_ids(
+    client, course, django_capture_on_commit_callbacks
+):
+    """A response written with its invitation's mark (one transaction, ids in the order they
+    came in) joins it to its person: answers wait as pending submissions until three do."""
+    tokens = list(invited_course(course, django_capture_on_commit_callbacks, people=5).values())
+    for number, token in enumerate(tokens[:2]):
+        assert client.post(answer_page(token), GOOD | {"q_samlet": str(number + 1)}).status_code
+    assert not EvaluationResponse.objects.exists()
+    assert EvaluationSubmission.objects.count() == 2
+    assert EvaluationInvitation.objects.filter(answered=True).count() == 2
+    assert client.post(answer_page(tokens[2]), GOOD | {"q_samlet": "3"}).status_code == 302
+    assert not EvaluationSubmission.objects.exists()
+    released = list(EvaluationResponse.objects.all())
+    assert len(released) == 3 and all(isinstance(r.pk, uuid.UUID) for r in released)
+    assert sorted(
+        EvaluationAnswer.objects.filter(key="samlet").values_list("value", flat=True)
+    ) == [1, 2, 3]
+    # A fourth waits alone; the fifth never answers, so the schedule releases it at the close.
+    assert client.post(answer_page(tokens[3]), GOOD).status_code == 302
+    assert EvaluationResponse.objects.count() == 3 and EvaluationSubmission.objects.count() == 1
+    send_due(AFTER + timedelta(days=20), django_capture_on_commit_callbacks)
+    assert EvaluationSubmission.objects.count() == 1
+    send_due(course.last_end + EVALUATION_CLOSES_AFTER, django_capture_on_commit_callbacks)
+    assert EvaluationResponse.objects.count() == 4 and not EvaluationSubmission.objects.exists()
+
+
+def test_the_release_shuffles_the_batch(course):
+    """Twenty releases of three: the responses' order is not always the order they were
+    submitted in (the chance of that is 1 in 6**20)."""
+    from events.evaluations.services import evaluations_release
+
+    orders = set()
+    for _ in range(20):
+        for value in (1, 2, 3):
+            answer = {"key": "samlet", "label": "Samlet?", "kind": "scale", "value": value}
+            EvaluationSubmission.objects.create(event=course, answers=[answer | {"text": ""}])
+        assert evaluations_release(event=course) == 3
+        batch = EvaluationAnswer.objects.order_by("-pk")[:3]
+        orders.add(tuple(answer.value for answer in reversed(batch)))
+    assert len(orders) > 1
+
+
+def test_when_everyone_invited_has_answered_the_rest_is_released(
+    client, course, django_capture_on_commit_callbacks
+):
+    tokens = list(invited_course(course, django_capture_on_commit_callbacks, people=2).values())
+    assert client.post(answer_page(tokens[0]), GOOD).status_code == 302
+    assert not EvaluationResponse.objects.exists()
+    assert client.post(answer_page(tokens[1]), GOOD).status_code == 302
+    assert EvaluationResponse.objects.count() == 2 and not EvaluationSubmission.objects.exists()
+
+
+def test_a_sent_evaluation_email_keeps_no_link(
+    course, smtp_sink, django_capture_on_commit_callbacks
+):
+    """The link answers in the person's name: once the email is out, the stored copy (which
+    is never resent) keeps "[skjult link]" instead."""
+    came = person(course, "Søren Ærø", "soeren@kommune.example")
+    attend(course, came, 3)
+    send_due(AFTER, django_capture_on_commit_callbacks)
+    [message] = smtp_sink.messages
+    token = token_in(message.get_body(("plain",)).get_content())
+    stored = OutboundEmail.objects.get(kind=EmailKind.EVALUATION_INVITATION)
+    assert stored.status == "sent"
+    for body in (stored.body_text, stored.body_html):
+        assert token not in body and "[skjult link]" in body
+    assert "Søren" in stored.body_text  # the rest of the text is kept

@@ -9,6 +9,7 @@ from random import Random
 
 from events.evaluations.selectors import evaluation_questions
 from events.evaluations.services import (
+    EVALUATION_CLOSES_AFTER,
     GivenAnswer,
     evaluation_record,
     evaluations_invite,
@@ -60,8 +61,8 @@ def _answers(event: EventPage, rng: Random) -> list[GivenAnswer]:
 
 
 def evaluation_demo_seed(*, event: EventPage, rng: Random, now: datetime) -> int:
-    """Invite, remind and answer for a finished event, once, and release the answers as the
-    schedule would; returns the answers submitted."""
+    """Invite, remind and answer for a finished event, once, and release the answers as at
+    the evaluation's close; returns the answers submitted."""
     if (
         event.last_end is None
         or EvaluationInvitation.objects.filter(event=event, answered=True).exists()
@@ -77,7 +78,6 @@ def evaluation_demo_seed(*, event: EventPage, rng: Random, now: datetime) -> int
     stored = 0
     for invitation in first:
         stored += evaluation_record(invitation_id=invitation.pk, answers=_answers(event, rng))
-    evaluations_release(event=event, now=min(invited_at + timedelta(days=4), now))
     if event.evaluation_reminder_days:
         reminded_at = invited_at + timedelta(days=event.evaluation_reminder_days, hours=1)
         if reminded_at <= now:
@@ -86,5 +86,7 @@ def evaluation_demo_seed(*, event: EventPage, rng: Random, now: datetime) -> int
                 stored += evaluation_record(
                     invitation_id=invitation.pk, answers=_answers(event, rng)
                 )
-            evaluations_release(event=event, now=min(reminded_at + timedelta(days=2), now))
+    # Released as at the evaluation's close (with seven participants, fewer than six answers
+    # wait until then), so the report has charts to draw.
+    evaluations_release(event=event, now=max(now, event.last_end + EVALUATION_CLOSES_AFTER))
     return stored

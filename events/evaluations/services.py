@@ -10,9 +10,9 @@ An answer is written in two steps, so that nothing joins it to its person. The s
 the invitation answered and keeps the answers as a pending ``EvaluationSubmission`` (one
 transaction, under the invitation's row lock: exactly once). The release
 (``evaluations_release``, right after each submit and on the schedule) turns an event's pending
-submissions into responses only when ``EVALUATION_RELEASE_BATCH`` of them wait, or when the
-evaluation has closed, shuffled, with random ids, in a transaction of its own: a response's
-transaction id, id or day tells no more than "one of this batch".
+submissions into responses in batches of at least ``EVALUATION_RELEASE_BATCH``, shuffled, with
+random ids, in a transaction of its own: a response's transaction id, id or day tells no more
+than "one of this batch".
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ INVITE_WINDOW = timedelta(days=30)
 ATTENDANCE_GRACE = timedelta(days=2)
 # A reminder that could not go out within this long after it fell due is not sent at all.
 REMINDER_LATEST = timedelta(days=7)
-# Pending submissions are released into responses this many at least, per event ...
+# Pending submissions are released into responses this many at least, per event (and this
+# many more are kept back for the next batch) ...
 EVALUATION_RELEASE_BATCH = 3
 # ... or all of them once the evaluation has closed: everyone invited has answered, or this
 # long after the last session (invitations and reminders are over by then).
@@ -249,17 +250,23 @@ def evaluation_closed(event: EventPage, now: datetime) -> bool:
 
 @transaction.atomic
 def evaluations_release(*, event: EventPage, now: datetime | None = None) -> int:
-    """Turn the event's pending submissions into anonymous responses, if at least
-    ``EVALUATION_RELEASE_BATCH`` are pending or the evaluation has closed: shuffled, each with a
-    random id and the day of the release, the pending rows deleted. Returns how many."""
+    """Turn the event's pending submissions into anonymous responses, shuffled, each with a
+    random id and the day of the release, the pending rows deleted. Returns how many.
+
+    Once the evaluation has closed, all of them. Before, only from twice
+    ``EVALUATION_RELEASE_BATCH`` pending on, and then all but a random ``EVALUATION_RELEASE_BATCH``
+    of them: every batch released has at least that many, the one at the close too, so the
+    last one or two to answer are never released on their own (right after their mark)."""
     now = now or timezone.now()
     event = EventPage.objects.select_for_update().get(pk=event.pk)
     pending = list(EvaluationSubmission.objects.select_for_update().filter(event=event))
     if not pending:
         return 0
-    if len(pending) < EVALUATION_RELEASE_BATCH and not evaluation_closed(event, now):
-        return 0
     random.SystemRandom().shuffle(pending)
+    if not evaluation_closed(event, now):
+        if len(pending) < 2 * EVALUATION_RELEASE_BATCH:
+            return 0
+        pending = pending[EVALUATION_RELEASE_BATCH:]
     day = timezone.localdate(now, timezone.get_default_timezone())
     responses = [EvaluationResponse(event=event, submitted_on=day) for _ in pending]
     EvaluationResponse.objects.bulk_create(responses)

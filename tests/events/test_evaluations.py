@@ -414,31 +414,37 @@ def test_a_refused_answer_logs_no_link(client, course, caplog, django_capture_on
     assert token not in caplog.text and token[::-1] not in caplog.text
 
 
-def test_answers_wait_for_a_batch_of_three_and_are_released_shuffled_with_random_ids(
+def test_answers_wait_and_are_released_in_batches_of_three_at_least_with_random_ids(
     client, course, django_capture_on_commit_callbacks
 ):
     """A response written with its invitation's mark (one transaction, ids in the order they
-    came in) joins it to its person: answers wait as pending submissions until three do."""
-    tokens = list(invited_course(course, django_capture_on_commit_callbacks, people=5).values())
-    for number, token in enumerate(tokens[:2]):
-        assert client.post(answer_page(token), GOOD | {"q_samlet": str(number + 1)}).status_code
+    came in) joins it to its person: answers wait as pending submissions, and are released
+    three at least at a time, three more always kept back, so the close never releases the
+    last one or two to answer on their own."""
+    tokens = list(invited_course(course, django_capture_on_commit_callbacks, people=8).values())
+    for number, token in enumerate(tokens[:5]):
+        answers = GOOD | {"q_samlet": str(number + 1)}
+        assert client.post(answer_page(token), answers).status_code == 302
     assert not EvaluationResponse.objects.exists()
-    assert EvaluationSubmission.objects.count() == 2
-    assert EvaluationInvitation.objects.filter(answered=True).count() == 2
-    assert client.post(answer_page(tokens[2]), GOOD | {"q_samlet": "3"}).status_code == 302
-    assert not EvaluationSubmission.objects.exists()
+    assert EvaluationSubmission.objects.count() == 5
+    assert EvaluationInvitation.objects.filter(answered=True).count() == 5
+    assert client.post(answer_page(tokens[5]), GOOD | {"q_samlet": "1"}).status_code == 302
     released = list(EvaluationResponse.objects.all())
     assert len(released) == 3 and all(isinstance(r.pk, uuid.UUID) for r in released)
+    assert EvaluationSubmission.objects.count() == 3
+    assert EvaluationAnswer.objects.filter(key="samlet").count() == 3
+    # A seventh waits with the three kept back; the eighth never answers, and the schedule
+    # releases the four at the close.
+    assert client.post(answer_page(tokens[6]), GOOD).status_code == 302
+    assert EvaluationResponse.objects.count() == 3 and EvaluationSubmission.objects.count() == 4
+    send_due(AFTER + timedelta(days=20), django_capture_on_commit_callbacks)
+    assert EvaluationSubmission.objects.count() == 4
+    course.refresh_from_db()
+    send_due(course.last_end + EVALUATION_CLOSES_AFTER, django_capture_on_commit_callbacks)
+    assert EvaluationResponse.objects.count() == 7 and not EvaluationSubmission.objects.exists()
     assert sorted(
         EvaluationAnswer.objects.filter(key="samlet").values_list("value", flat=True)
-    ) == [1, 2, 3]
-    # A fourth waits alone; the fifth never answers, so the schedule releases it at the close.
-    assert client.post(answer_page(tokens[3]), GOOD).status_code == 302
-    assert EvaluationResponse.objects.count() == 3 and EvaluationSubmission.objects.count() == 1
-    send_due(AFTER + timedelta(days=20), django_capture_on_commit_callbacks)
-    assert EvaluationSubmission.objects.count() == 1
-    send_due(course.last_end + EVALUATION_CLOSES_AFTER, django_capture_on_commit_callbacks)
-    assert EvaluationResponse.objects.count() == 4 and not EvaluationSubmission.objects.exists()
+    ) == [1, 1, 2, 3, 4, 5, 5]
 
 
 def test_the_release_shuffles_the_batch(course):
@@ -446,12 +452,13 @@ def test_the_release_shuffles_the_batch(course):
     submitted in (the chance of that is 1 in 6**20)."""
     from events.evaluations.services import evaluations_release
 
+    closed = course.last_end + EVALUATION_CLOSES_AFTER
     orders = set()
     for _ in range(20):
         for value in (1, 2, 3):
             answer = {"key": "samlet", "label": "Samlet?", "kind": "scale", "value": value}
             EvaluationSubmission.objects.create(event=course, answers=[answer | {"text": ""}])
-        assert evaluations_release(event=course) == 3
+        assert evaluations_release(event=course, now=closed) == 3
         batch = EvaluationAnswer.objects.order_by("-pk")[:3]
         orders.add(tuple(answer.value for answer in reversed(batch)))
     assert len(orders) > 1

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from events.evaluations.services import EVALUATION_CLOSES_AFTER, evaluations_release
 from events.models import EmailKind, EvaluationInvitation, EventPage, OutboundEmail
 from tests.events.registrations import vocabulary  # noqa: F401
 from tests.events.test_certificates import attend, build_course, person
@@ -53,6 +54,9 @@ def answered_course(client, course, callbacks):
         {"q_samlet": "4", "q_relevans": "3", "q_anvendelse": "4", "q_anbefaling": "ja"},
     )
     client.logout()
+    # The fourth never answers: the three are released when the evaluation closes.
+    course.refresh_from_db()
+    assert evaluations_release(event=course, now=course.last_end + EVALUATION_CLOSES_AFTER) == 3
 
 
 def test_the_report_counts_rate_distribution_mean_and_free_text(

@@ -2,7 +2,8 @@
 
 Django logs the path of every 4xx and 5xx (``django.request``: "Bad Request: /evaluering/…/",
 "Not Found: …", "Gone: …"), its CSRF check the path it refused (``django.security.csrf``) and
-the development server every request (``django.server``). A person's links carry a secret in
+the development server every request (``django.server``), the request budget the slow ones
+(``home.budget``). A person's links carry a secret in
 the path (the evaluation's one-time link, the registrant's pages, the personal feed …), so a
 refused form would put a still-valid link in the log for whoever reads it. This filter replaces
 that segment with ``<skjult>`` in the record's message before any handler sees it.
@@ -52,4 +53,7 @@ class TokenPathFilter(logging.Filter):
         redacted = token_paths_redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        path = getattr(record, "path", None)  # home.budget's extra, for structured handlers
+        if isinstance(path, str):
+            record.path = token_paths_redact(path)
         return True

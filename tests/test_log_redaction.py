@@ -81,3 +81,17 @@ def test_a_404_of_a_registrants_page_logs_no_token(db, client, caplog):
     assert client.get(f"/feeds/me/{SECRET}.ics").status_code == 404
     assert "/tilmelding/<skjult>/" in caplog.text and "/feeds/me/<skjult>" in caplog.text
     assert SECRET not in caplog.text
+
+
+def test_the_request_budgets_slow_request_line_hides_the_token(caplog):
+    caplog.set_level(logging.WARNING, logger="home.budget")
+    logging.getLogger("home.budget").warning(
+        "request over budget: %s %s took %.2f s",
+        "GET",
+        f"/evaluering/{SECRET}/",
+        20.0,
+        extra={"path": f"/evaluering/{SECRET}/"},
+    )
+    [record] = caplog.records
+    assert SECRET not in caplog.text and SECRET not in record.path
+    assert "GET /evaluering/<skjult>/ took 20.00 s" in caplog.text

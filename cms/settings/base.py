@@ -471,6 +471,7 @@ LOGGING = {
         "django.security.csrf": _TOKEN_PATHS_HIDDEN,
         "django.security.DisallowedHost": _TOKEN_PATHS_HIDDEN,
         "django.server": _TOKEN_PATHS_HIDDEN,
+        "home.budget": _TOKEN_PATHS_HIDDEN,
         "gunicorn.error": _TOKEN_PATHS_HIDDEN,
         "gunicorn.access": _TOKEN_PATHS_HIDDEN,
         "django.db.backends": {"level": "INFO"},

@@ -17,13 +17,14 @@ than "one of this batch".
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +51,8 @@ from events.models import (
     SessionAttendance,
 )
 from events.models.evaluations import evaluation_token_hash, new_evaluation_token
+
+logger = logging.getLogger(__name__)
 
 # Invitations go out for events that ended within this window; older ones are left alone.
 INVITE_WINDOW = timedelta(days=30)
@@ -324,5 +327,8 @@ def evaluation_submit(
         return "unknown"
     stored = evaluation_record(invitation_id=found.pk, answers=answers)
     if stored:  # after the submit's commit: a transaction of its own
-        evaluations_release(event=found.event, now=now)
+        try:
+            evaluations_release(event=found.event, now=now)
+        except DatabaseError:  # the answer is in; the schedule releases it later
+            logger.warning("evaluation release for event %s postponed", found.event.pk)
     return "stored" if stored else "used"

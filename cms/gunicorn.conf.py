@@ -24,6 +24,9 @@ import gc
 import os
 import sys
 
+# No access log is configured (gunicorn writes none by default). Should one be
+# turned on (``--access-logfile``), its lines pass Django's LOGGING filter on ``gunicorn.access``
+# (cms/log_redaction.py), which hides the secret segment of a person's links.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "") or os.cpu_count() or 2)

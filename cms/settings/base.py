@@ -453,12 +453,27 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# The secret segment of a person's links (``/evaluering/<token>/`` …) never goes to the log:
+# the loggers that write request paths, and the console handler for anything else, filter it
+# out (cms/log_redaction.py). A logger's own filter sees only what is logged on it, so each of
+# Django's path-writing loggers has it.
+_TOKEN_PATHS_HIDDEN = {"filters": ["token_paths"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"token_paths": {"()": "cms.log_redaction.TokenPathFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["token_paths"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": _TOKEN_PATHS_HIDDEN,
+        "django.security.csrf": _TOKEN_PATHS_HIDDEN,
+        "django.security.DisallowedHost": _TOKEN_PATHS_HIDDEN,
+        "django.server": _TOKEN_PATHS_HIDDEN,
+        "home.budget": _TOKEN_PATHS_HIDDEN,
+        "gunicorn.error": _TOKEN_PATHS_HIDDEN,
+        "gunicorn.access": _TOKEN_PATHS_HIDDEN,
         "django.db.backends": {"level": "INFO"},
         # One line per indexing task and page action is noise in a worker's log.
         "django_tasks": {"level": "WARNING"},

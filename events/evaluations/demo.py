@@ -9,12 +9,14 @@ from random import Random
 
 from events.evaluations.selectors import evaluation_questions
 from events.evaluations.services import (
+    EVALUATION_CLOSES_AFTER,
     GivenAnswer,
     evaluation_record,
     evaluations_invite,
+    evaluations_release,
     evaluations_remind,
 )
-from events.models import EvaluationInvitation, EvaluationKind, EvaluationResponse, EventPage
+from events.models import EvaluationInvitation, EvaluationKind, EventPage
 
 GOOD = (
     "Rollespillene, hvor vi øvede samtaler med børn, gav mig meget at arbejde videre med.",
@@ -59,8 +61,12 @@ def _answers(event: EventPage, rng: Random) -> list[GivenAnswer]:
 
 
 def evaluation_demo_seed(*, event: EventPage, rng: Random, now: datetime) -> int:
-    """Invite, remind and answer for a finished event, once; returns the responses stored."""
-    if event.last_end is None or EvaluationResponse.objects.filter(event=event).exists():
+    """Invite, remind and answer for a finished event, once, and release the answers as at
+    the evaluation's close; returns the answers submitted."""
+    if (
+        event.last_end is None
+        or EvaluationInvitation.objects.filter(event=event, answered=True).exists()
+    ):
         return 0
     invited_at = min(event.last_end + timedelta(days=1), now)
     evaluations_invite(event=event, now=invited_at)
@@ -71,17 +77,16 @@ def evaluation_demo_seed(*, event: EventPage, rng: Random, now: datetime) -> int
     late = invitations[len(first) : len(first) + round(len(invitations) * 0.2)]
     stored = 0
     for invitation in first:
-        moment = invited_at + timedelta(hours=rng.randint(1, 96))
-        stored += evaluation_record(
-            invitation_id=invitation.pk, answers=_answers(event, rng), now=min(moment, now)
-        )
+        stored += evaluation_record(invitation_id=invitation.pk, answers=_answers(event, rng))
     if event.evaluation_reminder_days:
         reminded_at = invited_at + timedelta(days=event.evaluation_reminder_days, hours=1)
         if reminded_at <= now:
             evaluations_remind(event=event, now=reminded_at)
             for invitation in late:
-                moment = reminded_at + timedelta(hours=rng.randint(1, 48))
                 stored += evaluation_record(
-                    invitation_id=invitation.pk, answers=_answers(event, rng), now=min(moment, now)
+                    invitation_id=invitation.pk, answers=_answers(event, rng)
                 )
+    # Released as at the evaluation's close (with seven participants, fewer than six answers
+    # wait until then), so the report has charts to draw.
+    evaluations_release(event=event, now=max(now, event.last_end + EVALUATION_CLOSES_AFTER))
     return stored

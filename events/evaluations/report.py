@@ -129,6 +129,8 @@ class EvaluationReportView(DanishSpreadsheetMixin, ReportView):
                 "answered": results.answered,
                 "rate": _percent(results.rate),
                 "withheld": results.withheld,
+                "left_out": results.left_out,
+                "shown": results.responses,
                 "minimum": MIN_RESPONSES,
             }
             context["charts"] = self.charts(results)

@@ -4,6 +4,12 @@ distribution per question (a 1–5 scale with its mean), and the free-text answe
 Questions are gathered by key, so events with the centre's default form add up across events;
 a question's label is the one most recently answered. Reads the anonymous answers only: no
 result can lead to a person.
+
+The threshold of ``MIN_RESPONSES`` holds per event, in every view: an event with fewer
+responses is left out of the counts, means, free texts and exports altogether (the report says
+how many were), so neither a combined view nor a subtraction of two views shows its answers,
+and no free text is ever labelled with such an event. Each question's free texts are sorted on
+their own (alphabetically), so the n-th texts of two questions are not one person's.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from events.models import (
     EvaluationAnswer,
@@ -70,8 +76,9 @@ class QuestionResult:
 class EvaluationResults:
     invited: int
     answered: int
-    responses: int
+    responses: int  # those shown: of the events with ``MIN_RESPONSES`` or more
     questions: list[QuestionResult]
+    left_out: int = 0  # events with responses, but fewer than ``MIN_RESPONSES``
 
     @property
     def rate(self) -> float | None:
@@ -79,12 +86,13 @@ class EvaluationResults:
 
     @property
     def withheld(self) -> bool:
-        """Too few responses to show without pointing at someone (``MIN_RESPONSES``)."""
-        return 0 < self.responses < MIN_RESPONSES
+        """Some responses are not shown: their events have too few to show without pointing
+        at someone (``MIN_RESPONSES``)."""
+        return self.left_out > 0
 
     def rows(self) -> list[ResultRow]:
         rows: list[ResultRow] = []
-        for question in [] if self.withheld else self.questions:
+        for question in self.questions:
             if question.counted:
                 for number, (label, count) in enumerate(question.counts.items()):
                     share = round(100 * count / question.answers, 1) if question.answers else 0.0
@@ -119,15 +127,27 @@ def _labels_of(kind: str, value: object, text: str) -> list[tuple[str, str]]:
     return [(str(value), text)]
 
 
+def _responses_per_event(events: QuerySet[EventPage]) -> dict[int, int]:
+    rows = (
+        EvaluationResponse.objects.filter(event__in=events)
+        .order_by()
+        .values_list("event_id")
+        .annotate(count=Count("pk"))
+    )
+    return {event_id: count for event_id, count in rows}
+
+
 def evaluation_results(events: QuerySet[EventPage]) -> EvaluationResults:
-    """The results of ``events`` taken together; the answers only from ``MIN_RESPONSES`` on."""
-    responses = EvaluationResponse.objects.filter(event__in=events).count()
+    """The results of ``events`` taken together, each event's answers only from
+    ``MIN_RESPONSES`` responses on (the others are left out, and counted as such)."""
+    per_event = _responses_per_event(events)
+    shown = [event_id for event_id, count in per_event.items() if count >= MIN_RESPONSES]
     invitations = EvaluationInvitation.objects.filter(event__in=events)
     invited = invitations.count()
     answered = invitations.filter(answered=True).count()
     answers = (
-        EvaluationAnswer.objects.filter(response__event__in=events)
-        .order_by("-response__submitted_on", "-response_id", "sort_order")
+        EvaluationAnswer.objects.filter(response__event_id__in=shown)
+        .order_by("-response__submitted_on", "sort_order")
         .values_list(
             "key", "label", "kind", "value", "text", "sort_order", "response__event__title"
         )
@@ -163,10 +183,13 @@ def evaluation_results(events: QuerySet[EventPage]) -> EvaluationResults:
         else:
             names = labels.get(key, {})
             question.counts = {names[value]: count for value, count in counter.most_common()}
+        # Never in the order the responses came in: that would line up one person's texts.
+        question.texts.sort(key=lambda pair: (pair[1].casefold(), pair[1], pair[0]))
     ordered = sorted(questions.values(), key=lambda q: (positions[q.key], q.label))
     return EvaluationResults(
         invited=invited,
         answered=answered,
-        responses=responses,
-        questions=[] if 0 < responses < MIN_RESPONSES else ordered,
+        responses=sum(per_event[event_id] for event_id in shown),
+        questions=ordered,
+        left_out=sum(1 for count in per_event.values() if 0 < count < MIN_RESPONSES),
     )

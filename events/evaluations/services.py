@@ -5,16 +5,26 @@ Every write goes with its email through the outbox in one transaction, under the
 lock, so a schedule that runs twice (or two worker clusters at once) invites each person once
 and reminds them once: an invitation row per person (the constraints), its emails' dedupe keys
 name the invitation. The link's token exists only in the email; the database keeps its hash.
+
+An answer is written in two steps, so that nothing joins it to its person. The submit marks
+the invitation answered and keeps the answers as a pending ``EvaluationSubmission`` (one
+transaction, under the invitation's row lock: exactly once). The release
+(``evaluations_release``, right after each submit and on the schedule) turns an event's pending
+submissions into responses in batches of at least ``EVALUATION_RELEASE_BATCH``, shuffled, with
+random ids, in a transaction of its own: a response's transaction id, id or day tells no more
+than "one of this batch".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import random
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -34,12 +44,15 @@ from events.models import (
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationResponse,
+    EvaluationSubmission,
     EventPage,
     EventStatus,
     Registration,
     SessionAttendance,
 )
 from events.models.evaluations import evaluation_token_hash, new_evaluation_token
+
+logger = logging.getLogger(__name__)
 
 # Invitations go out for events that ended within this window; older ones are left alone.
 INVITE_WINDOW = timedelta(days=30)
@@ -48,6 +61,12 @@ INVITE_WINDOW = timedelta(days=30)
 ATTENDANCE_GRACE = timedelta(days=2)
 # A reminder that could not go out within this long after it fell due is not sent at all.
 REMINDER_LATEST = timedelta(days=7)
+# Pending submissions are released into responses this many at least, per event (and this
+# many more are kept back for the next batch) ...
+EVALUATION_RELEASE_BATCH = 3
+# ... or all of them once the evaluation has closed: everyone invited has answered, or this
+# long after the last session (invitations and reminders are over by then).
+EVALUATION_CLOSES_AFTER = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -160,6 +179,10 @@ def evaluations_remind(*, event: EventPage, now: datetime | None = None) -> int:
         # Retention took the person: nobody to remind, and never again (reminded_at is set).
         if registration is None or (member or registration).anonymised_at is not None:
             continue
+        # A staff group's member who was deleted: the registration left is the group's contact
+        # person's, who was not the one invited.
+        if member is None and invitation.person_key.startswith("m"):
+            continue
         person = Person(registration, member)
         if not _address(person):
             continue
@@ -194,6 +217,7 @@ def evaluations_send_due(*, now: datetime | None = None) -> int:
         pk__in=waiting.values("event_id"), evaluation_reminder_days__isnull=False
     ).exclude(status=EventStatus.CANCELLED)
     count += sum(evaluations_remind(event=event, now=now) for event in reminding)
+    evaluations_release_due(now=now)
     return count
 
 
@@ -218,35 +242,66 @@ def evaluation_invitations_forget(
     return count
 
 
-def evaluation_store(
-    *, event: EventPage, answers: list[GivenAnswer], now: datetime | None = None
-) -> EvaluationResponse:
-    """Write one anonymous response: the event, the day, the answers. Nothing of the person."""
-    now = now or timezone.now()
-    response = EvaluationResponse.objects.create(
-        event=event, submitted_on=timezone.localdate(now, timezone.get_default_timezone())
-    )
-    EvaluationAnswer.objects.bulk_create(
-        EvaluationAnswer(
-            response=response,
-            key=answer.key,
-            label=answer.label,
-            kind=answer.kind,
-            value=answer.value,
-            text=answer.text,
-            sort_order=order,
-        )
-        for order, answer in enumerate(answers)
-    )
-    return response
+def evaluation_closed(event: EventPage, now: datetime) -> bool:
+    """No more answers are to be expected: everyone invited has answered, or the last session
+    ended ``EVALUATION_CLOSES_AFTER`` ago."""
+    if event.last_end is not None and event.last_end + EVALUATION_CLOSES_AFTER <= now:
+        return True
+    invitations = EvaluationInvitation.objects.filter(event=event)
+    return invitations.exists() and not invitations.filter(answered=False).exists()
 
 
 @transaction.atomic
-def evaluation_record(
-    *, invitation_id: int, answers: list[GivenAnswer], now: datetime | None = None
-) -> bool:
-    """Store one invitation's answers and mark it answered, under its row lock: a second
-    submit (a double click, a resent form) stores nothing. False when it was answered."""
+def evaluations_release(*, event: EventPage, now: datetime | None = None) -> int:
+    """Turn the event's pending submissions into anonymous responses, shuffled, each with a
+    random id and the day of the release, the pending rows deleted. Returns how many.
+
+    Once the evaluation has closed, all of them. Before, only from twice
+    ``EVALUATION_RELEASE_BATCH`` pending on, and then all but a random ``EVALUATION_RELEASE_BATCH``
+    of them: every batch released has at least that many, the one at the close too, so the
+    last one or two to answer are never released on their own (right after their mark)."""
+    now = now or timezone.now()
+    event = EventPage.objects.select_for_update().get(pk=event.pk)
+    pending = list(EvaluationSubmission.objects.select_for_update().filter(event=event))
+    if not pending:
+        return 0
+    random.SystemRandom().shuffle(pending)
+    if not evaluation_closed(event, now):
+        if len(pending) < 2 * EVALUATION_RELEASE_BATCH:
+            return 0
+        pending = pending[EVALUATION_RELEASE_BATCH:]
+    day = timezone.localdate(now, timezone.get_default_timezone())
+    responses = [EvaluationResponse(event=event, submitted_on=day) for _ in pending]
+    EvaluationResponse.objects.bulk_create(responses)
+    EvaluationAnswer.objects.bulk_create(
+        EvaluationAnswer(
+            response=response,
+            key=answer["key"],
+            label=answer["label"],
+            kind=answer["kind"],
+            value=answer["value"],
+            text=answer["text"],
+            sort_order=order,
+        )
+        for response, submission in zip(responses, pending, strict=True)
+        for order, answer in enumerate(submission.answers)
+    )
+    EvaluationSubmission.objects.filter(pk__in=[submission.pk for submission in pending]).delete()
+    return len(pending)
+
+
+def evaluations_release_due(*, now: datetime | None = None) -> int:
+    """The schedule's part: release what waits for every event (closed ones above all)."""
+    waiting = EvaluationSubmission.objects.order_by().values("event_id").distinct()
+    events = EventPage.objects.filter(pk__in=waiting)
+    return sum(evaluations_release(event=event, now=now) for event in events)
+
+
+@transaction.atomic
+def evaluation_record(*, invitation_id: int, answers: list[GivenAnswer]) -> bool:
+    """Mark the invitation answered and keep its answers as a pending submission, under its
+    row lock: a second submit (a double click, a resent form) stores nothing. False when it
+    was answered. The answers become a response only on their release."""
     invitation = (
         EvaluationInvitation.objects.select_for_update(of=("self",))
         .select_related("event")
@@ -254,7 +309,9 @@ def evaluation_record(
     )
     if invitation.answered:
         return False
-    evaluation_store(event=invitation.event, answers=answers, now=now)
+    EvaluationSubmission.objects.create(
+        event=invitation.event, answers=[asdict(answer) for answer in answers]
+    )
     invitation.answered = True
     invitation.save(update_fields=["answered"])
     return True
@@ -268,5 +325,10 @@ def evaluation_submit(
     found = evaluation_invitation_by_token(token)
     if found is None:
         return "unknown"
-    stored = evaluation_record(invitation_id=found.pk, answers=answers, now=now)
+    stored = evaluation_record(invitation_id=found.pk, answers=answers)
+    if stored:  # after the submit's commit: a transaction of its own
+        try:
+            evaluations_release(event=found.event, now=now)
+        except DatabaseError:  # the answer is in; the schedule releases it later
+            logger.warning("evaluation release for event %s postponed", found.event.pk)
     return "stored" if stored else "used"

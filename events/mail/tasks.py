@@ -12,9 +12,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
 from django_q.tasks import async_task
 
+from events.mail.redaction import secrets_redact
 from events.mail.reminders import reminders_enqueue_due
 from events.mail.services import UNINVITES, email_render
-from events.models import OutboundEmail
+from events.models import EmailKind, OutboundEmail
 from home.outbox import outbox_claim, outbox_due, outbox_failed, outbox_succeeded
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,12 @@ logger = logging.getLogger(__name__)
 EMAIL_LEASE = timedelta(minutes=5)  # longer than an SMTP exchange may take (EMAIL_TIMEOUT)
 EMAIL_MAX_ATTEMPTS = 10
 EMAIL_BACKOFF_CAP = timedelta(hours=2)
+# Emails whose one-time link is scrubbed from the stored text once sent: the link answers an
+# anonymous evaluation in the person's name, and a sent email is never resent (only failed and
+# cancelled ones are, and those keep their link, hidden in the admin's log).
+LINK_SCRUBBED_WHEN_SENT = frozenset(
+    {EmailKind.EVALUATION_INVITATION, EmailKind.EVALUATION_REMINDER}
+)
 
 
 def email_message(email: OutboundEmail) -> EmailMultiAlternatives:
@@ -89,8 +96,17 @@ def email_deliver(email_id: int) -> str:
         )
         return "failed"
     outbox_succeeded(OutboundEmail, email_id)
+    if email.kind in LINK_SCRUBBED_WHEN_SENT:
+        email_links_scrub(email)
     _close_quietly(connection)
     return "sent"
+
+
+def email_links_scrub(email: OutboundEmail) -> None:
+    """The sent email's stored text without its secret links ("[skjult link]")."""
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        body_text=secrets_redact(email.body_text), body_html=secrets_redact(email.body_html)
+    )
 
 
 def _close_quietly(connection: BaseEmailBackend) -> None:

@@ -11,6 +11,7 @@ from events.models.evaluations import (
     EvaluationInvitation,
     EvaluationKind,
     EvaluationResponse,
+    EvaluationSubmission,
     EventEvaluationQuestion,
 )
 from events.models.limits import ApplicationQuota
@@ -79,6 +80,7 @@ __all__ = [
     "EvaluationInvitation",
     "EvaluationKind",
     "EvaluationResponse",
+    "EvaluationSubmission",
     "EventEvaluationQuestion",
     "EmailKind",
     "EmailStatus",

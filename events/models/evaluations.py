@@ -1,18 +1,24 @@
 """Course evaluations: the questions (per event, or the centre's default form), who was
 invited, and the answers, kept anonymously.
 
-Anonymity is structural: ``EvaluationResponse`` and ``EvaluationAnswer`` hold no key or id of a
-person, a registration or an invitation, and a response keeps only the day it was submitted.
-What links a person to the evaluation is their ``EvaluationInvitation`` and its "has answered"
-mark, which the reminder reads to skip them; nothing joins that mark to a response. An
-invitation's link is a one-time token of which only a SHA-256 hash is stored (the link itself
-lives only in the person's email). Written by ``events.evaluations.services`` only.
+Anonymity is structural: ``EvaluationSubmission``, ``EvaluationResponse`` and
+``EvaluationAnswer`` hold no key or id of a person, a registration or an invitation. What links
+a person to the evaluation is their ``EvaluationInvitation`` and its "has answered" mark, which
+the reminder reads to skip them. A submit writes that mark and a *pending* submission (the
+event and the answers, nothing else) in one transaction; the submissions become responses only
+in a later release, in batches of at least three per event (or when the evaluation has closed),
+shuffled, with random ids and the day of the release: nothing in the database (a transaction
+id, a sequence, a moment) joins a response to the mark of whoever gave it. An invitation's link
+is a one-time token of which only a SHA-256 hash is stored (the link itself lives only in the
+person's email, and is scrubbed from the stored email once it is sent). Written by
+``events.evaluations.services`` only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -227,17 +233,41 @@ class EvaluationInvitation(models.Model):
         return f"{self.event_id}: {'svaret' if self.answered else 'ikke svaret'}"
 
 
-class EvaluationResponse(models.Model):
-    """One anonymous set of answers to one event's evaluation. No person, no invitation, and
-    only the day (not the moment) it came in."""
+class EvaluationSubmission(models.Model):
+    """A submitted set of answers waiting for its release (``evaluations_release``): the event
+    and the answers (``[{key, label, kind, value, text}, …]`` in the form's order), nothing
+    else, not even when. Deleted when it is released into an ``EvaluationResponse``."""
 
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("arrangement"),
+        on_delete=models.CASCADE,
+        related_name="evaluation_submissions",
+    )
+    answers = models.JSONField(_("svar"))
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("evalueringssvar, der venter")
+        verbose_name_plural = _("evalueringssvar, der venter")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: venter"
+
+
+class EvaluationResponse(models.Model):
+    """One anonymous set of answers to one event's evaluation. No person, no invitation; a
+    random id (not one that follows the order they came in) and the day it was released."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(
         "events.EventPage",
         verbose_name=_("arrangement"),
         on_delete=models.CASCADE,
         related_name="evaluation_responses",
     )
-    submitted_on = models.DateField(_("indsendt"))
+    submitted_on = models.DateField(_("frigivet"))
 
     wagtail_reference_index_ignore = True
 

@@ -8,14 +8,21 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.evaluations.services import GivenAnswer, evaluation_record, evaluations_send_due
+from events.evaluations.services import (
+    GivenAnswer,
+    evaluation_record,
+    evaluations_release,
+    evaluations_send_due,
+)
 from events.models import (
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationResponse,
+    EvaluationSubmission,
     EventEvaluationQuestion,
     EventPage,
     OutboundEmail,
@@ -72,11 +79,16 @@ def test_participant_answers_and_moderator_sees_the_charts(
     sign_up(course, name="Åse Østergaard", email="aase@kommune.example")
     sign_up(course, name="Bo Bøgh", email="bo@kommune.example")
     assert evaluations_send_due() == 3
+    # Sent, the stored email keeps no link: the link is in the message that went out.
     email = OutboundEmail.objects.get(kind="evaluation_invitation", to="soeren@kommune.example")
-    prefix = "Svar på evalueringen: "
-    [link] = [
-        line[len(prefix) :] for line in email.body_text.splitlines() if line.startswith(prefix)
+    assert "[skjult link]" in email.body_text and "/evaluering/" not in email.body_text
+    [message] = [
+        m
+        for m in mail.outbox
+        if m.to == ["soeren@kommune.example"] and m.subject.startswith("Hvad syntes du?")
     ]
+    prefix = "Svar på evalueringen: "
+    [link] = [line[len(prefix) :] for line in message.body.splitlines() if line.startswith(prefix)]
 
     context = browser.new_context(locale="da-DK", viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -104,11 +116,14 @@ def test_participant_answers_and_moderator_sees_the_charts(
     page.click("button:has-text('Send mine svar')")
     expect(page.locator("h1")).to_have_text("Tak for dine svar")
     screenshot(page, "evaluation-thanks")
-    assert sorted(EvaluationAnswer.objects.values_list("key", "value")) == [
+    # Kept pending (with nothing of Søren) until it can be released among others' answers.
+    [pending] = EvaluationSubmission.objects.values_list("answers", flat=True)
+    assert sorted((a["key"], a["value"]) for a in pending) == [
         ("anbefaling", True),
         ("godt", "Rollespillene med børnesamtaler."),
         ("samlet", 4),
     ]
+    assert not EvaluationAnswer.objects.exists()
     # Åse and Bo answer too (three answers at least are shown in the report).
     for invitation, overall in zip(
         EvaluationInvitation.objects.filter(answered=False).order_by("pk"), (5, 3), strict=True
@@ -119,6 +134,9 @@ def test_participant_answers_and_moderator_sees_the_charts(
                 GivenAnswer("samlet", "Hvor tilfreds er du samlet set?", "scale", overall, "")
             ],
         )
+    # Everyone invited has answered: the evaluation is closed, all three are released.
+    assert evaluations_release(event=course) == 3
+    assert EvaluationResponse.objects.count() == 3
     response = page.goto(link)
     assert response.status == 410
     expect(page.locator("h1")).to_have_text("Du har allerede svaret")

@@ -143,13 +143,14 @@ def test_demo_holds_a_finished_course_with_attendance_and_certificates(centre):
 
 def test_demo_holds_evaluation_results_and_a_coming_course(centre):
     from events.evaluations.results import evaluation_results
-    from events.models import EvaluationInvitation, EvaluationResponse
+    from events.models import EvaluationInvitation, EvaluationResponse, EvaluationSubmission
 
     demo_seed()
     course = EventPage.objects.filter(slug="kompetenceforloeb-samtaler-med-boern")
     results = evaluation_results(course)
     assert results.invited == EvaluationInvitation.objects.filter(event__in=course).count() > 0
     assert 0 < results.answered == results.responses < results.invited
+    assert not EvaluationSubmission.objects.filter(event__in=course).exists()
     scales = [q for q in results.questions if q.kind == "scale"]
     assert scales and all(sum(q.counts.values()) == q.answers for q in scales)
     assert any(q.texts for q in results.questions if q.kind == "long_text")

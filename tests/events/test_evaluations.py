@@ -5,21 +5,25 @@ report, its exports, the forms) is in ``test_evaluations_admin.py``."""
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
-from events.evaluations.services import evaluations_send_due
+from events.evaluations.services import EVALUATION_CLOSES_AFTER, evaluations_send_due
 from events.models import (
     EmailKind,
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationResponse,
+    EvaluationSubmission,
     EventEvaluationQuestion,
     OutboundEmail,
     Registration,
@@ -60,6 +64,16 @@ def answer_page(token: str) -> str:
     return reverse("evaluations:answer", args=[token])
 
 
+def sent_tokens(title: str = "") -> dict[str, str]:
+    """The links of the invitations sent (to the mailbox: the stored email keeps no link once
+    it is sent), of the event titled ``title`` or all, by address, in the order sent."""
+    return {
+        message.to[0]: token_in(message.body)
+        for message in mail.outbox
+        if message.subject.startswith("Hvad syntes du?") and title in message.subject
+    }
+
+
 def invited_course(course, callbacks, *, people=2):
     """A finished course whose first ``people`` attendees have their invitations; returns the
     tokens from the emails, by address."""
@@ -67,10 +81,7 @@ def invited_course(course, callbacks, *, people=2):
         registration = person(course, f"Deltager {number}", f"d{number}@kommune.example")
         attend(course, registration, 3)
     send_due(AFTER, callbacks)
-    return {
-        email.to: token_in(email.body_text)
-        for email in OutboundEmail.objects.filter(kind=EmailKind.EVALUATION_INVITATION)
-    }
+    return sent_tokens(course.title)
 
 
 GOOD = {"q_samlet": "5", "q_relevans": "4", "q_anvendelse": "3", "q_anbefaling": "ja"}
@@ -301,7 +312,7 @@ def test_the_events_own_questions_replace_the_default_form(
 PERSONAL_MODELS = {"registration", "groupmember", "evaluationinvitation", "user"}
 
 
-@pytest.mark.parametrize("model", [EvaluationResponse, EvaluationAnswer])
+@pytest.mark.parametrize("model", [EvaluationSubmission, EvaluationResponse, EvaluationAnswer])
 def test_no_column_links_an_answer_to_a_person(model):
     """Neither the model nor its table has a way from an answer to a person or invitation."""
     related = {
@@ -311,6 +322,7 @@ def test_no_column_links_an_answer_to_a_person(model):
     }
     assert not related & PERSONAL_MODELS
     allowed = {
+        EvaluationSubmission: {"id", "event_id", "answers"},
         EvaluationResponse: {"id", "event_id", "submitted_on"},
         EvaluationAnswer: {
             "id",
@@ -337,7 +349,7 @@ def test_no_column_links_an_answer_to_a_person(model):
         assert model not in targets
 
 
-def test_a_response_keeps_the_day_not_the_moment(
+def test_a_response_keeps_the_day_of_its_release_not_the_moment(
     client, course, django_capture_on_commit_callbacks
 ):
     [token] = invited_course(course, django_capture_on_commit_callbacks, people=1).values()
@@ -361,3 +373,119 @@ def test_retention_leaves_the_counts_but_not_who_was_invited(
     assert row == {"registration_id": None, "member_id": None}
     # The schedule does not invite the anonymised person again.
     assert send_due(AFTER + timedelta(hours=1), django_capture_on_commit_callbacks) == 0
+
+
+def test_no_reminder_for_a_deleted_staff_group_member_goes_to_the_contact_person(
+    event_of, vive, django_capture_on_commit_callbacks
+):
+    """The member's invitation is left with the group's registration only; the reminder must
+    not go to the contact person, who was not the one invited."""
+    from events.models import GroupMember
+    from tests.events.registrations import apply_group
+
+    course = build_course(event_of, vive, participation="staff_group", capacity=10)
+    group = apply_group(course, participants=2).registration
+    Registration.objects.filter(pk=group.pk).update(status="confirmed")
+    bjoern = GroupMember.objects.create(registration=group, name="Bjørn Ås", email="b@k.example")
+    mette = GroupMember.objects.create(registration=group, name="Mette Kær", email="m@k.example")
+    attend(course, group, 3, member=bjoern)
+    attend(course, group, 3, member=mette)
+    assert send_due(AFTER, django_capture_on_commit_callbacks) == 2
+    bjoern.delete()
+    mail.outbox.clear()
+    assert send_due(AFTER + timedelta(days=5, hours=1), django_capture_on_commit_callbacks) == 1
+    assert [message.to for message in mail.outbox] == [["m@k.example"]]
+    assert EvaluationInvitation.objects.filter(reminded_at__isnull=False).count() == 2
+
+
+def test_a_refused_answer_logs_no_link(client, course, caplog, django_capture_on_commit_callbacks):
+    """Django logs the path of every 400, 404 and 410: the person's still-valid link would be
+    in the log for whoever reads it."""
+    [token] = invited_course(course, django_capture_on_commit_callbacks, people=1).values()
+    caplog.set_level(logging.WARNING, logger="django.request")
+    assert client.post(answer_page(token), {"q_samlet": ""}).status_code == 400
+    assert "Bad Request: /evaluering/<skjult>/" in caplog.text
+    assert client.get(answer_page(token)).status_code == 200  # the link still opens the form
+    assert client.post(answer_page(token), GOOD).status_code == 302
+    assert client.get(answer_page(token)).status_code == 410
+    assert client.get(answer_page(token[::-1])).status_code == 404
+    assert "Gone: /evaluering/<skjult>/" in caplog.text
+    assert "Not Found: /evaluering/<skjult>/" in caplog.text
+    assert token not in caplog.text and token[::-1] not in caplog.text
+
+
+def test_answers_wait_and_are_released_in_batches_of_three_at_least_with_random_ids(
+    client, course, django_capture_on_commit_callbacks
+):
+    """A response written with its invitation's mark (one transaction, ids in the order they
+    came in) joins it to its person: answers wait as pending submissions, and are released
+    three at least at a time, three more always kept back, so the close never releases the
+    last one or two to answer on their own."""
+    tokens = list(invited_course(course, django_capture_on_commit_callbacks, people=8).values())
+    for number, token in enumerate(tokens[:5]):
+        answers = GOOD | {"q_samlet": str(number + 1)}
+        assert client.post(answer_page(token), answers).status_code == 302
+    assert not EvaluationResponse.objects.exists()
+    assert EvaluationSubmission.objects.count() == 5
+    assert EvaluationInvitation.objects.filter(answered=True).count() == 5
+    assert client.post(answer_page(tokens[5]), GOOD | {"q_samlet": "1"}).status_code == 302
+    released = list(EvaluationResponse.objects.all())
+    assert len(released) == 3 and all(isinstance(r.pk, uuid.UUID) for r in released)
+    assert EvaluationSubmission.objects.count() == 3
+    assert EvaluationAnswer.objects.filter(key="samlet").count() == 3
+    # A seventh waits with the three kept back; the eighth never answers, and the schedule
+    # releases the four at the close.
+    assert client.post(answer_page(tokens[6]), GOOD).status_code == 302
+    assert EvaluationResponse.objects.count() == 3 and EvaluationSubmission.objects.count() == 4
+    send_due(AFTER + timedelta(days=20), django_capture_on_commit_callbacks)
+    assert EvaluationSubmission.objects.count() == 4
+    course.refresh_from_db()
+    send_due(course.last_end + EVALUATION_CLOSES_AFTER, django_capture_on_commit_callbacks)
+    assert EvaluationResponse.objects.count() == 7 and not EvaluationSubmission.objects.exists()
+    assert sorted(
+        EvaluationAnswer.objects.filter(key="samlet").values_list("value", flat=True)
+    ) == [1, 1, 2, 3, 4, 5, 5]
+
+
+def test_the_release_shuffles_the_batch(course):
+    """Twenty releases of three: the responses' order is not always the order they were
+    submitted in (the chance of that is 1 in 6**20)."""
+    from events.evaluations.services import evaluations_release
+
+    closed = course.last_end + EVALUATION_CLOSES_AFTER
+    orders = set()
+    for _ in range(20):
+        for value in (1, 2, 3):
+            answer = {"key": "samlet", "label": "Samlet?", "kind": "scale", "value": value}
+            EvaluationSubmission.objects.create(event=course, answers=[answer | {"text": ""}])
+        assert evaluations_release(event=course, now=closed) == 3
+        batch = EvaluationAnswer.objects.order_by("-pk")[:3]
+        orders.add(tuple(answer.value for answer in reversed(batch)))
+    assert len(orders) > 1
+
+
+def test_when_everyone_invited_has_answered_the_rest_is_released(
+    client, course, django_capture_on_commit_callbacks
+):
+    tokens = list(invited_course(course, django_capture_on_commit_callbacks, people=2).values())
+    assert client.post(answer_page(tokens[0]), GOOD).status_code == 302
+    assert not EvaluationResponse.objects.exists()
+    assert client.post(answer_page(tokens[1]), GOOD).status_code == 302
+    assert EvaluationResponse.objects.count() == 2 and not EvaluationSubmission.objects.exists()
+
+
+def test_a_sent_evaluation_email_keeps_no_link(
+    course, smtp_sink, django_capture_on_commit_callbacks
+):
+    """The link answers in the person's name: once the email is out, the stored copy (which
+    is never resent) keeps "[skjult link]" instead."""
+    came = person(course, "Søren Ærø", "soeren@kommune.example")
+    attend(course, came, 3)
+    send_due(AFTER, django_capture_on_commit_callbacks)
+    [message] = smtp_sink.messages
+    token = token_in(message.get_body(("plain",)).get_content())
+    stored = OutboundEmail.objects.get(kind=EmailKind.EVALUATION_INVITATION)
+    assert stored.status == "sent"
+    for body in (stored.body_text, stored.body_html):
+        assert token not in body and "[skjult link]" in body
+    assert "Søren" in stored.body_text  # the rest of the text is kept

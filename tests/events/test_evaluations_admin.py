@@ -12,15 +12,18 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from events.evaluations.services import EVALUATION_CLOSES_AFTER, evaluations_release
 from events.models import EmailKind, EvaluationInvitation, EventPage, OutboundEmail
 from tests.events.registrations import vocabulary  # noqa: F401
-from tests.events.test_certificates import build_course
+from tests.events.test_certificates import attend, build_course, person
 from tests.events.test_evaluations import (
     AFTER,
     GOOD,
     START,
     answer_page,
     invited_course,
+    send_due,
+    sent_tokens,
 )
 
 pytestmark = pytest.mark.usefixtures("vocabulary")
@@ -51,6 +54,9 @@ def answered_course(client, course, callbacks):
         {"q_samlet": "4", "q_relevans": "3", "q_anvendelse": "4", "q_anbefaling": "ja"},
     )
     client.logout()
+    # The fourth never answers: the three are released when the evaluation closes.
+    course.refresh_from_db()
+    assert evaluations_release(event=course, now=course.last_end + EVALUATION_CLOSES_AFTER) == 3
 
 
 def test_the_report_counts_rate_distribution_mean_and_free_text(
@@ -327,3 +333,70 @@ def test_the_default_form_refuses_two_questions_with_one_key(client, coordinator
     assert response.status_code == 200
     assert "Nøgle: “tempo” bruges af et andet spørgsmål." in response.content.decode()
     assert form.questions.count() == before
+
+
+# --- the threshold of three, per event ---------------------------------------------------------
+
+
+LONE = "Jeg er den eneste fra Tønder, og jeg syntes underviseren var dårlig."
+
+
+def test_an_event_under_three_responses_is_left_out_of_every_combined_view(
+    client, event_of, vive, vive_moderator, django_capture_on_commit_callbacks
+):
+    """One person's answers are never shown by taking their event together with others: not
+    their free text (with or without the event's title), nor their scale answer by the
+    difference of two means, in the report or its exports."""
+    big = build_course(event_of, vive, title="Stort forløb", slug="stort")
+    small = build_course(event_of, vive, title="Lille forløb i Tønder", slug="lille")
+    for number in range(3):
+        attend(big, person(big, f"Stor {number}", f"stor{number}@kommune.example"), 3)
+    attend(small, person(small, "Eneste", "eneste@kommune.example"), 3)
+    send_due(AFTER, django_capture_on_commit_callbacks)
+    for token in sent_tokens("Stort forløb").values():
+        assert client.post(answer_page(token), GOOD).status_code == 302
+    (lone,) = sent_tokens("Lille forløb").values()
+    assert client.post(answer_page(lone), GOOD | {"q_samlet": "1", "q_godt": LONE}).status_code
+    client.logout()
+
+    client.force_login(vive_moderator)
+    alone = client.get(REPORT, {"event": small.pk}).content.decode()
+    assert "data-withheld" in alone and LONE not in alone
+    everything = client.get(REPORT).content.decode()
+    assert LONE not in everything and "Lille forløb i Tønder)" not in everything
+    assert 'data-left-out="1"' in everything
+    assert "1 arrangement med færre end 3 svar er udeladt" in everything
+    # The same mean with and without the small event: nothing to subtract.
+    overall = "Hvor tilfreds er du samlet set med arrangementet? (gennemsnit"
+    assert f"{overall} 5,00)" in everything and f"{overall} 4,00)" not in everything
+    assert re.search(r"data-answered>4<", everything)  # the response rate still counts them
+    only_big = client.get(REPORT, {"event": big.pk}).content.decode()
+    assert f"{overall} 5,00)" in only_big and "data-withheld" not in only_big
+    for export in ("csv", "xlsx"):
+        response = client.get(REPORT, {"export": export})
+        content = b"".join(response.streaming_content)
+        if export == "csv":
+            text = content.decode("utf-8-sig")
+        else:
+            sheet = load_workbook(io.BytesIO(content)).active
+            text = repr(list(sheet.iter_rows(values_only=True)))
+        assert LONE not in text and "Tønder" not in text
+        assert "Stort forløb" not in text  # the big event's rows have no free text either
+
+
+def test_each_questions_free_texts_are_sorted_on_their_own_never_by_response(
+    client, event_of, vive, vive_moderator, django_capture_on_commit_callbacks
+):
+    """Listed by response, the n-th "godt" and the n-th "bedre" would be one person's."""
+    course = build_course(event_of, vive, title="Forløb")
+    for number in range(3):
+        attend(course, person(course, f"P {number}", f"p{number}@kommune.example"), 3)
+    send_due(AFTER, django_capture_on_commit_callbacks)
+    given = [("beta", "Cæsar"), ("Alfa", "bravo"), ("cirkus", "Anton")]
+    for token, (good, better) in zip(sent_tokens().values(), given, strict=True):
+        answers = GOOD | {"q_godt": f"godt {good}", "q_bedre": f"bedre {better}"}
+        assert client.post(answer_page(token), answers).status_code == 302
+    client.force_login(vive_moderator)
+    html = client.get(REPORT, {"event": course.pk}).content.decode()
+    assert re.findall(r"godt (\w+)", html)[:3] == ["Alfa", "beta", "cirkus"]
+    assert re.findall(r"bedre (\w+)", html)[:3] == ["Anton", "bravo", "Cæsar"]

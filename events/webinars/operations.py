@@ -82,7 +82,11 @@ def _create(
         return GraphClient(account).create_meeting(spec)
     webinar = meeting.kind == MeetingKind.ZOOM_WEBINAR
     client = ZoomClient(account)
-    if look_first and (found := client.find_meeting(spec.marker, webinar=webinar)):
+    if look_first and (
+        found := client.find_meeting(
+            spec.marker, webinar=webinar, topic=spec.topic, start=spec.start
+        )
+    ):
         client.update_meeting(found.id, spec, webinar=webinar)
         return found
     return client.create_meeting(spec, webinar=webinar)

@@ -23,6 +23,8 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from events.models import (
@@ -215,8 +217,13 @@ def meeting_retry(*, meeting: SessionMeeting) -> int:
                 status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]
             ).values_list("pk", flat=True)
         )
+        # A fresh run of attempts, but one already tried keeps one on its count: a create
+        # whose answer was lost may have made the meeting, and ``operations._push`` looks for
+        # it first whenever the operation was tried before (attempts > 1 once claimed again).
         MeetingOperation.objects.filter(pk__in=operations).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempts=0
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=timezone.now(),
+            attempts=Least(F("attempts"), 1),
         )
         for pk in operations:
             enqueue_on_commit(OPERATION_TASK, pk)

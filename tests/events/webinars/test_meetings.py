@@ -20,6 +20,7 @@ from events.models import (
 from events.webinars.operations import _spec, meeting_operation_perform
 from events.webinars.services import meeting_retry, webinar_account_save
 from events.webinars.tasks import meetings_sweep
+from events.webinars.transport import PlatformError
 from events.webinars.zoom import ZoomClient
 from home.outbox import DeliveryStatus, outbox_claim
 from tests.events.webinars.conftest import ZOOM_SECRET
@@ -314,6 +315,84 @@ def test_refusal_fails_for_good_until_retried(
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.CREATED
     assert len(zoom_standin.live_meetings()) == 1
+
+
+@pytest.fixture
+def lost_create_answer(monkeypatch):
+    """Zoom makes the meeting, but its answer to the first create never arrives."""
+    real_create = ZoomClient.create_meeting
+    lost = {"left": 1}
+
+    def create_then_lose_the_answer(self, spec, *, webinar=False):
+        made = real_create(self, spec, webinar=webinar)
+        if lost["left"]:
+            lost["left"] -= 1
+            raise PlatformError(platform="Zoom", status=None, message="ingen forbindelse")
+        return made
+
+    monkeypatch.setattr(ZoomClient, "create_meeting", create_then_lose_the_answer)
+
+
+@pytest.mark.parametrize("how", ["retry", "account saved"])
+def test_retry_after_a_lost_create_answer_takes_the_meeting_zoom_made(
+    how,
+    event_of,
+    vive,
+    zoom_standin,
+    zoom_account,
+    lost_create_answer,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, title="Webinar om børnesamtaler", webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.FAILED and meeting.external_id == ""
+    [made] = zoom_standin.live_meetings()
+    # "Prøv igen", or a moderator saving the account, sends the waiting create again now.
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "retry":
+            assert meeting_retry(meeting=meeting) == 1
+        else:
+            webinar_account_save(
+                partner=vive, platform="zoom", account_id="acc-vive", client_id="zoom-client"
+            )
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CREATED
+    assert zoom_standin.live_meetings() == [made]
+    assert meeting.external_id == str(made["id"]) and meeting.join_url == made["join_url"]
+    assert len(zoom_standin.calls("POST /v2/users/me/meetings")) == 1
+
+
+def test_retry_of_an_operation_never_tried_does_not_look_first(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_retry(meeting=meeting_of(event)) == 1
+    assert meeting_of(event).state == MeetingState.CREATED
+    assert zoom_standin.calls("GET /v2/users/me/meetings") == []
+
+
+def test_lost_create_answer_behind_a_long_teaser_is_found_by_the_sweeper(
+    event_of,
+    vive,
+    zoom_standin,
+    zoom_account,
+    lost_create_answer,
+    django_capture_on_commit_callbacks,
+):
+    # Zoom's list shows 250 characters of each agenda: the marker must come first.
+    teaser = "Et webinar om samtaler med børn og unge i udsatte positioner. " * 6
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting", teaser=teaser)
+    [made] = zoom_standin.live_meetings()
+    with freeze_time(timezone.now() + timedelta(minutes=2)):
+        assert meetings_sweep() == 1
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.CREATED
+    assert zoom_standin.live_meetings() == [made]
+    assert meeting.external_id == str(made["id"])
 
 
 def test_choosing_another_platform_moves_the_meeting(

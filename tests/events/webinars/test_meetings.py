@@ -11,6 +11,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from events.models import (
+    EventIndexPage,
     MeetingAction,
     MeetingOperation,
     MeetingState,
@@ -420,6 +421,33 @@ def test_choosing_another_platform_moves_the_meeting(
     meeting = meeting_of(zoom_webinar)
     assert meeting.kind == "teams" and meeting.account == teams
     assert meeting.external_id == stored["id"] and meeting.state == MeetingState.CREATED
+
+
+def test_moving_the_event_to_another_partner_moves_the_meeting_to_its_account(
+    zoom_webinar, zoom_standin, zoom_account, bv, django_capture_on_commit_callbacks
+):
+    zoom_standin.credentials["acc-bv"] = ("zoom-client-bv", "zoom-secret-bv-77")
+    bv_account = WebinarAccount(
+        partner=bv, platform="zoom", account_id="acc-bv", client_id="zoom-client-bv"
+    )
+    bv_account.client_secret = "zoom-secret-bv-77"
+    bv_account.save()
+    old = meeting_of(zoom_webinar)
+    [old_create] = zoom_standin.calls("POST /v2/users/me/webinars")
+    zoom_webinar.move(EventIndexPage.objects.get(partner=bv), pos="last-child")
+    page = type(zoom_webinar).objects.get(pk=zoom_webinar.pk).get_latest_revision_as_object()
+    publish(django_capture_on_commit_callbacks, page)
+    publish(django_capture_on_commit_callbacks, page)  # seen twice: effect once
+    # The old meeting is deleted with VIVE's account, then made again with Børns Vilkår's.
+    [delete] = zoom_standin.calls(f"DELETE /v2/webinars/{old.external_id}")
+    assert delete.headers["Authorization"] == old_create.headers["Authorization"]
+    [_, new_create] = zoom_standin.calls("POST /v2/users/me/webinars")
+    assert new_create.headers["Authorization"] != old_create.headers["Authorization"]
+    assert zoom_standin.requests.index(delete) < zoom_standin.requests.index(new_create)
+    [stored] = zoom_standin.live_meetings()
+    meeting = meeting_of(zoom_webinar)
+    assert meeting.account == bv_account and meeting.state == MeetingState.CREATED
+    assert meeting.external_id == str(stored["id"]) != old.external_id
 
 
 def test_deleting_the_event_deletes_its_meetings(

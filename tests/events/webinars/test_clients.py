@@ -279,6 +279,30 @@ def test_graph_attendance_records_follow_next_links(graph_standin, teams_account
     assert records[0].name == "A 0" and records[0].seconds == 3600
 
 
+def test_graph_next_link_to_another_host_is_refused_without_sending_the_token(
+    graph_standin, zoom_standin, teams_account
+):
+    client = GraphClient(teams_account)
+    meeting = client.create_meeting(spec())
+    for n in range(3):
+        graph_standin.add_attendance(meeting.id, [{"emailAddress": f"a{n}@example.com"}])
+    real_page = graph_standin._page
+
+    def page_pointing_elsewhere(request, rows):
+        status, body, headers = real_page(request, rows)
+        if "@odata.nextLink" in body:
+            body["@odata.nextLink"] = body["@odata.nextLink"].replace(
+                graph_standin.url, zoom_standin.url
+            )
+        return status, body, headers
+
+    graph_standin._page = page_pointing_elsewhere
+    with pytest.raises(PlatformError) as caught:
+        list(client.attendance_records(meeting.id))
+    assert "nextLink" in caught.value.message and not caught.value.transient
+    assert zoom_standin.requests == []
+
+
 def test_retry_after_parsing():
     assert retry_after_seconds("5") == 5
     assert retry_after_seconds(None) is None

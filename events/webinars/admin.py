@@ -35,6 +35,8 @@ class SecretInput(forms.PasswordInput):
 
 
 class WebinarAccountForm(WagtailAdminModelForm):
+    instance: WebinarAccount
+
     client_secret = forms.CharField(
         label=_("client secret"),
         required=False,

@@ -323,8 +323,16 @@ WEBINAR_HTTP_TIMEOUT = (
     float(os.environ.get("WEBINAR_CONNECT_TIMEOUT", "5")),
     float(os.environ.get("WEBINAR_READ_TIMEOUT", "20")),
 )
-# Fernet key for the accounts' secrets at rest; empty: derived from SECRET_KEY.
-WEBINAR_SECRETS_KEY = os.environ.get("WEBINAR_SECRETS_KEY", "")
+# Fernet keys for the accounts' secrets at rest, comma-separated: the first encrypts, all
+# decrypt (rotation). Empty: WEBINAR_SECRETS_KEY (the former, single key), else derived from
+# SECRET_KEY. Checked at startup (events.webinars.secrets, production.py).
+WEBINAR_SECRETS_KEYS = [
+    key.strip()
+    for key in (
+        os.environ.get("WEBINAR_SECRETS_KEYS") or os.environ.get("WEBINAR_SECRETS_KEY", "")
+    ).split(",")
+    if key.strip()
+]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Videnscenter om børneinddragelse og udsatte børns liv"

@@ -1,3 +1,4 @@
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
@@ -5,6 +6,14 @@ from .base import *
 DEBUG = False
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
+for _position, _key in enumerate(WEBINAR_SECRETS_KEYS, start=1):
+    try:
+        Fernet(_key.encode())
+    except (ValueError, TypeError):
+        # The key itself is never in the message.
+        raise ImproperlyConfigured(
+            f"WEBINAR_SECRETS_KEYS: key number {_position} is not a Fernet key"
+        ) from None
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

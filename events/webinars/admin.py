@@ -35,6 +35,8 @@ class SecretInput(forms.PasswordInput):
 
 
 class WebinarAccountForm(WagtailAdminModelForm):
+    instance: WebinarAccount
+
     client_secret = forms.CharField(
         label=_("client secret"),
         required=False,
@@ -60,6 +62,12 @@ class WebinarAccountForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "partner" in self.fields:
             self.fields["partner"].queryset = account_partners(self.for_user)
+        if self.instance.pk:
+            # An account stays its partner's, on its platform: another one is added, not
+            # made by editing this one (it would have no secret).
+            for name in ("partner", "platform"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()
@@ -78,6 +86,17 @@ class WebinarAccountForm(WagtailAdminModelForm):
             need("organizer", _("Organisator"))
         if not self.instance.has_client_secret:
             need("client_secret", "Client secret")
+        partner = cleaned.get("partner")
+        if (
+            not self.instance.pk
+            and partner is not None
+            and platform
+            and WebinarAccount.objects.filter(partner=partner, platform=platform).exists()
+        ):
+            errors["platform"] = _(
+                "%(partner)s har allerede en konto på %(platform)s. Ret den i listen over "
+                "webinarkonti i stedet for at oprette en ny."
+            ) % {"partner": partner, "platform": WebinarPlatform(platform).label}
         for name in ("account_id", "tenant_id", "client_id", "organizer"):
             value = cleaned.get(name) or ""
             if any(ch in value for ch in "\x00\r\n/?#") and name != "organizer":
@@ -90,9 +109,10 @@ class WebinarAccountForm(WagtailAdminModelForm):
 
     def save(self, commit: bool = True) -> WebinarAccount:
         data = self.cleaned_data
+        edited = self.instance if self.instance.pk else None
         account = webinar_account_save(
-            partner=data["partner"],
-            platform=data["platform"],
+            partner=edited.partner if edited else data["partner"],
+            platform=edited.platform if edited else data["platform"],
             client_id=data["client_id"].strip(),
             account_id=(data.get("account_id") or "").strip(),
             tenant_id=(data.get("tenant_id") or "").strip(),

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 
@@ -45,6 +45,11 @@ class AttendanceRecord:
     seconds: int
     join_time: datetime | None
     leave_time: datetime | None
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.netloc or "").lower()
 
 
 def _iso(moment: datetime) -> str:
@@ -112,6 +117,13 @@ class GraphClient(PlatformClient):
             body = self._call("GET", next_url)
             yield from body.get("value") or []
             next_url = body.get("@odata.nextLink")
+            if next_url and _origin(str(next_url)) != _origin(settings.GRAPH_API_URL):
+                # The access token goes with the request: only to Graph itself.
+                raise PlatformError(
+                    platform=self.platform,
+                    status=200,
+                    message="@odata.nextLink peger uden for GRAPH_API_URL",
+                )
 
     def attendance_records(self, meeting_id: str) -> Iterator[AttendanceRecord]:
         base = f"{self._meetings_url()}/{quote(meeting_id, safe='')}/attendanceReports"

@@ -32,7 +32,7 @@ from events.models import (
 from events.webinars.graph import GraphClient
 from events.webinars.registrants import registrants_sync
 from events.webinars.secrets import SecretUnreadable
-from events.webinars.services import OPEN, account_for
+from events.webinars.services import OPEN, account_elsewhere, account_for
 from events.webinars.transport import PlatformError
 from events.webinars.zoom import MeetingSpec, PlatformMeeting, ZoomClient
 from home.outbox import DeliveryStatus, outbox_claim, outbox_failed, outbox_succeeded
@@ -83,7 +83,11 @@ def _create(
         return GraphClient(account).create_meeting(spec)
     webinar = meeting.kind == MeetingKind.ZOOM_WEBINAR
     client = ZoomClient(account)
-    if look_first and (found := client.find_meeting(spec.marker, webinar=webinar)):
+    if look_first and (
+        found := client.find_meeting(
+            spec.marker, webinar=webinar, topic=spec.topic, start=spec.start
+        )
+    ):
         client.update_meeting(found.id, spec, webinar=webinar)
         return found
     return client.create_meeting(spec, webinar=webinar)
@@ -119,11 +123,13 @@ def _push(operation: MeetingOperation, meeting: SessionMeeting) -> str:
     if meeting.external_id and meeting.pushed_fingerprint == meeting.desired_fingerprint:
         return "unchanged"
     kind = meeting.desired["kind"]
-    if meeting.external_id and meeting.kind != kind:
+    partner_id = meeting.event.partner_id if meeting.event else None
+    moved = meeting.kind != kind or account_elsewhere(meeting, partner_id)
+    if meeting.external_id and moved:
         raise Refused(OLD_NOT_DELETED)
-    if not meeting.external_id and meeting.kind != kind:
+    if not meeting.external_id and moved:
         meeting.kind = kind
-        meeting.account = account_for(meeting.event.partner_id if meeting.event else None, kind)
+        meeting.account = account_for(partner_id, kind)
         SessionMeeting.objects.filter(pk=meeting.pk).update(kind=kind, account=meeting.account)
     account = _account(meeting)
     pushed = meeting.desired_fingerprint
@@ -154,7 +160,11 @@ def _push(operation: MeetingOperation, meeting: SessionMeeting) -> str:
 
 
 def _remove(meeting: SessionMeeting) -> str:
-    if meeting.desired_fingerprint and meeting.desired.get("kind") == meeting.kind:
+    if (
+        meeting.desired_fingerprint
+        and meeting.desired.get("kind") == meeting.kind
+        and not account_elsewhere(meeting, meeting.event.partner_id if meeting.event else None)
+    ):
         return "moot"  # wanted again since: the create or update that followed keeps it
     marker = str(meeting.session.uuid) if meeting.session else ""
     if meeting.external_id or marker:

@@ -23,6 +23,8 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from events.models import (
@@ -77,6 +79,12 @@ def account_for(partner_id: int | None, kind: str) -> WebinarAccount | None:
     return WebinarAccount.objects.filter(partner_id=partner_id, platform=platform).first()
 
 
+def account_elsewhere(meeting: SessionMeeting, partner_id: int | None) -> bool:
+    """The meeting was made with another partner's account than its event's (the event moved
+    to another partner): it is deleted with that account and made again with the new one."""
+    return meeting.account is not None and meeting.account.partner_id != partner_id
+
+
 def _operation_write(
     meeting: SessionMeeting, action: str, fingerprint: str = ""
 ) -> MeetingOperation:
@@ -115,7 +123,7 @@ def _meeting_want(meeting: SessionMeeting, desired: dict[str, Any], event: Event
     switching = (
         bool(meeting.external_id)
         and meeting.state != MeetingState.CANCELLED
-        and meeting.kind != desired["kind"]
+        and (meeting.kind != desired["kind"] or account_elsewhere(meeting, event.partner_id))
     )
     if not switching:
         # A delete not yet taken is called off: the meeting stays, brought up to date.
@@ -123,7 +131,7 @@ def _meeting_want(meeting: SessionMeeting, desired: dict[str, Any], event: Event
             action=MeetingAction.DELETE, status=DeliveryStatus.PENDING
         ).update(status=DeliveryStatus.CANCELLED)
     gone = meeting.state == MeetingState.CANCELLED or _open(meeting, MeetingAction.DELETE)
-    if fingerprint == meeting.desired_fingerprint and not gone:
+    if fingerprint == meeting.desired_fingerprint and not gone and not switching:
         return
     meeting.desired = desired
     meeting.desired_fingerprint = fingerprint
@@ -134,7 +142,8 @@ def _meeting_want(meeting: SessionMeeting, desired: dict[str, Any], event: Event
         meeting.save()
         if not _open(meeting, MeetingAction.DELETE):
             _operation_write(meeting, MeetingAction.DELETE)
-        _operation_write(meeting, MeetingAction.CREATE, fingerprint)
+        if not _open(meeting, MeetingAction.CREATE):  # an open one pushes the latest anyway
+            _operation_write(meeting, MeetingAction.CREATE, fingerprint)
         return
     meeting.account = account_for(event.partner_id, desired["kind"])
     if gone or (not meeting.external_id and not _open(meeting, MeetingAction.CREATE)):
@@ -215,8 +224,13 @@ def meeting_retry(*, meeting: SessionMeeting) -> int:
                 status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]
             ).values_list("pk", flat=True)
         )
+        # A fresh run of attempts, but one already tried keeps one on its count: a create
+        # whose answer was lost may have made the meeting, and ``operations._push`` looks for
+        # it first whenever the operation was tried before (attempts > 1 once claimed again).
         MeetingOperation.objects.filter(pk__in=operations).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempts=0
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=timezone.now(),
+            attempts=Least(F("attempts"), 1),
         )
         for pk in operations:
             enqueue_on_commit(OPERATION_TASK, pk)

@@ -4,7 +4,7 @@ Interface (stable; the meetings, registrants and attendance code build on it):
 
     client = ZoomClient(account)                         # account.platform == "zoom"
     client.create_meeting(spec, webinar=False) -> PlatformMeeting
-    client.find_meeting(marker, webinar=False) -> PlatformMeeting | None
+    client.find_meeting(marker, webinar=False, topic=…, start=…) -> PlatformMeeting | None
     client.update_meeting(meeting_id, spec, webinar=False) -> None
     client.delete_meeting(meeting_id, webinar=False) -> None      # gone already: fine
     client.add_registrant(meeting_id, email=…, first_name=…, last_name=…, webinar=False)
@@ -23,7 +23,8 @@ with HTTP basic auth (client id, secret); ``POST /users/me/meetings`` (type 2, r
 Zoom's own emails off: the centre sends its own), ``PATCH``/``DELETE /meetings/{id}``,
 ``POST /meetings/{id}/registrants``, ``PUT /meetings/{id}/registrants/status`` (action
 cancel, at most 30 a call), ``GET /report/meetings/{id}/participants`` (``next_page_token``),
-``GET /meetings/{id}/recordings``, ``GET /users/me/meetings`` (``type=upcoming``).
+``GET /meetings/{id}/recordings``, ``GET /users/me/meetings`` (``type=upcoming``; each agenda
+truncated), ``GET /meetings/{id}`` (the full agenda).
 """
 
 from __future__ import annotations
@@ -146,7 +147,8 @@ class ZoomClient(PlatformClient):
         return "webinars" if webinar else "meetings"
 
     def _body(self, spec: MeetingSpec, webinar: bool) -> dict[str, Any]:
-        agenda = (spec.agenda[:1900] + "\n\n" + marker_text(spec.marker)).strip()
+        # The marker first: Zoom's list of meetings shows only the agenda's first ~250 chars.
+        agenda = (marker_text(spec.marker) + "\n\n" + spec.agenda[:1900]).strip()
         return {
             "topic": spec.topic[:200],
             "type": 5 if webinar else 2,
@@ -169,8 +171,20 @@ class ZoomClient(PlatformClient):
         )
         return PlatformMeeting(id=str(body["id"]), join_url=str(body.get("join_url") or ""))
 
-    def find_meeting(self, marker: str, *, webinar: bool = False) -> PlatformMeeting | None:
-        """The upcoming meeting whose agenda carries ``marker``, if one was created already."""
+    def find_meeting(
+        self,
+        marker: str,
+        *,
+        webinar: bool = False,
+        topic: str = "",
+        start: datetime | None = None,
+    ) -> PlatformMeeting | None:
+        """The upcoming meeting whose agenda carries ``marker``, if one was created already.
+
+        Zoom's list truncates each agenda, so the list only narrows the candidates: those
+        whose listed agenda shows the marker, or with the given ``topic`` or ``start`` (a
+        meeting made before the marker moved to the front of the agenda). Each candidate is
+        confirmed by ``GET /meetings/{id}``, which gives the full agenda."""
         needle = marker_text(marker)
         key = self._base(webinar)
         params: dict[str, Any] = {"page_size": PAGE_SIZE}
@@ -179,14 +193,27 @@ class ZoomClient(PlatformClient):
         while True:
             body = self._call("GET", self._url(f"/users/me/{key}"), params=params)
             for item in body.get(key) or []:
-                if needle in str(item.get("agenda") or ""):
-                    return PlatformMeeting(
-                        id=str(item["id"]), join_url=str(item.get("join_url") or "")
-                    )
+                if (
+                    needle in str(item.get("agenda") or "")
+                    or (topic and item.get("topic") == topic[:200])
+                    or (start is not None and parse_time(item.get("start_time")) == start)
+                ) and (found := self._confirm(str(item["id"]), needle, webinar)):
+                    return found
             token = body.get("next_page_token")
             if not token:
                 return None
             params["next_page_token"] = token
+
+    def _confirm(self, meeting_id: str, needle: str, webinar: bool) -> PlatformMeeting | None:
+        try:
+            full = self._call("GET", self._url(f"/{self._base(webinar)}/{meeting_id}"))
+        except PlatformError as exc:
+            if exc.not_found:  # deleted since it was listed
+                return None
+            raise
+        if needle not in str(full.get("agenda") or ""):
+            return None
+        return PlatformMeeting(id=meeting_id, join_url=str(full.get("join_url") or ""))
 
     def update_meeting(self, meeting_id: str, spec: MeetingSpec, *, webinar: bool = False) -> None:
         body = self._body(spec, webinar)

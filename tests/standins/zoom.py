@@ -4,7 +4,9 @@ One server answers both: ``{url}/oauth/token`` (ZOOM_OAUTH_URL) and ``{url}/v2``
 It keeps meetings and webinars, their registrants, participants reports (set with
 ``add_participants``, served in pages of ``page_size`` with ``next_page_token``) and cloud
 recordings (``add_recording``), checks the basic auth of the token request and the bearer
-token of every call. ``signed_webhook`` builds a webhook request as Zoom signs it.
+token of every call. "List meetings" truncates each agenda to 250 characters, as Zoom
+does; ``GET /meetings/{id}`` gives it whole. ``signed_webhook`` builds a webhook request as
+Zoom signs it.
 
 From the command line, for the README's demo:
 
@@ -25,6 +27,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.standins.base import Answer, Request, StandIn, serve_forever
+
+LISTED_AGENDA = 250  # characters of a meeting's agenda in "List meetings"
 
 
 def _signature(secret: str, timestamp: str, body: str) -> str:
@@ -240,6 +244,8 @@ class ZoomStandIn(StandIn):
             }
             for m in page
         ]
+        for m in listed:  # as Zoom: the list gives only the agenda's start; GET gives it whole
+            m["agenda"] = m["agenda"][:LISTED_AGENDA]
         return (
             200,
             {"page_size": size, "total_records": len(rows), "next_page_token": token, kind: listed},

@@ -6,13 +6,16 @@
         --client-secret … --organizer …
 
 An existing account of the partner on that platform is changed; a secret left out keeps the
-stored one. Secrets may also come from the environment (WEBINAR_CLIENT_SECRET,
-WEBINAR_WEBHOOK_SECRET), so they stay out of the shell's history. Nothing printed names a secret.
+stored one. An argument on the command line shows in ``ps`` to every user of the machine, so
+give the secrets through the environment (WEBINAR_CLIENT_SECRET, WEBINAR_WEBHOOK_SECRET) or
+as ``-``, which reads the secret from a line of standard input (client secret first, then the
+webhook secret, when both are ``-``). Nothing printed names a secret.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,8 +26,14 @@ from home.models import Partner
 LIMIT = 200
 
 
+def _line(stdin) -> str:
+    """One secret from standard input: its first line, without the line break."""
+    return stdin.readline().removesuffix("\n").removesuffix("\r")
+
+
 class Command(BaseCommand):
     help = "Create or change a partner's Zoom or Microsoft Teams account."
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("partner", help="the partner's slug, e.g. vive")
@@ -49,17 +58,23 @@ class Command(BaseCommand):
                 f"No partner with slug {options['partner']!r}; known: {slugs or 'none'}."
             ) from None
         platform = options["platform"]
+        stdin = options.get("stdin") or sys.stdin
         client_secret = options["client_secret"] or os.environ.get("WEBINAR_CLIENT_SECRET", "")
+        if client_secret == "-":
+            client_secret = _line(stdin)
         webhook_secret = options.get("webhook_secret") or (
             os.environ.get("WEBINAR_WEBHOOK_SECRET", "") if platform == "zoom" else ""
         )
+        if webhook_secret == "-":
+            webhook_secret = _line(stdin)
         values = {
             "client_id": options["client_id"],
             "account_id": options.get("account_id") or "",
             "tenant_id": options.get("tenant") or "",
             "organizer": options.get("organizer") or "",
         }
-        for name, value in {**values, "client_secret": client_secret}.items():
+        secrets = {"client_secret": client_secret, "webhook_secret": webhook_secret}
+        for name, value in {**values, **secrets}.items():
             if len(value) > LIMIT or any(ch in value for ch in "\x00\r\n"):
                 raise CommandError(f"--{name.replace('_', '-')}: too long or not one line.")
             if (

@@ -65,6 +65,48 @@ def test_blank_secret_keeps_the_stored_one(client, vive_moderator, zoom_account,
     assert zoom_account.client_secret == ZOOM_SECRET
 
 
+def test_editing_keeps_the_accounts_partner_and_platform(
+    client, vive_moderator, coordinator, zoom_account, vive, bv
+):
+    """Partner and platform are read-only on edit: a posted other platform or partner changes
+    the account edited, and makes no second account without a secret."""
+    client.force_login(coordinator)
+    url = reverse("webinar_accounts:edit", args=[zoom_account.pk])
+    html = client.get(url).content.decode()
+    assert '<select name="partner" required disabled' in html
+    assert '<select name="platform" required disabled' in html
+    answer = client.post(
+        url,
+        zoom_form(
+            bv,
+            platform="teams",
+            tenant_id="tenant-vive",
+            organizer="org@vive.example",
+            client_id="zoom-client-2",
+            client_secret="",
+            webhook_secret="",
+        ),
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    [account] = WebinarAccount.objects.all()
+    assert account.pk == zoom_account.pk
+    assert (account.partner, account.platform) == (vive, "zoom")
+    assert account.client_id == "zoom-client-2" and account.client_secret == ZOOM_SECRET
+
+
+def test_adding_a_second_account_on_the_same_platform_is_a_form_error(
+    client, vive_moderator, zoom_account, vive
+):
+    client.force_login(vive_moderator)
+    answer = client.post(
+        reverse(ADD), zoom_form(vive, client_id="other-client", client_secret="other-secret")
+    )
+    assert answer.status_code == 200
+    assert "har allerede en konto på Zoom" in answer.content.decode()
+    [account] = WebinarAccount.objects.all()
+    assert account.client_id == "zoom-client" and account.client_secret == ZOOM_SECRET
+
+
 def test_a_form_error_does_not_echo_the_secret(client, vive_moderator, vive):
     client.force_login(vive_moderator)
     answer = client.post(reverse(ADD), zoom_form(vive, account_id=""))

@@ -74,6 +74,38 @@ def test_zoom_find_meeting_by_marker_across_pages(zoom_standin, zoom_account):
     assert client.find_meeting("nobody") is None
 
 
+def test_zoom_agenda_starts_with_the_marker_and_a_long_teaser_follows(zoom_standin, zoom_account):
+    teaser = "Samtaler med børn og unge i udsatte positioner. " * 40  # ~1,900 chars
+    made = ZoomClient(zoom_account).create_meeting(spec(agenda=teaser))
+    agenda = zoom_standin.meetings[made.id]["agenda"]
+    assert agenda.startswith("[ref:6f1c0f43-session]\n\nSamtaler med børn")
+    assert len(agenda) <= 2000
+
+
+def test_zoom_find_meeting_confirms_a_candidate_by_its_full_agenda(zoom_standin, zoom_account):
+    """The list shows 250 characters of each agenda; a meeting made with the marker after a
+    long teaser (as before the marker moved first) is found by its topic and start, and only
+    the one whose full agenda carries the marker is taken."""
+    client = ZoomClient(zoom_account)
+    teaser = "Et webinar om samtaler med børn og unge i udsatte positioner. " * 6
+    same_slot = client.create_meeting(spec(marker="another-session"))
+    old_layout = client.create_meeting(spec(marker="unused"))
+    zoom_standin.meetings[old_layout.id]["agenda"] = f"{teaser}\n\n[ref:the-one]"
+    assert (
+        "[ref:the-one]"
+        not in client._call("GET", client._url("/users/me/meetings"), params={"page_size": 300})[
+            "meetings"
+        ][1]["agenda"]
+    )
+    found = client.find_meeting("the-one", topic=spec().topic, start=START)
+    assert found is not None and found.id == old_layout.id != same_slot.id
+    assert found.join_url == zoom_standin.meetings[old_layout.id]["join_url"]
+    assert zoom_standin.calls(f"GET /v2/meetings/{old_layout.id}")
+    # Without topic or start, only a marker the list shows can be found.
+    assert client.find_meeting("the-one") is None
+    assert client.find_meeting("nobody", topic=spec().topic, start=START) is None
+
+
 def test_zoom_token_fetched_once_and_cached(zoom_standin, zoom_account):
     client = ZoomClient(zoom_account)
     client.create_meeting(spec(marker="a"))
@@ -245,6 +277,30 @@ def test_graph_attendance_records_follow_next_links(graph_standin, teams_account
         "late@example.com"
     ]
     assert records[0].name == "A 0" and records[0].seconds == 3600
+
+
+def test_graph_next_link_to_another_host_is_refused_without_sending_the_token(
+    graph_standin, zoom_standin, teams_account
+):
+    client = GraphClient(teams_account)
+    meeting = client.create_meeting(spec())
+    for n in range(3):
+        graph_standin.add_attendance(meeting.id, [{"emailAddress": f"a{n}@example.com"}])
+    real_page = graph_standin._page
+
+    def page_pointing_elsewhere(request, rows):
+        status, body, headers = real_page(request, rows)
+        if "@odata.nextLink" in body:
+            body["@odata.nextLink"] = body["@odata.nextLink"].replace(
+                graph_standin.url, zoom_standin.url
+            )
+        return status, body, headers
+
+    graph_standin._page = page_pointing_elsewhere
+    with pytest.raises(PlatformError) as caught:
+        list(client.attendance_records(meeting.id))
+    assert "nextLink" in caught.value.message and not caught.value.transient
+    assert zoom_standin.requests == []
 
 
 def test_retry_after_parsing():

@@ -60,6 +60,31 @@ def test_secret_from_the_environment(vive, monkeypatch):
     assert WebinarAccount.objects.get(partner=vive).client_secret == "env-secret-9"
 
 
+def test_secrets_from_standard_input(vive):
+    out = StringIO()
+    call_command(
+        "webinar_account",
+        "vive",
+        "zoom",
+        "--account-id=a",
+        "--client-id=c",
+        "--client-secret=-",
+        "--webhook-secret=-",
+        stdin=StringIO("stdin-secret-1\nstdin-hook-2\n"),
+        stdout=out,
+    )
+    account = WebinarAccount.objects.get(partner=vive)
+    assert account.client_secret == "stdin-secret-1" and account.webhook_secret == "stdin-hook-2"
+    assert "stdin-secret-1" not in out.getvalue()
+
+
+def test_webhook_secret_from_the_environment(vive, monkeypatch):
+    monkeypatch.setenv("WEBINAR_CLIENT_SECRET", "env-secret-9")
+    monkeypatch.setenv("WEBINAR_WEBHOOK_SECRET", "env-hook-8")
+    run("vive", "zoom", "--account-id=a", "--client-id=c")
+    assert WebinarAccount.objects.get(partner=vive).webhook_secret == "env-hook-8"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -67,6 +92,16 @@ def test_secret_from_the_environment(vive, monkeypatch):
         (["vive", "zoom", "--account-id=a", "--client-id=c"], "--client-secret is required"),
         (["vive", "zoom", "--account-id=", "--client-id=c", "--client-secret=s"], "account-id"),
         (["vive", "zoom", "--account-id=a", "--client-id=c\nx", "--client-secret=s"], "client-id"),
+        (
+            ["vive", "zoom", "--account-id=a", "--client-id=c", "--client-secret=s"]
+            + ["--webhook-secret=h\nx"],
+            "webhook-secret",
+        ),
+        (
+            ["vive", "zoom", "--account-id=a", "--client-id=c", "--client-secret=s"]
+            + ["--webhook-secret=" + "h" * 201],
+            "webhook-secret",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_error(centre, args, message):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from events.models import (
+    EventIndexPage,
     MeetingAction,
     MeetingOperation,
     MeetingState,
@@ -20,6 +21,7 @@ from events.models import (
 from events.webinars.operations import _spec, meeting_operation_perform
 from events.webinars.services import meeting_retry, webinar_account_save
 from events.webinars.tasks import meetings_sweep
+from events.webinars.transport import PlatformError
 from events.webinars.zoom import ZoomClient
 from home.outbox import DeliveryStatus, outbox_claim
 from tests.events.webinars.conftest import ZOOM_SECRET
@@ -316,6 +318,84 @@ def test_refusal_fails_for_good_until_retried(
     assert len(zoom_standin.live_meetings()) == 1
 
 
+@pytest.fixture
+def lost_create_answer(monkeypatch):
+    """Zoom makes the meeting, but its answer to the first create never arrives."""
+    real_create = ZoomClient.create_meeting
+    lost = {"left": 1}
+
+    def create_then_lose_the_answer(self, spec, *, webinar=False):
+        made = real_create(self, spec, webinar=webinar)
+        if lost["left"]:
+            lost["left"] -= 1
+            raise PlatformError(platform="Zoom", status=None, message="ingen forbindelse")
+        return made
+
+    monkeypatch.setattr(ZoomClient, "create_meeting", create_then_lose_the_answer)
+
+
+@pytest.mark.parametrize("how", ["retry", "account saved"])
+def test_retry_after_a_lost_create_answer_takes_the_meeting_zoom_made(
+    how,
+    event_of,
+    vive,
+    zoom_standin,
+    zoom_account,
+    lost_create_answer,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, title="Webinar om børnesamtaler", webinar_platform="zoom_meeting")
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.FAILED and meeting.external_id == ""
+    [made] = zoom_standin.live_meetings()
+    # "Prøv igen", or a moderator saving the account, sends the waiting create again now.
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "retry":
+            assert meeting_retry(meeting=meeting) == 1
+        else:
+            webinar_account_save(
+                partner=vive, platform="zoom", account_id="acc-vive", client_id="zoom-client"
+            )
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CREATED
+    assert zoom_standin.live_meetings() == [made]
+    assert meeting.external_id == str(made["id"]) and meeting.join_url == made["join_url"]
+    assert len(zoom_standin.calls("POST /v2/users/me/meetings")) == 1
+
+
+def test_retry_of_an_operation_never_tried_does_not_look_first(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        event = event_of(vive, webinar_platform="zoom_meeting")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_retry(meeting=meeting_of(event)) == 1
+    assert meeting_of(event).state == MeetingState.CREATED
+    assert zoom_standin.calls("GET /v2/users/me/meetings") == []
+
+
+def test_lost_create_answer_behind_a_long_teaser_is_found_by_the_sweeper(
+    event_of,
+    vive,
+    zoom_standin,
+    zoom_account,
+    lost_create_answer,
+    django_capture_on_commit_callbacks,
+):
+    # Zoom's list shows 250 characters of each agenda: the marker must come first.
+    teaser = "Et webinar om samtaler med børn og unge i udsatte positioner. " * 6
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(vive, webinar_platform="zoom_meeting", teaser=teaser)
+    [made] = zoom_standin.live_meetings()
+    with freeze_time(timezone.now() + timedelta(minutes=2)):
+        assert meetings_sweep() == 1
+    meeting = meeting_of(event)
+    assert meeting.state == MeetingState.CREATED
+    assert zoom_standin.live_meetings() == [made]
+    assert meeting.external_id == str(made["id"])
+
+
 def test_choosing_another_platform_moves_the_meeting(
     zoom_webinar,
     zoom_standin,
@@ -341,6 +421,33 @@ def test_choosing_another_platform_moves_the_meeting(
     meeting = meeting_of(zoom_webinar)
     assert meeting.kind == "teams" and meeting.account == teams
     assert meeting.external_id == stored["id"] and meeting.state == MeetingState.CREATED
+
+
+def test_moving_the_event_to_another_partner_moves_the_meeting_to_its_account(
+    zoom_webinar, zoom_standin, zoom_account, bv, django_capture_on_commit_callbacks
+):
+    zoom_standin.credentials["acc-bv"] = ("zoom-client-bv", "zoom-secret-bv-77")
+    bv_account = WebinarAccount(
+        partner=bv, platform="zoom", account_id="acc-bv", client_id="zoom-client-bv"
+    )
+    bv_account.client_secret = "zoom-secret-bv-77"
+    bv_account.save()
+    old = meeting_of(zoom_webinar)
+    [old_create] = zoom_standin.calls("POST /v2/users/me/webinars")
+    zoom_webinar.move(EventIndexPage.objects.get(partner=bv), pos="last-child")
+    page = type(zoom_webinar).objects.get(pk=zoom_webinar.pk).get_latest_revision_as_object()
+    publish(django_capture_on_commit_callbacks, page)
+    publish(django_capture_on_commit_callbacks, page)  # seen twice: effect once
+    # The old meeting is deleted with VIVE's account, then made again with Børns Vilkår's.
+    [delete] = zoom_standin.calls(f"DELETE /v2/webinars/{old.external_id}")
+    assert delete.headers["Authorization"] == old_create.headers["Authorization"]
+    [_, new_create] = zoom_standin.calls("POST /v2/users/me/webinars")
+    assert new_create.headers["Authorization"] != old_create.headers["Authorization"]
+    assert zoom_standin.requests.index(delete) < zoom_standin.requests.index(new_create)
+    [stored] = zoom_standin.live_meetings()
+    meeting = meeting_of(zoom_webinar)
+    assert meeting.account == bv_account and meeting.state == MeetingState.CREATED
+    assert meeting.external_id == str(stored["id"]) != old.external_id
 
 
 def test_deleting_the_event_deletes_its_meetings(

@@ -23,6 +23,7 @@ from events.courses.tokens import Person
 from events.mail.compose import EmailContext, format_when
 from events.mail.services import email_write
 from events.models import (
+    AttendanceSource,
     AttendanceStatus,
     Certificate,
     CompletionRule,
@@ -30,11 +31,16 @@ from events.models import (
     EventPage,
     EventSession,
     EventStatus,
+    ImportKind,
+    MeetingImport,
+    MeetingState,
     Registration,
     RegistrationStatus,
     SessionAttendance,
+    SessionMeeting,
 )
 from events.models.certificates import new_certificate_token
+from home.outbox import DeliveryStatus
 
 # Certificates are issued for events that ended within this window (attendance recorded late
 # still counts); older events are left alone.
@@ -100,9 +106,15 @@ def event_completions(event: EventPage) -> list[Completion]:
     required = required_sessions(event, len(held))
     by_pk = {s.pk: s for s in held}
     present: dict[tuple[int | None, int | None], list[EventSession]] = {}
-    rows = SessionAttendance.objects.filter(
-        session_id__in=list(by_pk), status=AttendanceStatus.PRESENT
-    ).values_list("registration_id", "member_id", "session_id")
+    # A live "joined" webhook says only that someone came in, not that they stayed: only a
+    # moderator's record (manual) or the platform's report (import) counts.
+    rows = (
+        SessionAttendance.objects.filter(
+            session_id__in=list(by_pk), status=AttendanceStatus.PRESENT
+        )
+        .exclude(source=AttendanceSource.WEBHOOK)
+        .values_list("registration_id", "member_id", "session_id")
+    )
     for registration_id, member_id, session_id in rows:
         present.setdefault((registration_id, member_id), []).append(by_pk[session_id])
     certificates: dict[tuple[int | None, int | None], Certificate] = {
@@ -118,7 +130,9 @@ def event_completions(event: EventPage) -> list[Completion]:
 
 
 def certificates_ready(event: EventPage, now: datetime) -> bool:
-    """The last held session is over and attendance has been recorded for it."""
+    """The last held session is over and attendance has been recorded for it; for an event on
+    a webinar platform, the attendance import of every held session's meeting is done (a live
+    "joined" webhook is no record of who stayed)."""
     held = held_sessions(event)
     if not held or not required_sessions(event, len(held)):
         return False
@@ -126,7 +140,21 @@ def certificates_ready(event: EventPage, now: datetime) -> bool:
     ends = last.ends_at()
     if ends is None or ends > now:
         return False
-    return SessionAttendance.objects.filter(session=last).exists()
+    meetings = (
+        SessionMeeting.objects.filter(session__in=held)
+        .exclude(external_id="")
+        .exclude(state=MeetingState.CANCELLED)
+    )
+    if meetings.exists():
+        done = MeetingImport.objects.filter(
+            meeting__in=meetings, kind=ImportKind.ATTENDANCE, status=DeliveryStatus.SENT
+        ).values("meeting_id")
+        return not meetings.exclude(pk__in=done).exists()
+    return (
+        SessionAttendance.objects.filter(session=last)
+        .exclude(source=AttendanceSource.WEBHOOK)
+        .exists()
+    )
 
 
 def certificate_url(certificate: Certificate) -> str:

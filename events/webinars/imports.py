@@ -25,6 +25,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -67,6 +68,7 @@ IMPORT_LEASE = timedelta(minutes=5)
 IMPORT_MAX_ATTEMPTS = 10  # 1 minute doubling to an hour: about eight hours in all
 IMPORT_BACKOFF_CAP = timedelta(hours=1)
 NOT_READY = "Platformen har ikke rapporten eller optagelsen klar endnu."
+REJECTED = "Zoom gav et link til optagelsen, der ikke er et https-link på zoom.us; intet foreslået."
 UNREADABLE = "Kontoens hemmelighed kan ikke læses (nøglen er skiftet). Angiv den igen."
 
 
@@ -137,12 +139,19 @@ def _seconds(meeting: SessionMeeting) -> tuple[dict[str, int], dict[str, int]]:
         return by_email, by_registrant
     client = ZoomClient(account)
     webinar = meeting.kind == MeetingKind.ZOOM_WEBINAR
+    # The registrant id of a personal link is the reliable match (the address is the signed-in
+    # Zoom user's, often a private one); each stay is counted once, by id or else by address.
+    known = set(
+        MeetingRegistrant.objects.filter(meeting=meeting)
+        .exclude(registrant_id="")
+        .values_list("registrant_id", flat=True)
+    )
     try:
         for participant in client.participants(meeting.external_id, webinar=webinar):
-            if participant.email:
-                by_email[participant.email.strip().lower()] += participant.duration_seconds
-            elif participant.registrant_id:
+            if participant.registrant_id in known:
                 by_registrant[participant.registrant_id] += participant.duration_seconds
+            elif participant.email:
+                by_email[participant.email.strip().lower()] += participant.duration_seconds
     except PlatformError as exc:
         if exc.not_found:  # Zoom makes the report some minutes after the meeting ends
             raise NotReady(NOT_READY) from None
@@ -201,9 +210,23 @@ def _recording(row: MeetingImport) -> dict[str, Any]:
     if meeting.account is None:
         raise PlatformError(platform="Zoom", status=400, message="ingen konto")
     found = ZoomClient(meeting.account).recording(meeting.external_id)
-    if found is None or not (found.share_url or found.files):
-        raise NotReady(NOT_READY)
-    return {"share_url": found.share_url or found.files[0], "passcode": found.passcode}
+    if found is None or not found.share_url:
+        raise NotReady(NOT_READY)  # a file's play_url needs a Zoom login: never proposed
+    if not share_url_allowed(found.share_url):
+        return {"share_url": "", "passcode": "", "rejected": REJECTED}
+    return {"share_url": found.share_url, "passcode": found.passcode}
+
+
+def share_url_allowed(url: str) -> bool:
+    """Only an https link on zoom.us (or a subdomain of it) becomes public material."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    if parts.scheme != "https" or parts.username or parts.password:
+        return False
+    return host == "zoom.us" or host.endswith(".zoom.us")
 
 
 def recording_propose(*, row: MeetingImport, share_url: str) -> bool:
@@ -258,7 +281,9 @@ def meeting_import_perform(row_id: int) -> str:
         result = _recording(row)
         with transaction.atomic():
             # The claim is the lock: one worker proposes, once.
-            result["drafted"] = recording_propose(row=row, share_url=result["share_url"])
+            result["drafted"] = bool(result["share_url"]) and recording_propose(
+                row=row, share_url=result["share_url"]
+            )
             outbox_succeeded(MeetingImport, row_id, result=result)
         return "proposed"
     except NotReady as exc:

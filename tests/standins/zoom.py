@@ -113,7 +113,9 @@ class ZoomStandIn(StandIn):
                 "uuid": secrets.token_urlsafe(12),
                 "id": int(meeting_id),
                 "topic": self.meetings.get(meeting_id, {}).get("topic", ""),
-                "share_url": share_url or f"{self.url}/rec/share/{secrets.token_urlsafe(8)}",
+                # Zoom's share links are on zoom.us (only such a link is ever proposed).
+                "share_url": share_url
+                or f"https://us06web.zoom.us/rec/share/{secrets.token_urlsafe(8)}",
                 "recording_play_passcode": passcode,
                 "recording_files": [
                     {

@@ -12,13 +12,16 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from events.courses.services import attendance_set
+from events.courses.certificates import certificates_issue
 from events.models import (
     AttendanceSource,
     AttendanceStatus,
+    Certificate,
     EmailKind,
     EventPage,
     ImportKind,
     MeetingImport,
+    MeetingRegistrant,
     OutboundEmail,
     SessionAttendance,
     SessionMeeting,
@@ -26,6 +29,7 @@ from events.models import (
 from events.webinars.dashboard import recordings_proposed
 from events.webinars.imports import meeting_import_perform
 from events.webinars.tasks import imports_due
+from events.webinars.webhooks import participant_joined_record
 from home.outbox import DeliveryStatus
 from tests.events.registrations import sign_up, vocabulary  # noqa: F401
 from tests.events.webinars.conftest import GRAPH_SECRET, ZOOM_SECRET
@@ -228,4 +232,121 @@ def test_recording_proposed_once_as_draft_and_notice_publishing_sends_follow_up(
         draft.save_revision().publish()
     [follow_up] = OutboundEmail.objects.filter(kind=EmailKind.FOLLOW_UP)
     assert follow_up.to == person.email and share_url in follow_up.body_text
+    assert recordings_proposed(vive_moderator) == []
+
+
+def test_personal_link_from_another_zoom_account_matched_by_registrant_once(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    """The report's user_email is the signed-in Zoom user's (often private); the registrant id
+    of the person's own link matches, and a stay with both is counted once."""
+    cap = django_capture_on_commit_callbacks
+    event = past_event(event_of, vive, cap, "zoom_meeting")
+    private = confirmed(cap, event, "anna@kommune.example")
+    both = confirmed(cap, event, "bo@kommune.example")
+    rows = {
+        r.registration_id: r.registrant_id
+        for r in MeetingRegistrant.objects.filter(meeting__event=event)
+    }
+    assert rows[private.pk] and rows[both.pk]
+    meeting = SessionMeeting.objects.get(event=event)
+    zoom_standin.add_participants(
+        meeting.external_id,
+        [
+            {
+                "user_email": "anna.privat@gmail.example",
+                "registrant_id": rows[private.pk],
+                "duration": 2 * HOUR,
+            },
+            # Half the needed hour, with the person's own address and id: not 2 x 30 minutes.
+            {"user_email": "bo@kommune.example", "registrant_id": rows[both.pk], "duration": 1800},
+            # An id the meeting does not know falls back to the address.
+            {"user_email": "bo@kommune.example", "registrant_id": "ukendt", "duration": 1799},
+        ],
+    )
+    run_imports(cap)
+    assert status_of(private) == (AttendanceStatus.PRESENT, AttendanceSource.IMPORT)
+    assert status_of(both) == (AttendanceStatus.ABSENT, AttendanceSource.IMPORT)
+
+
+def test_a_live_join_issues_no_certificate_until_the_report_is_in(
+    event_of, vive, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    cap = django_capture_on_commit_callbacks
+    event = past_event(event_of, vive, cap, "zoom_meeting", completion_rule="all")
+    short, stayed = (confirmed(cap, event, f"{name}@kommune.example") for name in ("kort", "hele"))
+    meeting = SessionMeeting.objects.get(event=event)
+    for registration in (short, stayed):
+        row = MeetingRegistrant.objects.get(registration=registration)
+        payload = {
+            "account_id": "acc-vive",
+            "object": {
+                "id": meeting.external_id,
+                "participant": {"registrant_id": row.registrant_id},
+            },
+        }
+        assert participant_joined_record(account=meeting.account, payload=payload)
+    assert status_of(short) == (AttendanceStatus.PRESENT, AttendanceSource.WEBHOOK)
+    with cap(execute=True):
+        assert certificates_issue(event=event) == 0  # the report is not in
+    zoom_standin.add_participants(
+        meeting.external_id,
+        [
+            {"user_email": "kort@kommune.example", "duration": 1},
+            {"user_email": "hele@kommune.example", "duration": 2 * HOUR},
+        ],
+    )
+    zoom_standin.fail(500, match="/report/")
+    run_imports(cap)
+    assert MeetingImport.objects.get(kind=ImportKind.ATTENDANCE).status == DeliveryStatus.PENDING
+    with cap(execute=True):
+        assert certificates_issue(event=event) == 0  # the import failed once: still waiting
+    row = MeetingImport.objects.get(kind=ImportKind.ATTENDANCE)
+    with freeze_time(row.next_attempt_at + timedelta(seconds=1)):
+        run_imports(cap)
+    assert status_of(short) == (AttendanceStatus.ABSENT, AttendanceSource.IMPORT)
+    with cap(execute=True):
+        assert certificates_issue(event=event) == 1
+    [certificate] = Certificate.objects.filter(event=event)
+    assert certificate.registration_id == stayed.pk
+
+
+@pytest.mark.parametrize(
+    "share_url",
+    [
+        "http://us06web.zoom.us/rec/share/abc",
+        "https://zoom.us.evil.example/rec/share/abc",
+        "https://evilzoom.us/rec/share/abc",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_recording_link_not_https_on_zoom_us_is_not_proposed(
+    zoom_event, zoom_standin, django_capture_on_commit_callbacks, vive_moderator, share_url
+):
+    cap = django_capture_on_commit_callbacks
+    meeting = SessionMeeting.objects.get(event=zoom_event)
+    zoom_standin.add_recording(meeting.external_id, share_url=share_url, passcode="kode1")
+    run_imports(cap)
+    row = MeetingImport.objects.get(kind=ImportKind.RECORDING)
+    assert row.status == DeliveryStatus.SENT
+    assert row.result["share_url"] == "" and "zoom.us" in row.result["rejected"]
+    assert row.result["drafted"] is False
+    event = EventPage.objects.get(pk=zoom_event.pk)
+    assert event.get_latest_revision_as_object().recording_url == ""
+    assert recordings_proposed(vive_moderator) == []
+
+
+def test_a_recording_with_only_a_play_url_is_not_proposed(
+    zoom_event, zoom_standin, django_capture_on_commit_callbacks, vive_moderator
+):
+    """A file's play_url needs a Zoom login: no fallback to it; looked for again later."""
+    cap = django_capture_on_commit_callbacks
+    meeting = SessionMeeting.objects.get(event=zoom_event)
+    zoom_standin.add_recording(meeting.external_id)
+    zoom_standin.recordings[meeting.external_id]["share_url"] = ""
+    run_imports(cap)
+    row = MeetingImport.objects.get(kind=ImportKind.RECORDING)
+    assert row.status == DeliveryStatus.PENDING
+    event = EventPage.objects.get(pk=zoom_event.pk)
+    assert event.get_latest_revision_as_object().recording_url == ""
     assert recordings_proposed(vive_moderator) == []

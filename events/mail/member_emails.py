@@ -21,6 +21,7 @@ from events.mail.services import (
     join_link_write,
 )
 from events.models import EmailKind, EventPage, GroupMember, OutboundEmail, Registration
+from events.webinars.links import LinkBook
 
 
 def named_members(registration: Registration) -> list[GroupMember]:
@@ -82,8 +83,11 @@ def member_join_link_key(member: GroupMember, join_url: str) -> str:
     return f"join_link:m{member.pk}:{cause_digest(member.email, join_url)}"
 
 
-def member_join_link_notify(*, member: GroupMember) -> OutboundEmail | None:
+def member_join_link_notify(
+    *, member: GroupMember, book: LinkBook | None = None
+) -> OutboundEmail | None:
     return join_link_write(
+        book=book,
         registration=member.registration,
         to=member.email,
         key=lambda join_url: member_join_link_key(member, join_url),

@@ -165,13 +165,13 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
                 written += email is not None
             join_url = _join_url_for(registration, event, book=book)
             if join_due and join_url and join_link_key(registration, join_url) not in taken:
-                written += join_link_notify(registration=registration) is not None
+                written += join_link_notify(registration=registration, book=book) is not None
             if join_due:
                 for member in named_members(registration):
                     member_url = _join_url_for(registration, event, member, book=book)
                     if member_url and member_join_link_key(member, member_url) not in taken:
                         member.registration = registration
-                        written += member_join_link_notify(member=member) is not None
+                        written += member_join_link_notify(member=member, book=book) is not None
 
     ended = EventPage.objects.live().filter(last_end__lte=now, last_end__gt=now - FOLLOW_UP_WINDOW)
     for event in ended.exclude(status=EventStatus.CANCELLED):

@@ -432,8 +432,11 @@ def join_link_key(registration: Registration, join_url: str) -> str:
     return f"join_link:{registration.pk}:{cause_digest(join_url)}"
 
 
-def join_link_notify(*, registration: Registration) -> OutboundEmail | None:
+def join_link_notify(
+    *, registration: Registration, book: LinkBook | None = None
+) -> OutboundEmail | None:
     return join_link_write(
+        book=book,
         registration=registration,
         to=registration.email,
         key=lambda join_url: join_link_key(registration, join_url),
@@ -452,15 +455,17 @@ def join_link_write(
     name: str = "",
     attendee_name: str = "",
     member: GroupMember | None = None,
+    book: LinkBook | None = None,
 ) -> OutboundEmail | None:
     """The join link with its calendar file, to a confirmed registrant or one of a staff
     group's named members (``to``, with their own ``links``; ``key`` names the cause by link;
-    ``name`` greets, ``attendee_name`` names them in the calendar file)."""
+    ``name`` greets, ``attendee_name`` names them in the calendar file; ``book``, the event's
+    links read at once, for a round over many people)."""
     event: EventPage = registration.event
-    join_url = _join_url_for(registration, event, member)
+    join_url = _join_url_for(registration, event, member, book=book)
     if not join_url or event.status == EventStatus.CANCELLED:
         return None
-    links = [*later_session_links(event, registration, member), *links]
+    links = [*later_session_links(event, registration, member, book=book), *links]
     return email_write(
         kind=EmailKind.JOIN_LINK,
         to=to,

@@ -116,28 +116,56 @@ def _decide(
 
 
 class LinkBook:
-    """Everyone's link to an event at once (two queries), for the minute's join-link round."""
+    """Everyone's links to an event at once (two queries: the meetings, then every Zoom
+    meeting's rows), for the join-link round and its emails."""
 
     def __init__(self, event: EventPage, *, now: datetime | None = None) -> None:
         self.event = event
         self.now = now or timezone.now()
-        self.meeting = first_meeting(event)
+        self.meetings = event_meetings(event)
+        self.meeting = self.meetings[0] if self.meetings else None
         self.shared = event.join_url or (self.meeting.join_url if self.meeting else "")
-        self.rows: dict[str, MeetingRegistrant] = {}
-        if self.meeting is not None and self.meeting.kind in ZOOM_KINDS:
-            self.rows = {
-                row.person: row
-                for row in MeetingRegistrant.objects.filter(meeting=self.meeting, wanted=True).only(
-                    "person", "join_url", "registered_meeting", "created_at", "status"
-                )
-            }
+        zoom = [m.pk for m in self.meetings if m.kind in ZOOM_KINDS]
+        self.by_meeting: dict[int, dict[str, MeetingRegistrant]] = {pk: {} for pk in zoom}
+        if zoom:
+            rows = MeetingRegistrant.objects.filter(meeting_id__in=zoom, wanted=True).only(
+                "meeting_id", "person", "join_url", "registered_meeting", "created_at", "status"
+            )
+            for row in rows:
+                self.by_meeting[row.meeting_id][row.person] = row
+        self.rows: dict[str, MeetingRegistrant] = (
+            self.by_meeting.get(self.meeting.pk, {}) if self.meeting else {}
+        )
+
+    def _own(
+        self, meeting: SessionMeeting, registration: Registration, member: GroupMember | None
+    ) -> PersonalLink:
+        if meeting.kind not in ZOOM_KINDS:
+            return PersonalLink("", False)
+        row = self.by_meeting.get(meeting.pk, {}).get(person_key(registration, member))
+        return _decide(self.event, meeting, row, self.now)
 
     def url(self, registration: Registration, member: GroupMember | None = None) -> str:
         if self.meeting is None or self.meeting.kind not in ZOOM_KINDS:
             return self.shared
-        row = self.rows.get(person_key(registration, member))
-        own = _decide(self.event, self.meeting, row, self.now)
+        own = self._own(self.meeting, registration, member)
         return own.url or ("" if own.waiting else self.shared)
+
+    def later(
+        self, registration: Registration, member: GroupMember | None = None
+    ) -> list[tuple[str, str]]:
+        """``later_session_links`` without a query."""
+        links = []
+        for number, meeting in enumerate(self.meetings[1:], start=2):
+            url = self._own(meeting, registration, member).url or meeting.join_url
+            if url:
+                links.append((_later_label(meeting, number), url))
+        return links
+
+
+def _later_label(meeting: SessionMeeting, number: int) -> str:
+    title = meeting.session.title if meeting.session else ""
+    return f"Deltagerlink til {title or f'session {number}'}"
 
 
 def join_url_for(
@@ -159,16 +187,21 @@ def join_url_for(
 
 
 def later_session_links(
-    event: EventPage, registration: Registration, member: GroupMember | None = None
+    event: EventPage,
+    registration: Registration,
+    member: GroupMember | None = None,
+    *,
+    book: LinkBook | None = None,
 ) -> list[tuple[str, str]]:
-    """(label, link) of the sessions after the first, for an event of several meetings."""
+    """(label, link) of the sessions after the first, for an event of several meetings (from
+    the ``book`` when given: no query per person)."""
+    if book is not None:
+        return book.later(registration, member)
     meetings = event_meetings(event)
     links = []
     for number, meeting in enumerate(meetings[1:], start=2):
         own = personal_link(event, registration, member, meeting=meeting)
         url = own.url or meeting.join_url
         if url:
-            title = meeting.session.title if meeting.session else ""
-            label = title or f"session {number}"
-            links.append((f"Deltagerlink til {label}", url))
+            links.append((_later_label(meeting, number), url))
     return links

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from events.courses.services import attendance_set
 from events.courses.certificates import certificates_issue
+from events.courses.services import attendance_set
 from events.models import (
     AttendanceSource,
     AttendanceStatus,

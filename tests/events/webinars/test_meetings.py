@@ -24,6 +24,7 @@ from events.webinars.tasks import meetings_sweep
 from events.webinars.transport import PlatformError
 from events.webinars.zoom import ZoomClient
 from home.outbox import DeliveryStatus, outbox_claim
+from tests.events.registrations import vocabulary  # noqa: F401
 from tests.events.webinars.conftest import ZOOM_SECRET
 
 
@@ -499,3 +500,47 @@ def test_taking_the_platform_away_deletes_the_meetings(
     page.webinar_platform = ""
     publish(django_capture_on_commit_callbacks, page)
     assert zoom_standin.live_meetings() == []
+
+
+@pytest.mark.usefixtures("vocabulary")
+def test_link_book_reads_every_meetings_links_at_once(
+    event_of,
+    vive,
+    zoom_standin,
+    zoom_account,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    """The join-link round's book: each person's own link to every session's meeting, the
+    same as asked one by one, and no query per person."""
+    from events.models import MeetingRegistrant
+    from events.webinars.links import LinkBook, join_url_for, later_session_links
+    from tests.events.registrations import sign_up
+
+    cap = django_capture_on_commit_callbacks
+    with cap(execute=True):
+        event = event_of(
+            vive,
+            webinar_platform="zoom_meeting",
+            join_url="",
+            join_link_hours=24 * 60,
+            sessions=[{"title": "Del 1"}, {"title": "Del 2"}, {"title": "Del 3"}],
+        )
+    with cap(execute=True):
+        people = [sign_up(event, email=f"p{i}@kommune.example").registration for i in range(3)]
+    book = LinkBook(event)
+    with django_assert_num_queries(0):
+        got = [(book.url(p), book.later(p)) for p in people]
+    for person, (url, later) in zip(people, got, strict=True):
+        own = dict(
+            MeetingRegistrant.objects.filter(registration=person).values_list(
+                "meeting__session__title", "join_url"
+            )
+        )
+        assert url == own["Del 1"] != ""
+        assert later == [
+            ("Deltagerlink til Del 2", own["Del 2"]),
+            ("Deltagerlink til Del 3", own["Del 3"]),
+        ]
+        assert (url, later) == (join_url_for(event, person), later_session_links(event, person))
+    assert len({url for url, _ in got}) == 3

@@ -146,10 +146,15 @@ def certificates_ready(event: EventPage, now: datetime) -> bool:
         .exclude(state=MeetingState.CANCELLED)
     )
     if meetings.exists():
-        done = MeetingImport.objects.filter(
-            meeting__in=meetings, kind=ImportKind.ATTENDANCE, status=DeliveryStatus.SENT
+        imports = MeetingImport.objects.filter(meeting__in=meetings, kind=ImportKind.ATTENDANCE)
+        done = imports.filter(status=DeliveryStatus.SENT).values("meeting_id")
+        # An import that failed for good (attempts spent, the account unreadable) leaves the
+        # session to the moderators: once they have recorded attendance by hand, it counts.
+        recorded_by_hand = imports.filter(
+            status=DeliveryStatus.FAILED,
+            meeting__session__attendance__source=AttendanceSource.MANUAL,
         ).values("meeting_id")
-        return not meetings.exclude(pk__in=done).exists()
+        return not meetings.exclude(pk__in=done).exclude(pk__in=recorded_by_hand).exists()
     return (
         SessionAttendance.objects.filter(session=last)
         .exclude(source=AttendanceSource.WEBHOOK)

@@ -311,6 +311,28 @@ def test_a_live_join_issues_no_certificate_until_the_report_is_in(
     assert certificate.registration_id == stayed.pk
 
 
+def test_an_import_failed_for_good_leaves_the_certificates_to_manual_attendance(
+    event_of, vive, vive_moderator, zoom_standin, zoom_account, django_capture_on_commit_callbacks
+):
+    cap = django_capture_on_commit_callbacks
+    event = past_event(event_of, vive, cap, "zoom_meeting", completion_rule="all")
+    stayed = confirmed(cap, event, "hele@kommune.example")
+    meeting = SessionMeeting.objects.get(event=event)
+    run_imports(cap)
+    MeetingImport.objects.filter(kind=ImportKind.ATTENDANCE).update(status=DeliveryStatus.FAILED)
+    with cap(execute=True):
+        assert certificates_issue(event=event) == 0  # nothing recorded by anyone yet
+    attendance_set(
+        session=meeting.session,
+        registration=stayed,
+        status=AttendanceStatus.PRESENT,
+        by=vive_moderator,
+    )
+    with cap(execute=True):
+        assert certificates_issue(event=event) == 1
+    assert Certificate.objects.get(event=event).registration_id == stayed.pk
+
+
 @pytest.mark.parametrize(
     "share_url",
     [

@@ -381,3 +381,34 @@ def test_erasure_while_zoom_registers_writes_nothing_back_and_mails_nobody(
     assert row.registrant_id == ""
     assert join_emails(registration) == []
     assert not OutboundEmail.objects.filter(to="midt.i@kommune.example").exists()
+
+
+def test_the_email_log_hides_the_personal_join_link_from_the_partners_own_staff(
+    client,
+    webinar,
+    zoom_standin,
+    django_capture_on_commit_callbacks,
+    vive_editor,
+    vive_moderator,
+    bv_editor,
+):
+    from django.urls import reverse
+
+    registration = registered(django_capture_on_commit_callbacks, webinar)
+    row = MeetingRegistrant.objects.get(registration=registration)
+    [email] = join_emails(registration)
+    assert row.join_url and row.join_url in email.body_text
+    inspect = reverse("outbound_emails:inspect", args=[email.pk])
+    for user in (vive_editor, vive_moderator):
+        client.force_login(user)
+        for url in (inspect, reverse("outbound_emails:index")):
+            answer = client.get(url)
+            body = answer.content.decode()
+            assert answer.status_code == 200, url
+            assert row.join_url not in body, (user, url)
+            assert row.join_url.split("?")[0] not in body, (user, url)
+        assert "[skjult link]" in client.get(inspect).content.decode()
+    client.force_login(bv_editor)
+    answer = client.get(inspect)
+    assert answer.status_code == 404
+    assert row.join_url.split("?")[0] not in answer.content.decode()

@@ -8,7 +8,10 @@ who must send one again uses "Send igen", which sends the stored text without sh
 
 from __future__ import annotations
 
+from html import escape
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -19,7 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from events.mail.redaction import secrets_redact
-from events.models import OutboundEmail, Registration
+from events.models import MeetingRegistrant, OutboundEmail, Registration
 from events.registrations.admin import registration_policy
 from events.retention.services import ERASED_ADDRESS
 from home.areas.permissions import PartnerScopedPolicy
@@ -39,7 +42,9 @@ RESENDABLE = (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
 
 
 def email_tokens(email: OutboundEmail) -> tuple[str, ...]:
-    """The secrets of the email's registration, to hide wherever they appear in its text."""
+    """The secrets of the email's registration, to hide wherever they appear in its text: its
+    tokens and the personal Zoom join links of the registration and its members (the links
+    as written in the text and in HTML, where "&" is "&amp;")."""
     if email.registration_id is None:
         return ()
     row = (
@@ -47,7 +52,17 @@ def email_tokens(email: OutboundEmail) -> tuple[str, ...]:
         .values_list("token", "manager_token")
         .first()
     )
-    return tuple(row or ())
+    links = (
+        MeetingRegistrant.objects.filter(
+            Q(registration_id=email.registration_id)
+            | Q(member__registration_id=email.registration_id)
+        )
+        .exclude(join_url="")
+        .values_list("join_url", flat=True)
+    )
+    # The longer form first, so the escaped link is hidden whole.
+    joins = sorted({form for url in links for form in (url, escape(url))}, key=len, reverse=True)
+    return tuple(row or ()) + tuple(joins)
 
 
 def email_redacted(email: OutboundEmail, field_name: str) -> str:

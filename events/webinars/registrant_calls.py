@@ -26,9 +26,11 @@ from events.mail.member_emails import member_join_link_notify
 from events.mail.services import join_link_due_at, join_link_notify
 from events.models import (
     EventStatus,
+    GroupMember,
     MeetingKind,
     MeetingRegistrant,
     MeetingState,
+    Registration,
     RegistrationStatus,
 )
 from events.webinars.secrets import SecretUnreadable
@@ -53,15 +55,24 @@ def _names(name: str, email: str) -> tuple[str, str]:
 
 
 def _release_join_link(row: MeetingRegistrant) -> None:
-    registration = row.registration
+    # Read afresh: the person may have been erased while Zoom was being called.
+    registration = (
+        Registration.objects.select_related("event")
+        .filter(pk=row.registration_id, anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        return
     event = registration.event
     if registration.status != RegistrationStatus.CONFIRMED or event.status == EventStatus.CANCELLED:
         return
     due = join_link_due_at(event)
     if due is None or due > timezone.now():
         return
-    if row.member_id is not None and row.member is not None:
-        member_join_link_notify(member=row.member)
+    if row.member_id is not None:
+        member = GroupMember.objects.filter(pk=row.member_id, anonymised_at__isnull=True).first()
+        if member is not None:
+            member_join_link_notify(member=member)
     elif row.member_id is None:
         join_link_notify(registration=registration)
 
@@ -103,13 +114,20 @@ def _converge(row: MeetingRegistrant) -> str:
         external_id, email=row.email, first_name=first, last_name=last, webinar=webinar
     )
     with transaction.atomic():
-        MeetingRegistrant.objects.filter(pk=row.pk).update(
+        written = MeetingRegistrant.objects.filter(pk=row.pk, version=row.version).update(
             registrant_id=made.id,
             registered_email=row.email,
             registered_meeting=external_id,
             join_url=made.join_url,
             joined_at=timezone.now(),
         )
+        if not written:
+            # The wish changed during the call (an erasure, say): keep only Zoom's id, so the
+            # next run (``_finish`` queues it) can cancel the place; nothing personal goes back.
+            MeetingRegistrant.objects.filter(pk=row.pk).update(
+                registrant_id=made.id, registered_meeting=external_id
+            )
+            return "registered"
         _release_join_link(row)
     return "registered"
 

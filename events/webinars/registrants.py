@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from events.models import (
@@ -232,7 +232,30 @@ def registrants_erase(
 ) -> int:
     """Retention: the people's addresses and links go with their registrations (or a named
     participant's with them). The Zoom id stays, so a cancellation still owed can be made
-    (Zoom finds a registrant by id)."""
+    (Zoom finds a registrant by id). A place still on Zoom keeps its registered address until
+    the worker has cancelled it (and clears it then); the wish becomes "not wanted" and the
+    version moves, so a worker mid-call writes nothing personal back."""
     rows = MeetingRegistrant.objects.filter(registration_id__in=list(registration_ids))
     rows = rows | MeetingRegistrant.objects.filter(member_id__in=list(member_ids))
-    return rows.update(email="", registered_email="", join_url="", last_error="")
+    owed = list(rows.exclude(registrant_id="").values_list("pk", flat=True))
+    count = rows.update(
+        email="",
+        registered_email=Case(
+            When(registrant_id="", then=Value("")),
+            default=F("registered_email"),
+            output_field=MeetingRegistrant._meta.get_field("registered_email"),
+        ),
+        join_url="",
+        last_error="",
+        wanted=False,
+        version=F("version") + 1,
+    )
+    for pk in owed:
+        # A row being sent is left to its worker: the new version makes it run once more.
+        if (
+            MeetingRegistrant.objects.filter(pk=pk)
+            .exclude(status=DeliveryStatus.SENDING)
+            .update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now())
+        ):
+            enqueue_on_commit(REGISTRANT_TASK, pk)
+    return count

@@ -261,7 +261,11 @@ class ZoomClient(PlatformClient):
                 url,
                 json={
                     "action": "cancel",
-                    "registrants": [{"id": rid, "email": email} for rid, email in batch],
+                    # Zoom finds a registrant by id; an erased person's address may be gone.
+                    "registrants": [
+                        {"id": rid, "email": email} if email else {"id": rid}
+                        for rid, email in batch
+                    ],
                 },
             )
 

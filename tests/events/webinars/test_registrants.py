@@ -312,3 +312,103 @@ def test_the_persons_own_calendar_feed_carries_their_link_and_nobody_elses(
     assert answer.status_code == 200 and webinar.title in body
     assert links[mine.pk] in body
     assert links[other.pk] not in body
+
+
+def test_erasure_cancels_on_zoom_with_the_persons_address_then_forgets_it(
+    webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    from events.retention.services import registrant_erase
+
+    registration = registered(
+        django_capture_on_commit_callbacks, webinar, email="slet.mig@kommune.example"
+    )
+    meeting = SessionMeeting.objects.get(event=webinar)
+    registrant_id = MeetingRegistrant.objects.get(registration=registration).registrant_id
+    assert registrant_id
+    with django_capture_on_commit_callbacks(execute=True):
+        registrant_erase(email="slet.mig@kommune.example")
+    [put] = zoom_standin.calls(f"PUT /v2/meetings/{meeting.external_id}/registrants/status")
+    assert put.json()["registrants"] == [{"id": registrant_id, "email": "slet.mig@kommune.example"}]
+    assert people(zoom_standin, meeting) == []
+    row = MeetingRegistrant.objects.get(registration=registration)
+    assert (row.wanted, row.email, row.registered_email, row.join_url, row.registrant_id) == (
+        False,
+        "",
+        "",
+        "",
+        "",
+    )
+
+
+def test_a_cancellation_without_an_address_goes_to_zoom_by_id_alone(
+    webinar, zoom_standin, django_capture_on_commit_callbacks
+):
+    registration = registered(django_capture_on_commit_callbacks, webinar)
+    meeting = SessionMeeting.objects.get(event=webinar)
+    row = MeetingRegistrant.objects.get(registration=registration)
+    MeetingRegistrant.objects.filter(pk=row.pk).update(
+        registered_email="", wanted=False, status=DeliveryStatus.PENDING, attempts=0
+    )
+    assert meeting_registrant_perform(row.pk) == "cancelled"
+    [put] = zoom_standin.calls(f"PUT /v2/meetings/{meeting.external_id}/registrants/status")
+    assert put.json()["registrants"] == [{"id": row.registrant_id}]
+
+
+def test_erasure_while_zoom_registers_writes_nothing_back_and_mails_nobody(
+    webinar, zoom_standin, django_capture_on_commit_callbacks, monkeypatch
+):
+    from events.retention.services import registrant_erase
+    from events.webinars.zoom import ZoomClient
+
+    add = ZoomClient.add_registrant
+
+    def erase_mid_call(self, *args, **kwargs):
+        made = add(self, *args, **kwargs)  # Zoom has registered the person...
+        monkeypatch.setattr(ZoomClient, "add_registrant", add)
+        registrant_erase(email="midt.i@kommune.example")  # ...who is erased before the answer
+        return made
+
+    monkeypatch.setattr(ZoomClient, "add_registrant", erase_mid_call)
+    registration = registered(
+        django_capture_on_commit_callbacks, webinar, email="midt.i@kommune.example"
+    )
+    meeting = SessionMeeting.objects.get(event=webinar)
+    row = MeetingRegistrant.objects.get(registration=registration)
+    assert (row.email, row.registered_email, row.join_url) == ("", "", "")
+    assert not row.wanted
+    # The place Zoom made during the erasure is cancelled by the run the changed wish queued.
+    assert people(zoom_standin, meeting) == []
+    assert row.registrant_id == ""
+    assert join_emails(registration) == []
+    assert not OutboundEmail.objects.filter(to="midt.i@kommune.example").exists()
+
+
+def test_the_email_log_hides_the_personal_join_link_from_the_partners_own_staff(
+    client,
+    webinar,
+    zoom_standin,
+    django_capture_on_commit_callbacks,
+    vive_editor,
+    vive_moderator,
+    bv_editor,
+):
+    from django.urls import reverse
+
+    registration = registered(django_capture_on_commit_callbacks, webinar)
+    row = MeetingRegistrant.objects.get(registration=registration)
+    [email] = join_emails(registration)
+    assert row.join_url and row.join_url in email.body_text
+    inspect = reverse("outbound_emails:inspect", args=[email.pk])
+    for user in (vive_editor, vive_moderator):
+        client.force_login(user)
+        for url in (inspect, reverse("outbound_emails:index")):
+            answer = client.get(url)
+            body = answer.content.decode()
+            assert answer.status_code == 200, url
+            assert row.join_url not in body, (user, url)
+            assert row.join_url.split("?")[0] not in body, (user, url)
+        assert "[skjult link]" in client.get(inspect).content.decode()
+    client.force_login(bv_editor)
+    answer = client.get(inspect)
+    assert answer.status_code == 404
+    assert row.join_url.split("?")[0] not in answer.content.decode()

@@ -199,3 +199,51 @@ def test_json_not_in_utf8_is_a_400(client, zoom_standin, zoom_account):
     headers = {"x-zm-request-timestamp": str(int(time.time())), "x-zm-signature": "v0=x"}
     answer = client.post(URL, data=body, content_type="application/json", headers=headers)
     assert answer.status_code == 400 and "UTF-8" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("timestamp", ["\u00b2", "\u0661\u0662", "12.5", "-1", "1" * 13, " 1"])
+def test_a_timestamp_not_in_ascii_digits_is_a_400_naming_the_header(
+    client, zoom_standin, zoom_account, timestamp
+):
+    # "²".isdigit() is True but int("²") raised: a 500 for anyone without a login.
+    headers = {"x-zm-request-timestamp": timestamp, "x-zm-signature": "v0=x"}
+    answer = client.post(URL, data=b"{}", content_type="application/json", headers=headers)
+    assert answer.status_code == 400
+    assert "x-zm-request-timestamp" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 50_000,  # json.loads raises RecursionError, not ValueError
+        b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+        b"\x00",
+        b'{"event": "x\x00", "payload": {}}',
+        b"\xff\xfe\xfd",
+        b'{"event": "endpoint.url_validation", "payload": {"account_id": "\xc3"}}',
+        b"9" * 5_000,
+        b'{"event": 1e999, "payload": {}}',
+        b'{"event": "meeting.participant_joined", "payload": {"account_id": 12345678901234567890}}',
+        b'{"event": "meeting.participant_joined", "payload": []}',
+        b'{"event": ["x"], "payload": {}}',
+        b"[]",
+        b'"just a string"',
+    ],
+)
+def test_hostile_bodies_are_a_4xx_or_ignored_never_a_500(client, zoom_standin, zoom_account, body):
+    ts = str(int(time.time()))
+    for signature in ("v0=x", None):
+        if signature is None:
+            try:
+                from events.webinars.zoom import zoom_webhook_signature
+
+                signature = zoom_webhook_signature(ZOOM_WEBHOOK_SECRET, ts, body)
+            except UnicodeDecodeError:
+                continue
+        headers = {"x-zm-request-timestamp": ts, "x-zm-signature": signature}
+        answer = client.post(URL, data=body, content_type="application/json", headers=headers)
+        if answer.status_code == 200:  # signed, well-formed but meaningless: harmless
+            assert answer.json() == {"status": "ignored"}
+            continue
+        assert answer.status_code in (400, 401), body[:40]
+        assert answer.json()["detail"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from freezegun import freeze_time
 
 from events.models import OutboundEmail, Registration
 from tests.events.registrations import emails_to, sign_up, vocabulary  # noqa: F401
@@ -339,7 +341,12 @@ def two_per_minute(settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"registrations": "2/minute"},
     }
-    return settings
+    # The throttle counts per fixed minute: a test's requests must not straddle two of them
+    # (on a slow CI machine the third request once fell in the next minute and was let in).
+    # The clock starts a second into the next minute and runs on from there.
+    start = (int(time.time()) // 60 + 1) * 60 + 1
+    with freeze_time(datetime.fromtimestamp(start, tz=UTC), tick=True):
+        yield settings
 
 
 def test_a_new_x_forwarded_for_per_request_does_not_escape_the_throttle(

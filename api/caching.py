@@ -5,10 +5,12 @@ An answer depends on three things, and its ETag is derived from exactly these (a
 
 - the content version: the newest row of the change log (``home.ContentChange``), written in
   the same transaction as every publish, unpublish, move, delete or vocabulary change;
-- for the API, the seats version (``seats_version``): a sign-up, cancellation or promotion
-  changes ``seats_left`` without a publish. It is bumped once such a change has committed
-  (api/signal_handlers.py), in the shared cache; if the cache lost it, a new value is drawn,
-  so a lost version costs one rebuild, never a stale 304;
+- for the API, the seats version (api/seat_versions.py): a sign-up, cancellation or promotion
+  changes ``seats_left`` without a publish. Once such a change has committed, the event's own
+  version and the global one are drawn anew in the shared cache; an event's answer depends on
+  its own, a page of the events list on those of the events it shows, the rest on the global
+  one. If the cache lost a version, a new value is drawn, so a lost version costs one rebuild,
+  never a stale 304;
 - the clock, but only at the moments an answer can change: for the API, the last registration
   opening, deadline or first session start that has passed (``not_yet_open`` -> ``open`` ->
   ``closed``); for the feeds, how many events have left their window (``FEED_PAST_DAYS``).
@@ -24,9 +26,8 @@ in any process on any machine.
 from __future__ import annotations
 
 import hashlib
-import secrets
+import re
 import threading
-import time
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
@@ -39,6 +40,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from api.capacity import build_in_turn, is_expensive
+from api.seat_versions import (
+    events_seats_version,
+    listed_ids,
+    listed_ids_remember,
+    seats_version,
+)
 from api.views.feeds import feed_window_start
 from events.models import EventPage
 from home.selectors import content_state
@@ -70,9 +77,10 @@ VARY = {
     API: ("Accept", "Accept-Language", "Origin"),
     FEEDS: ("Accept-Language", "Origin"),
 }
+EVENT_LIST_PATH = "/api/v1/events/"
+EVENT_DETAIL_PATH = re.compile(r"^/api/v1/events/(\d{1,18})/$")
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary")
 PRIVATE_MARKER = "X-Private-Response"
-SEATS_VERSION_KEY = "http:seats-version"
 EPOCH_TIMEOUT = 24 * 3600
 # A built answer stays in the shared cache this long at most (its ETag may stay valid longer:
 # after this, the next request rebuilds it once). Bounds what odd query strings can pile up.
@@ -133,27 +141,6 @@ def _policy(path: str):
     return None, None
 
 
-def _new_seats_version() -> str:
-    # Its time is when seats last changed (for Last-Modified); the random part makes a value
-    # drawn after a lost cache differ from every earlier one, on any machine.
-    return f"{time.time_ns()}-{secrets.token_hex(4)}"
-
-
-def seats_version_bump() -> None:
-    """Seats changed (a sign-up, cancellation, promotion): every API answer may have changed.
-    Called once the change has committed, so no request can cache the old seats under the new
-    version."""
-    cache.set(SEATS_VERSION_KEY, _new_seats_version(), None)
-
-
-def seats_version() -> str:
-    version = cache.get(SEATS_VERSION_KEY)
-    if version is None:
-        cache.add(SEATS_VERSION_KEY, _new_seats_version(), None)
-        version = cache.get(SEATS_VERSION_KEY) or _new_seats_version()
-    return version
-
-
 def _aware(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
@@ -207,15 +194,33 @@ def _feeds_epoch(version: int) -> tuple[float, int]:
     return cached
 
 
+def _seats_version_of(request: HttpRequest, version: int, passed: float) -> tuple[str, float]:
+    """The seats version the answer depends on (api/seat_versions.py): an event's own, the
+    listed events' once a build has recorded which they are, else the global one."""
+    if request.path == EVENT_LIST_PATH:
+        raw = f"{version}:{passed}:{request.get_full_path()}"
+        page_key = hashlib.sha256(raw.encode()).hexdigest()[:32]
+        request.listed_page_key = page_key  # type: ignore[attr-defined]
+        ids = listed_ids(page_key)
+        if ids is not None:
+            return events_seats_version(ids)
+        by_global = seats_version()
+        request.listed_by_global = by_global[0]  # type: ignore[attr-defined]
+        return by_global
+    elif match := EVENT_DETAIL_PATH.match(request.path):
+        return events_seats_version((int(match[1]),))
+    return seats_version()
+
+
 def _validators(request: HttpRequest, depends_on: str, state) -> tuple[str, float]:
     """The ETag and Last-Modified time of the answer to this request."""
     parts = [str(state.version)]
     moments = [state.last_modified.timestamp()]
     if depends_on == API:
-        seats = seats_version()
         passed, _ = _api_epoch(state.version, timezone.now())
+        seats, seats_moment = _seats_version_of(request, state.version, passed)
         parts += [seats, str(passed)]
-        moments += [int(seats.split("-", 1)[0]) / 1e9, passed]
+        moments += [seats_moment, passed]
     else:
         left_at, gone = _feeds_epoch(state.version)
         parts += [str(gone)]
@@ -250,6 +255,29 @@ def _error_cache_control(request: HttpRequest, response: HttpResponse) -> HttpRe
     cacheable = cacheable and response.status_code < 500
     response["Cache-Control"] = ERROR_CACHE_CONTROL if cacheable else NO_STORE
     return response
+
+
+def _validators_by_listed_events(
+    request: HttpRequest, depends_on: str, state, entry
+) -> dict | None:
+    """A page of the events list built before its ids were known is keyed on the global seats
+    version. Its build recorded them: if no seats moved while it was built (the global version
+    is read after the listed events'), it is also the answer for the listed events' versions,
+    kept and sent under those, so the next revalidation is a 304, not a second build."""
+    listed = getattr(request, "listed_event_ids", None)
+    page_key = getattr(request, "listed_page_key", None)
+    if listed is None or page_key is None:
+        return None
+    listed_ids_remember(page_key, listed)
+    by_global = getattr(request, "listed_by_global", None)
+    if by_global is None:
+        return None
+    etag, last_modified = _validators(request, depends_on, state)
+    if seats_version()[0] != by_global:
+        return None
+    cache.set(f"http:{etag}", entry, RESPONSE_TIMEOUT)
+    _remember(f"http:{etag}", entry)
+    return {"ETag": etag, "Last-Modified": http_date(last_modified)}
 
 
 class ConditionalContentMiddleware:
@@ -289,7 +317,7 @@ class ConditionalContentMiddleware:
         if cached is None:
 
             def build() -> HttpResponse:
-                return self._build(request, key, depends_on, cache_control, validators)
+                return self._build(request, key, depends_on, cache_control, state, validators)
 
             if not is_expensive(request.path):
                 return build()
@@ -303,7 +331,13 @@ class ConditionalContentMiddleware:
         return response
 
     def _build(
-        self, request: HttpRequest, key: str, depends_on: str, cache_control, validators: dict
+        self,
+        request: HttpRequest,
+        key: str,
+        depends_on: str,
+        cache_control,
+        state,
+        validators: dict,
     ) -> HttpResponse:
         """The view's answer; a 200 is kept in the shared cache under its ETag and gets its
         validators, anything else (an error, a private answer) goes out as it is."""
@@ -318,6 +352,7 @@ class ConditionalContentMiddleware:
         entry = (response.status_code, headers, response.content)
         cache.set(key, entry, RESPONSE_TIMEOUT)
         _remember(key, entry)
+        validators = _validators_by_listed_events(request, depends_on, state, entry) or validators
         for name, value in validators.items():
             response[name] = value
         return response

@@ -9,17 +9,20 @@ deliveries in the same transaction, and hands the purge to a worker once it comm
 
 from __future__ import annotations
 
+from functools import partial
+
 from corsheaders.signals import check_request_enabled
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
-from api.caching import seats_version_bump
 from api.cdn.tasks import CDN_PURGE_LEASE
 from api.cors import is_public_read
+from api.seat_versions import seats_changed
 from api.webhooks.services import webhook_deliveries_create
 from events.models import Registration
+from events.signals import event_places_changed
 from home.models import ContentChange
 from home.outbox import enqueue_on_commit
 
@@ -80,7 +83,7 @@ SEAT_FIELDS = {"status", "participants", "event"}
 
 def on_registration_changed(sender, instance, created: bool = False, raw: bool = False, **kw):
     """A sign-up, cancellation or promotion changes ``seats_left`` without a publish: once it
-    has committed, the API's validators and shared cache move on (``seats_version_bump``) and
+    has committed, the API's validators and shared cache move on (``seats_changed``) and
     the CDN drops the event's answers. No change-log row: seats are live state, not content a
     mirror must re-read (``seats_left`` is read from the event itself)."""
     if raw:
@@ -88,9 +91,15 @@ def on_registration_changed(sender, instance, created: bool = False, raw: bool =
     update_fields = kw.get("update_fields")
     if not created and update_fields is not None and not SEAT_FIELDS & set(update_fields):
         return  # personal data, attendance, a manager's confirmation: no seat moved
-    transaction.on_commit(seats_version_bump, robust=True)
+    on_seats_changed(sender, event_id=instance.event_id)
+
+
+def on_seats_changed(sender, event_id: int, **kw):
+    """Once the change has committed, the event's seats version moves on, and the CDN drops
+    the event's answers."""
+    transaction.on_commit(partial(seats_changed, event_id), robust=True)
     if _cdn():
-        enqueue_on_commit("api.cdn.tasks.cdn_purge", event_seat_urls(instance.event_id), [])
+        enqueue_on_commit("api.cdn.tasks.cdn_purge", event_seat_urls(event_id), [])
 
 
 def on_cors_check(sender, request, **kw) -> bool:
@@ -107,3 +116,4 @@ def connect() -> None:
     post_delete.connect(
         on_registration_changed, sender=Registration, dispatch_uid="api_registration_deleted"
     )
+    event_places_changed.connect(on_seats_changed, dispatch_uid="api_event_places_changed")

@@ -27,6 +27,9 @@ class EventViewSet(ReadOnlyViewSet):
         page = super().paginate_queryset(queryset)
         if page is not None:
             events_attach_terms(page, version=getattr(self.request, "content_version", None))
+            # Which events this page shows: its validator then follows their seats only
+            # (api/seat_versions.py), read by the caching middleware from the plain request.
+            self.request._request.listed_event_ids = tuple(e.pk for e in page)  # type: ignore[attr-defined]
         return page
 
     def get_object(self):

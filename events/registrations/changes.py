@@ -41,6 +41,7 @@ from events.registrations.answers import (
 from events.registrations.roster import questions_split
 from events.registrations.seats import _lock_registration, _registration_closes
 from events.registrations.signups import _answers_save
+from events.signals import event_places_changed
 from home.models import Audience, Municipality
 
 # The registrant's own fields a change may touch, with the labels the receipt names them by.
@@ -169,6 +170,9 @@ def registration_details_change(
         registration=registration, key__in=keys, member__isnull=True
     ).delete()
     _answers_save(registration, checked)
+    if newly_chosen:
+        # a choice with places of its own may have moved: the API's places left follow
+        event_places_changed.send(sender=Registration, event_id=event.pk)
     registration.event = event
     registration_details_changed_notify(registration=registration, changed=changed, now=now)
     return changed

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 from freezegun import freeze_time
 
-from api.caching import SEATS_VERSION_KEY
+from api.seat_versions import EVENT_KEY, GLOBAL_KEY
 from events.registrations.services import registration_cancel
 from home.models import ContentChange, KnowledgePage
 from tests.events.registrations import sign_up, vocabulary  # noqa: F401
@@ -140,9 +140,64 @@ def test_registration_opening_changes_the_answer_when_it_comes(api, event_of, vi
 
 
 def test_a_lost_seats_version_changes_the_etag_never_keeps_it(api, seated):
-    first = api.get("/api/v1/events/")["ETag"]
-    cache.delete(SEATS_VERSION_KEY)
-    assert api.get("/api/v1/events/")["ETag"] != first
+    first = api.get("/api/v1/events/")["ETag"]  # built: its ids are now known
+    listed = api.get("/api/v1/events/")["ETag"]  # by the listed events' versions
+    detail = api.get(f"/api/v1/events/{seated.pk}/")["ETag"]
+    knowledge = api.get("/api/v1/knowledge/")["ETag"]
+    cache.delete_many([GLOBAL_KEY, EVENT_KEY.format(seated.pk)])
+    assert api.get("/api/v1/events/")["ETag"] not in (first, listed)
+    assert api.get(f"/api/v1/events/{seated.pk}/")["ETag"] != detail
+    assert api.get("/api/v1/knowledge/")["ETag"] != knowledge
+
+
+def test_a_sign_up_moves_only_the_answers_that_show_the_event(
+    api, seated, event_of, vive, django_capture_on_commit_callbacks
+):
+    """A sign-up to one event leaves the other events' answers, and list pages without the
+    event, valid: they stay 304 and in the shared cache. The page with it changes at once."""
+    other = event_of(vive, capacity=5)
+    api.get("/api/v1/events/")  # the first build records which events each page shows
+    api.get("/api/v1/events/?partner=vive&page_size=1&ordering=-start")
+    pages = {
+        path: api.get(path)
+        for path in (
+            "/api/v1/events/",
+            f"/api/v1/events/{seated.pk}/",
+            f"/api/v1/events/{other.pk}/",
+        )
+    }
+    alone = api.get("/api/v1/events/?partner=vive&page_size=1&ordering=-start")
+    shown = [e["id"] for e in alone.json()["results"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(seated if shown == [other.pk] else other)
+    changed = seated.pk if shown == [other.pk] else other.pk
+    unchanged = other.pk if changed == seated.pk else seated.pk
+
+    again = {path: api.get(path, HTTP_IF_NONE_MATCH=r["ETag"]) for path, r in pages.items()}
+    assert again["/api/v1/events/"].status_code == 200
+    assert again[f"/api/v1/events/{changed}/"].status_code == 200
+    assert again[f"/api/v1/events/{unchanged}/"].status_code == 304
+    path = "/api/v1/events/?partner=vive&page_size=1&ordering=-start"
+    assert api.get(path, HTTP_IF_NONE_MATCH=alone["ETag"]).status_code == 304
+    seats = {
+        e["id"]: e["registration"]["seats_left"] for e in again["/api/v1/events/"].json()["results"]
+    }
+    assert seats[changed] == (2 if changed == seated.pk else 4)
+
+
+def test_a_page_known_before_the_sign_up_shows_the_new_seats(
+    api, seated, django_capture_on_commit_callbacks
+):
+    """The ids a page recorded are read before the build: the page with the event is rebuilt,
+    never served from the cache under its earlier version."""
+    api.get("/api/v1/events/")
+    before = api.get("/api/v1/events/")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(seated)
+    after = api.get("/api/v1/events/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert [e["registration"]["seats_left"] for e in after.json()["results"]] == [2]
+    assert api.get("/api/v1/events/", HTTP_IF_NONE_MATCH=after["ETag"]).status_code == 304
 
 
 def test_a_304_carries_the_vary_of_its_200(api, knowledge):

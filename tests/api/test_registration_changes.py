@@ -173,3 +173,26 @@ def test_the_schema_describes_both_actions(api):
     components = schema["components"]["schemas"]
     assert "required" not in components["RegistrationChange"]
     assert set(components["RegistrationTransfer"]["required"]) >= {"name", "email", "consent"}
+
+
+def test_a_changed_workshop_moves_the_places_left_in_the_api_at_once(
+    api, course, django_capture_on_commit_callbacks
+):
+    """A changed limited choice moves no seat, yet the places left per option change: the
+    event's cached answer and its validator move on (api/seat_versions.py)."""
+
+    def places() -> tuple[dict, str]:
+        response = api.get(f"/api/v1/events/{course.pk}/")
+        (workshop,) = [q for q in response.json()["questions"] if q["key"] == "workshop"]
+        return {o["value"]: o["places_left"] for o in workshop["options"]}, response["ETag"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        anna = sign_up(course, answers=ANSWERS).registration
+    before, etag = places()
+    assert before == {"a": 0, "b": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = {**ANSWERS, "workshop": "b"}
+        assert post(api, anna.token, "change", {"answers": changed}).status_code == 200
+    after = api.get(f"/api/v1/events/{course.pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert places()[0] == {"a": 1, "b": 0}

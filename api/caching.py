@@ -79,6 +79,8 @@ VARY = {
 }
 EVENT_LIST_PATH = "/api/v1/events/"
 EVENT_DETAIL_PATH = re.compile(r"^/api/v1/events/(\d{1,18})/$")
+# A grace answer (``_previous_answer``) is the one before the newest: kept a few seconds only.
+GRACE_CACHE_CONTROL = "public, max-age=5, s-maxage=5"
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary")
 PRIVATE_MARKER = "X-Private-Response"
 EPOCH_TIMEOUT = 24 * 3600
@@ -280,6 +282,32 @@ def _validators_by_listed_events(
     return {"ETag": etag, "Last-Modified": http_date(last_modified)}
 
 
+def _latest_key(request: HttpRequest, depends_on: str) -> str:
+    raw = f"{request.get_full_path()}\n{_variant(request, depends_on)}"
+    return "http:latest:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _previous_answer(request: HttpRequest, depends_on: str, key: str) -> HttpResponse | None:
+    """The answer last built for this path and variant, if it is not the one asked for and is
+    still in the shared cache: sent while the new one is being built, or instead of a 503 (a
+    grace answer, api/capacity.py). It keeps its own validators, so a client that revalidates
+    gets the new answer once it is there, and it may be kept a few seconds only. So after a
+    publish, a popular list or feed is built once while its callers get the answer they had a
+    moment ago, as a CDN's stale-while-revalidate would give them (Cache-Control allows it)."""
+    latest = cache.get(_latest_key(request, depends_on))
+    if latest is None or latest[0] == key:
+        return None
+    entry = _cached_entry(latest[0])
+    if entry is None:
+        return None
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in (headers | latest[1]).items():
+        response[name] = value
+    response["Cache-Control"] = GRACE_CACHE_CONTROL
+    return response
+
+
 class ConditionalContentMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -321,7 +349,11 @@ class ConditionalContentMiddleware:
 
             if not is_expensive(request.path):
                 return build()
-            cached, built = build_in_turn(request, key, _cached_entry, build)
+
+            def previous() -> HttpResponse | None:
+                return _previous_answer(request, depends_on, key)
+
+            cached, built = build_in_turn(request, key, _cached_entry, build, previous)
             if built is not None:
                 return built
         status, headers, content = cached
@@ -353,6 +385,9 @@ class ConditionalContentMiddleware:
         cache.set(key, entry, RESPONSE_TIMEOUT)
         _remember(key, entry)
         validators = _validators_by_listed_events(request, depends_on, state, entry) or validators
+        if is_expensive(request.path):
+            latest = (f"http:{validators['ETag']}", validators)
+            cache.set(_latest_key(request, depends_on), latest, RESPONSE_TIMEOUT)
         for name, value in validators.items():
             response[name] = value
         return response

@@ -29,11 +29,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 from home.budget import budget, retry_later_response
@@ -183,24 +185,92 @@ def _wait_for(key: str, claim: str, until: float) -> Any:
     return None
 
 
+def _build_turn(
+    request: HttpRequest,
+    key: str,
+    cached: Callable[[str], Any],
+    build: Callable[[], HttpResponse],
+    until: float,
+    shed: Callable[[], HttpResponse],
+) -> tuple[Any, HttpResponse | None]:
+    """Wait for a slot of the process and of the machine until ``until`` (a moment of
+    ``time.monotonic``), then build (unless another built it meanwhile)."""
+    gate = _current_gate()
+    if not gate.acquire(max(0.0, until - time.monotonic())):
+        return None, shed()
+    try:
+        machine = _MachineSlot()
+        if not machine.acquire(until):
+            return None, shed()
+        try:
+            entry = cached(key)
+            if entry is not None:
+                return entry, None
+            with budget(float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)):
+                return None, build()
+        finally:
+            machine.release()
+    finally:
+        gate.release()
+
+
+_deferred: ThreadPoolExecutor | None = None
+_deferred_lock = threading.Lock()
+
+
+def _build_later(job: Callable[[], Any], claim: str) -> None:
+    """Build in the process's background thread, after the request has been answered (with
+    the answer this one replaces): its client does not wait for the slot or the build. One
+    thread per process, so deferred builds take turns like the others; the claim is held
+    until it is done, so other requests meanwhile get the previous answer too."""
+    global _deferred
+
+    def run() -> None:
+        try:
+            job()
+        except Exception:
+            logger.exception("deferred build failed")
+        finally:
+            _unclaim(claim)
+            connections.close_all()  # this thread's own connections, back to the pool
+
+    with _deferred_lock:
+        if _deferred is None:  # made after gunicorn forks: threads do not survive a fork
+            _deferred = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deferred-build")
+        _deferred.submit(run)
+
+
 def build_in_turn(
     request: HttpRequest,
     key: str,
     cached: Callable[[str], Any],
     build: Callable[[], HttpResponse],
+    previous: Callable[[], HttpResponse | None] = lambda: None,
 ) -> tuple[Any, HttpResponse | None]:
     """Build an expensive answer when its turn comes. Returns ``(entry, None)`` when another
     thread or process built it meanwhile (``cached(key)`` found it), ``(None, response)`` with
     the built (or shed) response otherwise. A request waiting for another's build counts as
-    waiting, like one waiting for a slot; only the claim's owner gives it up."""
+    waiting, like one waiting for a slot; only the claim's owner gives it up.
+
+    ``previous`` is the answer this one replaces, if it is still at hand (api/caching.py). When
+    it is, nobody waits: the request that claims the build gets it at once and the build runs
+    after, in the background (``_build_later``); the others get it while that build runs; and
+    it goes out instead of a 503. A "grace" answer, as a CDN's stale-while-revalidate."""
     wait = float(settings.EXPENSIVE_BUILD_WAIT_SECONDS)
     seconds = float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)
     started = time.monotonic()
     gate = _current_gate()
     claim = f"{key}:building"
     owned = _claim(claim, wait + seconds)
+
+    def shed() -> HttpResponse:
+        return previous() or shed_response(request)
+
     if owned is False:
-        # Another thread or process is building this answer: wait for it, not for a turn.
+        # Another thread or process is building this answer: the answer it replaces goes out
+        # if it is at hand; else wait for the new one, not for a turn.
+        if (grace := previous()) is not None:
+            return None, grace
         if not gate.enter_waiting():
             return None, shed_response(request)
         try:
@@ -210,23 +280,25 @@ def build_in_turn(
         if entry is not None:
             return entry, None
         owned = _claim(claim, seconds)
-    try:
-        if not gate.acquire(max(0.0, wait - (time.monotonic() - started))):
-            return None, shed_response(request)
+    if owned and (grace := previous()) is not None:
+        # A free slot now: build now, the client gets the new answer. Else later.
+        busy = HttpResponse(status=503)
         try:
-            machine = _MachineSlot()
-            if not machine.acquire(started + wait):
-                return None, shed_response(request)
-            try:
-                entry = cached(key)
-                if entry is not None:
-                    return entry, None
-                with budget(seconds):
-                    return None, build()
-            finally:
-                machine.release()
-        finally:
-            gate.release()
+            entry, built = _build_turn(request, key, cached, build, time.monotonic(), lambda: busy)
+        except BaseException:
+            _unclaim(claim)
+            raise
+        if built is not busy:
+            _unclaim(claim)
+            return entry, built
+
+        def job() -> None:
+            _build_turn(request, key, cached, build, time.monotonic() + wait, lambda: busy)
+
+        _build_later(job, claim)
+        return None, grace
+    try:
+        return _build_turn(request, key, cached, build, started + wait, shed)
     finally:
         if owned:
             _unclaim(claim)

@@ -64,6 +64,11 @@ def prepare(events: int) -> None:
         seeded = conn.execute(
             "SELECT count(*) FROM wagtailcore_page WHERE slug LIKE 'belastning-%%'"
         ).fetchone()[0]
+    # The same start each run: an empty shared cache (the load test's own Redis database),
+    # warmed by --warm-up.
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
     if seeded < events:
         print(f"seeding {events - seeded} events into {DATABASE} (once) …", flush=True)
         manage("seed_load", "--events", str(events - seeded), "--seed", "2026")
@@ -117,12 +122,49 @@ def report(prefix: Path) -> int:
     return errors
 
 
+def locust(users: int, seconds: int, host: str, prefix: Path) -> None:
+    subprocess.run(  # noqa: S603
+        [
+            PYTHON,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--stop-timeout",
+            "10",
+        ],
+        cwd=ROOT,
+        check=False,
+        timeout=seconds + 120,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--sync-workers", type=int, default=0)
     parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument(
+        "--publish-every", type=float, default=15, help="an editor republishes an event (0: none)"
+    )
+    parser.add_argument(
+        "--warm-up", type=int, default=15, help="seconds of the same traffic first, not counted"
+    )
     args = parser.parse_args()
 
     prepare(args.events)
@@ -137,42 +179,39 @@ def main() -> None:
     web = start([PYTHON, "-m", "gunicorn", *model, "cms.wsgi", "--bind", f"127.0.0.1:{port}"])
     workers = start([PYTHON, "manage.py", "qcluster"])
     prefix = Path("/tmp/videnscenter-loadtest")
+    publisher = None
     try:
         wait_until_up(f"{host}/healthz")
+        if args.warm_up:
+            # An origin in service has a warm shared cache; one just started with an empty one
+            # sheds some of the first second's cold builds by design (api/capacity.py).
+            print(f"warming up for {args.warm_up} s (not counted) …", flush=True)
+            locust(args.users, args.warm_up, host, Path("/tmp/videnscenter-loadtest-warm-up"))
         print(
             f"{args.users} users for {args.seconds} s against {host} "
-            f"({described}, PostgreSQL, Redis) …",
+            f"({described}, PostgreSQL, Redis"
+            + (f", a publish every {args.publish_every:g} s" if args.publish_every else "")
+            + ") …",
             flush=True,
         )
-        subprocess.run(  # noqa: S603
-            [
-                PYTHON,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.users),
-                "--run-time",
-                f"{args.seconds}s",
-                "--host",
-                host,
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "10",
-            ],
-            cwd=ROOT,
-            check=False,
-            timeout=args.seconds + 120,
-        )
+        if args.publish_every:
+            publisher = subprocess.Popen(  # noqa: S603
+                [
+                    PYTHON,
+                    str(ROOT / "bench" / "publisher.py"),
+                    "--every",
+                    str(args.publish_every),
+                    "--seconds",
+                    str(args.seconds),
+                ],
+                cwd=ROOT,
+                env=env(),
+                start_new_session=True,
+            )
+        locust(args.users, args.seconds, host, prefix)
     finally:
+        if publisher is not None:
+            stop(publisher)
         stop(web)
         stop(workers)
     errors = report(prefix)

@@ -15,8 +15,9 @@ Why not an async server: Django's ORM, Wagtail and DRF are synchronous, so under
 request would run in a thread pool anyway, with one more hop.
 
 Every value can be set from the environment: WEB_CONCURRENCY (processes), WEB_THREADS,
-WEB_TIMEOUT. The database pool of each process is sized to its threads (DB_POOL_SIZE), and
-every query is bounded by the longest request budget (DB_STATEMENT_TIMEOUT, milliseconds);
+WEB_TIMEOUT. The database pool of each process is sized to its threads and its one deferred
+build (DB_POOL_SIZE), and every query is bounded by the longest request budget
+(DB_STATEMENT_TIMEOUT, milliseconds);
 see cms/settings/base.py and home/budget.py.
 """
 
@@ -42,7 +43,8 @@ _longest_budget = max(
     float(os.environ.get("ADMIN_REQUEST_BUDGET_SECONDS", "60")),
 )
 raw_env = [
-    f"DB_POOL_SIZE={os.environ.get('DB_POOL_SIZE', threads)}",
+    # one connection per thread, and one for the process's deferred builds (api/capacity.py)
+    f"DB_POOL_SIZE={os.environ.get('DB_POOL_SIZE', threads + 1)}",
     f"DB_STATEMENT_TIMEOUT={os.environ.get('DB_STATEMENT_TIMEOUT', int(_longest_budget * 1000))}",
 ]
 

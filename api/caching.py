@@ -40,8 +40,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from api.capacity import build_in_turn, is_expensive
+from api.grace import fresh_request, latest_key, latest_remember, previous_answer
 from api.seat_versions import (
+    event_version_draw,
     events_seats_version,
+    events_seats_version_own,
     listed_ids,
     listed_ids_remember,
     seats_version,
@@ -79,8 +82,6 @@ VARY = {
 }
 EVENT_LIST_PATH = "/api/v1/events/"
 EVENT_DETAIL_PATH = re.compile(r"^/api/v1/events/(\d{1,18})/$")
-# A grace answer (``_previous_answer``) is the one before the newest: kept a few seconds only.
-GRACE_CACHE_CONTROL = "public, max-age=5, s-maxage=5"
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary")
 PRIVATE_MARKER = "X-Private-Response"
 EPOCH_TIMEOUT = 24 * 3600
@@ -199,27 +200,36 @@ def _feeds_epoch(version: int) -> tuple[float, int]:
 def _seats_version_of(request: HttpRequest, version: int, passed: float) -> tuple[str, float]:
     """The seats version the answer depends on (api/seat_versions.py): an event's own, the
     listed events' once a build has recorded which they are, else the global one."""
-    if request.path == EVENT_LIST_PATH:
+    # A search (``q``) reads the search index, which a worker updates after the publish: which
+    # events it finds is not fixed by the content version, so it follows the global version.
+    if request.path == EVENT_LIST_PATH and "q" not in request.GET:
         raw = f"{version}:{passed}:{request.get_full_path()}"
         page_key = hashlib.sha256(raw.encode()).hexdigest()[:32]
         request.listed_page_key = page_key  # type: ignore[attr-defined]
         ids = listed_ids(page_key)
         if ids is not None:
-            return events_seats_version(ids)
+            return events_seats_version(ids, draw=True)
         by_global = seats_version()
         request.listed_by_global = by_global[0]  # type: ignore[attr-defined]
         return by_global
     elif match := EVENT_DETAIL_PATH.match(request.path):
-        return events_seats_version((int(match[1]),))
+        digest, moment, stood_on = events_seats_version_own((int(match[1]),), draw=False)
+        if stood_on is not None:  # its build draws one (``_validators_by_own_versions``)
+            request.listed_by_global = stood_on  # type: ignore[attr-defined]
+        return digest, moment
     return seats_version()
 
 
 def _validators(request: HttpRequest, depends_on: str, state) -> tuple[str, float]:
-    """The ETag and Last-Modified time of the answer to this request."""
+    """The ETag and Last-Modified time of the answer to this request, at the moment the
+    request first asked (kept on it: worked out again after its build, they must not move on
+    to a registration epoch that began while it was built)."""
     parts = [str(state.version)]
     moments = [state.last_modified.timestamp()]
     if depends_on == API:
-        passed, _ = _api_epoch(state.version, timezone.now())
+        if (now := getattr(request, "validators_at", None)) is None:
+            now = request.validators_at = timezone.now()  # type: ignore[attr-defined]
+        passed, _ = _api_epoch(state.version, now)
         seats, seats_moment = _seats_version_of(request, state.version, passed)
         parts += [seats, str(passed)]
         moments += [seats_moment, passed]
@@ -259,20 +269,23 @@ def _error_cache_control(request: HttpRequest, response: HttpResponse) -> HttpRe
     return response
 
 
-def _validators_by_listed_events(
-    request: HttpRequest, depends_on: str, state, entry
-) -> dict | None:
-    """A page of the events list built before its ids were known is keyed on the global seats
-    version. Its build recorded them: if no seats moved while it was built (the global version
-    is read after the listed events'), it is also the answer for the listed events' versions,
-    kept and sent under those, so the next revalidation is a 304, not a second build."""
+def _validators_by_own_versions(request: HttpRequest, depends_on: str, state, entry) -> dict | None:
+    """An answer built before its events had seats versions of their own (a page of the list
+    whose ids were not known yet, an event that had none) is keyed on the global version. Its
+    build recorded the ids, or draws the event's version: if no seats moved while it was built
+    (the global version is read after the events'), it is also the answer for the events'
+    own versions, kept and sent under those, so the next revalidation is a 304, not a second
+    build."""
     listed = getattr(request, "listed_event_ids", None)
     page_key = getattr(request, "listed_page_key", None)
-    if listed is None or page_key is None:
-        return None
-    listed_ids_remember(page_key, listed)
+    if listed is not None and page_key is not None:
+        listed_ids_remember(page_key, listed)
     by_global = getattr(request, "listed_by_global", None)
     if by_global is None:
+        return None
+    if match := EVENT_DETAIL_PATH.match(request.path):
+        event_version_draw(int(match[1]))
+    elif listed is None or page_key is None:
         return None
     etag, last_modified = _validators(request, depends_on, state)
     if seats_version()[0] != by_global:
@@ -280,32 +293,6 @@ def _validators_by_listed_events(
     cache.set(f"http:{etag}", entry, RESPONSE_TIMEOUT)
     _remember(f"http:{etag}", entry)
     return {"ETag": etag, "Last-Modified": http_date(last_modified)}
-
-
-def _latest_key(request: HttpRequest, depends_on: str) -> str:
-    raw = f"{request.get_full_path()}\n{_variant(request, depends_on)}"
-    return "http:latest:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-def _previous_answer(request: HttpRequest, depends_on: str, key: str) -> HttpResponse | None:
-    """The answer last built for this path and variant, if it is not the one asked for and is
-    still in the shared cache: sent while the new one is being built, or instead of a 503 (a
-    grace answer, api/capacity.py). It keeps its own validators, so a client that revalidates
-    gets the new answer once it is there, and it may be kept a few seconds only. So after a
-    publish, a popular list or feed is built once while its callers get the answer they had a
-    moment ago, as a CDN's stale-while-revalidate would give them (Cache-Control allows it)."""
-    latest = cache.get(_latest_key(request, depends_on))
-    if latest is None or latest[0] == key:
-        return None
-    entry = _cached_entry(latest[0])
-    if entry is None:
-        return None
-    status, headers, content = entry
-    response = HttpResponse(content, status=status)
-    for name, value in (headers | latest[1]).items():
-        response[name] = value
-    response["Cache-Control"] = GRACE_CACHE_CONTROL
-    return response
 
 
 class ConditionalContentMiddleware:
@@ -350,10 +337,15 @@ class ConditionalContentMiddleware:
             if not is_expensive(request.path):
                 return build()
 
-            def previous() -> HttpResponse | None:
-                return _previous_answer(request, depends_on, key)
+            name = latest_key(request.get_full_path(), _variant(request, depends_on))
 
-            cached, built = build_in_turn(request, key, _cached_entry, build, previous)
+            def previous() -> HttpResponse | None:
+                return previous_answer(request.path, name, key, state.version, _cached_entry)
+
+            def later() -> None:
+                self._rebuild(fresh_request(request), depends_on, cache_control)
+
+            cached, built = build_in_turn(request, key, _cached_entry, build, previous, later)
             if built is not None:
                 return built
         status, headers, content = cached
@@ -384,10 +376,21 @@ class ConditionalContentMiddleware:
         entry = (response.status_code, headers, response.content)
         cache.set(key, entry, RESPONSE_TIMEOUT)
         _remember(key, entry)
-        validators = _validators_by_listed_events(request, depends_on, state, entry) or validators
+        validators = _validators_by_own_versions(request, depends_on, state, entry) or validators
         if is_expensive(request.path):
-            latest = (f"http:{validators['ETag']}", validators)
-            cache.set(_latest_key(request, depends_on), latest, RESPONSE_TIMEOUT)
-        for name, value in validators.items():
-            response[name] = value
+            name = latest_key(request.get_full_path(), _variant(request, depends_on))
+            latest_remember(name, f"http:{validators['ETag']}", validators, state.version)
+        for header, value in validators.items():
+            response[header] = value
         return response
+
+    def _rebuild(self, request: HttpRequest, depends_on: str, cache_control) -> None:
+        """Build the current answer to a fresh copy of a request already answered with the
+        previous one (api/grace.py), in the background, unless it is in the cache by now."""
+        state = content_state()
+        request.content_version = state.version  # type: ignore[attr-defined]
+        etag, last_modified = _validators(request, depends_on, state)
+        key = f"http:{etag}"
+        if _cached_entry(key) is None:
+            validators = {"ETag": etag, "Last-Modified": http_date(last_modified)}
+            self._build(request, key, depends_on, cache_control, state, validators)

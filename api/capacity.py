@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import queue
+import secrets
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ from home.budget import budget, retry_later_response
 logger = logging.getLogger(__name__)
 
 SHED_MESSAGE = "Der er travlt lige nu. Prøv igen om lidt."
+# Builds waiting for the process's background thread (grace answers, api/caching.py); more
+# are not queued: their requests get the previous answer, and a later request builds.
+DEFERRED_BUILDS = 8
 POLL_SECONDS = 0.05
 MACHINE_POLL_SECONDS = 0.01
 
@@ -151,21 +155,40 @@ def shed_response(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _claim(claim: str, seconds: float) -> bool | None:
-    """True: this request builds the answer; False: another does; None: the shared cache does
-    not answer, so there is no single flight (and no reason to fail the request)."""
-    try:
-        return bool(cache.add(claim, 1, timeout=int(seconds) + 1))
-    except Exception:  # noqa: BLE001 - any cache outage: build without single flight
-        logger.warning("no single flight for %s: the shared cache does not answer", claim)
-        return None
+class _Claim:
+    """A claim on building one answer, in the shared cache under ``name``: its value is this
+    claimant's own token, so only its owner gives it up, even after it expired and another
+    claimed it meanwhile. ``owned``: True, this request builds; False, another does; None,
+    the shared cache does not answer, so there is no single flight (and no reason to fail)."""
 
+    def __init__(self, name: str, seconds: float):
+        self.name = name
+        self.token = secrets.token_hex(8)
+        try:
+            self.owned: bool | None = bool(cache.add(name, self.token, timeout=int(seconds) + 1))
+        except Exception:  # noqa: BLE001 - any cache outage: build without single flight
+            logger.warning("no single flight for %s: the shared cache does not answer", name)
+            self.owned = None
 
-def _unclaim(claim: str) -> None:
-    try:
-        cache.delete(claim)
-    except Exception:  # noqa: BLE001 - the claim times out by itself
-        logger.warning("could not give up %s: the shared cache does not answer", claim)
+    def again(self, seconds: float) -> None:
+        """Try once more, after the owner gave it up."""
+        self.__init__(self.name, seconds)  # type: ignore[misc]
+
+    def extend(self, seconds: float) -> None:
+        try:
+            if cache.get(self.name) == self.token:
+                cache.touch(self.name, int(seconds) + 1)
+        except Exception:  # noqa: BLE001 - the claim times out by itself
+            logger.warning("could not extend %s: the shared cache does not answer", self.name)
+
+    def give_up(self) -> None:
+        if not self.owned:
+            return
+        try:
+            if cache.get(self.name) == self.token:
+                cache.delete(self.name)
+        except Exception:  # noqa: BLE001 - the claim times out by itself
+            logger.warning("could not give up %s: the shared cache does not answer", self.name)
 
 
 def _wait_for(key: str, claim: str, until: float) -> Any:
@@ -214,30 +237,67 @@ def _build_turn(
         gate.release()
 
 
-_deferred: ThreadPoolExecutor | None = None
+_deferred: queue.Queue | None = None
 _deferred_lock = threading.Lock()
 
 
-def _build_later(job: Callable[[], Any], claim: str) -> None:
-    """Build in the process's background thread, after the request has been answered (with
-    the answer this one replaces): its client does not wait for the slot or the build. One
-    thread per process, so deferred builds take turns like the others; the claim is held
-    until it is done, so other requests meanwhile get the previous answer too."""
-    global _deferred
-
-    def run() -> None:
+def _deferred_run() -> None:
+    assert _deferred is not None
+    while True:
+        job, claim = _deferred.get()
         try:
-            job()
+            wait = float(settings.EXPENSIVE_BUILD_WAIT_SECONDS)
+            seconds = float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)
+            claim.extend(wait + seconds)  # it may have waited in the queue
+            _in_turn(job, time.monotonic() + wait)
         except Exception:
             logger.exception("deferred build failed")
         finally:
-            _unclaim(claim)
+            claim.give_up()
             connections.close_all()  # this thread's own connections, back to the pool
+            _deferred.task_done()
 
+
+def _in_turn(job: Callable[[], Any], until: float) -> None:
+    gate = _current_gate()
+    if not gate.acquire(max(0.0, until - time.monotonic())):
+        return
+    try:
+        machine = _MachineSlot()
+        if not machine.acquire(until):
+            return
+        try:
+            with budget(float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)):
+                job()
+        finally:
+            machine.release()
+    finally:
+        gate.release()
+
+
+def _build_later(job: Callable[[], Any], claim: _Claim) -> bool:
+    """Build in the process's background thread, after the request has been answered (with
+    the answer this one replaces): its client does not wait for the slot or the build. One
+    thread per process, so deferred builds take turns like the others; at most
+    ``DEFERRED_BUILDS`` wait (False when the queue is full: nobody builds it now). The claim is
+    held until the build is done, so other requests meanwhile get the previous answer too. A
+    daemon thread: a process that stops does not wait for the queue."""
+    global _deferred
     with _deferred_lock:
         if _deferred is None:  # made after gunicorn forks: threads do not survive a fork
-            _deferred = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deferred-build")
-        _deferred.submit(run)
+            _deferred = queue.Queue(maxsize=DEFERRED_BUILDS)
+            threading.Thread(target=_deferred_run, name="deferred-build", daemon=True).start()
+    try:
+        _deferred.put_nowait((job, claim))
+    except queue.Full:
+        return False
+    return True
+
+
+def deferred_builds_done() -> None:
+    """Wait until the background thread has built what was handed to it (tests)."""
+    if _deferred is not None:
+        _deferred.join()
 
 
 def build_in_turn(
@@ -246,59 +306,52 @@ def build_in_turn(
     cached: Callable[[str], Any],
     build: Callable[[], HttpResponse],
     previous: Callable[[], HttpResponse | None] = lambda: None,
+    later: Callable[[], Any] | None = None,
 ) -> tuple[Any, HttpResponse | None]:
     """Build an expensive answer when its turn comes. Returns ``(entry, None)`` when another
     thread or process built it meanwhile (``cached(key)`` found it), ``(None, response)`` with
     the built (or shed) response otherwise. A request waiting for another's build counts as
     waiting, like one waiting for a slot; only the claim's owner gives it up.
 
-    ``previous`` is the answer this one replaces, if it is still at hand (api/caching.py). When
-    it is, nobody waits: the request that claims the build gets it at once and the build runs
-    after, in the background (``_build_later``); the others get it while that build runs; and
-    it goes out instead of a 503. A "grace" answer, as a CDN's stale-while-revalidate."""
+    ``previous`` is the answer this one replaces, if it may stand in for it (api/caching.py).
+    When it may, nobody waits: the request that claims the build builds at once if a slot is
+    free, else gets the previous answer and ``later`` (a build from a fresh request) runs in
+    the background (``_build_later``); the others get it while that build runs; and it goes
+    out instead of a 503. A "grace" answer, as a CDN's stale-while-revalidate."""
     wait = float(settings.EXPENSIVE_BUILD_WAIT_SECONDS)
     seconds = float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)
     started = time.monotonic()
     gate = _current_gate()
-    claim = f"{key}:building"
-    owned = _claim(claim, wait + seconds)
+    claim = _Claim(f"{key}:building", wait + seconds)
 
     def shed() -> HttpResponse:
         return previous() or shed_response(request)
 
-    if owned is False:
+    if claim.owned is False:
         # Another thread or process is building this answer: the answer it replaces goes out
-        # if it is at hand; else wait for the new one, not for a turn.
+        # if it may; else wait for the new one, not for a turn.
         if (grace := previous()) is not None:
             return None, grace
         if not gate.enter_waiting():
             return None, shed_response(request)
         try:
-            entry = _wait_for(key, claim, started + wait)
+            entry = _wait_for(key, claim.name, started + wait)
         finally:
             gate.leave_waiting()
         if entry is not None:
             return entry, None
-        owned = _claim(claim, seconds)
-    if owned and (grace := previous()) is not None:
-        # A free slot now: build now, the client gets the new answer. Else later.
-        busy = HttpResponse(status=503)
-        try:
-            entry, built = _build_turn(request, key, cached, build, time.monotonic(), lambda: busy)
-        except BaseException:
-            _unclaim(claim)
-            raise
-        if built is not busy:
-            _unclaim(claim)
-            return entry, built
-
-        def job() -> None:
-            _build_turn(request, key, cached, build, time.monotonic() + wait, lambda: busy)
-
-        _build_later(job, claim)
-        return None, grace
+        claim.again(seconds)
+    handed_over = False  # to the background thread, which gives the claim up
     try:
+        if claim.owned and (grace := previous()) is not None:
+            # A free slot now: build now, and the client gets the new answer. Else later.
+            busy = HttpResponse(status=503)
+            entry, built = _build_turn(request, key, cached, build, time.monotonic(), lambda: busy)
+            if built is not busy:
+                return entry, built
+            handed_over = later is not None and _build_later(later, claim)
+            return None, grace
         return _build_turn(request, key, cached, build, started + wait, shed)
     finally:
-        if owned:
-            _unclaim(claim)
+        if not handed_over:
+            claim.give_up()

@@ -15,8 +15,11 @@ the shared cache:
   before: a sign-up to one event no longer makes every list in every process cold;
 - every other API answer depends on the global version.
 
-A version lost by the cache is drawn anew (``cache.add``), never read as an old one, so a lost
-version costs one rebuild, never a stale 304.
+A lost global version is drawn anew (``cache.add``), never read as an old one; in place of a
+lost (or never drawn) event version stands the global one, which every bump moves too. So a
+lost version costs one rebuild, never a stale 304, and reading never writes: a GET for any id
+adds no key. Versions expire after a day (``VERSION_TIMEOUT``), so a bump that failed (Redis
+did not answer) is made good by then at the latest.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ LISTED_KEY = "http:listed:{}"
 # the shared cache, and the last pages this process saw in memory.
 LISTED_TIMEOUT = 24 * 3600
 RECENT_LISTED = 2048
+VERSION_TIMEOUT = 24 * 3600
 
 _listed: OrderedDict[str, tuple[int, ...]] = OrderedDict()
 _listed_lock = threading.Lock()
@@ -55,33 +59,61 @@ def seats_changed(event_id: int) -> None:
     """Seats of this event moved (call once the change has committed, so no request can cache
     the old seats under the new version)."""
     version = _new_version()
-    cache.set_many({GLOBAL_KEY: version, EVENT_KEY.format(event_id): version}, None)
+    for attempt in (1, 2):
+        try:
+            cache.set_many(
+                {GLOBAL_KEY: version, EVENT_KEY.format(event_id): version}, VERSION_TIMEOUT
+            )
+            return
+        except Exception:  # noqa: BLE001 - the shared cache did not answer: once more, then say so
+            if attempt == 2:
+                raise
 
 
 def seats_version() -> tuple[str, float]:
     """The global version, for answers that do not say which events they show; and its time."""
     version = cache.get(GLOBAL_KEY)
     if version is None:
-        cache.add(GLOBAL_KEY, _new_version(), None)
+        cache.add(GLOBAL_KEY, _new_version(), VERSION_TIMEOUT)
         version = cache.get(GLOBAL_KEY) or _new_version()
     return version, _moment(version)
 
 
-def events_seats_version(event_ids: tuple[int, ...]) -> tuple[str, float]:
-    """One value that changes when the seats of any of these events do, and the time of the
-    newest change among them."""
+def events_seats_version(event_ids: tuple[int, ...], *, draw: bool) -> tuple[str, float]:
+    digest, moment, _stood_on = events_seats_version_own(event_ids, draw=draw)
+    return digest, moment
+
+
+def events_seats_version_own(
+    event_ids: tuple[int, ...], *, draw: bool
+) -> tuple[str, float, str | None]:
+    """One value that changes when the seats of any of these events do, the time of the
+    newest change among them, and the global version some of them stood on for want of one
+    of their own (None: each has its own). ``draw``: the ids are events a build has shown,
+    so a version of their own is drawn for those without one (never for an id from a URL
+    alone, which may name no event: ``event_version_draw`` once its answer is built)."""
     if not event_ids:
-        return "none", 0.0
+        return "none", 0.0, None
     keys = [EVENT_KEY.format(event_id) for event_id in event_ids]
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, _new_version(), None)
+    found = cache.get_many([*keys, GLOBAL_KEY])
+    if draw and (missing := [key for key in keys if key not in found]):
+        for key in missing:  # at most a page of them, once a day
+            cache.add(key, _new_version(), VERSION_TIMEOUT)
         found |= cache.get_many(missing)
-    versions = [found.get(key) or _new_version() for key in keys]
+    if any(key not in found for key in keys):
+        found.setdefault(GLOBAL_KEY, seats_version()[0])
+    # An event without a version of its own (none drawn yet, or lost) stands on the global one.
+    versions = [found.get(key) or "g" + found[GLOBAL_KEY] for key in keys]
     digest = hashlib.sha256(",".join(versions).encode()).hexdigest()[:32]
-    return digest, max(_moment(version) for version in versions)
+    moment = max(_moment(version.removeprefix("g")) for version in versions)
+    return digest, moment, None if all(key in found for key in keys) else found[GLOBAL_KEY]
+
+
+def event_version_draw(event_id: int) -> None:
+    """An event's answer was built: it has a version of its own from now on (until a day
+    passes), so other events' sign-ups no longer change its validator. A new value, never
+    seen before: the next request builds once more, never serves a stale answer."""
+    cache.add(EVENT_KEY.format(event_id), _new_version(), VERSION_TIMEOUT)
 
 
 def listed_ids(page_key: str) -> tuple[int, ...] | None:

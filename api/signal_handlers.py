@@ -21,7 +21,7 @@ from api.cdn.tasks import CDN_PURGE_LEASE
 from api.cors import is_public_read
 from api.seat_versions import seats_changed
 from api.webhooks.services import webhook_deliveries_create
-from events.models import Registration
+from events.models import GroupMember, Registration
 from events.signals import event_places_changed
 from home.models import ContentChange
 from home.outbox import enqueue_on_commit
@@ -94,6 +94,20 @@ def on_registration_changed(sender, instance, created: bool = False, raw: bool =
     on_seats_changed(sender, event_id=instance.event_id)
 
 
+def on_member_changed(sender, instance: GroupMember, raw: bool = False, **kw):
+    """A staff group's named participant added, changed or removed: their answers hold places
+    of the event's options (a group's own answer held one per participant before)."""
+    if raw:
+        return
+    event_id = (
+        Registration.objects.filter(pk=instance.registration_id)
+        .values_list("event_id", flat=True)
+        .first()
+    )
+    if event_id is not None:
+        on_seats_changed(sender, event_id=event_id)
+
+
 def on_seats_changed(sender, event_id: int, **kw):
     """Once the change has committed, the event's seats version moves on, and the CDN drops
     the event's answers."""
@@ -117,3 +131,5 @@ def connect() -> None:
         on_registration_changed, sender=Registration, dispatch_uid="api_registration_deleted"
     )
     event_places_changed.connect(on_seats_changed, dispatch_uid="api_event_places_changed")
+    post_save.connect(on_member_changed, sender=GroupMember, dispatch_uid="api_member_saved")
+    post_delete.connect(on_member_changed, sender=GroupMember, dispatch_uid="api_member_deleted")

@@ -106,15 +106,16 @@ def smtp_sink(settings):
 def _forget_recent_http_answers():
     """Tests roll back, so content versions repeat between tests; this process's memo of
     answers by ETag must not carry one test's answer into the next."""
-    from api import capacity, caching, seat_versions
+    from api import capacity, caching, grace, seat_versions
     from api.views.feeds import fragments_forget
 
     caching._recent.clear()
     seat_versions._listed.clear()
+    grace._publishes_only.clear()
     fragments_forget()
     yield
-    if capacity._deferred is not None:  # a deferred build finishes within its own test
-        capacity._deferred.submit(lambda: None).result(timeout=30)
+    capacity.deferred_builds_done()  # a deferred build finishes within its own test
     caching._recent.clear()
     seat_versions._listed.clear()
+    grace._publishes_only.clear()
     fragments_forget()

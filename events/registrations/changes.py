@@ -159,10 +159,12 @@ def registration_details_change(
             setattr(registration, field, value)
             changed.append(DETAIL_LABELS[field])
     given = {answer.question.key: answer.value for answer in checked}
+    answers_changed = False
     for question in questions:
         was = current.get(question.key)
         if (was.value if was else None) != given.get(question.key):
             changed.append(question.name())
+            answers_changed = True
     if not changed:
         return []
     registration.save(update_fields=[*details, "updated_at"])
@@ -170,8 +172,8 @@ def registration_details_change(
         registration=registration, key__in=keys, member__isnull=True
     ).delete()
     _answers_save(registration, checked)
-    if newly_chosen:
-        # a choice with places of its own may have moved: the API's places left follow
+    if answers_changed:
+        # a choice with places of its own may have been taken or given up: the API follows
         event_places_changed.send(sender=Registration, event_id=event.pk)
     registration.event = event
     registration_details_changed_notify(registration=registration, changed=changed, now=now)

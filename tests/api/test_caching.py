@@ -250,3 +250,38 @@ def test_a_personal_url_s_error_is_never_stored(api, centre):
     response = api.get("/api/v1/registrations/no-such-token/")
     assert response.status_code == 404
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_get_for_any_id_writes_no_seats_version(api, seated):
+    """Only an event whose answer was built gets a version of its own: an id from a URL alone
+    adds no key to the shared cache, however many a client tries."""
+    for number in (999999999999999991, 5555555):
+        assert api.get(f"/api/v1/events/{number}/").status_code == 404
+        assert cache.get(EVENT_KEY.format(number)) is None
+    assert api.get(f"/api/v1/events/{seated.pk}/").status_code == 200
+    assert cache.get(EVENT_KEY.format(seated.pk)) is not None
+
+
+def test_a_registration_deadline_passing_while_a_page_is_built_never_sticks(
+    api, event_of, vive, vocabulary, monkeypatch  # noqa: F811
+):
+    """The validators worked out again after a build keep the moment the request asked: an
+    answer built just before a deadline is never kept under the epoch after it."""
+    from api import caching
+
+    closes = timezone.now() + timedelta(days=2)
+    event_of(vive, capacity=3, registration_closes=closes)
+    with freeze_time(closes - timedelta(seconds=1)) as clock:
+        original = caching._validators_by_own_versions
+
+        def late(*args, **kwargs):  # the deadline passes while the page is built
+            clock.tick(timedelta(seconds=2))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(caching, "_validators_by_own_versions", late)
+        first = api.get("/api/v1/events/")
+        assert first.json()["results"][0]["registration"]["state"] == "open"
+        monkeypatch.setattr(caching, "_validators_by_own_versions", original)
+        clock.tick(timedelta(hours=5))
+        later = api.get("/api/v1/events/")
+        assert later.json()["results"][0]["registration"]["state"] == "closed"

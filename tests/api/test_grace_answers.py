@@ -7,7 +7,7 @@ import time
 import pytest
 
 from api import capacity
-from api.caching import GRACE_CACHE_CONTROL
+from api.grace import GRACE_CACHE_CONTROL
 from tests.events.registrations import vocabulary  # noqa: F401
 
 # The deferred build runs in a thread of its own, with its own database connection.
@@ -41,8 +41,7 @@ def busy(settings):
 
 
 def deferred_builds_done() -> None:
-    if capacity._deferred is not None:
-        capacity._deferred.submit(lambda: None).result(timeout=10)
+    capacity.deferred_builds_done()
 
 
 def titles(response) -> list[str]:
@@ -110,7 +109,12 @@ def test_while_another_process_builds_it_the_previous_answer_goes_out_at_once(
     settings.EXPENSIVE_BUILD_WAIT_SECONDS = 5
     before = api.get(LIST)
     event_of(vive, title="Nyt arrangement")
-    monkeypatch.setattr(capacity, "_claim", lambda claim, seconds: False)
+
+    class ClaimedElsewhere(capacity._Claim):
+        def __init__(self, name, seconds):
+            self.name, self.token, self.owned = name, "another", False
+
+    monkeypatch.setattr(capacity, "_Claim", ClaimedElsewhere)
     started = time.monotonic()
     grace = api.get(LIST)
     assert time.monotonic() - started < 2  # no wait for the other's build
@@ -133,3 +137,53 @@ def test_a_grace_answer_is_never_another_path_s(api, events, event_of, vive, bus
         assert api.get(LIST).status_code == 503
     finally:
         gate.release()
+
+
+def busy_get(api, path):
+    gate = capacity._current_gate()
+    assert gate.acquire(1)
+    try:
+        return api.get(path)
+    finally:
+        gate.release()
+
+
+def test_after_an_unpublish_nothing_older_stands_in(api, events, busy):
+    busy()
+    before = api.get(LIST)
+    assert len(titles(before)) == 2
+    events[0].unpublish()
+    after = busy_get(api, LIST)
+    assert after.status_code == 503  # rather than the list with the unpublished event
+    assert after["Cache-Control"] == "no-store"
+
+
+def test_a_grace_answer_stands_in_for_seconds_only(api, events, event_of, vive, busy, monkeypatch):
+    from api import grace
+
+    busy()
+    api.get(LIST)
+    event_of(vive, title="Nyt arrangement")
+    monkeypatch.setattr(grace, "GRACE_SECONDS", -1)  # its seconds are up
+    assert busy_get(api, LIST).status_code == 503
+
+
+def test_the_change_feed_never_gets_a_grace_answer(api, events, event_of, vive, busy):
+    busy()
+    api.get("/api/v1/changes/")
+    event_of(vive, title="Nyt arrangement")
+    assert busy_get(api, "/api/v1/changes/").status_code == 503
+
+
+def test_a_full_background_queue_still_answers_with_the_previous_answer(
+    api, events, event_of, vive, busy, monkeypatch
+):
+    busy()
+    before = api.get(LIST)
+    event_of(vive, title="Nyt arrangement")
+    monkeypatch.setattr(capacity, "_build_later", lambda job, claim: False)
+    grace = busy_get(api, LIST)
+    assert grace.status_code == 200 and grace.content == before.content
+    # nobody builds it now, so the claim is given up: the next request may build it
+    fresh = api.get(LIST)
+    assert "Nyt arrangement" in titles(fresh)

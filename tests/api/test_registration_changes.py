@@ -196,3 +196,18 @@ def test_a_changed_workshop_moves_the_places_left_in_the_api_at_once(
     after = api.get(f"/api/v1/events/{course.pk}/", HTTP_IF_NONE_MATCH=etag)
     assert after.status_code == 200
     assert places()[0] == {"a": 1, "b": 0}
+
+
+def test_a_workshop_given_up_frees_its_place_in_the_api_at_once(
+    api, course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        anna = sign_up(course, answers=ANSWERS).registration
+    etag = api.get(f"/api/v1/events/{course.pk}/")["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(api, anna.token, "change", {"answers": {"frokost": False}})
+        assert response.status_code == 200
+    after = api.get(f"/api/v1/events/{course.pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    (workshop,) = [q for q in after.json()["questions"] if q["key"] == "workshop"]
+    assert {o["value"]: o["places_left"] for o in workshop["options"]} == {"a": 1, "b": 1}

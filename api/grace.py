@@ -1,0 +1,115 @@
+"""Grace answers: while a busy origin rebuilds a list or feed that a change made cold, the
+answer it replaces stands in for it, for a few seconds (api/capacity.py decides when).
+
+It is the answer last built for the same path and variant (``latest_remember``), still in the
+shared cache, and it may stand in only:
+
+- for ``GRACE_SECONDS`` after the first request that found the new answer missing: under
+  lasting overload the answer is shed rather than served older and older;
+- if every change since it was built is a publish (``_only_publishes_since``): after an
+  unpublish, a deletion, a move or a change of the vocabulary (a page made private is one of
+  these), nothing older stands in, and the request waits for the new answer or is shed;
+- never for the change feed, which mirrors read in order.
+
+It keeps its own validators, so a client that revalidates gets the new answer once it is
+there, and ``GRACE_CACHE_CONTROL`` lets a CDN keep it a few seconds only. This is what a CDN's
+``stale-while-revalidate`` (which our Cache-Control already allows: 30 s on the API, 300 s on
+the feeds) does at the edge, done at the origin for the seconds of a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpRequest, HttpResponse
+
+from home.models import ContentChange
+
+GRACE_CACHE_CONTROL = "public, max-age=5, s-maxage=5"
+GRACE_SECONDS = 30
+NEVER = ("/api/v1/changes/",)
+LATEST_TIMEOUT = 15 * 60
+
+# Whether only publishes happened between two content versions: a fact that never changes.
+_publishes_only: dict[tuple[int, int], bool] = {}
+_publishes_lock = threading.Lock()
+
+
+def latest_key(full_path: str, variant: str) -> str:
+    raw = f"{full_path}\n{variant}"
+    return "http:latest:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def latest_remember(name: str, key: str, validators: dict, content_version: int) -> None:
+    """The answer just built under ``key`` is the newest of its path (unless a build of a later
+    content version got there first)."""
+    current = cache.get(name)
+    if current is not None and current[2] > content_version:
+        return
+    cache.set(name, (key, validators, content_version), LATEST_TIMEOUT)
+
+
+def _only_publishes_since(version: int, now_version: int) -> bool:
+    with _publishes_lock:
+        known = _publishes_only.get((version, now_version))
+    if known is None:
+        known = not (
+            ContentChange.objects.filter(pk__gt=version, pk__lte=now_version)
+            .exclude(action=ContentChange.Action.PUBLISHED)
+            .exists()
+        )
+        with _publishes_lock:
+            if len(_publishes_only) > 1024:
+                _publishes_only.clear()
+            _publishes_only[(version, now_version)] = known
+    return known
+
+
+def previous_answer(
+    path: str,
+    name: str,
+    key: str,
+    content_version: int,
+    cached_entry: Callable[[str], Any],
+) -> HttpResponse | None:
+    """The answer that may stand in for the one under ``key`` while it is built, if any."""
+    if path.startswith(NEVER):
+        return None
+    latest = cache.get(name)
+    if latest is None or latest[0] == key:
+        return None
+    old_key, validators, old_version = latest
+    if old_version != content_version and not _only_publishes_since(old_version, content_version):
+        return None
+    since = cache.get_or_set(f"{key}:grace-since", time.time(), GRACE_SECONDS * 2)
+    if since is None or time.time() - since > GRACE_SECONDS:
+        return None
+    entry = cached_entry(old_key)
+    if entry is None:
+        return None
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for header, value in (headers | validators).items():
+        response[header] = value
+    response["Cache-Control"] = GRACE_CACHE_CONTROL
+    return response
+
+
+def fresh_request(request: HttpRequest) -> WSGIRequest:
+    """A request for the same answer, for a build after this one has been answered: the
+    plain strings of its environment (method, path, query, host, Accept), no body, no cookie
+    or credentials (public answers depend on neither)."""
+    environ: dict[str, Any] = {
+        name: value
+        for name, value in request.META.items()
+        if isinstance(value, str) and name not in ("HTTP_COOKIE", "HTTP_AUTHORIZATION")
+    }
+    environ.update({"wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0", "REQUEST_METHOD": "GET"})
+    return WSGIRequest(environ)

@@ -106,7 +106,7 @@ def smtp_sink(settings):
 def _forget_recent_http_answers():
     """Tests roll back, so content versions repeat between tests; this process's memo of
     answers by ETag must not carry one test's answer into the next."""
-    from api import capacity, caching, grace, seat_versions
+    from api import caching, capacity, grace, seat_versions
     from api.views.feeds import fragments_forget
 
     caching._recent.clear()

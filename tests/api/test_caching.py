@@ -263,7 +263,11 @@ def test_a_get_for_any_id_writes_no_seats_version(api, seated):
 
 
 def test_a_registration_deadline_passing_while_a_page_is_built_never_sticks(
-    api, event_of, vive, vocabulary, monkeypatch  # noqa: F811
+    api,
+    event_of,
+    vive,
+    vocabulary,
+    monkeypatch,  # noqa: F811
 ):
     """The validators worked out again after a build keep the moment the request asked: an
     answer built just before a deadline is never kept under the epoch after it."""

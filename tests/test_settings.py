@@ -164,10 +164,11 @@ def test_the_web_process_model_sizes_the_pool_and_bounds_every_query():
     assert config["worker_class"] == "gthread"
     assert (config["workers"], config["threads"]) == (2, 6)
     env = dict(item.split("=", 1) for item in config["raw_env"])
-    assert env == {"DB_POOL_SIZE": "6", "DB_STATEMENT_TIMEOUT": "60000"}
+    # a connection per thread, and one for the deferred builds (api/capacity.py)
+    assert env == {"DB_POOL_SIZE": "7", "DB_STATEMENT_TIMEOUT": "60000"}
 
     s = _web_database(DATABASE_URL="postgres://u@db.internal:5432/videnscenter", **env)
-    assert s["options"]["pool"]["max_size"] == 6
+    assert s["options"]["pool"]["max_size"] == 7
     assert s["options"]["options"] == "-c statement_timeout=60000"
     assert s["max_age"] == 0  # a pool, not persistent connections per thread
     # workers and tests: no pool, persistent connections, no statement timeout

@@ -11,7 +11,7 @@ from api.grace import GRACE_CACHE_CONTROL
 from tests.events.registrations import vocabulary  # noqa: F401
 
 # The deferred build runs in a thread of its own, with its own database connection.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LIST = "/api/v1/events/?partner=vive"
 FEED = "/feeds/events.ics?partner=vive"

@@ -47,7 +47,7 @@ def test_the_sign_up_commits_without_waiting_and_answers_after_the_flush(
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_flush_that_fails_is_a_503_and_a_retry_gets_the_first_answer(api, event, monkeypatch):
     """The sign-up committed, but the disk did not confirm it: the person is not told it
     worked; a retry with the same Idempotency-Key gets the first answer and registers nobody

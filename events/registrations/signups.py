@@ -57,7 +57,6 @@ from events.registrations.roster import (
     questions_split,
 )
 from events.registrations.seats import _check_open
-from home.durability import commit_without_waiting_for_disk
 from home.models import Audience, Municipality
 from home.outbox import enqueue_on_commit
 
@@ -194,8 +193,6 @@ def registration_create(
     )
     try:
         with transaction.atomic():
-            # The lock goes with the commit, before the disk has it; the answer waits for it.
-            commit_without_waiting_for_disk()
             outcome, saved, repeats = _seat_take(request, event, new)
     except IntegrityError:
         # A twin request with the same key committed while this one waited for the lock.

@@ -342,8 +342,10 @@ class ConditionalContentMiddleware:
             def previous() -> HttpResponse | None:
                 return previous_answer(request.path, name, key, state.version, _cached_entry)
 
+            fresh = fresh_request(request)  # here: the background never reads this request
+
             def later() -> None:
-                self._rebuild(fresh_request(request), depends_on, cache_control)
+                self._rebuild(fresh, depends_on, cache_control)
 
             cached, built = build_in_turn(request, key, _cached_entry, build, previous, later)
             if built is not None:

@@ -238,13 +238,13 @@ def _build_turn(
 
 
 _deferred: queue.Queue | None = None
+_deferred_thread: threading.Thread | None = None
 _deferred_lock = threading.Lock()
 
 
-def _deferred_run() -> None:
-    assert _deferred is not None
+def _deferred_run(jobs: queue.Queue) -> None:
     while True:
-        job, claim = _deferred.get()
+        job, claim = jobs.get()
         try:
             wait = float(settings.EXPENSIVE_BUILD_WAIT_SECONDS)
             seconds = float(settings.EXPENSIVE_BUILD_BUDGET_SECONDS)
@@ -253,9 +253,13 @@ def _deferred_run() -> None:
         except Exception:
             logger.exception("deferred build failed")
         finally:
-            claim.give_up()
-            connections.close_all()  # this thread's own connections, back to the pool
-            _deferred.task_done()
+            try:
+                claim.give_up()
+                connections.close_all()  # this thread's own connections, back to the pool
+            except Exception:
+                logger.exception("deferred build: could not tidy up")
+            finally:
+                jobs.task_done()  # nothing above may end this thread
 
 
 def _in_turn(job: Callable[[], Any], until: float) -> None:
@@ -282,11 +286,15 @@ def _build_later(job: Callable[[], Any], claim: _Claim) -> bool:
     ``DEFERRED_BUILDS`` wait (False when the queue is full: nobody builds it now). The claim is
     held until the build is done, so other requests meanwhile get the previous answer too. A
     daemon thread: a process that stops does not wait for the queue."""
-    global _deferred
+    global _deferred, _deferred_thread
     with _deferred_lock:
         if _deferred is None:  # made after gunicorn forks: threads do not survive a fork
             _deferred = queue.Queue(maxsize=DEFERRED_BUILDS)
-            threading.Thread(target=_deferred_run, name="deferred-build", daemon=True).start()
+        if _deferred_thread is None or not _deferred_thread.is_alive():
+            _deferred_thread = threading.Thread(
+                target=_deferred_run, args=(_deferred,), name="deferred-build", daemon=True
+            )
+            _deferred_thread.start()
     try:
         _deferred.put_nowait((job, claim))
     except queue.Full:

@@ -4,8 +4,8 @@ answer it replaces stands in for it, for a few seconds (api/capacity.py decides 
 It is the answer last built for the same path and variant (``latest_remember``), still in the
 shared cache, and it may stand in only:
 
-- for ``GRACE_SECONDS`` after the first request that found the new answer missing: under
-  lasting overload the answer is shed rather than served older and older;
+- for ``GRACE_SECONDS`` after it first stood in: under lasting overload the answer is shed
+  rather than served older and older;
 - if every change since it was built is a publish (``_only_publishes_since``): after an
   unpublish, a deletion, a move or a change of the vocabulary (a page made private is one of
   these), nothing older stands in, and the request waits for the new answer or is shed;
@@ -37,8 +37,10 @@ GRACE_SECONDS = 30
 NEVER = ("/api/v1/changes/",)
 LATEST_TIMEOUT = 15 * 60
 
-# Whether only publishes happened between two content versions: a fact that never changes.
-_publishes_only: dict[tuple[int, int], bool] = {}
+# Ranges of content versions known to hold something other than a publish: that never changes
+# (a row, once committed, stays). "Only publishes" is not kept: a change with a lower id may
+# still commit after one with a higher id (the version is the highest id), so it is read again.
+_not_only_publishes: set[tuple[int, int]] = set()
 _publishes_lock = threading.Lock()
 
 
@@ -58,18 +60,19 @@ def latest_remember(name: str, key: str, validators: dict, content_version: int)
 
 def _only_publishes_since(version: int, now_version: int) -> bool:
     with _publishes_lock:
-        known = _publishes_only.get((version, now_version))
-    if known is None:
-        known = not (
-            ContentChange.objects.filter(pk__gt=version, pk__lte=now_version)
-            .exclude(action=ContentChange.Action.PUBLISHED)
-            .exists()
-        )
+        if (version, now_version) in _not_only_publishes:
+            return False
+    others = (
+        ContentChange.objects.filter(pk__gt=version, pk__lte=now_version)
+        .exclude(action=ContentChange.Action.PUBLISHED)
+        .exists()
+    )
+    if others:
         with _publishes_lock:
-            if len(_publishes_only) > 1024:
-                _publishes_only.clear()
-            _publishes_only[(version, now_version)] = known
-    return known
+            if len(_not_only_publishes) > 1024:
+                _not_only_publishes.clear()
+            _not_only_publishes.add((version, now_version))
+    return not others
 
 
 def previous_answer(
@@ -88,7 +91,9 @@ def previous_answer(
     old_key, validators, old_version = latest
     if old_version != content_version and not _only_publishes_since(old_version, content_version):
         return None
-    since = cache.get_or_set(f"{key}:grace-since", time.time(), GRACE_SECONDS * 2)
+    # Its seconds run from the first time it stood in, whatever answers it stands in for since
+    # (a sign-up meanwhile makes another new key, not another 30 s).
+    since = cache.get_or_set(f"{old_key}:grace-since", time.time(), LATEST_TIMEOUT)
     if since is None or time.time() - since > GRACE_SECONDS:
         return None
     entry = cached_entry(old_key)

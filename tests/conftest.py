@@ -111,11 +111,11 @@ def _forget_recent_http_answers():
 
     caching._recent.clear()
     seat_versions._listed.clear()
-    grace._publishes_only.clear()
+    grace._not_only_publishes.clear()
     fragments_forget()
     yield
     capacity.deferred_builds_done()  # a deferred build finishes within its own test
     caching._recent.clear()
     seat_versions._listed.clear()
-    grace._publishes_only.clear()
+    grace._not_only_publishes.clear()
     fragments_forget()

@@ -266,8 +266,8 @@ def test_a_registration_deadline_passing_while_a_page_is_built_never_sticks(
     api,
     event_of,
     vive,
-    vocabulary,
-    monkeypatch,  # noqa: F811
+    vocabulary,  # noqa: F811
+    monkeypatch,
 ):
     """The validators worked out again after a build keep the moment the request asked: an
     answer built just before a deadline is never kept under the epoch after it."""

@@ -364,3 +364,32 @@ def test_requests_waiting_for_another_build_count_as_waiting(settings):
     )
     assert response.status_code == 503
     assert time.monotonic() - started < 1
+
+
+def test_the_background_thread_outlives_a_build_that_fails_to_tidy_up(settings, monkeypatch):
+    """A deferred build whose tidying up raises (the pool gone) neither ends the process's
+    background thread nor keeps what comes after it from being built."""
+    from django.core.cache import cache
+
+    settings.EXPENSIVE_BUILD_WAIT_SECONDS = 1
+    built = []
+    calls = {"n": 0}
+    real_close_all = capacity.connections.close_all
+
+    def close_all_once_broken():
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("the pool is gone")
+        real_close_all()
+
+    monkeypatch.setattr(capacity.connections, "close_all", close_all_once_broken)
+
+    def job(name):
+        return lambda: built.append(name)
+
+    for name in ("first", "second"):
+        claim = capacity._Claim(f"http:test-deferred-{name}:building", 5)
+        assert capacity._build_later(job(name), claim)
+        capacity.deferred_builds_done()
+    assert built == ["first", "second"]
+    assert cache.get("http:test-deferred-first:building") is None  # given up

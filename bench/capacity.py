@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.loadtest import (  # noqa: E402
     PYTHON,
     REDIS,
-    ROOT,
+    locust,
     prepare,
     start,
     stop,
@@ -213,36 +213,7 @@ def mixed(seconds: int) -> dict:
 
 def locust_step(users: int, seconds: int) -> dict:
     prefix = Path(f"/tmp/videnscenter-capacity-{users}")  # noqa: S108 - a throwaway file
-    subprocess.run(  # noqa: S603
-        [
-            PYTHON,
-            "-m",
-            "locust",
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(users),
-            "--run-time",
-            f"{seconds}s",
-            "--host",
-            f"http://{HOST}:{PORT}",
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "ERROR",
-            "--stop-timeout",
-            "10",
-        ],
-        cwd=ROOT,
-        check=False,
-        timeout=seconds + 120,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    locust(users, seconds, f"http://{HOST}:{PORT}", prefix, quiet=True)
     with open(f"{prefix}_stats.csv", encoding="utf-8") as file:
         rows = {row["Name"]: row for row in csv.DictReader(file)}
     total = rows["Aggregated"]

@@ -122,7 +122,10 @@ def report(prefix: Path) -> int:
     return errors
 
 
-def locust(users: int, seconds: int, host: str, prefix: Path) -> None:
+def locust(users: int, seconds: int, host: str, prefix: Path, *, quiet: bool = False) -> None:
+    """Locust headless, the load test's mix, all users at once; its figures in ``prefix``'s
+    CSV files. ``quiet``: errors only, nothing on the terminal (bench/capacity.py's steps)."""
+    output = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if quiet else {}
     subprocess.run(  # noqa: S603
         [
             PYTHON,
@@ -143,13 +146,14 @@ def locust(users: int, seconds: int, host: str, prefix: Path) -> None:
             str(prefix),
             "--only-summary",
             "--loglevel",
-            "WARNING",
+            "ERROR" if quiet else "WARNING",
             "--stop-timeout",
             "10",
         ],
         cwd=ROOT,
         check=False,
         timeout=seconds + 120,
+        **output,
     )
 
 

@@ -21,10 +21,46 @@ if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the centre's structure made once and committed: `setup_centre`
+    makes it on every deploy, so every test starts from it (it cost each test about a second,
+    most of CI's time). Tests roll back to it; a transactional test flushes it, and those run
+    last (pytest-django orders them so); one with ``serialized_rollback`` starts from it too
+    (what it restores is serialized again here), another makes it again through ``centre``."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        centre_setup()
+        for connection in connections.all(initialized_only=True):
+            if hasattr(connection, "_test_serialized_contents"):
+                serialized = connection.creation.serialize_db_to_string()
+                connection._test_serialized_contents = serialized
+
+
+def _centre_pages() -> dict | None:
+    """The pages `centre_setup` returns, read back; None when they are not all there."""
+    from wagtail.models import Site
+
+    from home.models import HomePage
+    from home.provisioning.services import section_index_models
+
+    home = HomePage.objects.first()
+    if home is None or not Partner.objects.exists():
+        return None
+    if not Site.objects.filter(is_default_site=True, root_page=home).exists():
+        return None
+    children = {page.slug: page for page in home.get_children().specific()}
+    pages = {"home": home, "about": children.get("om-videnscentret")}
+    for model in section_index_models():
+        pages[model.section_key] = children.get(model.section_slug)
+    return None if None in pages.values() else pages
+
+
 @pytest.fixture
 def centre(db) -> dict:
     """The centre's page tree, partners, groups and workflows, as `setup_centre` makes them."""
-    return centre_setup()
+    return _centre_pages() or centre_setup()
 
 
 @pytest.fixture
@@ -105,17 +141,24 @@ def smtp_sink(settings):
 @pytest.fixture(autouse=True)
 def _forget_recent_http_answers():
     """Tests roll back, so content versions repeat between tests; this process's memo of
-    answers by ETag must not carry one test's answer into the next."""
+    answers by ETag, and the shared cache, must not carry one test's answer into the next.
+    (Each parallel test process has a cache of its own: cms/settings/test.py.)"""
+    from django.core.cache import cache
+
     from api import caching, capacity, grace, seat_versions
     from api.views.feeds import fragments_forget
 
+    cache.clear()
+
     caching._recent.clear()
+    caching._epochs.clear()
     seat_versions._listed.clear()
     grace._not_only_publishes.clear()
     fragments_forget()
     yield
     capacity.deferred_builds_done()  # a deferred build finishes within its own test
     caching._recent.clear()
+    caching._epochs.clear()
     seat_versions._listed.clear()
     grace._not_only_publishes.clear()
     fragments_forget()

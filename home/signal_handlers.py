@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -24,8 +25,25 @@ def page_object_type(page: Page) -> str:
     return {"EventPage": "event", "KnowledgePage": "knowledge"}.get(name, "page")
 
 
+# Any number; one lock of the database's for all writers of the change log.
+CHANGE_LOG_LOCK = 0x76696465  # "vide"
+
+
 def change_record(*, object_type: str, object_id: int, action: str) -> ContentChange:
-    return ContentChange.objects.create(object_type=object_type, object_id=object_id, action=action)
+    """A row of the change log. Its id is the content version every GET reads (``MAX(id)``) and
+    the cursor of ``/api/v1/changes/``, so ids must become visible in their order: were a
+    higher id committed before a lower one, a request in between would cache the answer
+    without the lower one's change under the version that includes it, and a consumer of the
+    change feed would move past it for good. On PostgreSQL writers take turns from their
+    insert to their commit (a transaction-level advisory lock); SQLite has one writer at a
+    time anyway."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGE_LOG_LOCK])
+        return ContentChange.objects.create(
+            object_type=object_type, object_id=object_id, action=action
+        )
 
 
 def _is_public(page_id: int) -> bool:

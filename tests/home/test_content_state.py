@@ -12,6 +12,7 @@ from django.db.models import Max
 from home.cache import SharedClientRedisCache
 from home.models.changes import ContentChange
 from home.selectors import content_state
+from tests.markers import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,45 @@ def test_the_redis_cache_builds_one_client_per_pool_for_all_threads():
         thread.join()
     assert all(other is client for other in seen)
     assert cache._cache.get_client("c", write=True) is client  # one server: one pool
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_change_log_ids_become_visible_in_their_order():
+    """A publish that has written its row but not committed holds back a later one: the later id
+    must not be visible (as the content version, as the change feed's cursor) before it."""
+    from django.db import connection, transaction
+
+    from home.signal_handlers import change_record
+
+    recorded: dict[str, int] = {}
+    first_written, first_may_commit = threading.Event(), threading.Event()
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                recorded["first"] = change_record(object_type="page", object_id=1, action="x").pk
+                first_written.set()
+                first_may_commit.wait(10)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            recorded["second"] = change_record(object_type="page", object_id=2, action="y").pk
+        finally:
+            connection.close()
+
+    before = content_state().version
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_written.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive(), "a later change committed while an earlier one was open"
+    assert content_state().version == before
+    first_may_commit.set()
+    one.join(10)
+    two.join(10)
+    assert recorded["first"] < recorded["second"] == content_state().version

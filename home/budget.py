@@ -54,6 +54,12 @@ def budget_check() -> None:
         raise RequestOverBudget
 
 
+def budget_left() -> float | None:
+    """Seconds the current request has left (negative once over); None outside a request."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - time.monotonic()
+
+
 @contextmanager
 def budget(seconds: float) -> Iterator[None]:
     """At most ``seconds`` more for what runs inside (never more than the request has left)."""

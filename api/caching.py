@@ -9,8 +9,8 @@ An answer depends on three things, and its ETag is derived from exactly these (a
   changes ``seats_left`` without a publish. Once such a change has committed, the event's own
   version and the global one are drawn anew in the shared cache; an event's answer depends on
   its own, a page of the events list on those of the events it shows, the rest on the global
-  one. If the cache lost a version, a new value is drawn, so a lost version costs one rebuild,
-  never a stale 304;
+  one. A lost event version falls back to the global one, and a lost global one is drawn anew,
+  so a lost version costs one rebuild, never a stale 304;
 - the clock, but only at the moments an answer can change: for the API, the last registration
   opening, deadline or first session start that has passed (``not_yet_open`` -> ``open`` ->
   ``closed``); for the feeds, how many events have left their window (``FEED_PAST_DAYS``).
@@ -262,7 +262,17 @@ def _validators(request: HttpRequest, depends_on: str, state) -> tuple[str, floa
         left_at, gone = _feeds_epoch(state.version)
         parts += [str(gone)]
         moments += [left_at]
-    raw = ":".join([*parts, request.get_full_path(), _variant(request, depends_on)])
+    # Host and scheme too: the API's answers carry absolute links (a page's ``next``) built from
+    # them, so the bytes kept for one host must not go out to a client of another.
+    raw = ":".join(
+        [
+            *parts,
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            _variant(request, depends_on),
+        ]
+    )
     etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
     return etag, int(max(moments))
 
@@ -362,7 +372,7 @@ class ConditionalContentMiddleware:
             if not is_expensive(request.path):
                 return build()
 
-            name = latest_key(request.get_full_path(), _variant(request, depends_on))
+            name = latest_key(request.build_absolute_uri(), _variant(request, depends_on))
 
             def previous() -> HttpResponse | None:
                 return previous_answer(request.path, name, key, state.version, _cached_entry)
@@ -405,7 +415,7 @@ class ConditionalContentMiddleware:
         _remember(key, entry)
         validators = _validators_by_own_versions(request, depends_on, state, entry) or validators
         if is_expensive(request.path):
-            name = latest_key(request.get_full_path(), _variant(request, depends_on))
+            name = latest_key(request.build_absolute_uri(), _variant(request, depends_on))
             latest_remember(name, f"http:{validators['ETag']}", validators, state.version)
         for header, value in validators.items():
             response[header] = value

@@ -44,8 +44,9 @@ _not_only_publishes: set[tuple[int, int]] = set()
 _publishes_lock = threading.Lock()
 
 
-def latest_key(full_path: str, variant: str) -> str:
-    raw = f"{full_path}\n{variant}"
+def latest_key(url: str, variant: str) -> str:
+    """The name of the newest answer to this absolute URL (its links name the host)."""
+    raw = f"{url}\n{variant}"
     return "http:latest:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 

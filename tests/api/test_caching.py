@@ -47,6 +47,22 @@ def test_second_request_is_served_from_the_shared_cache(api, knowledge):
     assert len(queries) == 1
 
 
+def test_each_host_and_scheme_gets_its_own_links_and_validator(api, knowledge):
+    """The API's pages link on absolutely; what one host's client got is never another's."""
+    path = "/api/v1/knowledge/?page_size=1"
+    answers = {
+        (host, secure): api.get(path, HTTP_HOST=host, secure=secure)
+        for host in ("a.example", "b.example")
+        for secure in (False, True)
+    }
+    for (host, secure), response in answers.items():
+        scheme = "https" if secure else "http"
+        assert response.json()["next"].startswith(f"{scheme}://{host}/"), response.json()["next"]
+    assert len({response["ETag"] for response in answers.values()}) == 4
+    mine = answers[("a.example", False)]["ETag"]
+    assert api.get(path, HTTP_HOST="b.example", HTTP_IF_NONE_MATCH=mine).status_code == 200
+
+
 def test_no_stale_answer_after_a_publish(api, knowledge):
     page = KnowledgePage.objects.get(slug="anbragte-unges-trivsel")
     before = api.get(f"/api/v1/knowledge/{page.pk}/")

@@ -44,7 +44,12 @@ def webhook_deliver(delivery_id: int) -> str:
         return "skipped"
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
     with transaction.atomic():
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        # FOR NO KEY UPDATE: deliveries to the receiver still go one at a time, but a publish
+        # adding a delivery for it (its foreign key takes FOR KEY SHARE) does not wait for the
+        # POST in flight, nor, holding the change log's lock, every other change with it.
+        endpoint = WebhookEndpoint.objects.select_for_update(no_key=True).get(
+            pk=delivery.endpoint_id
+        )
         if not endpoint.active:
             webhook_delivery_cancel(delivery_id=delivery_id, reason="Modtageren er slået fra.")
             return "cancelled"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+# The largest body a write takes; a longer one is refused (413) before it is read.
+MAX_BODY_BYTES = 64 * 1024
+
 
 class JSONBodyParser(JSONParser):
     """DRF's JSON parser, with what it lets through as a server error turned into a

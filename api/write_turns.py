@@ -24,6 +24,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from api.parsers import MAX_BODY_BYTES
 from home.budget import OVER_BUDGET_MESSAGE, budget_left, retry_later_response
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -46,9 +47,17 @@ def _semaphore() -> threading.BoundedSemaphore | None:
         return _turns[1]
 
 
+def _body_too_large(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:
+        return False
+
+
 class RegistrationWriteTurnMiddleware:
-    """Right inside the budget's middleware, so a write waiting for its turn has done no work
-    yet (no session, CSRF, parsing or throttle): nothing competes with the one holding the
+    """Right inside the budget's and the CORS middleware (its 503 carries CORS headers, so a
+    partner's page can read it), before sessions, CSRF, parsing and the throttle: a write
+    waiting for its turn has done no work yet, and nothing competes with the one holding the
     lock but the server's own reading of requests."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -59,8 +68,11 @@ class RegistrationWriteTurnMiddleware:
             return self.get_response(request)
         semaphore = _semaphore()
         seconds = budget_left()
-        if semaphore is None or seconds is None:
+        if semaphore is None or seconds is None or _body_too_large(request):
             return self.get_response(request)
+        # The body is read before the turn (at most MAX_BODY_BYTES; the view refuses more
+        # unread): a client sending it slowly must not hold the process's turn meanwhile.
+        request.body  # noqa: B018 - read and kept on the request for the view
         if not semaphore.acquire(timeout=max(seconds, 0.0)):
             return retry_later_response(
                 request, OVER_BUDGET_MESSAGE, code="over_budget", retry_after=5

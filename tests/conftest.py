@@ -25,9 +25,11 @@ if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the centre's structure made once and committed: `setup_centre`
     makes it on every deploy, so every test starts from it (it cost each test about a second,
-    most of CI's time). Tests roll back to it; a transactional test flushes it, and those run
-    last (pytest-django orders them so); one with ``serialized_rollback`` starts from it too
-    (what it restores is serialized again here), another makes it again through ``centre``."""
+    most of CI's time). Tests roll back to it. A transactional test flushes it at its end, so
+    those run last (pytest-django orders them so; keep xdist's default ``--dist load``), each
+    with ``serialized_rollback``, which restores it at its start (it is serialized again here).
+    ``centre`` makes it again only where it is missing inside a test; after a flush without a
+    restore, content types and permissions are gone too, and it fails, as before."""
     from django.db import connections
 
     with django_db_blocker.unblock():

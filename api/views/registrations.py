@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, ParameterError
-from api.parsers import JSONBodyParser
+from api.parsers import MAX_BODY_BYTES, JSONBodyParser
 from api.serializers.registrations import (
     TRANSFERRED_DETAIL,
     RegistrationChangeSerializer,
@@ -40,7 +40,6 @@ from events.registrations.services import registration_cancel
 from events.registrations.signups import registration_create
 from events.selectors import event_for_sign_up
 
-MAX_BODY_BYTES = 64 * 1024
 MAX_IDEMPOTENCY_KEY = 255
 
 

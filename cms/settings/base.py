@@ -116,10 +116,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "home.budget.RequestBudgetMiddleware",
-    "api.write_turns.RegistrationWriteTurnMiddleware",
     "cms.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "api.write_turns.RegistrationWriteTurnMiddleware",
     "api.caching.ConditionalContentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -4,14 +4,17 @@ run nothing; reads and other paths never wait for them."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
+import time
 
 import pytest
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from api.write_turns import RegistrationWriteTurnMiddleware
+from api.write_turns import RegistrationWriteTurnMiddleware, _semaphore
 from home.budget import RequestBudgetMiddleware
 
 SIGN_UP = "/api/v1/events/12/registrations/"
@@ -103,3 +106,58 @@ def test_no_turns_when_switched_off(settings):
     finally:
         release.set()
         holder.join(10)
+
+
+@pytest.mark.django_db
+def test_a_busy_turn_s_503_carries_cors_headers_a_partner_page_can_read(client, settings):
+    origin = "https://partner.example"
+    settings.CORS_ALLOWED_ORIGINS = [origin]
+    settings.REGISTRATION_WRITES_PER_PROCESS = 1
+    settings.REQUEST_BUDGET_SECONDS = 0.2
+    turns = _semaphore()
+    assert turns is not None and turns.acquire(timeout=1)
+    try:
+        response = client.post(
+            "/api/v1/events/999999/registrations/",
+            data="{}",
+            content_type="application/json",
+            headers={"Origin": origin},
+        )
+    finally:
+        turns.release()
+    assert response.status_code == 503
+    assert response["Access-Control-Allow-Origin"] == origin
+    assert response["Retry-After"] == "5"
+
+
+def test_a_body_sent_slowly_does_not_hold_the_turn(settings):
+    """The body is read before the turn: a client trickling its body keeps nobody waiting."""
+    settings.REGISTRATION_WRITES_PER_PROCESS = 1
+    settings.REQUEST_BUDGET_SECONDS = 2
+    reading, release = threading.Event(), threading.Event()
+
+    class SlowBody(io.BytesIO):
+        def read(self, *args):
+            reading.set()
+            release.wait(10)
+            return super().read(*args)
+
+    def view(request):
+        request.body  # noqa: B018 - as the real view reads it
+        return HttpResponse(status=201)
+
+    stack = RequestBudgetMiddleware(RegistrationWriteTurnMiddleware(view))
+    slow = RequestFactory().post(SIGN_UP, data=b"{}", content_type="application/json")
+    slow._stream = LimitedStream(SlowBody(b"{}"), 2)
+    answers: list[int] = []
+    holder = threading.Thread(target=lambda: answers.append(stack(slow).status_code))
+    holder.start()
+    try:
+        assert reading.wait(10)
+        started = time.monotonic()
+        assert stack(RequestFactory().post(SIGN_UP)).status_code == 201
+        assert time.monotonic() - started < 1
+    finally:
+        release.set()
+        holder.join(10)
+    assert answers == [201]

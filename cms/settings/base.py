@@ -72,10 +72,10 @@ EXPENSIVE_BUILDS_PER_MACHINE = int(
 BUILD_SLOTS_DIR = os.environ.get(
     "BUILD_SLOTS_DIR", os.path.join(tempfile.gettempdir(), "videnscenter-build-slots")
 )
-# Fewer than a process's threads (cms/gunicorn.conf.py: 8), so waiting builds never take them
-# all: the rest are the cheap answers'.
 # Sign-ups, changes and transfers at once per web process (api/write_turns.py); 0: no bound.
 REGISTRATION_WRITES_PER_PROCESS = int(os.environ.get("REGISTRATION_WRITES_PER_PROCESS", "1"))
+# Fewer than a process's threads (cms/gunicorn.conf.py: 8), so waiting builds never take them
+# all: the rest are the cheap answers'.
 EXPENSIVE_BUILD_QUEUE = int(os.environ.get("EXPENSIVE_BUILD_QUEUE", "4"))
 EXPENSIVE_BUILD_WAIT_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_WAIT_SECONDS", "5"))
 EXPENSIVE_BUILD_BUDGET_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_BUDGET_SECONDS", "10"))

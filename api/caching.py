@@ -267,7 +267,7 @@ def _validators(request: HttpRequest, depends_on: str, state) -> tuple[str, floa
     raw = ":".join(
         [
             *parts,
-            request.scheme,
+            request.scheme or "",
             request.get_host(),
             request.get_full_path(),
             _variant(request, depends_on),

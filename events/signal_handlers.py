@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.signals import page_published
 
 from events.mail.event_notices import event_changes_notify, follow_up_notify
-from events.models import EventPage, GroupMember, Registration
+from events.models import EventPage, GroupMember, Registration, RegistrationStatus
 from events.registrations.services import registration_waiting_list_advance
 from events.services import event_sessions_record_publish
 from events.webinars.registrants import registrants_follow
@@ -33,6 +33,10 @@ def on_event_deleted(sender, instance: EventPage, **kwargs) -> None:
 def on_registration_saved(sender, instance: Registration, **kwargs) -> None:
     # Confirmed, cancelled, a new address: the person's place in the event's Zoom meetings
     # follows, as rows written in the same transaction (Zoom is called after the commit).
+    if kwargs.get("created") and instance.status != RegistrationStatus.CONFIRMED:
+        # New, and not confirmed: nobody to register and no rows yet, so nothing to follow
+        # (saves a sign-up to the waiting list a query while it holds the event's lock).
+        return
     registrants_follow(registration=instance)
 
 

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from home.models.changes import ContentChange
 from home.models.pages import ContentPage, HomePage, KnowledgePage
+from home.version_memo import VersionMemo
 from home.visibility import public_pages
 
 if TYPE_CHECKING:
@@ -48,6 +50,20 @@ def content_state() -> ContentState:
         version=version or 0,
         last_modified=last_modified or datetime(2021, 1, 1, tzinfo=UTC),
     )
+
+
+_vocabularies: VersionMemo[dict[str, Model]] = VersionMemo(size=16)
+
+
+def vocabulary_by_code(model: type[Model], field: str, version: int) -> dict[str, Model]:
+    """Every row of a vocabulary (municipalities, audiences: a hundred rows at most) by its code
+    or slug, read once per content version in this process (``home.version_memo``; a vocabulary
+    change moves the version). A sign-up looked two of them up with a query each."""
+
+    def build() -> dict[str, Model]:
+        return {getattr(row, field): row for row in model._default_manager.all()}
+
+    return _vocabularies.get((model._meta.label, field), version, build)
 
 
 def knowledge_list_public() -> PageQuerySet:

@@ -149,8 +149,10 @@ def _forget_recent_http_answers():
 
     from api import caching, capacity, grace, seat_versions
     from api.views.feeds import fragments_forget
+    from home.version_memo import version_memos_clear
 
     cache.clear()
+    version_memos_clear()
 
     caching._recent.clear()
     caching._epochs.clear()
@@ -158,6 +160,7 @@ def _forget_recent_http_answers():
     grace._not_only_publishes.clear()
     fragments_forget()
     yield
+    version_memos_clear()
     capacity.deferred_builds_done()  # a deferred build finishes within its own test
     caching._recent.clear()
     caching._epochs.clear()

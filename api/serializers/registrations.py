@@ -11,6 +11,7 @@ from api.serializers.links import api_url
 from events.models import PRIVACY_TEXT_VERSION, Registration, RegistrationStatus
 from events.registrations.addresses import internet_email_for
 from home.models import Audience, Municipality
+from home.selectors import vocabulary_by_code
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -53,7 +54,15 @@ class CodeField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
-        return super().to_internal_value(data)
+        version = self.context.get("content_version")
+        if version is None:
+            return super().to_internal_value(data)
+        # The view read the content version: the vocabulary comes from this process's memo.
+        model = self.get_queryset().model  # type: ignore[union-attr] # a field with a queryset
+        found = vocabulary_by_code(model, self.slug_field, version).get(data)
+        if found is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return found
 
 
 ANSWERS_SHAPE = "Svar: angiv svarene som et objekt med spørgsmålenes nøgler."

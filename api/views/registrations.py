@@ -38,7 +38,8 @@ from events.registrations.changes import registration_details_change, registrati
 from events.registrations.selectors import registration_by_token
 from events.registrations.services import registration_cancel
 from events.registrations.signups import registration_create
-from events.selectors import event_for_sign_up
+from events.selectors import sign_up_form
+from home.selectors import content_state
 
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -139,23 +140,29 @@ class EventRegistrationsView(_ThrottledJSONBodyView):
         },
     )
     def post(self, request, id: int):
-        # Emails rendered by the workers need no sessions here.
-        event = event_for_sign_up(
-            pk=id, with_sessions=not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS
+        # The event, its questions and the vocabularies, once per content version in this
+        # process (events.selectors.sign_up_form). Emails rendered by the workers need no
+        # sessions here.
+        version = content_state().version
+        form = sign_up_form(
+            pk=id, version=version, with_sessions=not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS
         )
-        if event is None:
+        if form is None:
             raise EventsError("event_not_found")
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
             raise ParameterError(
                 "Idempotency-Key", "Idempotency-Key: højst 255 synlige tegn, fx et UUID."
             )
-        serializer = RegistrationCreateSerializer(data=self.body(request))
+        serializer = RegistrationCreateSerializer(
+            data=self.body(request), context={"content_version": version}
+        )
         serializer.is_valid(raise_exception=True)
         fields = serializer.validated_data
         outcome = registration_create(
             event_id=id,
-            event=event,
+            event=form.event,
+            questions=form.questions,
             name=fields["name"],
             email=fields["email"],
             workplace=fields["workplace"],

@@ -8,20 +8,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    Case,
     Count,
-    F,
     Min,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from events.models import (
-    ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
     SEAT_STATUSES,
     EventPage,
@@ -33,6 +28,7 @@ from events.models import (
     RegistrationStatus,
 )
 from events.registrations.privacy import privacy_text
+from events.registrations.seat_sql import option_places_held
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -158,29 +154,11 @@ def option_places_taken(
     value), in one query: the participants of every registration that holds or waits for a
     seat (confirmed, waiting list, pending) and chose the option (one per named participant
     who chose it, for a question asked per participant of a staff group). A waiting or pending one
-    holds its option's place, so a promotion or an approval never finds its option full."""
-    rows = (
-        RegistrationAnswer.objects.filter(
-            registration__event_id__in=list(event_ids),
-            registration__status__in=ACTIVE_STATUSES,
-            key__in=list(keys),
-        )
-        .order_by()
-        .values_list("registration__event_id", "key", "value")
-        .annotate(
-            taken=Sum(
-                Case(
-                    When(member__isnull=True, then=F("registration__participants")),
-                    default=Value(1),
-                )
-            )
-        )
-    )
-    return {
-        (event_id, key, value): taken
-        for event_id, key, value, taken in rows
-        if isinstance(value, str)
-    }
+    holds its option's place, so a promotion or an approval never finds its option full.
+
+    Counted while the event's row is locked by every write that takes an option's place, so
+    the query is written out (``events.registrations.seat_sql``)."""
+    return option_places_held(event_ids=event_ids, keys=keys)
 
 
 def answer_columns(registrations: QuerySet[Registration]) -> dict[str, str]:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.errors import EventsError
@@ -30,11 +28,10 @@ from events.mail.services import (
     registration_email_unwritten,
 )
 from events.models import (
-    ACTIVE_STATUSES,
     PRIVACY_TEXT_VERSION,
-    SEAT_STATUSES,
     EmailKind,
     EventPage,
+    EventQuestion,
     IdempotentRequest,
     OutboundEmail,
     Participation,
@@ -55,6 +52,11 @@ from events.registrations.roster import (
     members_check,
     members_write,
     questions_split,
+)
+from events.registrations.seat_sql import (
+    event_seat_fields_locked,
+    idempotent_answer,
+    seats_seen,
 )
 from events.registrations.seats import _check_open
 from home.models import Audience, Municipality
@@ -108,6 +110,7 @@ def registration_create(
     idempotency_key: str = "",
     now: datetime | None = None,
     event: EventPage | None = None,
+    questions: Sequence[EventQuestion] | None = None,
 ) -> SignUp:
     """Sign one person up (individual events) or file a staff group's application.
 
@@ -121,7 +124,9 @@ def registration_create(
     by link and the organiser's moderators approve. A second sign-up with the same email
     creates nothing: the person gets an email, and the answer is what a new sign-up would get.
     With ``idempotency_key``, a repeat of the same request gets the first answer. ``event``:
-    the event, when the caller has loaded it (with its sessions prefetched, for the emails).
+    the event, when the caller has loaded it (with its sessions prefetched, for the emails);
+    ``questions``: its questions in order, when the caller has read them with it
+    (``events.selectors.sign_up_form``).
 
     Everything that needs no seat count is checked before the event's row is locked, and the
     emails are rendered after the commit (``events.mail.services.emails_render``): the lock is
@@ -166,7 +171,7 @@ def registration_create(
         raise EventsError("consent_required")
     _check_open(event, now)
     _check_group(event, request)
-    questions = list(event.questions.all())
+    questions = list(event.questions.all() if questions is None else questions)
     # With named members, the questions asked per participant are theirs to answer; without,
     # the group answers them once (as clients made before members do).
     once, _each = questions_split(event, questions)
@@ -241,15 +246,16 @@ class _SignUpRequest:
 
 def _replay(event: EventPage, request: _SignUpRequest) -> SignUp | None:
     """The first answer to an earlier request with the same ``Idempotency-Key``."""
-    earlier = IdempotentRequest.objects.filter(event=event, key=request.idempotency_key).first()
+    earlier = idempotent_answer(event.pk, request.idempotency_key)
     if earlier is None:
         return None
-    if earlier.fingerprint != request.fingerprint:
+    fingerprint, body = earlier
+    if fingerprint != request.fingerprint:
         raise EventsError("idempotency_key_reused")
     return SignUp(
         registration=None,
-        status=earlier.body["status"],
-        waiting_position=earlier.body.get("waiting_position"),
+        status=body["status"],
+        waiting_position=body.get("waiting_position"),
         created=False,
         replayed=True,
     )
@@ -270,20 +276,6 @@ def _check_group(event: EventPage, request: _SignUpRequest) -> None:
         raise EventsError("manager_is_contact")
 
 
-# What a sign-up's decision reads of the event, read again under the lock (an editor may have
-# published a change while the sign-up waited).
-_SEAT_FIELDS = (
-    "live",
-    "status",
-    "participation",
-    "capacity",
-    "waiting_list_enabled",
-    "registration_opens",
-    "registration_closes",
-    "first_start",
-)
-
-
 def _seat_take(
     request: _SignUpRequest, event: EventPage, new: Registration
 ) -> tuple[SignUp, list[OutboundEmail], list[str]]:
@@ -296,12 +288,7 @@ def _seat_take(
     ``event`` as read before the lock; the fields the decision needs are read again with it,
     without loading the whole page a second time."""
     now = request.now
-    fresh = (
-        EventPage.objects.select_for_update(of=("self",))
-        .filter(pk=event.pk)
-        .values(*_SEAT_FIELDS)
-        .first()
-    )
+    fresh = event_seat_fields_locked(event.pk)
     if fresh is None or not fresh["live"]:
         raise EventsError("event_not_found")
     for name, value in fresh.items():
@@ -309,12 +296,7 @@ def _seat_take(
     _check_open(event, now)  # the event may have changed while this one waited
     staff_group = event.participation == Participation.STAFF_GROUP
     position = None
-    # What the decision needs, in one round trip.
-    seen = Registration.objects.filter(event=event).aggregate(
-        taken=Coalesce(Sum("participants", filter=Q(status__in=SEAT_STATUSES)), 0),
-        top=Max("waiting_position", filter=Q(status=RegistrationStatus.WAITING_LIST)),
-        existing=Max("pk", filter=Q(email=request.email, status__in=ACTIVE_STATUSES)),
-    )
+    seen = seats_seen(event.pk, request.email)  # what the decision needs, in one round trip
     if staff_group:
         if event.capacity is not None and request.participants > event.capacity:
             raise EventsError("too_many_participants")
@@ -322,16 +304,16 @@ def _seat_take(
             application_limits_take(
                 applicant_email=request.email,
                 manager_email=request.manager_email,
-                new=seen["existing"] is None,
+                new=seen.existing is None,
                 now=now,
             )
         status = RegistrationStatus.PENDING
     else:
-        if event.capacity is None or seen["taken"] + request.participants <= event.capacity:
+        if event.capacity is None or seen.taken + request.participants <= event.capacity:
             status = RegistrationStatus.CONFIRMED
         elif event.waiting_list_enabled:
             status = RegistrationStatus.WAITING_LIST
-            position = (seen["top"] or 0) + 1
+            position = (seen.top or 0) + 1
         else:
             raise EventsError("full")
     answers = request.answers or []
@@ -339,8 +321,8 @@ def _seat_take(
     member_places_check(event=event, members=request.members)
 
     emails: list[OutboundEmail] = []
-    if seen["existing"] is not None:
-        existing = Registration.objects.get(pk=seen["existing"])
+    if seen.existing is not None:
+        existing = Registration.objects.get(pk=seen.existing)
         existing.event = event
         emails.append(
             registration_email_unwritten(registration=existing, kind=EmailKind.ALREADY_REGISTERED)
@@ -370,7 +352,7 @@ def _seat_take(
             registration=registration, status=status, waiting_position=position, created=True
         )
     repeats: list[str] = []
-    if seen["existing"] is None:  # a new registration's emails: new causes, no conflict
+    if seen.existing is None:  # a new registration's emails: new causes, no conflict
         OutboundEmail.objects.bulk_create(emails)
     else:  # a daily "already registered" email that went out today is skipped
         OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)

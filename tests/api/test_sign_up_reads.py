@@ -1,0 +1,119 @@
+"""What a sign-up reads once per content version (``events.selectors.sign_up_form``,
+``home.selectors.vocabulary_by_code``) and what it reads under the event's lock
+(``events.registrations.seat_sql``): a publish, an unpublish or a vocabulary change is seen by the
+very next sign-up, and a repeated sign-up reads neither the page nor its questions again."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import EventPage, Registration
+from home.models import Audience
+from tests.api.test_registrations import body, post
+from tests.events.questions import question, with_questions
+from tests.events.registrations import vocabulary  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("vocabulary")
+
+
+@pytest.fixture
+def course(event_of, vive):
+    return with_questions(
+        event_of,
+        vive,
+        question("Hvilket modul?", "choice", key="modul", required=True, options=["et", "to"]),
+        capacity=2,
+        waiting_list_enabled=True,
+    )
+
+
+def _publish_with(event: EventPage, *extra) -> None:
+    page = EventPage.objects.get(pk=event.pk)
+    page.questions = [*page.questions.all(), *extra]
+    page.save_revision().publish()
+
+
+def test_a_question_published_after_a_sign_up_is_asked_of_the_next(api, course):
+    first = post(api, course.pk, body(answers={"modul": "et"}))
+    assert first.status_code == 201, first.content
+
+    _publish_with(course, question("Har du en sag med?", "yes_no", key="sag", required=True))
+    second = post(api, course.pk, body(email="bo@kommune.example", answers={"modul": "to"}))
+
+    assert second.status_code == 400
+    assert "answers.sag" in second.json()["errors"]
+    assert not Registration.objects.filter(email="bo@kommune.example").exists()
+
+
+def test_an_event_unpublished_after_a_sign_up_is_not_found_by_the_next(api, course):
+    assert post(api, course.pk, body(answers={"modul": "et"})).status_code == 201
+
+    EventPage.objects.get(pk=course.pk).unpublish()
+    refused = post(api, course.pk, body(email="bo@kommune.example", answers={"modul": "et"}))
+
+    assert refused.status_code == 404
+    assert Registration.objects.filter(event=course).count() == 1
+
+
+def test_an_audience_added_after_a_sign_up_is_accepted_by_the_next(api, course):
+    assert post(api, course.pk, body(answers={"modul": "et"})).status_code == 201
+    assert (
+        post(
+            api, course.pk, body(email="c@kommune.example", job_role="nye", answers={"modul": "et"})
+        ).status_code
+        == 400
+    )
+
+    Audience.objects.create(name="Nye fagpersoner", slug="nye")
+    accepted = post(
+        api, course.pk, body(email="c@kommune.example", job_role="nye", answers={"modul": "et"})
+    )
+
+    assert accepted.status_code == 201, accepted.content
+    assert Registration.objects.get(email="c@kommune.example").job_role.slug == "nye"
+
+
+def test_an_unknown_municipality_is_still_a_400_naming_the_field(api, course):
+    refused = post(api, course.pk, body(municipality="9998", answers={"modul": "et"}))
+
+    assert refused.status_code == 400
+    assert "municipality" in refused.json()["errors"]
+    assert "9998" in refused.json()["errors"]["municipality"][0]
+
+
+def test_a_second_sign_up_reads_neither_the_page_nor_its_questions_nor_the_vocabularies(
+    api, course
+):
+    assert post(api, course.pk, body(answers={"modul": "et"})).status_code == 201
+
+    with CaptureQueriesContext(connection) as queries:
+        again = post(api, course.pk, body(email="bo@kommune.example", answers={"modul": "to"}))
+
+    assert again.status_code == 201, again.content
+    sqls = [query["sql"] for query in queries.captured_queries]
+    for table in ("events_eventquestion", "home_municipality", "home_audience"):
+        assert not [sql for sql in sqls if table in sql]
+    # The page is read once, under the lock, for what may have changed while it waited.
+    assert len([sql for sql in sqls if "wagtailcore_page" in sql]) == 1
+
+
+def test_the_seats_are_counted_under_the_lock_as_before(api, course):
+    answers = {"modul": "et"}
+    statuses = [
+        post(api, course.pk, body(email=f"p{i}@kommune.example", answers=answers)).json()
+        for i in range(4)
+    ]
+
+    assert [s["status"] for s in statuses] == [
+        "confirmed",
+        "confirmed",
+        "waiting_list",
+        "waiting_list",
+    ]
+    assert [s["waiting_position"] for s in statuses[2:]] == [1, 2]
+    repeat = post(api, course.pk, body(email="p0@kommune.example", answers=answers))
+    assert repeat.status_code == 201
+    assert repeat.json()["status"] == "waiting_list"  # what a new sign-up would get
+    assert Registration.objects.filter(event=course).count() == 4

@@ -32,7 +32,7 @@ from events.models import (
 from events.registrations.selectors import option_places_taken
 from home.models import Audience, Partner, Topic
 from home.version_memo import VersionMemo
-from home.visibility import public_pages
+from home.visibility import default_site_url_path, public_pages
 
 if TYPE_CHECKING:
     from wagtail.query import PageQuerySet
@@ -105,19 +105,30 @@ def sign_up_form(*, pk: int, version: int, with_sessions: bool = True) -> SignUp
     only with a publish, an unpublish or a view restriction, which all move the version. They
     were a fifth of a sign-up's CPU (the page query and the questions' query compiled every
     time). What else the decision reads (seats, status, dates, capacity) is read again under the
-    event's lock. The event returned is the caller's own copy, since the sign-up sets fields on
-    it; the questions are shared between the process's threads and only read."""
+    event's lock. A move of a folder that is not live writes the change log for the live pages
+    it holds (``home.signal_handlers.on_page_moved``); which site is the default is part of the
+    key. The event returned is the caller's own copy, since the sign-up sets fields on it; the
+    questions are shared between the process's threads and only read."""
 
     def build() -> SignUpForm | None:
-        event = event_for_sign_up(pk=pk, with_sessions=with_sessions)
+        event = event_for_sign_up(pk=pk, with_sessions=False)
         if event is None:
             return None
         return SignUpForm(event=event, questions=tuple(event.questions.all()))
 
-    form = _sign_up_forms.get((pk, with_sessions), version, build)
+    # Which site is the default one is not content (no change-log row): it is part of the key.
+    # Wagtail keeps the site roots in the shared cache and drops them when a site changes.
+    root = default_site_url_path()
+    form = _sign_up_forms.get((pk, root), version, build)
     if form is None:
         return None
-    return SignUpForm(event=copy.copy(form.event), questions=form.questions)
+    event = copy.copy(form.event)
+    if with_sessions:
+        # Read with each sign-up, not kept: a publish raises the sessions' calendar sequence
+        # after it has written the change log (``events.services.event_sessions_record_publish``).
+        event._prefetched_objects_cache = {}
+        prefetch_related_objects([event], "sessions")
+    return SignUpForm(event=event, questions=form.questions)
 
 
 def event_get_public(*, pk: int, site: Site | None = None) -> EventPage:

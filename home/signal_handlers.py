@@ -66,15 +66,19 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 
 def on_page_moved(sender, instance, **kwargs):
-    if not instance.live:
-        return
-    if _is_public(instance.pk):
+    if instance.live and _is_public(instance.pk):
         change_record(object_type=page_object_type(instance), object_id=instance.pk, action="moved")
         return
     # Moved into a private folder (or off the site): everything live below it leaves the public
-    # content, as when a folder is made private.
-    for page in _live_subtree(instance.pk):
-        change_record(object_type=page_object_type(page), object_id=page.pk, action="unpublished")
+    # content, as when a folder is made private. A folder that is not live may still hold live
+    # pages (unpublished without its children): they move with it, into or out of the public
+    # content, and each says so (a move that wrote nothing left the content version, and every
+    # cache keyed on it, behind).
+    subtree = _live_subtree(instance.pk)
+    public = set(public_pages(subtree).values_list("pk", flat=True)) if not instance.live else set()
+    for page in subtree:
+        action = "moved" if page.pk in public else "unpublished"
+        change_record(object_type=page_object_type(page), object_id=page.pk, action=action)
 
 
 def on_page_deleted(sender, instance, **kwargs):

@@ -8,10 +8,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction, Site
 
-from events.models import EventPage, Registration
-from home.models import Audience
+from events.models import EventIndexPage, EventPage, Registration
+from home.models import Audience, HomePage
+from home.selectors import content_state
 from tests.api.test_registrations import body, post
+from tests.events.conftest import EventPageFactory, EventSessionFactory
 from tests.events.questions import question, with_questions
 from tests.events.registrations import vocabulary  # noqa: F401
 
@@ -117,3 +120,41 @@ def test_the_seats_are_counted_under_the_lock_as_before(api, course):
     assert repeat.status_code == 201
     assert repeat.json()["status"] == "waiting_list"  # what a new sign-up would get
     assert Registration.objects.filter(event=course).count() == 4
+
+
+def test_an_event_in_a_folder_that_is_not_live_moved_into_a_private_one_is_not_found(api, vive):
+    # A folder unpublished without its children still holds live events; moving it writes the
+    # change log for them, so the next sign-up sees the move (found in review).
+    partner_folder = EventIndexPage.objects.get(partner=vive)
+    private = partner_folder.add_child(
+        instance=EventIndexPage(title="Lukket", slug="lukket", live=True)
+    )
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    folder = partner_folder.add_child(
+        instance=EventIndexPage(title="Kladde", slug="kladde", live=False)
+    )
+    page = EventPageFactory.build(live=False, capacity=10)
+    page.sessions = [EventSessionFactory.build(sort_order=0)]
+    folder.add_child(instance=page)
+    page.save_revision().publish()
+    assert post(api, page.pk, body()).status_code == 201
+    before = content_state().version
+
+    Page.objects.get(pk=folder.pk).move(private, pos="last-child")
+
+    assert content_state().version > before
+    assert post(api, page.pk, body(email="b@kommune.example")).status_code == 404
+    Page.objects.get(pk=folder.pk).move(partner_folder, pos="last-child")
+    assert post(api, page.pk, body(email="b@kommune.example")).status_code == 201
+
+
+def test_an_event_is_not_found_once_the_default_site_has_another_root(api, event_of, vive):
+    event = event_of(vive, capacity=10)
+    assert post(api, event.pk, body()).status_code == 201
+
+    other = Page.get_first_root_node().add_child(instance=HomePage(title="Andet", slug="andet"))
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = other
+    site.save()
+
+    assert post(api, event.pk, body(email="b@kommune.example")).status_code == 404

@@ -219,6 +219,19 @@ def wait_until_up(url: str, seconds: int = 60) -> None:
     raise SystemExit(f"the server did not come up: {url}")
 
 
+def wait_until_idle(group: int, seconds: int = 30) -> None:
+    """Until the server's processes have finished starting: every worker, not only the first
+    that answered (their CPU stays still for half a second)."""
+    deadline = time.monotonic() + seconds
+    before = cpu_seconds(group)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_seconds(group)
+        if now - before < 0.02:
+            return
+        before = now
+
+
 def sign_up(
     url: str, i: int, barrier: threading.Barrier, results: list, with_questions: bool
 ) -> None:
@@ -309,6 +322,7 @@ def main() -> None:
     results: list = [None] * args.signups
     try:
         wait_until_up(f"http://127.0.0.1:{PORT}/healthz")
+        wait_until_idle(server.pid)
         barrier = threading.Barrier(args.signups)
         threads = [
             threading.Thread(target=sign_up, args=(url, i, barrier, results, args.questions))

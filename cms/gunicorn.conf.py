@@ -54,6 +54,9 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
+    from cms.warm_up import web_process_warm_up
+
+    web_process_warm_up()
     # Django, Wagtail and the URLconf are loaded: move them out of the collector's sight, and
     # collect the youngest generation less often. A cold list of 100 events allocates tens of
     # thousands of short-lived objects; this took its CPU from 127 to 90 ms (bench/capacity.py

@@ -61,5 +61,6 @@ def post_worker_init(worker):
     # collect the youngest generation less often. A cold list of 100 events allocates tens of
     # thousands of short-lived objects; this took its CPU from 127 to 90 ms (bench/capacity.py
     # measures the whole).
+    gc.collect()  # the warm-up's garbage goes now, not into the frozen generation
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)

@@ -8,7 +8,8 @@ of 12 (``cProfile`` of a sign-up; 50 ms after this), and with registration write
 (``api/write_turns.py``) every sign-up to the process queued behind it: after each deploy or
 worker restart, the first people to sign up waited half a second more. ``cms/gunicorn.conf.py``
 calls it once per worker, before ``gc.freeze()`` moves what it loaded out of the collector's
-sight.
+sight. The Redis connection it opens is the starting thread's (Django keeps one per thread), so
+it saves the client's imports, not a connection.
 """
 
 from __future__ import annotations
@@ -19,9 +20,23 @@ logger = logging.getLogger(__name__)
 
 
 def web_process_warm_up() -> None:
-    """Never fails: a service that is down now is the first request's problem, as before."""
+    """Never fails: what cannot be loaded now (Redis down, say) is the first request's problem,
+    as before, and a worker that raised here would stop the whole server (gunicorn's master
+    exits when a worker fails to boot)."""
+    try:
+        _load()
+    except Exception:  # noqa: BLE001 - see above
+        logger.warning("The web process started without loading everything first.", exc_info=True)
+    try:
+        from django.core.cache import cache
+
+        cache.get("web-process-warm-up")
+    except Exception:  # noqa: BLE001 - Redis may be down while a worker starts
+        logger.warning("The shared cache did not answer while the web process started.")
+
+
+def _load() -> None:
     from django.conf import settings
-    from django.core.cache import cache
     from django.core.validators import validate_email
     from django.urls import get_resolver
     from django.utils import translation
@@ -34,7 +49,3 @@ def web_process_warm_up() -> None:
     with translation.override(settings.LANGUAGE_CODE):
         translation.gettext("Navn")
     validate_email("opstart@kommune.example")  # compiles the validators' lazy patterns
-    try:
-        cache.get("web-process-warm-up")
-    except Exception:  # noqa: BLE001 - Redis may be down while a worker starts
-        logger.warning("The shared cache did not answer while the web process started.")

@@ -123,10 +123,10 @@ def sign_up_form(*, pk: int, version: int, with_sessions: bool = True) -> SignUp
     if form is None:
         return None
     event = copy.copy(form.event)
+    event._prefetched_objects_cache = {}  # the copy's own: nothing fetched lands in the memo
     if with_sessions:
         # Read with each sign-up, not kept: a publish raises the sessions' calendar sequence
         # after it has written the change log (``events.services.event_sessions_record_publish``).
-        event._prefetched_objects_cache = {}
         prefetch_related_objects([event], "sessions")
     return SignUpForm(event=event, questions=form.questions)
 

@@ -71,14 +71,46 @@ def on_page_moved(sender, instance, **kwargs):
         return
     # Moved into a private folder (or off the site): everything live below it leaves the public
     # content, as when a folder is made private. A folder that is not live may still hold live
-    # pages (unpublished without its children): they move with it, into or out of the public
-    # content, and each says so (a move that wrote nothing left the content version, and every
-    # cache keyed on it, behind).
-    subtree = _live_subtree(instance.pk)
-    public = set(public_pages(subtree).values_list("pk", flat=True)) if not instance.live else set()
-    for page in subtree:
-        action = "moved" if page.pk in public else "unpublished"
-        change_record(object_type=page_object_type(page), object_id=page.pk, action=action)
+    # pages (unpublished without its children): moved to another parent, they move with it,
+    # into, within or out of the public content. Each page says what it became (a move that
+    # wrote nothing left the content version, and every cache keyed on it, behind); one never
+    # public says nothing. A reorder among the same siblings changes nothing public.
+    before, after = kwargs.get("parent_page_before"), kwargs.get("parent_page_after")
+    if before is not None and after is not None and before.pk == after.pk:
+        return
+    _subtree_moved(instance.pk)
+
+
+# What a page became by a move, by whether it is public now and what the change log last said of
+# it (None: never public). A page that was not public and still is not says nothing.
+_MOVED_ACTION = {
+    (True, "published"): "moved",
+    (True, "moved"): "moved",
+    (True, "changed"): "moved",
+    (True, None): "published",
+    (True, "unpublished"): "published",
+    (False, "published"): "unpublished",
+    (False, "moved"): "unpublished",
+    (False, "changed"): "unpublished",
+}
+
+
+def _subtree_moved(page_id: int) -> None:
+    subtree = list(_live_subtree(page_id))
+    public = set(public_pages(_live_subtree(page_id)).values_list("pk", flat=True))
+    last: dict[tuple[str, int], str] = {}
+    for object_type, object_id, action in (
+        ContentChange.objects.filter(object_id__in=[page.pk for page in subtree])
+        .order_by("id")
+        .values_list("object_type", "object_id", "action")
+    ):
+        last[(object_type, object_id)] = action
+    with transaction.atomic():
+        for page in subtree:
+            kind = page_object_type(page)
+            action = _MOVED_ACTION.get((page.pk in public, last.get((kind, page.pk))))
+            if action is not None:
+                change_record(object_type=kind, object_id=page.pk, action=action)
 
 
 def on_page_deleted(sender, instance, **kwargs):

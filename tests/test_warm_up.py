@@ -35,3 +35,14 @@ def test_a_cache_that_does_not_answer_does_not_stop_the_process(settings, caplog
     web_process_warm_up()
 
     assert "did not answer" in caplog.text
+
+
+def test_what_cannot_be_loaded_does_not_stop_the_process(monkeypatch, caplog):
+    def broken():
+        raise ImportError("a view module that does not import")
+
+    monkeypatch.setattr("django.urls.get_resolver", broken)
+
+    web_process_warm_up()
+
+    assert "without loading everything first" in caplog.text

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from events.models import EventIndexPage, EventPage, Registration
-from home.models import Audience, HomePage
+from home.models import Audience, ContentChange, HomePage
 from home.selectors import content_state
 from tests.api.test_registrations import body, post
 from tests.events.conftest import EventPageFactory, EventSessionFactory
@@ -143,9 +143,40 @@ def test_an_event_in_a_folder_that_is_not_live_moved_into_a_private_one_is_not_f
     Page.objects.get(pk=folder.pk).move(private, pos="last-child")
 
     assert content_state().version > before
+    assert _last_action(page.pk) == "unpublished"
     assert post(api, page.pk, body(email="b@kommune.example")).status_code == 404
     Page.objects.get(pk=folder.pk).move(partner_folder, pos="last-child")
+    assert _last_action(page.pk) == "published"  # public again: announced as such
     assert post(api, page.pk, body(email="b@kommune.example")).status_code == 201
+
+    # Reordered among its siblings: nothing public changed, nothing is written.
+    version = content_state().version
+    Page.objects.get(pk=folder.pk).move(private, pos="left")
+    assert content_state().version == version
+
+
+def test_an_event_never_public_moved_between_private_folders_is_never_named(vive):
+    partner_folder = EventIndexPage.objects.get(partner=vive)
+    first, second = (
+        partner_folder.add_child(instance=EventIndexPage(title=title, slug=title, live=True))
+        for title in ("lukket-a", "lukket-b")
+    )
+    for folder in (first, second):
+        PageViewRestriction.objects.create(page=folder, restriction_type="login")
+    folder = first.add_child(instance=EventIndexPage(title="Kladde", slug="kladde", live=False))
+    page = EventPageFactory.build(live=False, capacity=10)
+    page.sessions = [EventSessionFactory.build(sort_order=0)]
+    folder.add_child(instance=page)
+    page.save_revision().publish()  # behind a restriction: not announced
+
+    Page.objects.get(pk=folder.pk).move(second, pos="last-child")
+
+    assert not ContentChange.objects.filter(object_id=page.pk).exists()
+
+
+def _last_action(page_id: int) -> str | None:
+    change = ContentChange.objects.filter(object_id=page_id).order_by("id").last()
+    return change.action if change else None
 
 
 def test_an_event_is_not_found_once_the_default_site_has_another_root(api, event_of, vive):

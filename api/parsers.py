@@ -9,6 +9,15 @@ from rest_framework.parsers import JSONParser
 MAX_BODY_BYTES = 64 * 1024
 
 
+def body_too_large(request) -> bool:
+    """Whether the request says its body is over ``MAX_BODY_BYTES`` (an unreadable
+    ``Content-Length`` says nothing), before anything reads it."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:
+        return False
+
+
 class JSONBodyParser(JSONParser):
     """DRF's JSON parser, with what it lets through as a server error turned into a
     ``ParseError``: nesting deeper than Python's recursion limit (``RecursionError``) and a

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from api.parsers import MAX_BODY_BYTES
+from api.parsers import body_too_large
 from home.budget import OVER_BUDGET_MESSAGE, budget_left, retry_later_response
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -47,13 +47,6 @@ def _semaphore() -> threading.BoundedSemaphore | None:
         return _turns[1]
 
 
-def _body_too_large(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
-    except ValueError:
-        return False
-
-
 class RegistrationWriteTurnMiddleware:
     """Right inside the budget's and the CORS middleware (its 503 carries CORS headers, so a
     partner's page can read it), before sessions, CSRF, parsing and the throttle: a write
@@ -68,7 +61,7 @@ class RegistrationWriteTurnMiddleware:
             return self.get_response(request)
         semaphore = _semaphore()
         seconds = budget_left()
-        if semaphore is None or seconds is None or _body_too_large(request):
+        if semaphore is None or seconds is None or body_too_large(request):
             return self.get_response(request)
         # The body is read before the turn (at most MAX_BODY_BYTES; the view refuses more
         # unread): a client sending it slowly must not hold the process's turn meanwhile.

@@ -1,11 +1,16 @@
 """Which database errors mean "the database cannot be reached" (try again: 503), as opposed
-to a query the database refused (a bug: 500, so tests and logs find it)."""
+to a query the database refused (a bug: 500, so tests and logs find it); and values read by a
+cursor as the ORM would read them."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 # SQLSTATE classes of PostgreSQL that say the server, not the query, is the trouble:
 # 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown,
@@ -32,3 +37,13 @@ def database_unreachable(exc: BaseException) -> bool:
         return any(fragment in message for fragment in SQLITE_UNAVAILABLE)
     # psycopg's errors without a SQLSTATE: no answer from a server (refused, closed, timed out).
     return True
+
+
+def aware_from_db(value: Any) -> datetime | None:
+    """A datetime column's value as read by a cursor, not the ORM: SQLite hands back text, and a
+    naive value is UTC (how Django stores them)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value

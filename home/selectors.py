@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Model
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from home.database import aware_from_db
 from home.models.changes import ContentChange
 from home.models.pages import ContentPage, HomePage, KnowledgePage
 from home.version_memo import VersionMemo
@@ -42,13 +41,9 @@ def content_state() -> ContentState:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         version, last_modified = cursor.fetchone()
-    if isinstance(last_modified, str):  # SQLite hands back its text
-        last_modified = parse_datetime(last_modified)
-    if last_modified is not None and timezone.is_naive(last_modified):
-        last_modified = last_modified.replace(tzinfo=UTC)  # stored in UTC
     return ContentState(
         version=version or 0,
-        last_modified=last_modified or datetime(2021, 1, 1, tzinfo=UTC),
+        last_modified=aware_from_db(last_modified) or datetime(2021, 1, 1, tzinfo=UTC),
     )
 
 

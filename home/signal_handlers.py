@@ -96,8 +96,9 @@ _MOVED_ACTION = {
 
 
 def _subtree_moved(page_id: int) -> None:
-    subtree = list(_live_subtree(page_id))
-    public = set(public_pages(_live_subtree(page_id)).values_list("pk", flat=True))
+    pages = _live_subtree(page_id)
+    subtree = list(pages)
+    public = set(public_pages(pages).values_list("pk", flat=True))
     last: dict[tuple[str, int], str] = {}
     for object_type, object_id, action in (
         ContentChange.objects.filter(object_id__in=[page.pk for page in subtree])

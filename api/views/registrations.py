@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, ParameterError
-from api.parsers import MAX_BODY_BYTES, JSONBodyParser
+from api.parsers import JSONBodyParser, body_too_large
 from api.serializers.registrations import (
     TRANSFERRED_DETAIL,
     RegistrationChangeSerializer,
@@ -71,11 +71,7 @@ class _JSONBodyView(APIView):
 
     def initial(self, request, *args, **kwargs):
         # Before the body is read or the throttle counts the request.
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY_BYTES:
+        if body_too_large(request):
             raise PayloadTooLarge
         super().initial(request, *args, **kwargs)
 

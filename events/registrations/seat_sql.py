@@ -17,12 +17,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from events.models import (
     ACTIVE_STATUSES,
@@ -33,6 +30,7 @@ from events.models import (
     RegistrationAnswer,
     RegistrationStatus,
 )
+from home.database import aware_from_db
 
 _PAGE = "wagtailcore_page"
 _EVENT = EventPage._meta.db_table
@@ -78,14 +76,6 @@ _SEEN_SQL = (
 _IDEMPOTENT_SQL = f"SELECT fingerprint, body FROM {_IDEMPOTENT} WHERE event_id = %s AND key = %s"  # noqa: S608
 
 
-def _aware(value: Any) -> datetime | None:
-    if isinstance(value, str):  # SQLite hands back its text
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)  # stored in UTC
-    return value
-
-
 def event_seat_fields_locked(event_id: int) -> dict[str, Any] | None:
     """The event's ``SEAT_FIELDS``, its row locked until the transaction ends (on PostgreSQL;
     SQLite takes one writer at a time anyway). None when there is no such event."""
@@ -101,7 +91,7 @@ def event_seat_fields_locked(event_id: int) -> dict[str, Any] | None:
     fields["live"] = bool(fields["live"])
     fields["waiting_list_enabled"] = bool(fields["waiting_list_enabled"])
     for name in _DATETIMES:
-        fields[name] = _aware(fields[name])
+        fields[name] = aware_from_db(fields[name])
     return fields
 
 

@@ -14,9 +14,10 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+
+from home.cache import counter_incr
 
 # One IPv6 client holds a /64 at the least (RFC 6177): counted per address, it would have 2**64.
 IPV6_PREFIX = 64
@@ -82,12 +83,7 @@ class FixedWindowThrottle(BaseThrottle):
         now = time.time()
         window = int(now // duration)
         key = f"throttle:{self.scope}:{client_address(request)}:{duration}:{window}"
-        cache.add(key, 0, timeout=duration + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=duration + 1)
-            count = 1
+        count = counter_incr(key, timeout=duration + 1)
         self._wait = (window + 1) * duration - now
         return count <= allowed
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from events.errors import EventsError
@@ -36,7 +37,6 @@ from events.models import (
     OutboundEmail,
     Participation,
     Registration,
-    RegistrationAnswer,
     RegistrationSource,
     RegistrationStatus,
 )
@@ -61,6 +61,7 @@ from events.registrations.seat_sql import (
 from events.registrations.seats import _check_open
 from home.models import Audience, Municipality
 from home.outbox import enqueue_on_commit
+from home.row_inserts import rows_insert
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,21 @@ class SignUp:
 
 
 def _answers_save(registration: Registration, answers: list[Answer]) -> None:
-    RegistrationAnswer.objects.bulk_create(
-        answer_rows(registration_id=registration.pk, answers=answers)
+    rows_insert(answer_rows(registration_id=registration.pk, answers=answers))
+
+
+def _registration_insert(registration: Registration) -> None:
+    """``registration.save(force_insert=True)``, with the INSERT's text made once per process
+    (``home.row_inserts``) and the ``post_save`` that ``save`` sends (webinars' registrants,
+    the API's seat versions)."""
+    rows_insert([registration])
+    post_save.send(
+        sender=Registration,
+        instance=registration,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=registration._state.db,
     )
 
 
@@ -336,7 +350,7 @@ def _seat_take(
         registration.status = status
         registration.waiting_position = position
         registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
-        registration.save(force_insert=True)
+        _registration_insert(registration)
         _answers_save(registration, answers)
         members_write(registration, request.members)
         if staff_group:
@@ -353,16 +367,17 @@ def _seat_take(
         )
     repeats: list[str] = []
     if seen.existing is None:  # a new registration's emails: new causes, no conflict
-        OutboundEmail.objects.bulk_create(emails)
+        rows_insert(emails)
     else:  # a daily "already registered" email that went out today is skipped
         OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
         repeats, emails = [email.dedupe_key for email in emails], []
     if request.idempotency_key:
-        IdempotentRequest.objects.create(
+        record = IdempotentRequest(
             event=event,
             key=request.idempotency_key,
             fingerprint=request.fingerprint,
             status_code=201,
             body={"status": str(status), "waiting_position": position},
         )
+        rows_insert([record])
     return outcome, emails, repeats

@@ -1,0 +1,76 @@
+"""``home.row_inserts``: what one INSERT with a kept text writes is what the ORM writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+
+from home.models.changes import ContentChange
+from home.row_inserts import _STATEMENTS, rows_insert
+
+pytestmark = pytest.mark.django_db
+
+
+def _changes(n: int, start: int = 0) -> list[ContentChange]:
+    return [
+        ContentChange(object_type="page", object_id=start + i, action="published") for i in range(n)
+    ]
+
+
+def test_rows_get_their_keys_and_read_back_as_the_orm_wrote_them():
+    ours = _changes(3)
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert(ours)
+    assert len(queries.captured_queries) == 1  # one statement for all three
+    theirs = ContentChange.objects.bulk_create(_changes(3, start=100))
+    assert all(row.pk is not None for row in ours)
+    assert [row.pk for row in ours] == sorted(row.pk for row in ours)  # in the given order
+    for mine, other in zip(ours, theirs, strict=True):
+        stored = ContentChange.objects.get(pk=mine.pk)
+        assert stored.object_id == mine.object_id
+        assert stored.changed_at == mine.changed_at  # auto_now_add set on the object too
+        assert stored.changed_at.utcoffset() is not None
+        fields = {"object_type", "action"}
+        assert model_to_dict(stored, fields=fields) == model_to_dict(
+            ContentChange.objects.get(pk=other.pk), fields=fields
+        )
+    assert not ours[0]._state.adding
+    assert ours[0]._state.db == "default"
+
+
+def test_the_statement_is_made_once_per_model_and_number_of_rows():
+    rows_insert(_changes(2))
+    kept = {key: value for key, value in _STATEMENTS.items() if key[1] is ContentChange}
+    rows_insert(_changes(2, start=10))
+    again = {key: value for key, value in _STATEMENTS.items() if key[1] is ContentChange}
+    assert again == kept
+    assert all(kept[key] is again[key] for key in kept)  # the same text, not made anew
+
+
+def test_nothing_to_insert_is_no_statement():
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert([])
+    assert queries.captured_queries == []
+
+
+def test_saved_objects_or_mixed_models_are_refused_and_nothing_is_written():
+    saved = ContentChange.objects.create(object_type="page", object_id=1, action="published")
+    before = ContentChange.objects.count()
+    with pytest.raises(TypeError):
+        rows_insert([saved])
+    with pytest.raises(TypeError):
+        rows_insert([*_changes(1), object()])  # type: ignore[list-item]
+    assert ContentChange.objects.count() == before
+
+
+def test_a_given_time_is_kept_where_the_field_has_no_auto_value():
+    from django.contrib.auth.models import User
+
+    joined = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    user = User(username="rows-insert", date_joined=joined, password="!")
+    rows_insert([user])
+    assert User.objects.get(pk=user.pk).date_joined == joined

@@ -34,6 +34,8 @@ def _statement(alias: str, model: type[Model], rows: int, returning: bool) -> tu
         for field in meta.local_concrete_fields
         if field is not meta.auto_field and not getattr(field, "generated", False)
     )
+    if any(field.has_db_default() for field in fields):
+        raise TypeError("rows_insert does not write a database default (db_default)")
     quote = connection.ops.quote_name
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Only the model's own table and column names (quoted) and placeholders: every value is a
@@ -48,6 +50,14 @@ def _statement(alias: str, model: type[Model], rows: int, returning: bool) -> tu
     return sql, fields
 
 
+def _check_new(obj: Model) -> None:
+    meta = obj._meta
+    if not obj._state.adding:
+        raise TypeError("rows_insert takes new objects only")
+    if meta.auto_field is not None and obj.pk is not None:
+        raise TypeError("rows_insert gives the keys: an object with one set is refused")
+
+
 def rows_insert(objs: Sequence[Model], *, using: str = "default") -> None:
     """Insert new objects of one model in one statement, and give each its primary key (when
     the model's key is an auto field and the database can return it). Objects that are not
@@ -60,14 +70,24 @@ def rows_insert(objs: Sequence[Model], *, using: str = "default") -> None:
         raise TypeError("rows_insert takes new objects of one model without parents")
     connection = connections[using]
     returning = meta.auto_field is not None and connection.features.can_return_rows_from_bulk_insert
-    if meta.auto_field is not None and not returning:  # no RETURNING here: the ORM's way
-        model._default_manager.using(using).bulk_create(objs)
+    if meta.auto_field is not None and not returning:
+        # No RETURNING (SQLite before 3.35): the ORM's own insert, one row at a time, which
+        # reads each new key as ``save`` does (and, like this function, sends no signals).
+        fields = _statement(using, model, 1, False)[1]
+        for obj in objs:
+            _check_new(obj)
+            obj._prepare_related_fields_for_save(operation_name="rows_insert")
+            rows = model._base_manager._insert(  # type: ignore[attr-defined]
+                [obj], fields=fields, returning_fields=meta.db_returning_fields, using=using
+            )
+            setattr(obj, meta.pk.attname, rows[0][0])
+            obj._state.adding = False
+            obj._state.db = using
         return
     sql, fields = _statement(using, model, len(objs), returning)
     params = []
     for obj in objs:
-        if not obj._state.adding:
-            raise TypeError("rows_insert takes new objects only")
+        _check_new(obj)
         obj._prepare_related_fields_for_save(operation_name="rows_insert")
         params += [
             field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields

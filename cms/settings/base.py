@@ -169,13 +169,17 @@ if IS_POSTGRES:
         _db_options["options"] = " ".join(
             filter(None, [_db_options.get("options"), f"-c statement_timeout={statement_timeout}"])
         )
-    # Parameters sent apart from the statement, and a statement run twice on a connection
-    # prepared there: PostgreSQL parses and plans it once, not each time, and psycopg quotes no
-    # value into the text. A sign-up (about ten statements) cost PostgreSQL 4.3 ms of CPU and
-    # the web process 2 ms more without (bench/registrations.py). Off: DB_SERVER_SIDE_BINDING=0.
-    if env_bool("DB_SERVER_SIDE_BINDING", True):
+    # Prepared statements, opt-in (DB_PREPARED_STATEMENTS=1): parameters sent apart from the
+    # statement, and a statement run DB_PREPARE_THRESHOLD (2) times on a connection prepared
+    # there, so PostgreSQL parses and plans it once. A sign-up cost PostgreSQL 3.3-4.5 ms of CPU
+    # without, 2.2-2.8 ms with (one process over bench/registrations.py's data). Off by default:
+    # a statement prepared on a connection fails ("cached plan must not change result type")
+    # once a migration changes the type of a column it selects, until the connection is
+    # closed, so every web and worker process must be restarted right after such a migration.
+    if env_bool("DB_PREPARED_STATEMENTS", False):
         _db_options["server_side_binding"] = True
-        _db_options["prepare_threshold"] = int(os.environ.get("DB_PREPARE_THRESHOLD", "2"))
+        threshold = os.environ.get("DB_PREPARE_THRESHOLD", "2")
+        _db_options["prepare_threshold"] = int(threshold) if threshold.isdigit() else None
     # A pool per process, sized to its threads (cms/gunicorn.conf.py): connections are reused
     # across requests and threads, and never more are open than the process can use at once.
     # Without it (workers, tests), persistent connections per thread (DB_CONN_MAX_AGE).

@@ -95,17 +95,3 @@ def test_change_log_ids_become_visible_in_their_order():
     one.join(10)
     two.join(10)
     assert recorded["first"] < recorded["second"] == content_state().version
-
-
-@needs_postgres
-def test_a_statement_run_twice_is_prepared_on_its_connection():
-    """Server-side binding with a prepare threshold (cms/settings/base.py): the version every
-    request reads is parsed and planned once per connection."""
-    from django.db import connection
-
-    for _ in range(3):
-        content_state()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any("home_contentchange" in statement for statement in prepared), prepared

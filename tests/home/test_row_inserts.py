@@ -74,3 +74,23 @@ def test_a_given_time_is_kept_where_the_field_has_no_auto_value():
     user = User(username="rows-insert", date_joined=joined, password="!")
     rows_insert([user])
     assert User.objects.get(pk=user.pk).date_joined == joined
+
+
+def test_without_returning_each_row_still_gets_its_key(monkeypatch):
+    """SQLite before 3.35 returns no rows from an INSERT: the ORM's insert per row reads the key
+    as ``save`` does."""
+    monkeypatch.setattr(
+        type(connection.features), "can_return_rows_from_bulk_insert", False, raising=True
+    )
+    ours = _changes(2, start=500)
+    rows_insert(ours)
+    assert [ContentChange.objects.get(pk=row.pk).object_id for row in ours] == [500, 501]
+    assert not ours[1]._state.adding
+
+
+def test_an_object_with_its_key_set_is_refused():
+    given = _changes(1)[0]
+    given.pk = 10**9
+    with pytest.raises(TypeError):
+        rows_insert([given])
+    assert not ContentChange.objects.filter(pk=10**9).exists()

@@ -5,6 +5,7 @@ cursor as the ORM would read them."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,3 +48,13 @@ def aware_from_db(value: Any) -> datetime | None:
     if value is not None and timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     return value
+
+
+def fixed_values_sql(values: Iterable[str]) -> str:
+    """Fixed values of the code's own (choices such as statuses or kinds) as a list of SQL
+    string literals, for an ``IN (...)`` written into a statement's text; never a value a
+    request brings, which is a parameter. A value holding a quote is a programming error."""
+    values = [str(value) for value in values]
+    if any("'" in value or "\\" in value for value in values):
+        raise ValueError("fixed_values_sql takes plain values only")
+    return ", ".join(f"'{value}'" for value in values)

@@ -15,19 +15,17 @@ sends the signal itself (``events.registrations.signups`` does).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from django.db import connections
-from django.db.models import Model
+from django.db.models import Field, Model
 
-_STATEMENTS: dict[tuple[str, type[Model], int, bool], tuple[str, tuple]] = {}
+_STATEMENTS: dict[tuple[str, type[Model], int], str] = {}
 
 
-def _statement(alias: str, model: type[Model], rows: int, returning: bool) -> tuple[str, tuple]:
-    key = (alias, model, rows, returning)
-    cached = _STATEMENTS.get(key)
-    if cached is not None:
-        return cached
-    connection = connections[alias]
+@cache
+def _insert_fields(model: type[Model]) -> tuple[Field, ...]:
+    """The columns an INSERT writes: every concrete field but the auto key."""
     meta = model._meta
     fields = tuple(
         field
@@ -36,7 +34,18 @@ def _statement(alias: str, model: type[Model], rows: int, returning: bool) -> tu
     )
     if any(field.has_db_default() for field in fields):
         raise TypeError("rows_insert does not write a database default (db_default)")
-    quote = connection.ops.quote_name
+    return fields
+
+
+def _statement(alias: str, model: type[Model], rows: int) -> str:
+    """The INSERT of ``rows`` rows, returning the auto key when the model has one."""
+    key = (alias, model, rows)
+    cached = _STATEMENTS.get(key)
+    if cached is not None:
+        return cached
+    meta = model._meta
+    quote = connections[alias].ops.quote_name
+    fields = _insert_fields(model)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Only the model's own table and column names (quoted) and placeholders: every value is a
     # parameter.
@@ -44,10 +53,10 @@ def _statement(alias: str, model: type[Model], rows: int, returning: bool) -> tu
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES {', '.join([placeholders] * rows)}"
     )
-    if returning:
+    if meta.auto_field is not None:
         sql += f" RETURNING {quote(meta.pk.column)}"
-    _STATEMENTS[key] = (sql, fields)
-    return sql, fields
+    _STATEMENTS[key] = sql
+    return sql
 
 
 def _check_new(obj: Model) -> None:
@@ -56,47 +65,42 @@ def _check_new(obj: Model) -> None:
         raise TypeError("rows_insert takes new objects only")
     if meta.auto_field is not None and obj.pk is not None:
         raise TypeError("rows_insert gives the keys: an object with one set is refused")
+    obj._prepare_related_fields_for_save(operation_name="rows_insert")
 
 
 def rows_insert(objs: Sequence[Model], *, using: str = "default") -> None:
     """Insert new objects of one model in one statement, and give each its primary key (when
-    the model's key is an auto field and the database can return it). Objects that are not
-    new, or of another model, are a programming error."""
+    the model's key is an auto field). Objects that are not new, or of another model, are a
+    programming error, found before anything is written."""
     if not objs:
         return
     model = type(objs[0])
     meta = model._meta
     if meta.parents or any(type(obj) is not model for obj in objs):
         raise TypeError("rows_insert takes new objects of one model without parents")
+    for obj in objs:
+        _check_new(obj)
     connection = connections[using]
-    returning = meta.auto_field is not None and connection.features.can_return_rows_from_bulk_insert
-    if meta.auto_field is not None and not returning:
+    fields = _insert_fields(model)
+    if meta.auto_field is not None and not connection.features.can_return_rows_from_bulk_insert:
         # No RETURNING (SQLite before 3.35): the ORM's own insert, one row at a time, which
         # reads each new key as ``save`` does (and, like this function, sends no signals).
-        fields = _statement(using, model, 1, False)[1]
         for obj in objs:
-            _check_new(obj)
-            obj._prepare_related_fields_for_save(operation_name="rows_insert")
             rows = model._base_manager._insert(  # type: ignore[attr-defined]
                 [obj], fields=fields, returning_fields=meta.db_returning_fields, using=using
             )
             setattr(obj, meta.pk.attname, rows[0][0])
-            obj._state.adding = False
-            obj._state.db = using
-        return
-    sql, fields = _statement(using, model, len(objs), returning)
-    params = []
-    for obj in objs:
-        _check_new(obj)
-        obj._prepare_related_fields_for_save(operation_name="rows_insert")
-        params += [
-            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields
+    else:
+        params = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for obj in objs
+            for field in fields
         ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        keys = cursor.fetchall() if returning else []
-    for obj, row in zip(objs, keys, strict=False):
-        setattr(obj, meta.pk.attname, row[0])
+        with connection.cursor() as cursor:
+            cursor.execute(_statement(using, model, len(objs)), params)
+            if meta.auto_field is not None:
+                for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
+                    setattr(obj, meta.pk.attname, key)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using

@@ -30,7 +30,7 @@ from events.models import (
     RegistrationAnswer,
     RegistrationStatus,
 )
-from home.database import aware_from_db
+from home.database import aware_from_db, fixed_values_sql
 
 _PAGE = "wagtailcore_page"
 _EVENT = EventPage._meta.db_table
@@ -61,15 +61,12 @@ _EVENT_LOCKED_SQL = (
 )
 
 
-def _in(values: Iterable[str]) -> str:
-    return ", ".join(f"'{value}'" for value in values)  # the statuses: fixed, known values
-
-
 _SEEN_SQL = (
     "SELECT "  # noqa: S608
-    f"COALESCE(SUM(CASE WHEN status IN ({_in(SEAT_STATUSES)}) THEN participants ELSE 0 END), 0), "
+    f"COALESCE(SUM(CASE WHEN status IN ({fixed_values_sql(SEAT_STATUSES)}) "
+    "THEN participants ELSE 0 END), 0), "
     f"MAX(CASE WHEN status = '{RegistrationStatus.WAITING_LIST}' THEN waiting_position END), "
-    f"MAX(CASE WHEN email = %s AND status IN ({_in(ACTIVE_STATUSES)}) THEN id END) "
+    f"MAX(CASE WHEN email = %s AND status IN ({fixed_values_sql(ACTIVE_STATUSES)}) THEN id END) "
     f"FROM {_REGISTRATION} WHERE event_id = %s"
 )
 
@@ -139,7 +136,7 @@ def option_places_held(
         f"SUM(CASE WHEN a.member_id IS NULL THEN r.participants ELSE 1 END) "
         f"FROM {_ANSWER} a INNER JOIN {_REGISTRATION} r ON (a.registration_id = r.id) "
         f"WHERE r.event_id IN ({', '.join(['%s'] * len(event_ids))}) "
-        f"AND r.status IN ({_in(ACTIVE_STATUSES)}) "
+        f"AND r.status IN ({fixed_values_sql(ACTIVE_STATUSES)}) "
         f"AND a.key IN ({', '.join(['%s'] * len(keys))}) "
         f"GROUP BY r.event_id, a.key, a.value"
     )

@@ -28,6 +28,7 @@ from events.models import (
     SessionStatus,
 )
 from events.webinars.links import ZOOM_KINDS, person_key
+from home.database import fixed_values_sql
 from home.outbox import DeliveryStatus, enqueue_on_commit
 
 REGISTRANT_TASK = "events.webinars.tasks.meeting_registrant_run"
@@ -116,7 +117,7 @@ def _wish(
 # requests); the kinds are fixed values, the event a parameter.
 _ANY_ZOOM_MEETING_SQL = (
     f"SELECT 1 FROM {SessionMeeting._meta.db_table} WHERE event_id = %s "  # noqa: S608
-    f"AND kind IN ({', '.join(repr(str(kind)) for kind in ZOOM_KINDS)}) "
+    f"AND kind IN ({fixed_values_sql(ZOOM_KINDS)}) "
     "AND session_id IS NOT NULL LIMIT 1"
 )
 

@@ -94,3 +94,17 @@ def test_an_object_with_its_key_set_is_refused():
     with pytest.raises(TypeError):
         rows_insert([given])
     assert not ContentChange.objects.filter(pk=10**9).exists()
+
+
+def test_a_refused_object_among_others_writes_none_of_them(monkeypatch):
+    """Every object is checked before the first row is written, with RETURNING or without."""
+    saved = ContentChange.objects.create(object_type="page", object_id=1, action="published")
+    before = ContentChange.objects.count()
+    with pytest.raises(TypeError):
+        rows_insert([*_changes(2, start=700), saved])
+    monkeypatch.setattr(
+        type(connection.features), "can_return_rows_from_bulk_insert", False, raising=True
+    )
+    with pytest.raises(TypeError):
+        rows_insert([*_changes(2, start=800), saved])
+    assert ContentChange.objects.count() == before

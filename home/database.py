@@ -1,15 +1,15 @@
 """Which database errors mean "the database cannot be reached" (try again: 503), as opposed
-to a query the database refused (a bug: 500, so tests and logs find it); and values read by a
-cursor as the ORM would read them."""
+to a query the database refused (a bug: 500, so tests and logs find it); values read by a
+cursor as the ORM would read them; and statements sent together (``statements_run``)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -58,3 +58,59 @@ def fixed_values_sql(values: Iterable[str]) -> str:
     if any("'" in value or "\\" in value for value in values):
         raise ValueError("fixed_values_sql takes plain values only")
     return ", ".join(f"'{value}'" for value in values)
+
+
+Statement = tuple[str, Sequence[Any]]
+
+
+def statements_run(statements: Sequence[Statement], *, using: str = "default") -> list[list]:
+    """Run ``statements`` in order on one connection and return each one's rows (an empty list
+    for a statement that returns none). Each statement is written with placeholders (a literal
+    ``%`` as ``%%``), as for a cursor given parameters.
+
+    On PostgreSQL, with the values bound on the client (Django's default), they go out as one
+    message, one round trip to the server instead of one each, and psycopg does a third of the
+    work (measured: 0.10-0.13 ms of CPU for four small statements against 0.27-0.36 ms one by
+    one, and 0.23-0.36 ms in psycopg's pipeline mode). The server still runs them one after the
+    other, each with a snapshot of its own (READ COMMITTED), so a statement that follows a row
+    lock sees what the lock's previous holder committed. What one statement returns cannot go
+    into the next: they are all written before any runs. Worth it where others wait for every
+    round trip, as under an event's lock (``events.registrations.seat_sql``).
+
+    The first error stops the rest and is raised as Django raises database errors (inside a
+    transaction, which then rolls back as usual; outside one, PostgreSQL runs the message as
+    one transaction of its own). With the values bound on the server
+    (``DB_PREPARED_STATEMENTS``), and on SQLite, one by one. A statement's text never holds a
+    ``;`` (values are parameters): one that does is refused before anything runs."""
+    if any(";" in sql for sql, _ in statements):
+        raise ValueError("statements_run takes one statement per entry, without a ';'")
+    connection = connections[using]
+    if len(statements) < 2 or not _binds_on_client(connection):
+        return [_rows_of(connection, sql, params) for sql, params in statements]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "; ".join(sql for sql, _ in statements),
+            [value for _, params in statements for value in params],
+        )
+        results = [_rows_or_none(cursor)]
+        while cursor.nextset():
+            results.append(_rows_or_none(cursor))
+    return results
+
+
+def _binds_on_client(connection) -> bool:
+    """PostgreSQL with Django's default cursor, psycopg 3's client-side binding one (not
+    ``server_side_binding``): several statements may go in one ``execute``."""
+    if connection.vendor != "postgresql":
+        return False
+    return connection.settings_dict.get("OPTIONS", {}).get("server_side_binding") is not True
+
+
+def _rows_or_none(cursor) -> list:
+    return cursor.fetchall() if cursor.description else []
+
+
+def _rows_of(connection, sql: str, params: Sequence[Any]) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _rows_or_none(cursor)

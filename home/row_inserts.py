@@ -8,6 +8,10 @@ well under half a millisecond. ``rows_insert`` keeps Django's own conversion of 
 (``Field.pre_save`` then ``get_db_prep_save``: ``auto_now``, JSON, time zones) and only the
 statement's text is kept, per model, column list and number of rows.
 
+``rows_insert_together`` sends several models' rows in one round trip on PostgreSQL
+(``home.database.statements_run``); a row that others refer to can go with them when its key
+was drawn from its sequence before (``key_draw``).
+
 Like ``bulk_create``, it sends no signals: a caller whose model has ``post_save`` receivers
 sends the signal itself (``events.registrations.signups`` does).
 """
@@ -20,32 +24,36 @@ from functools import cache
 from django.db import connections
 from django.db.models import Field, Model
 
-_STATEMENTS: dict[tuple[str, type[Model], int], str] = {}
+from home.database import Statement, statements_run
+
+_STATEMENTS: dict[tuple[str, type[Model], int, bool], str] = {}
 
 
 @cache
-def _insert_fields(model: type[Model]) -> tuple[Field, ...]:
-    """The columns an INSERT writes: every concrete field but the auto key."""
+def _insert_fields(model: type[Model], keyed: bool = False) -> tuple[Field, ...]:
+    """The columns an INSERT writes: every concrete field but the auto key (``keyed``: with
+    it, its value drawn beforehand by ``key_draw``)."""
     meta = model._meta
     fields = tuple(
         field
         for field in meta.local_concrete_fields
-        if field is not meta.auto_field and not getattr(field, "generated", False)
+        if (keyed or field is not meta.auto_field) and not getattr(field, "generated", False)
     )
     if any(field.has_db_default() for field in fields):
         raise TypeError("rows_insert does not write a database default (db_default)")
     return fields
 
 
-def _statement(alias: str, model: type[Model], rows: int) -> str:
-    """The INSERT of ``rows`` rows, returning the auto key when the model has one."""
-    key = (alias, model, rows)
+def _statement(alias: str, model: type[Model], rows: int, keyed: bool) -> str:
+    """The INSERT of ``rows`` rows, returning the auto key when the model has one and the rows
+    do not bring theirs."""
+    key = (alias, model, rows, keyed)
     cached = _STATEMENTS.get(key)
     if cached is not None:
         return cached
     meta = model._meta
     quote = connections[alias].ops.quote_name
-    fields = _insert_fields(model)
+    fields = _insert_fields(model, keyed)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Only the model's own table and column names (quoted) and placeholders: every value is a
     # parameter.
@@ -53,54 +61,119 @@ def _statement(alias: str, model: type[Model], rows: int) -> str:
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES {', '.join([placeholders] * rows)}"
     )
-    if meta.auto_field is not None:
+    if meta.auto_field is not None and not keyed:
         sql += f" RETURNING {quote(meta.pk.column)}"
     _STATEMENTS[key] = sql
     return sql
 
 
-def _check_new(obj: Model) -> None:
+def key_draw(model: type[Model], *, using: str = "default") -> int | None:
+    """A key for a new row of ``model``, drawn from its sequence now (PostgreSQL): rows that
+    refer to the new row can then be written in the same round trip as it
+    (``rows_insert_together(..., keys_drawn=True)``). None where keys are given on insert only
+    (SQLite). A key drawn and not used is a gap in the numbering, as a rolled-back insert
+    leaves one."""
+    statement = key_draw_statement(model, using=using)
+    if statement is None:
+        return None
+    (rows,) = statements_run([statement], using=using)
+    return rows[0][0]
+
+
+def key_draw_statement(model: type[Model], *, using: str = "default") -> Statement | None:
+    """``key_draw``'s statement, to send with others (``home.database.statements_run``); its
+    one row holds the key. None where there is no sequence to draw from (SQLite)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    meta = model._meta
+    return (
+        "SELECT nextval(pg_get_serial_sequence(%s, %s))",
+        [connection.ops.quote_name(meta.db_table), meta.pk.column],
+    )
+
+
+def _check_new(obj: Model, keys_drawn: bool) -> None:
     meta = obj._meta
     if not obj._state.adding:
         raise TypeError("rows_insert takes new objects only")
-    if meta.auto_field is not None and obj.pk is not None:
+    if meta.auto_field is not None and obj.pk is not None and not keys_drawn:
         raise TypeError("rows_insert gives the keys: an object with one set is refused")
     obj._prepare_related_fields_for_save(operation_name="rows_insert")
+
+
+def _group_checked(objs: Sequence[Model], keys_drawn: bool) -> tuple[type[Model], bool]:
+    """The group's model, and whether its rows bring their keys; refused before any write."""
+    model = type(objs[0])
+    meta = model._meta
+    if meta.parents or any(type(obj) is not model for obj in objs):
+        raise TypeError("rows_insert takes new objects of one model without parents")
+    for obj in objs:
+        _check_new(obj, keys_drawn)
+    if meta.auto_field is None:  # a key of its own (e.g. a UUID's default): always written
+        return model, False
+    keyed = objs[0].pk is not None
+    if any((obj.pk is not None) != keyed for obj in objs):
+        raise TypeError("rows_insert takes a model's objects all with keys drawn or none")
+    return model, keyed
 
 
 def rows_insert(objs: Sequence[Model], *, using: str = "default") -> None:
     """Insert new objects of one model in one statement, and give each its primary key (when
     the model's key is an auto field). Objects that are not new, or of another model, are a
     programming error, found before anything is written."""
-    if not objs:
+    rows_insert_together([objs], using=using)
+
+
+def rows_insert_together(
+    groups: Sequence[Sequence[Model]], *, using: str = "default", keys_drawn: bool = False
+) -> None:
+    """``rows_insert`` for several models at once: one INSERT per group (a model's new
+    objects), all sent in one round trip on PostgreSQL (``home.database.statements_run``), in
+    the order given. A group's rows can refer to an earlier group's only by keys known before
+    (``keys_drawn``: objects may carry a key drawn by ``key_draw``, and are inserted with it).
+    Every object of every group is checked before anything is written; call it inside a
+    transaction, so that a refused row leaves none of the others."""
+    groups = [objs for objs in groups if objs]
+    if not groups:
         return
-    model = type(objs[0])
-    meta = model._meta
-    if meta.parents or any(type(obj) is not model for obj in objs):
-        raise TypeError("rows_insert takes new objects of one model without parents")
-    for obj in objs:
-        _check_new(obj)
+    checked = [_group_checked(objs, keys_drawn) for objs in groups]
     connection = connections[using]
-    fields = _insert_fields(model)
-    if meta.auto_field is not None and not connection.features.can_return_rows_from_bulk_insert:
-        # No RETURNING (SQLite before 3.35): the ORM's own insert, one row at a time, which
-        # reads each new key as ``save`` does (and, like this function, sends no signals).
-        for obj in objs:
-            rows = model._base_manager._insert(  # type: ignore[attr-defined]
-                [obj], fields=fields, returning_fields=meta.db_returning_fields, using=using
-            )
-            setattr(obj, meta.pk.attname, rows[0][0])
+    if not connection.features.can_return_rows_from_bulk_insert:
+        for objs, (model, keyed) in zip(groups, checked, strict=True):
+            _insert_one_by_one(objs, model, keyed, using)
     else:
-        params = [
-            field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for obj in objs
-            for field in fields
+        statements = [
+            (
+                _statement(using, model, len(objs), keyed),
+                [
+                    field.get_db_prep_save(field.pre_save(obj, True), connection)
+                    for obj in objs
+                    for field in _insert_fields(model, keyed)
+                ],
+            )
+            for objs, (model, keyed) in zip(groups, checked, strict=True)
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(_statement(using, model, len(objs)), params)
-            if meta.auto_field is not None:
-                for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
-                    setattr(obj, meta.pk.attname, key)
+        results = statements_run(statements, using=using)
+        for objs, (model, keyed), rows in zip(groups, checked, results, strict=True):
+            if model._meta.auto_field is not None and not keyed:
+                for obj, (key,) in zip(objs, rows, strict=True):
+                    setattr(obj, model._meta.pk.attname, key)
+    for objs in groups:
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = using
+
+
+def _insert_one_by_one(objs: Sequence[Model], model: type[Model], keyed: bool, using: str):
+    """No RETURNING (SQLite before 3.35): the ORM's own insert, one row at a time, which reads
+    each new key as ``save`` does (and, like this module, sends no signals)."""
+    meta = model._meta
+    fields = _insert_fields(model, keyed)
+    returning = meta.db_returning_fields if meta.auto_field is not None and not keyed else None
     for obj in objs:
-        obj._state.adding = False
-        obj._state.db = using
+        rows = model._base_manager._insert(  # type: ignore[attr-defined]
+            [obj], fields=fields, returning_fields=returning, using=using
+        )
+        if returning:
+            setattr(obj, meta.pk.attname, rows[0][0])

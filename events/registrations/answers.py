@@ -253,19 +253,45 @@ def answers_check(*, questions: list[EventQuestion], answers: Any) -> list[Answe
     return checked
 
 
-def option_places_check(*, event: EventPage, answers: list[Answer], participants: int) -> None:
+def limited_option_keys(answers: list[Answer]) -> list[str]:
+    """The questions whose chosen option has places of its own: what ``option_places_check``
+    needs counted."""
+    return [
+        answer.question.key
+        for answer in answers
+        if answer.question.kind == QuestionKind.LIMITED_CHOICE
+        and _chosen(answer).places is not None
+    ]
+
+
+def _chosen(answer: Answer):
+    return next(o for o in answer.question.option_list() if o.value == answer.value)
+
+
+def option_places_check(
+    *,
+    event: EventPage,
+    answers: list[Answer],
+    participants: int,
+    held: Mapping[tuple[int, str, str], int] | None = None,
+) -> None:
     """Each limited option chosen must have places for ``participants`` more; counted while the
-    event's row is locked, so concurrent sign-ups never overbook an option."""
+    event's row is locked, so concurrent sign-ups never overbook an option. ``held``: the
+    places held per option as the caller counted them under the lock (for every key of
+    ``limited_option_keys``), else counted here."""
+    keys = limited_option_keys(answers)
+    if not keys:
+        return
+    if held is None:
+        held = option_places_taken(event_ids=[event.pk], keys=keys)
     for answer in answers:
         question = answer.question
         if question.kind != QuestionKind.LIMITED_CHOICE:
             continue
-        option = next(o for o in question.option_list() if o.value == answer.value)
+        option = _chosen(answer)
         if option.places is None:
             continue
-        taken = option_places_taken(event_ids=[event.pk], keys=[question.key]).get(
-            (event.pk, question.key, option.value), 0
-        )
+        taken = held.get((event.pk, question.key, option.value), 0)
         if taken + participants > option.places:
             raise EventsError(
                 "option_full",

@@ -34,15 +34,16 @@ from events.models import (
 )
 from events.models.questions import CHOICE_KINDS, QuestionKind
 from events.registrations.answers import (
+    answer_rows,
     answers_check,
     option_places_check,
     question_shown,
 )
 from events.registrations.roster import questions_split
 from events.registrations.seats import _lock_registration, _registration_closes
-from events.registrations.signups import _answers_save
 from events.signals import event_places_changed
 from home.models import Audience, Municipality
+from home.row_inserts import rows_insert
 
 # The registrant's own fields a change may touch, with the labels the receipt names them by.
 DETAIL_LABELS = {
@@ -171,7 +172,7 @@ def registration_details_change(
     RegistrationAnswer.objects.filter(
         registration=registration, key__in=keys, member__isnull=True
     ).delete()
-    _answers_save(registration, checked)
+    rows_insert(answer_rows(registration_id=registration.pk, answers=checked))
     if answers_changed:
         # a choice with places of its own may have been taken or given up: the API follows
         event_places_changed.send(sender=Registration, event_id=event.pk)

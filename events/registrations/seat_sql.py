@@ -15,7 +15,7 @@ back datetimes as text; both hand back JSON as text).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,8 @@ from events.models import (
     RegistrationAnswer,
     RegistrationStatus,
 )
-from home.database import aware_from_db, fixed_values_sql
+from home.database import Statement, aware_from_db, fixed_values_sql, statements_run
+from home.row_inserts import key_draw_statement
 
 _PAGE = "wagtailcore_page"
 _EVENT = EventPage._meta.db_table
@@ -73,25 +74,6 @@ _SEEN_SQL = (
 _IDEMPOTENT_SQL = f"SELECT fingerprint, body FROM {_IDEMPOTENT} WHERE event_id = %s AND key = %s"  # noqa: S608
 
 
-def event_seat_fields_locked(event_id: int) -> dict[str, Any] | None:
-    """The event's ``SEAT_FIELDS``, its row locked until the transaction ends (on PostgreSQL;
-    SQLite takes one writer at a time anyway). None when there is no such event."""
-    sql = _EVENT_LOCKED_SQL
-    if connection.features.has_select_for_update_of:
-        sql += f" FOR UPDATE OF {_EVENT}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [event_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    fields = dict(zip((name for name, _ in SEAT_FIELDS), row, strict=True))
-    fields["live"] = bool(fields["live"])
-    fields["waiting_list_enabled"] = bool(fields["waiting_list_enabled"])
-    for name in _DATETIMES:
-        fields[name] = aware_from_db(fields[name])
-    return fields
-
-
 @dataclass(frozen=True)
 class SeatsSeen:
     """What a sign-up's decision needs of the event's registrations: the seats held, the last
@@ -102,22 +84,79 @@ class SeatsSeen:
     existing: int | None
 
 
-def seats_seen(event_id: int, email: str) -> SeatsSeen:
-    """One pass over the event's registrations (the caller holds the event's lock)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_SEEN_SQL, [email, event_id])
-        taken, top, existing = cursor.fetchone()
-    return SeatsSeen(taken=int(taken or 0), top=top, existing=existing)
+@dataclass(frozen=True)
+class LockedReads:
+    """What a sign-up reads once it holds the event's lock: the event's ``SEAT_FIELDS``, the
+    seats seen, and the places held per option of the limited-choice questions asked for."""
+
+    fields: dict[str, Any]
+    seen: SeatsSeen
+    held: dict[tuple[int, str, str], int]
+
+
+def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> LockedReads | None:
+    """Lock the event's row until the transaction ends (on PostgreSQL; SQLite takes one writer
+    at a time anyway) and read what the decision needs, in one round trip on PostgreSQL with
+    the values bound on the client, Django's default (``home.database.statements_run``). The
+    counts are separate statements after the lock, so each sees what the lock's previous
+    holder committed. None when there is no such event."""
+    locked = _EVENT_LOCKED_SQL
+    if connection.features.has_select_for_update_of:
+        locked += f" FOR UPDATE OF {_EVENT}"
+    statements: list[Statement] = [(locked, [event_id]), (_SEEN_SQL, [email, event_id])]
+    if option_keys:
+        statements.append(_option_places_statement([event_id], list(option_keys)))
+    results = statements_run(statements)
+    if not results[0]:
+        return None
+    fields = dict(zip((name for name, _ in SEAT_FIELDS), results[0][0], strict=True))
+    fields["live"] = bool(fields["live"])
+    fields["waiting_list_enabled"] = bool(fields["waiting_list_enabled"])
+    for name in _DATETIMES:
+        fields[name] = aware_from_db(fields[name])
+    taken, top, existing = results[1][0]
+    return LockedReads(
+        fields=fields,
+        seen=SeatsSeen(taken=int(taken or 0), top=top, existing=existing),
+        held=_places_held(results[2]) if option_keys else {},
+    )
 
 
 def idempotent_answer(event_id: int, key: str) -> tuple[str, dict] | None:
     """The fingerprint and answer of an earlier request with this ``Idempotency-Key``."""
-    with connection.cursor() as cursor:
-        cursor.execute(_IDEMPOTENT_SQL, [event_id, key])
-        row = cursor.fetchone()
-    if row is None:
+    (rows,) = statements_run([(_IDEMPOTENT_SQL, [event_id, key])])
+    return _earlier(rows)
+
+
+@dataclass(frozen=True)
+class ReadsBeforeLock:
+    """What a sign-up reads before it waits for the event's lock: the answer to an earlier
+    request with its ``Idempotency-Key`` (fingerprint and body), and the key its registration
+    will have (``home.row_inserts.key_draw``; None on SQLite)."""
+
+    earlier: tuple[str, dict] | None
+    registration_key: int | None
+
+
+def reads_before_lock(event_id: int, idempotency_key: str) -> ReadsBeforeLock:
+    """``ReadsBeforeLock`` in one round trip (as ``seat_reads_locked``)."""
+    statements = []
+    if idempotency_key:
+        statements.append((_IDEMPOTENT_SQL, [event_id, idempotency_key]))
+    draw = key_draw_statement(Registration)
+    if draw is not None:
+        statements.append(draw)
+    results = statements_run(statements)
+    return ReadsBeforeLock(
+        earlier=_earlier(results[0]) if idempotency_key else None,
+        registration_key=results[-1][0][0] if draw is not None else None,
+    )
+
+
+def _earlier(rows: list) -> tuple[str, dict] | None:
+    if not rows:
         return None
-    fingerprint, body = row
+    fingerprint, body = rows[0]
     return fingerprint, json.loads(body) if isinstance(body, str | bytes) else body
 
 
@@ -131,6 +170,13 @@ def option_places_held(
     event_ids, keys = list(event_ids), list(keys)
     if not event_ids or not keys:
         return {}
+    sql, params = _option_places_statement(event_ids, keys)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _places_held(cursor.fetchall())
+
+
+def _option_places_statement(event_ids: list[int], keys: list[str]) -> Statement:
     sql = (
         f"SELECT r.event_id, a.key, a.value, "  # noqa: S608
         f"SUM(CASE WHEN a.member_id IS NULL THEN r.participants ELSE 1 END) "
@@ -140,9 +186,10 @@ def option_places_held(
         f"AND a.key IN ({', '.join(['%s'] * len(keys))}) "
         f"GROUP BY r.event_id, a.key, a.value"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*event_ids, *keys])
-        rows = cursor.fetchall()
+    return sql, [*event_ids, *keys]
+
+
+def _places_held(rows: Iterable[tuple]) -> dict[tuple[int, str, str], int]:
     held: dict[tuple[int, str, str], int] = {}
     for event_id, key, raw, taken in rows:
         value = json.loads(raw) if isinstance(raw, str | bytes) else raw

@@ -44,6 +44,7 @@ from events.registrations.answers import (
     Answer,
     answer_rows,
     answers_check,
+    limited_option_keys,
     option_places_check,
 )
 from events.registrations.limits import application_limits_take
@@ -54,14 +55,14 @@ from events.registrations.roster import (
     questions_split,
 )
 from events.registrations.seat_sql import (
-    event_seat_fields_locked,
     idempotent_answer,
-    seats_seen,
+    reads_before_lock,
+    seat_reads_locked,
 )
 from events.registrations.seats import _check_open
 from home.models import Audience, Municipality
 from home.outbox import enqueue_on_commit
-from home.row_inserts import rows_insert
+from home.row_inserts import rows_insert, rows_insert_together
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,10 @@ class SignUp:
     replayed: bool = False
 
 
-def _answers_save(registration: Registration, answers: list[Answer]) -> None:
-    rows_insert(answer_rows(registration_id=registration.pk, answers=answers))
-
-
-def _registration_insert(registration: Registration) -> None:
-    """``registration.save(force_insert=True)``, with the INSERT's text made once per process
-    (``home.row_inserts``) and the ``post_save`` that ``save`` sends (webinars' registrants,
-    the API's seat versions)."""
-    rows_insert([registration])
+def _registration_created(registration: Registration) -> None:
+    """The ``post_save`` that ``registration.save(force_insert=True)`` would have sent (webinars'
+    registrants, the API's seat versions): the rows are written by ``home.row_inserts``,
+    whose INSERTs' text is made once per process, and which sends no signals."""
     post_save.send(
         sender=Registration,
         instance=registration,
@@ -178,9 +174,11 @@ def registration_create(
                 **({"members": members} if members else {}),
             }
         )
-        replay = _replay(event, request)
-        if replay is not None:
-            return replay
+    # One round trip (PostgreSQL): an earlier answer to the same key, and the key the
+    # registration will have, so its rows go out together under the lock.
+    before = reads_before_lock(event.pk, idempotency_key)
+    if before.earlier is not None:
+        return _replay(request, before.earlier)
     if not consent:
         raise EventsError("consent_required")
     _check_open(event, now)
@@ -210,15 +208,16 @@ def registration_create(
         source=source,
         client=client[:200],
     )
+    request.registration_key = new.pk = before.registration_key
     try:
         with transaction.atomic():
             outcome, saved, repeats = _seat_take(request, event, new)
     except IntegrityError:
         # A twin request with the same key committed while this one waited for the lock.
-        replay = _replay(event, request) if idempotency_key else None
-        if replay is None:
+        earlier = idempotent_answer(event.pk, idempotency_key) if idempotency_key else None
+        if earlier is None:
             raise
-        return replay
+        return _replay(request, earlier)
     if not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS:
         for row in saved:
             email_render(row, event=event)
@@ -254,15 +253,13 @@ class _SignUpRequest:
     idempotency_key: str
     now: datetime
     fingerprint: str = ""
+    registration_key: int | None = None  # drawn before the lock (PostgreSQL)
     answers: list[Answer] | None = None
     members: list[Any] = field(default_factory=list)  # checked (``roster.members_check``)
 
 
-def _replay(event: EventPage, request: _SignUpRequest) -> SignUp | None:
+def _replay(request: _SignUpRequest, earlier: tuple[str, dict]) -> SignUp:
     """The first answer to an earlier request with the same ``Idempotency-Key``."""
-    earlier = idempotent_answer(event.pk, request.idempotency_key)
-    if earlier is None:
-        return None
     fingerprint, body = earlier
     if fingerprint != request.fingerprint:
         raise EventsError("idempotency_key_reused")
@@ -302,15 +299,16 @@ def _seat_take(
     ``event`` as read before the lock; the fields the decision needs are read again with it,
     without loading the whole page a second time."""
     now = request.now
-    fresh = event_seat_fields_locked(event.pk)
-    if fresh is None or not fresh["live"]:
+    answers = request.answers or []
+    reads = seat_reads_locked(event.pk, request.email, limited_option_keys(answers))
+    if reads is None or not reads.fields["live"]:
         raise EventsError("event_not_found")
-    for name, value in fresh.items():
+    for name, value in reads.fields.items():
         setattr(event, name, value)
     _check_open(event, now)  # the event may have changed while this one waited
     staff_group = event.participation == Participation.STAFF_GROUP
     position = None
-    seen = seats_seen(event.pk, request.email)  # what the decision needs, in one round trip
+    seen = reads.seen
     if staff_group:
         if event.capacity is not None and request.participants > event.capacity:
             raise EventsError("too_many_participants")
@@ -330,54 +328,65 @@ def _seat_take(
             position = (seen.top or 0) + 1
         else:
             raise EventsError("full")
-    answers = request.answers or []
-    option_places_check(event=event, answers=answers, participants=request.participants)
+    option_places_check(
+        event=event, answers=answers, participants=request.participants, held=reads.held
+    )
     member_places_check(event=event, members=request.members)
 
-    emails: list[OutboundEmail] = []
+    records = []
+    if request.idempotency_key:
+        records.append(
+            IdempotentRequest(
+                event=event,
+                key=request.idempotency_key,
+                fingerprint=request.fingerprint,
+                status_code=201,
+                body={"status": str(status), "waiting_position": position},
+            )
+        )
     if seen.existing is not None:
         existing = Registration.objects.get(pk=seen.existing)
         existing.event = event
-        emails.append(
-            registration_email_unwritten(registration=existing, kind=EmailKind.ALREADY_REGISTERED)
+        already = registration_email_unwritten(
+            registration=existing, kind=EmailKind.ALREADY_REGISTERED
         )
+        # A daily "already registered" email that went out today is skipped.
+        OutboundEmail.objects.bulk_create([already], ignore_conflicts=True)
+        rows_insert(records)
         outcome = SignUp(
             registration=existing, status=status, waiting_position=position, created=False
         )
+        return outcome, [], [already.dedupe_key]
+    registration = new
+    registration.event = event
+    registration.status = status
+    registration.waiting_position = position
+    registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+    if request.registration_key is None:  # none drawn before the lock (SQLite): it comes first
+        rows_insert([registration])
+    if staff_group:
+        kinds = [EmailKind.PENDING, EmailKind.MANAGER_REQUEST]
+    elif status == RegistrationStatus.CONFIRMED:
+        kinds = [EmailKind.CONFIRMATION]
     else:
-        registration = new
-        registration.event = event
-        registration.status = status
-        registration.waiting_position = position
-        registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
-        _registration_insert(registration)
-        _answers_save(registration, answers)
-        members_write(registration, request.members)
-        if staff_group:
-            kinds = [EmailKind.PENDING, EmailKind.MANAGER_REQUEST]
-        elif status == RegistrationStatus.CONFIRMED:
-            kinds = [EmailKind.CONFIRMATION]
-        else:
-            kinds = [EmailKind.WAITING_LIST]
-        emails += [registration_email_unwritten(registration=registration, kind=k) for k in kinds]
-        if status == RegistrationStatus.CONFIRMED:
-            join_link_if_due(registration=registration, kind=EmailKind.CONFIRMATION)
-        outcome = SignUp(
-            registration=registration, status=status, waiting_position=position, created=True
-        )
-    repeats: list[str] = []
-    if seen.existing is None:  # a new registration's emails: new causes, no conflict
-        rows_insert(emails)
-    else:  # a daily "already registered" email that went out today is skipped
-        OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
-        repeats, emails = [email.dedupe_key for email in emails], []
-    if request.idempotency_key:
-        record = IdempotentRequest(
-            event=event,
-            key=request.idempotency_key,
-            fingerprint=request.fingerprint,
-            status_code=201,
-            body={"status": str(status), "waiting_position": position},
-        )
-        rows_insert([record])
-    return outcome, emails, repeats
+        kinds = [EmailKind.WAITING_LIST]
+    emails = [registration_email_unwritten(registration=registration, kind=k) for k in kinds]
+    # Its rows in one round trip on PostgreSQL: the registration (its key drawn before the
+    # lock), its answers, its emails (new causes, no conflict) and the request's record.
+    rows_insert_together(
+        [
+            [registration] if registration._state.adding else [],
+            answer_rows(registration_id=registration.pk, answers=answers),
+            emails,
+            records,
+        ],
+        keys_drawn=True,
+    )
+    _registration_created(registration)
+    members_write(registration, request.members)
+    if status == RegistrationStatus.CONFIRMED:
+        join_link_if_due(registration=registration, kind=EmailKind.CONFIRMATION)
+    outcome = SignUp(
+        registration=registration, status=status, waiting_position=position, created=True
+    )
+    return outcome, emails, []

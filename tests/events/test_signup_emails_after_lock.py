@@ -159,3 +159,37 @@ def test_an_unrendered_email_of_a_deleted_event_is_never_sent(webinar):
     assert email_deliver(row.pk) == "failed"
     row.refresh_from_db()
     assert row.status == DeliveryStatus.FAILED and mail.outbox == []
+
+
+@needs_postgres
+def test_under_the_lock_a_sign_up_reads_in_one_round_trip_and_writes_in_another(event_of, vive):
+    """The locked read of the event, the seat count and the places of the option chosen go
+    out together, and so do the registration, its answers, its email and the request's
+    record (its key drawn before the lock): every round trip under the lock is waited for by
+    every other sign-up to the event."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.events.questions import option, question, with_questions
+
+    event = with_questions(
+        event_of,
+        vive,
+        question(
+            "Workshop", "limited_choice", key="workshop", options=[option("a", "A", places=2)]
+        ),
+        capacity=1,
+        waiting_list_enabled=True,
+    )
+    sign_up(event, answers={"workshop": "a"})
+    with CaptureQueriesContext(connection) as queries:
+        outcome = sign_up(event, answers={"workshop": "a"}, idempotency_key="k-1")
+    assert outcome.status == "waiting_list"
+    statements = [query["sql"] for query in queries.captured_queries]
+    [locked] = [sql for sql in statements if "FOR UPDATE" in sql]
+    assert "COALESCE(SUM(" in locked and "a.key IN" in locked  # seats and option places
+    [written] = [sql for sql in statements if sql.startswith("INSERT")]
+    for table in ("events_registration", "events_registrationanswer", "events_outboundemail"):
+        assert f'INSERT INTO "{table}"' in written
+    assert 'INSERT INTO "events_idempotentrequest"' in written
+    [before] = [sql for sql in statements if "nextval" in sql]
+    assert "events_idempotentrequest" in before  # the key's earlier answer, read with it

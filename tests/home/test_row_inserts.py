@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from home.models.changes import ContentChange
-from home.row_inserts import _STATEMENTS, rows_insert
+from home.row_inserts import _STATEMENTS, key_draw, rows_insert, rows_insert_together
 
 pytestmark = pytest.mark.django_db
 
@@ -107,4 +107,44 @@ def test_a_refused_object_among_others_writes_none_of_them(monkeypatch):
     )
     with pytest.raises(TypeError):
         rows_insert([*_changes(2, start=800), saved])
+    assert ContentChange.objects.count() == before
+
+
+def test_several_models_rows_go_together_a_drawn_key_kept():
+    """A key drawn before (PostgreSQL's sequence) is the row's; the groups go in one round trip
+    there, one statement each elsewhere."""
+    from django.contrib.auth.models import Group
+
+    drawn = key_draw(ContentChange)
+    first = _changes(1, start=900)[0]
+    first.pk = drawn
+    others = _changes(2, start=901)
+    group = Group(name="rows-insert-together")
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert_together([[first], others, [], [group]], keys_drawn=True)
+    if connection.vendor == "postgresql":
+        assert isinstance(drawn, int)
+        assert first.pk == drawn
+        assert len(queries.captured_queries) == 1
+    else:
+        assert drawn is None  # no sequence: the database gives the key on insert
+        assert len(queries.captured_queries) == 3
+    stored = ContentChange.objects.filter(object_id__gte=900, object_id__lte=902)
+    assert dict(stored.values_list("object_id", "pk")) == {
+        row.object_id: row.pk for row in [first, *others]
+    }
+    assert Group.objects.get(pk=group.pk).name == "rows-insert-together"
+    assert not group._state.adding
+
+
+def test_a_group_with_and_without_drawn_keys_is_refused_before_any_write():
+    keyed = _changes(1, start=950)[0]
+    keyed.pk = 10**9 + 7
+    before = ContentChange.objects.count()
+    with pytest.raises(TypeError):
+        rows_insert_together(
+            [_changes(1, start=951), [keyed, *_changes(1, start=952)]], keys_drawn=True
+        )
+    with pytest.raises(TypeError):  # without keys_drawn a key set is refused, as before
+        rows_insert_together([[keyed]])
     assert ContentChange.objects.count() == before

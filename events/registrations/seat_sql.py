@@ -92,6 +92,7 @@ class LockedReads:
     fields: dict[str, Any]
     seen: SeatsSeen
     held: dict[tuple[int, str, str], int]
+    registration_key: int | None  # drawn under the lock (PostgreSQL), so in sign-up order
 
 
 def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> LockedReads | None:
@@ -99,13 +100,18 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
     at a time anyway) and read what the decision needs, in one round trip on PostgreSQL with
     the values bound on the client, Django's default (``home.database.statements_run``). The
     counts are separate statements after the lock, so each sees what the lock's previous
-    holder committed. None when there is no such event."""
+    holder committed. With them, the key of the registration the sign-up may write
+    (``home.row_inserts.key_draw``), drawn under the lock so that keys follow the order of the
+    decisions, and its rows can go out together. None when there is no such event."""
     locked = _EVENT_LOCKED_SQL
     if connection.features.has_select_for_update_of:
         locked += f" FOR UPDATE OF {_EVENT}"
     statements: list[Statement] = [(locked, [event_id]), (_SEEN_SQL, [email, event_id])]
     if option_keys:
         statements.append(_option_places_statement([event_id], list(option_keys)))
+    draw = key_draw_statement(Registration)
+    if draw is not None:
+        statements.append(draw)
     results = statements_run(statements)
     if not results[0]:
         return None
@@ -119,6 +125,7 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
         fields=fields,
         seen=SeatsSeen(taken=int(taken or 0), top=top, existing=existing),
         held=_places_held(results[2]) if option_keys else {},
+        registration_key=results[-1][0][0] if draw is not None else None,
     )
 
 
@@ -126,31 +133,6 @@ def idempotent_answer(event_id: int, key: str) -> tuple[str, dict] | None:
     """The fingerprint and answer of an earlier request with this ``Idempotency-Key``."""
     (rows,) = statements_run([(_IDEMPOTENT_SQL, [event_id, key])])
     return _earlier(rows)
-
-
-@dataclass(frozen=True)
-class ReadsBeforeLock:
-    """What a sign-up reads before it waits for the event's lock: the answer to an earlier
-    request with its ``Idempotency-Key`` (fingerprint and body), and the key its registration
-    will have (``home.row_inserts.key_draw``; None on SQLite)."""
-
-    earlier: tuple[str, dict] | None
-    registration_key: int | None
-
-
-def reads_before_lock(event_id: int, idempotency_key: str) -> ReadsBeforeLock:
-    """``ReadsBeforeLock`` in one round trip (as ``seat_reads_locked``)."""
-    statements = []
-    if idempotency_key:
-        statements.append((_IDEMPOTENT_SQL, [event_id, idempotency_key]))
-    draw = key_draw_statement(Registration)
-    if draw is not None:
-        statements.append(draw)
-    results = statements_run(statements)
-    return ReadsBeforeLock(
-        earlier=_earlier(results[0]) if idempotency_key else None,
-        registration_key=results[-1][0][0] if draw is not None else None,
-    )
 
 
 def _earlier(rows: list) -> tuple[str, dict] | None:

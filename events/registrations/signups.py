@@ -54,11 +54,7 @@ from events.registrations.roster import (
     members_write,
     questions_split,
 )
-from events.registrations.seat_sql import (
-    idempotent_answer,
-    reads_before_lock,
-    seat_reads_locked,
-)
+from events.registrations.seat_sql import idempotent_answer, seat_reads_locked
 from events.registrations.seats import _check_open
 from home.models import Audience, Municipality
 from home.outbox import enqueue_on_commit
@@ -174,11 +170,9 @@ def registration_create(
                 **({"members": members} if members else {}),
             }
         )
-    # One round trip (PostgreSQL): an earlier answer to the same key, and the key the
-    # registration will have, so its rows go out together under the lock.
-    before = reads_before_lock(event.pk, idempotency_key)
-    if before.earlier is not None:
-        return _replay(request, before.earlier)
+        earlier = idempotent_answer(event.pk, idempotency_key)
+        if earlier is not None:
+            return _replay(request, earlier)
     if not consent:
         raise EventsError("consent_required")
     _check_open(event, now)
@@ -208,7 +202,6 @@ def registration_create(
         source=source,
         client=client[:200],
     )
-    request.registration_key = new.pk = before.registration_key
     try:
         with transaction.atomic():
             outcome, saved, repeats = _seat_take(request, event, new)
@@ -253,7 +246,6 @@ class _SignUpRequest:
     idempotency_key: str
     now: datetime
     fingerprint: str = ""
-    registration_key: int | None = None  # drawn before the lock (PostgreSQL)
     answers: list[Answer] | None = None
     members: list[Any] = field(default_factory=list)  # checked (``roster.members_check``)
 
@@ -362,7 +354,8 @@ def _seat_take(
     registration.status = status
     registration.waiting_position = position
     registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
-    if request.registration_key is None:  # none drawn before the lock (SQLite): it comes first
+    registration.pk = reads.registration_key  # drawn under the lock, in sign-up order
+    if reads.registration_key is None:  # none drawn (SQLite): the registration comes first
         rows_insert([registration])
     if staff_group:
         kinds = [EmailKind.PENDING, EmailKind.MANAGER_REQUEST]
@@ -371,8 +364,8 @@ def _seat_take(
     else:
         kinds = [EmailKind.WAITING_LIST]
     emails = [registration_email_unwritten(registration=registration, kind=k) for k in kinds]
-    # Its rows in one round trip on PostgreSQL: the registration (its key drawn before the
-    # lock), its answers, its emails (new causes, no conflict) and the request's record.
+    # Its rows in one round trip on PostgreSQL: the registration (its key drawn with the
+    # locked reads), its answers, its emails (new causes, no conflict) and the request's record.
     rows_insert_together(
         [
             [registration] if registration._state.adding else [],

@@ -11,7 +11,7 @@ from django.db import connection, connections
 
 from events.mail import services as mail_services
 from events.mail.tasks import email_deliver, emails_sweep
-from events.models import EmailKind, OutboundEmail
+from events.models import EmailKind, OutboundEmail, Registration
 from home.outbox import DeliveryStatus
 from tests.events.registrations import sign_up, vocabulary  # noqa: F401
 from tests.markers import needs_postgres
@@ -163,10 +163,10 @@ def test_an_unrendered_email_of_a_deleted_event_is_never_sent(webinar):
 
 @needs_postgres
 def test_under_the_lock_a_sign_up_reads_in_one_round_trip_and_writes_in_another(event_of, vive):
-    """The locked read of the event, the seat count and the places of the option chosen go
-    out together, and so do the registration, its answers, its email and the request's
-    record (its key drawn before the lock): every round trip under the lock is waited for by
-    every other sign-up to the event."""
+    """The locked read of the event, the seat count, the places of the option chosen and the
+    registration's key go out together, and so do the registration, its answers, its email
+    and the request's record: every round trip under the lock is waited for by every other
+    sign-up to the event. The key drawn after the lock keeps keys in the order of decisions."""
     from django.test.utils import CaptureQueriesContext
 
     from tests.events.questions import option, question, with_questions
@@ -187,9 +187,10 @@ def test_under_the_lock_a_sign_up_reads_in_one_round_trip_and_writes_in_another(
     statements = [query["sql"] for query in queries.captured_queries]
     [locked] = [sql for sql in statements if "FOR UPDATE" in sql]
     assert "COALESCE(SUM(" in locked and "a.key IN" in locked  # seats and option places
+    assert locked.index("FOR UPDATE") < locked.index("nextval")  # the key drawn under it
     [written] = [sql for sql in statements if sql.startswith("INSERT")]
     for table in ("events_registration", "events_registrationanswer", "events_outboundemail"):
         assert f'INSERT INTO "{table}"' in written
     assert 'INSERT INTO "events_idempotentrequest"' in written
-    [before] = [sql for sql in statements if "nextval" in sql]
-    assert "events_idempotentrequest" in before  # the key's earlier answer, read with it
+    confirmed = Registration.objects.get(event=event, status="confirmed")
+    assert outcome.registration.pk > confirmed.pk  # keys in the order of the decisions

@@ -85,7 +85,7 @@ def statements_run(statements: Sequence[Statement], *, using: str = "default") -
     if any(";" in sql for sql, _ in statements):
         raise ValueError("statements_run takes one statement per entry, without a ';'")
     connection = connections[using]
-    if len(statements) < 2 or not _binds_on_client(connection):
+    if len(statements) < 2 or not statements_go_together(connection):
         return [_rows_of(connection, sql, params) for sql, params in statements]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -98,7 +98,7 @@ def statements_run(statements: Sequence[Statement], *, using: str = "default") -
     return results
 
 
-def _binds_on_client(connection) -> bool:
+def statements_go_together(connection) -> bool:
     """PostgreSQL with Django's default cursor, psycopg 3's client-side binding one (not
     ``server_side_binding``): several statements may go in one ``execute``."""
     if connection.vendor != "postgresql":

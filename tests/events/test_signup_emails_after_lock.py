@@ -169,8 +169,11 @@ def test_under_the_lock_a_sign_up_reads_in_one_round_trip_and_writes_in_another(
     sign-up to the event. The key drawn after the lock keeps keys in the order of decisions."""
     from django.test.utils import CaptureQueriesContext
 
+    from home.database import statements_go_together
     from tests.events.questions import option, question, with_questions
 
+    if not statements_go_together(connection):
+        pytest.skip("values bound on the server (DB_PREPARED_STATEMENTS): one by one")
     event = with_questions(
         event_of,
         vive,

@@ -264,11 +264,12 @@ def _registration_email(registration: Registration, kind: str) -> tuple[str, str
         and registration.cancel_reason == CancelReason.ORGANISER,
     }
     # A staff group that names its participants is checked in per participant (their own
-    # emails carry their codes), never as a whole. Only a staff group names any: a person's
-    # confirmation, written while the sign-up holds the event's lock, asks nothing.
+    # emails carry their codes), never as a whole. Only a group's application names any (also
+    # one whose event was made individual since): a person's confirmation, written while the
+    # sign-up holds the event's lock, asks nothing.
     event = registration.event
     if kind in CARRIES_CHECKIN and event.format != EventFormat.ONLINE:
-        group = event.participation == Participation.STAFF_GROUP
+        group = event.participation == Participation.STAFF_GROUP or registration.participants != 1
         if not group or not registration.members.exists():
             says.update(checkin_links(event, registration))
     return to, key[:255], says, ics_method

@@ -50,8 +50,8 @@ def test_each_statement_gets_its_own_rows_in_order():
     assert len(queries.captured_queries) == expected
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_first_error_stops_the_rest_and_the_transaction_rolls_back():
+@pytest.mark.django_db
+def test_an_error_is_raised_as_django_raises_it_and_nothing_is_kept():
     from django.db import IntegrityError, transaction
 
     from home.database import statements_run

@@ -10,7 +10,7 @@ statement's text is kept, per model, column list and number of rows.
 
 ``rows_insert_together`` sends several models' rows in one round trip on PostgreSQL
 (``home.database.statements_run``); a row that others refer to can go with them when its key
-was drawn from its sequence before (``key_draw``).
+was drawn from its sequence before (``key_draw_statement``).
 
 Like ``bulk_create``, it sends no signals: a caller whose model has ``post_save`` receivers
 sends the signal itself (``events.registrations.signups`` does).
@@ -32,7 +32,7 @@ _STATEMENTS: dict[tuple[str, type[Model], int, bool], str] = {}
 @cache
 def _insert_fields(model: type[Model], keyed: bool = False) -> tuple[Field, ...]:
     """The columns an INSERT writes: every concrete field but the auto key (``keyed``: with
-    it, its value drawn beforehand by ``key_draw``)."""
+    it, its value drawn beforehand by ``key_draw_statement``)."""
     meta = model._meta
     fields = tuple(
         field
@@ -67,22 +67,13 @@ def _statement(alias: str, model: type[Model], rows: int, keyed: bool) -> str:
     return sql
 
 
-def key_draw(model: type[Model], *, using: str = "default") -> int | None:
-    """A key for a new row of ``model``, drawn from its sequence now (PostgreSQL): rows that
-    refer to the new row can then be written in the same round trip as it
+def key_draw_statement(model: type[Model], *, using: str = "default") -> Statement | None:
+    """The statement that draws a key for a new row of ``model`` from its sequence
+    (PostgreSQL), to send with others (``home.database.statements_run``); its one row holds
+    the key. Rows that refer to the new row can then be written in the same round trip as it
     (``rows_insert_together(..., keys_drawn=True)``). None where keys are given on insert only
     (SQLite). A key drawn and not used is a gap in the numbering, as a rolled-back insert
     leaves one."""
-    statement = key_draw_statement(model, using=using)
-    if statement is None:
-        return None
-    (rows,) = statements_run([statement], using=using)
-    return rows[0][0]
-
-
-def key_draw_statement(model: type[Model], *, using: str = "default") -> Statement | None:
-    """``key_draw``'s statement, to send with others (``home.database.statements_run``); its
-    one row holds the key. None where there is no sequence to draw from (SQLite)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return None
@@ -131,7 +122,8 @@ def rows_insert_together(
     """``rows_insert`` for several models at once: one INSERT per group (a model's new
     objects), all sent in one round trip on PostgreSQL (``home.database.statements_run``), in
     the order given. A group's rows can refer to an earlier group's only by keys known before
-    (``keys_drawn``: objects may carry a key drawn by ``key_draw``, and are inserted with it).
+    (``keys_drawn``: objects may carry a key drawn by ``key_draw_statement``, and are inserted
+    with it).
     Every object of every group is checked before anything is written; call it inside a
     transaction, so that a refused row leaves none of the others."""
     groups = [objs for objs in groups if objs]

@@ -39,6 +39,7 @@ from events.models import (
     QuestionKind,
     RegistrationAnswer,
 )
+from events.models.questions import Option
 from events.registrations.selectors import option_places_taken
 from home.models import Audience, Municipality
 
@@ -256,16 +257,21 @@ def answers_check(*, questions: list[EventQuestion], answers: Any) -> list[Answe
 def limited_option_keys(answers: list[Answer]) -> list[str]:
     """The questions whose chosen option has places of its own: what ``option_places_check``
     needs counted."""
-    return [
-        answer.question.key
-        for answer in answers
-        if answer.question.kind == QuestionKind.LIMITED_CHOICE
-        and _chosen(answer).places is not None
-    ]
+    return [question.key for question, _, _ in _limited_choices(answers)]
 
 
-def _chosen(answer: Answer):
-    return next(o for o in answer.question.option_list() if o.value == answer.value)
+def _limited_choices(answers: list[Answer]) -> list[tuple[EventQuestion, Option, int]]:
+    """Each limited-choice question answered with an option that has places of its own: the
+    question, the option and its places."""
+    choices = []
+    for answer in answers:
+        question = answer.question
+        if question.kind != QuestionKind.LIMITED_CHOICE:
+            continue
+        option = next(o for o in question.option_list() if o.value == answer.value)
+        if option.places is not None:
+            choices.append((question, option, option.places))
+    return choices
 
 
 def option_places_check(
@@ -279,20 +285,16 @@ def option_places_check(
     event's row is locked, so concurrent sign-ups never overbook an option. ``held``: the
     places held per option as the caller counted them under the lock (for every key of
     ``limited_option_keys``), else counted here."""
-    keys = limited_option_keys(answers)
-    if not keys:
+    choices = _limited_choices(answers)
+    if not choices:
         return
     if held is None:
-        held = option_places_taken(event_ids=[event.pk], keys=keys)
-    for answer in answers:
-        question = answer.question
-        if question.kind != QuestionKind.LIMITED_CHOICE:
-            continue
-        option = _chosen(answer)
-        if option.places is None:
-            continue
+        held = option_places_taken(
+            event_ids=[event.pk], keys=[question.key for question, _, _ in choices]
+        )
+    for question, option, places in choices:
         taken = held.get((event.pk, question.key, option.value), 0)
-        if taken + participants > option.places:
+        if taken + participants > places:
             raise EventsError(
                 "option_full",
                 field=f"answers.{question.key}",

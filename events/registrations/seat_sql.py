@@ -101,8 +101,8 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
     the values bound on the client, Django's default (``home.database.statements_run``). The
     counts are separate statements after the lock, so each sees what the lock's previous
     holder committed. With them, the key of the registration the sign-up may write
-    (``home.row_inserts.key_draw``), drawn under the lock so that keys follow the order of the
-    decisions, and its rows can go out together. None when there is no such event."""
+    (``home.row_inserts.key_draw_statement``), drawn under the lock so that keys follow the
+    order of the decisions, and its rows can go out together. None when there is no such event."""
     locked = _EVENT_LOCKED_SQL
     if connection.features.has_select_for_update_of:
         locked += f" FOR UPDATE OF {_EVENT}"
@@ -132,10 +132,6 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
 def idempotent_answer(event_id: int, key: str) -> tuple[str, dict] | None:
     """The fingerprint and answer of an earlier request with this ``Idempotency-Key``."""
     (rows,) = statements_run([(_IDEMPOTENT_SQL, [event_id, key])])
-    return _earlier(rows)
-
-
-def _earlier(rows: list) -> tuple[str, dict] | None:
     if not rows:
         return None
     fingerprint, body = rows[0]
@@ -152,10 +148,8 @@ def option_places_held(
     event_ids, keys = list(event_ids), list(keys)
     if not event_ids or not keys:
         return {}
-    sql, params = _option_places_statement(event_ids, keys)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _places_held(cursor.fetchall())
+    (rows,) = statements_run([_option_places_statement(event_ids, keys)])
+    return _places_held(rows)
 
 
 def _option_places_statement(event_ids: list[int], keys: list[str]) -> Statement:

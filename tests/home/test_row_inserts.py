@@ -9,9 +9,9 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from home.database import statements_go_together
+from home.database import statements_go_together, statements_run
 from home.models.changes import ContentChange
-from home.row_inserts import _STATEMENTS, key_draw, rows_insert, rows_insert_together
+from home.row_inserts import _STATEMENTS, key_draw_statement, rows_insert, rows_insert_together
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,8 @@ def test_several_models_rows_go_together_a_drawn_key_kept():
     there, one statement each elsewhere."""
     from django.contrib.auth.models import Group
 
-    drawn = key_draw(ContentChange)
+    statement = key_draw_statement(ContentChange)
+    drawn = statements_run([statement])[0][0][0] if statement is not None else None
     first = _changes(1, start=900)[0]
     first.pk = drawn
     others = _changes(2, start=901)

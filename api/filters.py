@@ -14,11 +14,15 @@ from home.models import Audience, KnowledgeKind, Partner, Topic
 
 
 class CommaSeparatedArrayWidget(QueryArrayWidget):
-    """Reads ``a&x=b`` as well as ``x=a,b``."""
+    """Reads ``a&x=b`` as well as ``x=a,b``, each part trimmed.
+
+    An empty part (``x=a,``) is skipped, as the schema says. A part of spaces only (``x=+``)
+    is kept as it came, so the choice field refuses it with a 400 naming the parameter: the
+    schema allows the empty item, not a blank one, and a refused value must not be answered."""
 
     def value_from_datadict(self, data, files, name):
         values = super().value_from_datadict(data, files, name)
-        return [part.strip() for value in values for part in value.split(",") if part.strip()]
+        return [part.strip() or part for value in values for part in value.split(",") if part]
 
 
 class MultiValueChoiceFilter(django_filters.MultipleChoiceFilter):

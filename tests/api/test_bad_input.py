@@ -349,3 +349,14 @@ def test_a_page_path_with_a_nul_or_line_break_is_a_400_naming_path(api, path):
     response = api.get(f"/api/v1/pages/?path={path}")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["path"]
+
+
+@pytest.mark.parametrize("parameter", ["status", "type", "format", "partner", "ordering"])
+@pytest.mark.parametrize("value", ["+", "%09", "+,", "webinar,+"])
+@pytest.mark.parametrize("base", ["/api/v1/events/", "/feeds/events.ics"])
+def test_a_blank_item_in_a_list_is_a_400_naming_the_parameter(api, webinar, base, parameter, value):
+    """The schema allows the empty item (``status=webinar,``, skipped), not a blank one:
+    spaces only are refused, never read as the filter left out."""
+    response = api.get(f"{base}?{parameter}={value}")
+    assert response.status_code == 400
+    assert parameter in response.content.decode()

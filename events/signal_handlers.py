@@ -37,6 +37,10 @@ def on_registration_saved(sender, instance: Registration, **kwargs) -> None:
         # New, and not confirmed: nobody to register and no rows yet, so nothing to follow
         # (saves a sign-up to the waiting list a query while it holds the event's lock).
         return
+    if kwargs.get("zoom_meetings") is False:
+        # A sign-up read, under the event's lock and in its transaction, that the event has
+        # no Zoom meeting (``events.registrations.signups``): nothing to follow, no query.
+        return
     registrants_follow(registration=instance)
 
 

@@ -5,7 +5,8 @@ cursor as the ORM would read them; and statements sent together (``statements_ru
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,7 +64,9 @@ def fixed_values_sql(values: Iterable[str]) -> str:
 Statement = tuple[str, Sequence[Any]]
 
 
-def statements_run(statements: Sequence[Statement], *, using: str = "default") -> list[list]:
+def statements_run(
+    statements: Sequence[Statement], *, using: str = "default", commit: bool = False
+) -> list[list]:
     """Run ``statements`` in order on one connection and return each one's rows (an empty list
     for a statement that returns none). Each statement is written with placeholders (a literal
     ``%`` as ``%%``), as for a cursor given parameters.
@@ -81,10 +84,19 @@ def statements_run(statements: Sequence[Statement], *, using: str = "default") -
     transaction, which then rolls back as usual; outside one, PostgreSQL runs the message as
     one transaction of its own). With the values bound on the server
     (``DB_PREPARED_STATEMENTS``), and on SQLite, one by one. A statement's text never holds a
-    ``;`` (values are parameters): one that does is refused before anything runs."""
+    ``;`` (values are parameters): one that does is refused before anything runs.
+
+    ``commit``: the message ends with the transaction's COMMIT, so the statements that finish a
+    transaction and its commit are one round trip, not two (where others wait for the
+    transaction's locks to go). Only where ``commit_goes_with`` says so; see there for what the
+    caller may still do afterwards."""
     if any(";" in sql for sql, _ in statements):
         raise ValueError("statements_run takes one statement per entry, without a ';'")
     connection = connections[using]
+    if commit:
+        if not commit_goes_with(using=using):
+            raise ValueError("the COMMIT goes with the statements only in Django's own transaction")
+        statements = [*statements, ("COMMIT", [])]
     if len(statements) < 2 or not statements_go_together(connection):
         return [_rows_of(connection, sql, params) for sql, params in statements]
     with connection.cursor() as cursor:
@@ -104,6 +116,46 @@ def statements_go_together(connection) -> bool:
     if connection.vendor != "postgresql":
         return False
     return connection.settings_dict.get("OPTIONS", {}).get("server_side_binding") is not True
+
+
+def commit_goes_with(*, using: str = "default") -> bool:
+    """Whether ``statements_run(..., commit=True)`` may end the transaction: PostgreSQL, with
+    statements that go together, inside Django's outermost ``atomic`` block (not a savepoint
+    within another, nor a test's transaction) that is to commit.
+
+    The COMMIT is the server's: Django's block still thinks the transaction open, and on leaving
+    it finds nothing to commit (psycopg commits nothing when no transaction is open) and runs the
+    ``on_commit`` callbacks as usual. Between the two, nothing may touch the database, or it
+    would run in a transaction of its own: ``statements_refused`` guards that stretch."""
+    connection = connections[using]
+    return (
+        statements_go_together(connection)
+        and connection.in_atomic_block
+        and connection.commit_on_exit
+        and not connection.needs_rollback
+        and len(connection.atomic_blocks) == 1
+        and not connection.savepoint_ids
+        # a test's own transaction (Django's TestCase, pytest-django's ``db``) is not one
+        and not getattr(connection.atomic_blocks[0], "_from_testcase", False)
+    )
+
+
+class StatementAfterCommit(RuntimeError):
+    """A statement was about to run after ``statements_run(..., commit=True)`` ended the
+    transaction, inside the ``atomic`` block that had begun it: a programming error."""
+
+
+def _refuse(execute, sql, params, many, context):
+    raise StatementAfterCommit(sql)
+
+
+@contextmanager
+def statements_refused(*, using: str = "default") -> Iterator[None]:
+    """Within it, any statement on the connection raises ``StatementAfterCommit``: for the
+    code that runs between a commit sent with the last statements and the end of Django's
+    ``atomic`` block (signals whose receivers register ``on_commit`` callbacks only)."""
+    with connections[using].execute_wrapper(_refuse):
+        yield
 
 
 def _rows_or_none(cursor) -> list:

@@ -117,7 +117,11 @@ def rows_insert(objs: Sequence[Model], *, using: str = "default") -> None:
 
 
 def rows_insert_together(
-    groups: Sequence[Sequence[Model]], *, using: str = "default", keys_drawn: bool = False
+    groups: Sequence[Sequence[Model]],
+    *,
+    using: str = "default",
+    keys_drawn: bool = False,
+    commit: bool = False,
 ) -> None:
     """``rows_insert`` for several models at once: one INSERT per group (a model's new
     objects), all sent in one round trip on PostgreSQL (``home.database.statements_run``), in
@@ -125,13 +129,18 @@ def rows_insert_together(
     (``keys_drawn``: objects may carry a key drawn by ``key_draw_statement``, and are inserted
     with it).
     Every object of every group is checked before anything is written; call it inside a
-    transaction, so that a refused row leaves none of the others."""
+    transaction, so that a refused row leaves none of the others.
+
+    ``commit``: the transaction's COMMIT goes in the same round trip
+    (``home.database.statements_run``, where ``commit_goes_with`` allows it)."""
     groups = [objs for objs in groups if objs]
-    if not groups:
+    if not groups and not commit:
         return
     checked = [_group_checked(objs, keys_drawn) for objs in groups]
     connection = connections[using]
     if not connection.features.can_return_rows_from_bulk_insert:
+        if commit:
+            raise ValueError("the COMMIT goes with the rows only where they go together")
         for objs, (model, keyed) in zip(groups, checked, strict=True):
             _insert_one_by_one(objs, model, keyed, using)
     else:
@@ -146,8 +155,9 @@ def rows_insert_together(
             )
             for objs, (model, keyed) in zip(groups, checked, strict=True)
         ]
-        results = statements_run(statements, using=using)
-        for objs, (model, keyed), rows in zip(groups, checked, results, strict=True):
+        results = statements_run(statements, using=using, commit=commit)
+        # (with ``commit``, the COMMIT's empty result comes last)
+        for objs, (model, keyed), rows in zip(groups, checked, results[: len(groups)], strict=True):
             if model._meta.auto_field is not None and not keyed:
                 for obj, (key,) in zip(objs, rows, strict=True):
                     setattr(obj, model._meta.pk.attname, key)

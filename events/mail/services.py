@@ -365,12 +365,19 @@ def registration_details_changed_notify(
     )
 
 
-def join_link_if_due(*, registration: Registration, kind: str) -> None:
-    """Confirmed after the join link went out: it comes at once."""
+def join_link_owed_now(*, registration: Registration, kind: str) -> bool:
+    """Whether a registration told ``kind`` (confirmed) gets the join link at once: it went out
+    to the others already."""
     if kind in (EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.APPLICATION_APPROVED):
         due = join_link_due_at(registration.event)
-        if due is not None and due <= timezone.now():
-            join_link_notify(registration=registration)
+        return due is not None and due <= timezone.now()
+    return False
+
+
+def join_link_if_due(*, registration: Registration, kind: str) -> None:
+    """Confirmed after the join link went out: it comes at once."""
+    if join_link_owed_now(registration=registration, kind=kind):
+        join_link_notify(registration=registration)
 
 
 def registration_email_unwritten(*, registration: Registration, kind: str) -> OutboundEmail:

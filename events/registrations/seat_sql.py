@@ -30,6 +30,7 @@ from events.models import (
     RegistrationAnswer,
     RegistrationStatus,
 )
+from events.webinars.registrants import any_zoom_meeting_statement
 from home.database import Statement, aware_from_db, fixed_values_sql, statements_run
 from home.row_inserts import key_draw_statement
 
@@ -93,6 +94,7 @@ class LockedReads:
     seen: SeatsSeen
     held: dict[tuple[int, str, str], int]
     registration_key: int | None  # drawn under the lock (PostgreSQL), so in sign-up order
+    zoom_meetings: bool  # whether the event has a Zoom meeting (its registrants follow)
 
 
 def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> LockedReads | None:
@@ -102,11 +104,17 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
     counts are separate statements after the lock, so each sees what the lock's previous
     holder committed. With them, the key of the registration the sign-up may write
     (``home.row_inserts.key_draw_statement``), drawn under the lock so that keys follow the
-    order of the decisions, and its rows can go out together. None when there is no such event."""
+    order of the decisions, and its rows can go out together; and whether the event has a Zoom
+    meeting, which a confirmed registration's people then follow (``events.webinars``): asked
+    here, it costs no round trip of its own. None when there is no such event."""
     locked = _EVENT_LOCKED_SQL
     if connection.features.has_select_for_update_of:
         locked += f" FOR UPDATE OF {_EVENT}"
-    statements: list[Statement] = [(locked, [event_id]), (_SEEN_SQL, [email, event_id])]
+    statements: list[Statement] = [
+        (locked, [event_id]),
+        (_SEEN_SQL, [email, event_id]),
+        any_zoom_meeting_statement(event_id),
+    ]
     if option_keys:
         statements.append(_option_places_statement([event_id], list(option_keys)))
     draw = key_draw_statement(Registration)
@@ -124,8 +132,9 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
     return LockedReads(
         fields=fields,
         seen=SeatsSeen(taken=int(taken or 0), top=top, existing=existing),
-        held=_places_held(results[2]) if option_keys else {},
+        held=_places_held(results[3]) if option_keys else {},
         registration_key=results[-1][0][0] if draw is not None else None,
+        zoom_meetings=bool(results[2]),
     )
 
 

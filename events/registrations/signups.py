@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -25,7 +26,8 @@ from events.mail.services import (
     DELIVER_TASK,
     email_render,
     emails_render,
-    join_link_if_due,
+    join_link_notify,
+    join_link_owed_now,
     registration_email_unwritten,
 )
 from events.models import (
@@ -56,6 +58,7 @@ from events.registrations.roster import (
 )
 from events.registrations.seat_sql import idempotent_answer, seat_reads_locked
 from events.registrations.seats import _check_open
+from home.database import commit_goes_with, statements_refused
 from home.models import Audience, Municipality
 from home.outbox import enqueue_on_commit
 from home.row_inserts import rows_insert, rows_insert_together
@@ -74,10 +77,12 @@ class SignUp:
     replayed: bool = False
 
 
-def _registration_created(registration: Registration) -> None:
+def _registration_created(registration: Registration, *, zoom_meetings: bool) -> None:
     """The ``post_save`` that ``registration.save(force_insert=True)`` would have sent (webinars'
     registrants, the API's seat versions): the rows are written by ``home.row_inserts``,
-    whose INSERTs' text is made once per process, and which sends no signals."""
+    whose INSERTs' text is made once per process, and which sends no signals. With it, whether
+    the event has a Zoom meeting, as read under the lock (``seat_sql.seat_reads_locked``), so
+    that the webinars' receiver need not ask again."""
     post_save.send(
         sender=Registration,
         instance=registration,
@@ -85,6 +90,7 @@ def _registration_created(registration: Registration) -> None:
         update_fields=None,
         raw=False,
         using=registration._state.db,
+        zoom_meetings=zoom_meetings,
     )
 
 
@@ -366,19 +372,28 @@ def _seat_take(
     emails = [registration_email_unwritten(registration=registration, kind=k) for k in kinds]
     # Its rows in one round trip on PostgreSQL: the registration (its key drawn with the
     # locked reads), its answers, its emails (new causes, no conflict) and the request's record.
-    rows_insert_together(
-        [
-            [registration] if registration._state.adding else [],
-            answer_rows(registration_id=registration.pk, answers=answers),
-            emails,
-            records,
-        ],
-        keys_drawn=True,
+    rows: list[Sequence[Model]] = [
+        [registration] if registration._state.adding else [],
+        answer_rows(registration_id=registration.pk, answers=answers),
+        emails,
+        records,
+    ]
+    join_link = status == RegistrationStatus.CONFIRMED and join_link_owed_now(
+        registration=registration, kind=EmailKind.CONFIRMATION
     )
-    _registration_created(registration)
-    members_write(registration, request.members)
-    if status == RegistrationStatus.CONFIRMED:
-        join_link_if_due(registration=registration, kind=EmailKind.CONFIRMATION)
+    if not (reads.zoom_meetings or request.members or join_link) and commit_goes_with():
+        # Nothing else to write (the usual sign-up): the COMMIT goes with the rows, and the
+        # lock is released one round trip sooner. The signal's receivers only register what
+        # runs after the commit (``home.database.statements_refused`` holds them to it).
+        rows_insert_together(rows, keys_drawn=True, commit=True)
+        with statements_refused():
+            _registration_created(registration, zoom_meetings=False)
+    else:
+        rows_insert_together(rows, keys_drawn=True)
+        _registration_created(registration, zoom_meetings=reads.zoom_meetings)
+        members_write(registration, request.members)
+        if join_link:
+            join_link_notify(registration=registration)
     outcome = SignUp(
         registration=registration, status=status, waiting_position=position, created=True
     )

@@ -111,15 +111,21 @@ def _wish(
     return True
 
 
-# Whether the event has a Zoom meeting at all, asked first: most events have none, and every
-# confirmed sign-up asks while it holds the event's lock. Written out, since compiling the ORM's
-# query with its join cost a confirmed sign-up 1.7 ms of CPU (py-spy over bench/registrations.py's
-# requests); the kinds are fixed values, the event a parameter.
+# Whether the event has a Zoom meeting at all, asked first: most events have none. Written out,
+# since compiling the ORM's query with its join cost a confirmed sign-up 1.7 ms of CPU (py-spy
+# over bench/registrations.py's requests); the kinds are fixed values, the event a parameter. A
+# sign-up asks it with its locked reads (``any_zoom_meeting_statement``), in the same round trip.
 _ANY_ZOOM_MEETING_SQL = (
     f"SELECT 1 FROM {SessionMeeting._meta.db_table} WHERE event_id = %s "  # noqa: S608
     f"AND kind IN ({fixed_values_sql(ZOOM_KINDS)}) "
     "AND session_id IS NOT NULL LIMIT 1"
 )
+
+
+def any_zoom_meeting_statement(event_id: int) -> tuple[str, list[int]]:
+    """The statement whose one row (or none) says whether the event has a Zoom meeting, for a
+    caller that sends it with others (``home.database.statements_run``)."""
+    return _ANY_ZOOM_MEETING_SQL, [event_id]
 
 
 def _zoom_meetings(event_id: int) -> list[SessionMeeting]:

@@ -195,3 +195,80 @@ def test_under_the_lock_a_sign_up_reads_in_one_round_trip_and_writes_in_another(
     for table in ("events_registration", "events_registrationanswer", "events_outboundemail"):
         assert f'INSERT INTO "{table}"' in written
     assert 'INSERT INTO "events_idempotentrequest"' in written
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_usual_sign_up_sends_its_commit_with_its_rows_and_its_email_follows_the_commit(
+    event_of, vive
+):
+    """Nothing else to write (no Zoom meeting, no named members, no join link due): the COMMIT
+    goes in the round trip of the rows, so the lock is released one round trip sooner; what
+    runs after the commit (the email's text and calendar file) still runs."""
+    from django.test.utils import CaptureQueriesContext
+
+    from events.models import Registration
+    from home.database import statements_go_together
+
+    if not statements_go_together(connection):
+        pytest.skip("values bound on the server (DB_PREPARED_STATEMENTS): one by one")
+    event = event_of(vive, title="Kursus om børnesamtaler", capacity=1, waiting_list_enabled=True)
+    for status in ("confirmed", "waiting_list"):
+        with CaptureQueriesContext(connection) as queries:
+            outcome = sign_up(event)
+        assert outcome.status == status
+        statements = [query["sql"] for query in queries.captured_queries]
+        [written] = [sql for sql in statements if sql.startswith('INSERT INTO "events_reg')]
+        assert written.endswith("; COMMIT")
+        # Django logs its own COMMIT on leaving the block, which psycopg, with no transaction
+        # open, does not send; nothing ran between the two.
+        assert statements[statements.index(written) + 1] == "COMMIT"
+        registration = Registration.objects.get(pk=outcome.registration.pk)
+        assert registration.status == status
+        email = OutboundEmail.objects.get(registration_id=registration.pk)
+        assert email.compose is None and email.body_text  # rendered after the commit
+    assert connection.get_autocommit() and not connection.in_atomic_block
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sign_up_to_an_event_with_a_zoom_meeting_writes_its_registrant_before_the_commit(
+    event_of, vive
+):
+    """The locked reads say whether the event has a Zoom meeting; when it has, the person's
+    registrant row is written in the sign-up's transaction, and the COMMIT comes after it."""
+    from django.test.utils import CaptureQueriesContext
+
+    from events.models import MeetingRegistrant, SessionMeeting
+
+    event = event_of(vive, title="Webinar om børnesamtaler", capacity=5)
+    SessionMeeting.objects.create(
+        session=event.sessions.first(), event=event, kind="zoom_meeting", desired_fingerprint="x"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        outcome = sign_up(event)
+    assert outcome.status == "confirmed"
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not any(sql.endswith("; COMMIT") for sql in statements)
+    [registrant] = MeetingRegistrant.objects.filter(registration=outcome.registration)
+    assert registrant.wanted and registrant.email == outcome.registration.email
+
+
+@pytest.mark.parametrize("zoom_meetings", [True, False])
+def test_the_webinars_receiver_asks_no_more_once_told_there_is_no_zoom_meeting(
+    event_of, vive, zoom_meetings
+):
+    from django.db.models.signals import post_save
+    from django.test.utils import CaptureQueriesContext
+
+    event = event_of(vive, capacity=5)
+    registration = sign_up(event).registration
+    with CaptureQueriesContext(connection) as queries:
+        post_save.send(
+            sender=type(registration),
+            instance=registration,
+            created=True,
+            zoom_meetings=zoom_meetings,
+        )
+    asked = [query["sql"] for query in queries.captured_queries if "meeting" in query["sql"]]
+    assert bool(asked) is zoom_meetings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from home.database import fixed_values_sql
+from tests.markers import needs_postgres
 
 
 def test_fixed_values_become_a_list_of_literals():
@@ -105,3 +106,128 @@ def test_with_values_bound_on_the_server_they_go_one_by_one(settings):
             options["server_side_binding"] = before
     assert results == [[(1,)], [(2,)]]
     assert len(queries.captured_queries) == 2
+
+
+# ``statements_run(..., commit=True)``: the COMMIT in the same round trip as the last statements.
+
+
+def _change_insert():
+    from home.models.changes import ContentChange
+
+    return (
+        f"INSERT INTO {ContentChange._meta.db_table} "  # noqa: S608
+        "(object_type, object_id, action, changed_at) VALUES (%s, %s, %s, CURRENT_TIMESTAMP)"
+    )
+
+
+def _committed_object_ids(object_ids):
+    """What another connection sees: committed rows only."""
+    from django.db import connections
+
+    from home.models.changes import ContentChange
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                f"SELECT object_id FROM {ContentChange._meta.db_table} "  # noqa: S608
+                "WHERE object_id = ANY(%s) ORDER BY object_id",
+                [list(object_ids)],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        other.close()
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_sent_with_the_statements_ends_the_transaction_and_on_commit_still_runs():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from psycopg.pq import TransactionStatus
+
+    from home.database import commit_goes_with, statements_go_together, statements_run
+
+    if not statements_go_together(connection):
+        pytest.skip("values bound on the server (DB_PREPARED_STATEMENTS): no COMMIT goes with")
+    ran = []
+    with transaction.atomic():
+        assert commit_goes_with()
+        transaction.on_commit(lambda: ran.append(_committed_object_ids([4801, 4802])))
+        with CaptureQueriesContext(connection) as queries:
+            statements_run(
+                [(_change_insert(), ["page", 4801, "published"]), ("SELECT %s", [1])],
+                commit=True,
+            )
+        [message] = [query["sql"] for query in queries.captured_queries]
+        assert message.endswith("; COMMIT")
+        # Committed before Django's block is left: another connection sees the row, and the
+        # connection has no transaction open for Django's own COMMIT to end.
+        assert _committed_object_ids([4801]) == [4801]
+        assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+        assert ran == []  # the callbacks wait for the block's end, as always
+    assert ran == [[4801]]
+    assert connection.get_autocommit()
+    with transaction.atomic():  # the connection goes on as usual
+        statements_run([(_change_insert(), ["page", 4802, "published"])])
+    assert _committed_object_ids([4801, 4802]) == [4801, 4802]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_statement_stops_the_commit_and_leaves_nothing():
+    from django.db import IntegrityError, connection, transaction
+
+    from home.database import statements_go_together, statements_run
+    from home.models.changes import ContentChange
+
+    if not statements_go_together(connection):
+        pytest.skip("values bound on the server (DB_PREPARED_STATEMENTS): no COMMIT goes with")
+    insert = (
+        f"INSERT INTO {ContentChange._meta.db_table} "  # noqa: S608
+        "(id, object_type, object_id, action, changed_at) "
+        "VALUES (%s, %s, %s, %s, CURRENT_TIMESTAMP)"
+    )
+    ran = []
+    with pytest.raises(IntegrityError), transaction.atomic():
+        transaction.on_commit(lambda: ran.append(True))
+        statements_run(
+            [
+                (insert, [10**9, "page", 4811, "published"]),
+                (insert, [10**9, "page", 4812, "published"]),  # the same key: refused
+            ],
+            commit=True,
+        )
+    assert ran == []
+    assert _committed_object_ids([4811, 4812]) == []
+    assert not ContentChange.objects.filter(object_id__in=[4811, 4812]).exists()
+
+
+@pytest.mark.django_db
+def test_no_commit_goes_with_the_statements_inside_a_savepoint_or_a_tests_transaction():
+    """Inside another transaction (a test's, an outer ``atomic``), a COMMIT would end the
+    outer one too: refused before anything runs."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from home.database import commit_goes_with, statements_run
+
+    with transaction.atomic():
+        assert not commit_goes_with()
+        with CaptureQueriesContext(connection) as queries, pytest.raises(ValueError):
+            statements_run([(_change_insert(), ["page", 4821, "published"])], commit=True)
+    assert queries.captured_queries == []
+    assert not commit_goes_with()  # in the test's own transaction: not one to end
+
+
+@pytest.mark.django_db
+def test_between_a_sent_commit_and_the_blocks_end_statements_are_refused():
+    from django.db import connection
+
+    from home.database import StatementAfterCommit, statements_refused
+
+    with statements_refused(), pytest.raises(StatementAfterCommit):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    with connection.cursor() as cursor:  # and after it, as before
+        cursor.execute("SELECT 1")

@@ -32,7 +32,7 @@ from events.models import (
 from events.registrations.selectors import option_places_taken
 from home.models import Audience, Partner, Topic
 from home.version_memo import VersionMemo
-from home.visibility import default_site_url_path, public_pages
+from home.visibility import public_pages
 
 if TYPE_CHECKING:
     from wagtail.query import PageQuerySet
@@ -99,7 +99,9 @@ class SignUpForm:
 _sign_up_forms: VersionMemo[SignUpForm | None] = VersionMemo(size=256)
 
 
-def sign_up_form(*, pk: int, version: int, with_sessions: bool = True) -> SignUpForm | None:
+def sign_up_form(
+    *, pk: int, version: int, site_root: str | None, with_sessions: bool = True
+) -> SignUpForm | None:
     """``event_for_sign_up`` with the event's questions, read once per content version in this
     process (``home.version_memo``): whether the event may be reached, and what it asks, change
     only with a publish, an unpublish or a view restriction, which all move the version. They
@@ -107,8 +109,10 @@ def sign_up_form(*, pk: int, version: int, with_sessions: bool = True) -> SignUp
     time). What else the decision reads (seats, status, dates, capacity) is read again under the
     event's lock. A move of a folder that is not live writes the change log for the live pages
     it holds (``home.signal_handlers.on_page_moved``); which site is the default is part of the
-    key. The event returned is the caller's own copy, since the sign-up sets fields on it; the
-    questions are shared between the process's threads and only read."""
+    key (``site_root``: its root's ``url_path``, read with the version,
+    ``home.selectors.content_state_and_site_root``). The event returned is the caller's own
+    copy, since the sign-up sets fields on it; the questions are shared between the process's
+    threads and only read."""
 
     def build() -> SignUpForm | None:
         event = event_for_sign_up(pk=pk, with_sessions=False)
@@ -117,9 +121,7 @@ def sign_up_form(*, pk: int, version: int, with_sessions: bool = True) -> SignUp
         return SignUpForm(event=event, questions=tuple(event.questions.all()))
 
     # Which site is the default one is not content (no change-log row): it is part of the key.
-    # Wagtail keeps the site roots in the shared cache and drops them when a site changes.
-    root = default_site_url_path()
-    form = _sign_up_forms.get((pk, root), version, build)
+    form = _sign_up_forms.get((pk, site_root), version, build)
     if form is None:
         return None
     event = copy.copy(form.event)

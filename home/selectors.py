@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import Model
 
-from home.database import aware_from_db
+from home.database import aware_from_db, statements_run
 from home.models.changes import ContentChange
 from home.models.pages import ContentPage, HomePage, KnowledgePage
 from home.version_memo import VersionMemo
@@ -45,6 +45,34 @@ def content_state() -> ContentState:
         version=version or 0,
         last_modified=aware_from_db(last_modified) or datetime(2021, 1, 1, tzinfo=UTC),
     )
+
+
+# The default site's root, as ``home.visibility.default_site_url_path`` finds it (the one site's,
+# if there is one; else the default site's), read from the tables rather than from Wagtail's
+# cached site roots, which are a round trip to the shared cache of their own.
+_SITE_ROOT_SQL = (
+    "SELECT p.url_path FROM wagtailcore_site s "
+    "INNER JOIN wagtailcore_page p ON (p.id = s.root_page_id) "
+    "WHERE s.is_default_site OR (SELECT COUNT(*) FROM wagtailcore_site) = 1 "
+    "ORDER BY s.is_default_site DESC LIMIT 1"
+)
+
+
+def content_state_and_site_root() -> tuple[ContentState, str | None]:
+    """``content_state`` and the default site's root ``url_path`` in one round trip on
+    PostgreSQL (``home.database.statements_run``): for a sign-up, whose form is kept per
+    content version and default site (``events.selectors.sign_up_form``)."""
+    quote = connection.ops.quote_name
+    sql = _CONTENT_STATE_SQL.format(
+        id=quote("id"), changed_at=quote("changed_at"), table=quote(ContentChange._meta.db_table)
+    )
+    state_rows, root_rows = statements_run([(sql, []), (_SITE_ROOT_SQL, [])])
+    version, last_modified = state_rows[0]
+    state = ContentState(
+        version=version or 0,
+        last_modified=aware_from_db(last_modified) or datetime(2021, 1, 1, tzinfo=UTC),
+    )
+    return state, root_rows[0][0] if root_rows else None
 
 
 _vocabularies: VersionMemo[dict[str, Model]] = VersionMemo(size=16)

@@ -39,7 +39,7 @@ from events.registrations.selectors import registration_by_token
 from events.registrations.services import registration_cancel
 from events.registrations.signups import registration_create
 from events.selectors import sign_up_form
-from home.selectors import content_state
+from home.selectors import content_state_and_site_root
 
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -139,9 +139,13 @@ class EventRegistrationsView(_ThrottledJSONBodyView):
         # The event, its questions and the vocabularies, once per content version in this
         # process (events.selectors.sign_up_form). Emails rendered by the workers need no
         # sessions here.
-        version = content_state().version
+        state, site_root = content_state_and_site_root()
+        version = state.version
         form = sign_up_form(
-            pk=id, version=version, with_sessions=not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS
+            pk=id,
+            version=version,
+            site_root=site_root,
+            with_sessions=not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS,
         )
         if form is None:
             raise EventsError("event_not_found")

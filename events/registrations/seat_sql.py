@@ -95,9 +95,12 @@ class LockedReads:
     held: dict[tuple[int, str, str], int]
     registration_key: int | None  # drawn under the lock (PostgreSQL), so in sign-up order
     zoom_meetings: bool  # whether the event has a Zoom meeting (its registrants follow)
+    earlier: tuple[str, dict] | None = None  # an earlier request's answer under the same key
 
 
-def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> LockedReads | None:
+def seat_reads_locked(
+    event_id: int, email: str, option_keys: Sequence[str], idempotency_key: str = ""
+) -> LockedReads | None:
     """Lock the event's row until the transaction ends (on PostgreSQL; SQLite takes one writer
     at a time anyway) and read what the decision needs, in one round trip on PostgreSQL with
     the values bound on the client, Django's default (``home.database.statements_run``). The
@@ -106,7 +109,10 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
     (``home.row_inserts.key_draw_statement``), drawn under the lock so that keys follow the
     order of the decisions, and its rows can go out together; and whether the event has a Zoom
     meeting, which a confirmed registration's people then follow (``events.webinars``): asked
-    here, it costs no round trip of its own. None when there is no such event."""
+    here, it costs no round trip of its own. With ``idempotency_key``, the answer given to an
+    earlier request with that key, if any (``idempotent_answer``), read after the lock, so that
+    a twin request that committed while this one waited is seen. None when there is no such
+    event."""
     locked = _EVENT_LOCKED_SQL
     if connection.features.has_select_for_update_of:
         locked += f" FOR UPDATE OF {_EVENT}"
@@ -117,6 +123,8 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
     ]
     if option_keys:
         statements.append(_option_places_statement([event_id], list(option_keys)))
+    if idempotency_key:
+        statements.append((_IDEMPOTENT_SQL, [event_id, idempotency_key]))
     draw = key_draw_statement(Registration)
     if draw is not None:
         statements.append(draw)
@@ -129,21 +137,25 @@ def seat_reads_locked(event_id: int, email: str, option_keys: Sequence[str]) -> 
     for name in _DATETIMES:
         fields[name] = aware_from_db(fields[name])
     taken, top, existing = results[1][0]
+    earlier = results[4 if option_keys else 3] if idempotency_key else []
     return LockedReads(
         fields=fields,
         seen=SeatsSeen(taken=int(taken or 0), top=top, existing=existing),
         held=_places_held(results[3]) if option_keys else {},
         registration_key=results[-1][0][0] if draw is not None else None,
         zoom_meetings=bool(results[2]),
+        earlier=_earlier_answer(earlier[0]) if earlier else None,
     )
 
 
 def idempotent_answer(event_id: int, key: str) -> tuple[str, dict] | None:
     """The fingerprint and answer of an earlier request with this ``Idempotency-Key``."""
     (rows,) = statements_run([(_IDEMPOTENT_SQL, [event_id, key])])
-    if not rows:
-        return None
-    fingerprint, body = rows[0]
+    return _earlier_answer(rows[0]) if rows else None
+
+
+def _earlier_answer(row: tuple) -> tuple[str, dict]:
+    fingerprint, body = row
     return fingerprint, json.loads(body) if isinstance(body, str | bytes) else body
 
 

@@ -176,21 +176,27 @@ def registration_create(
                 **({"members": members} if members else {}),
             }
         )
-        earlier = idempotent_answer(event.pk, idempotency_key)
-        if earlier is not None:
-            return _replay(request, earlier)
-    if not consent:
-        raise EventsError("consent_required")
-    _check_open(event, now)
-    _check_group(event, request)
-    questions = list(event.questions.all() if questions is None else questions)
-    # With named members, the questions asked per participant are theirs to answer; without,
-    # the group answers them once (as clients made before members do).
-    once, _each = questions_split(event, questions)
-    request.answers = answers_check(questions=once if members else questions, answers=answers)
-    request.members = members_check(
-        event=event, questions=questions, members=members, limit=participants
-    )
+    try:
+        if not consent:
+            raise EventsError("consent_required")
+        _check_open(event, now)
+        _check_group(event, request)
+        questions = list(event.questions.all() if questions is None else questions)
+        # With named members, the questions asked per participant are theirs to answer;
+        # without, the group answers them once (as clients made before members do).
+        once, _each = questions_split(event, questions)
+        request.answers = answers_check(questions=once if members else questions, answers=answers)
+        request.members = members_check(
+            event=event, questions=questions, members=members, limit=participants
+        )
+    except EventsError:
+        # A repeat of a request that was answered gets that answer, whatever has changed since
+        # (registration closed, a question added). A new request's key is looked up with the
+        # locked reads (``_seat_take``), in their round trip, not in one of its own.
+        earlier = idempotent_answer(event.pk, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return _replay(request, earlier)
     new = Registration(
         name=name.strip(),
         email=request.email,
@@ -211,6 +217,8 @@ def registration_create(
     try:
         with transaction.atomic():
             outcome, saved, repeats = _seat_take(request, event, new)
+    except _Replayed as replayed:  # the request's key was found under the lock
+        return _replay(request, replayed.earlier)
     except IntegrityError:
         # A twin request with the same key committed while this one waited for the lock.
         earlier = idempotent_answer(event.pk, idempotency_key) if idempotency_key else None
@@ -256,6 +264,14 @@ class _SignUpRequest:
     members: list[Any] = field(default_factory=list)  # checked (``roster.members_check``)
 
 
+class _Replayed(Exception):
+    """Raised under the lock when the request's ``Idempotency-Key`` was answered before: the
+    transaction rolls back, and the first answer is given."""
+
+    def __init__(self, earlier: tuple[str, dict]):
+        self.earlier = earlier
+
+
 def _replay(request: _SignUpRequest, earlier: tuple[str, dict]) -> SignUp:
     """The first answer to an earlier request with the same ``Idempotency-Key``."""
     fingerprint, body = earlier
@@ -290,17 +306,22 @@ def _seat_take(
 ) -> tuple[SignUp, list[OutboundEmail], list[str]]:
     """The part of a sign-up that holds the event's lock: the count, the decision, the rows.
     Returns the outcome, the emails saved unrendered, and the dedupe keys of those saved
-    unless the database skipped them as repeats (a daily "already registered"). A twin
-    request with the same ``Idempotency-Key`` that committed meanwhile makes the last INSERT
-    fail (its unique constraint): the caller replays.
+    unless the database skipped them as repeats (a daily "already registered"). A request
+    whose ``Idempotency-Key`` the locked reads find answered raises ``_Replayed``; a twin that
+    committed after them (SQLite, which locks no row) makes the last INSERT fail (its unique
+    constraint). The caller replays either way.
 
     ``event`` as read before the lock; the fields the decision needs are read again with it,
     without loading the whole page a second time."""
     now = request.now
     answers = request.answers or []
-    reads = seat_reads_locked(event.pk, request.email, limited_option_keys(answers))
+    reads = seat_reads_locked(
+        event.pk, request.email, limited_option_keys(answers), request.idempotency_key
+    )
     if reads is None or not reads.fields["live"]:
         raise EventsError("event_not_found")
+    if reads.earlier is not None:
+        raise _Replayed(reads.earlier)
     for name, value in reads.fields.items():
         setattr(event, name, value)
     _check_open(event, now)  # the event may have changed while this one waited

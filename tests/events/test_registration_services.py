@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.errors import EventsError
-from events.models import IdempotentRequest, OutboundEmail, Registration
+from events.models import EventPage, IdempotentRequest, OutboundEmail, Registration
 from events.registrations.applications import (
     application_approve,
     application_decline,
@@ -427,22 +427,58 @@ def test_seats_taken_is_annotated_without_a_query_per_event(
 
 
 def test_a_twin_request_that_committed_while_this_one_waited_is_replayed(webinar, monkeypatch):
-    """Two requests with one Idempotency-Key: the second passed the check before the lock
-    while the first had not committed yet. Its INSERT of the key fails under the lock, its
-    transaction is rolled back whole, and it answers what the first did."""
+    """Two requests with one Idempotency-Key, where the locked reads did not see the first
+    (SQLite takes no row lock: the first may commit between the second's read and its
+    INSERT). The INSERT of the key fails, the transaction is rolled back whole, and the second
+    answers what the first did."""
+    import dataclasses
+
     from events.registrations import signups
 
     first = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
-    real, calls = signups.idempotent_answer, []
+    real, calls = signups.seat_reads_locked, []
 
-    def blind_before_the_lock(event_id, key):
-        calls.append(key)
-        return None if len(calls) == 1 else real(event_id, key)
+    def blind_to_the_key(*args):
+        calls.append(args[-1])
+        return dataclasses.replace(real(*args), earlier=None)
 
-    monkeypatch.setattr(signups, "idempotent_answer", blind_before_the_lock)
+    monkeypatch.setattr(signups, "seat_reads_locked", blind_to_the_key)
     again = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
     assert again.replayed and again.status == first.status == "confirmed"
     assert Registration.objects.filter(email="anna@kommune.example").count() == 1
     assert emails_to("anna@kommune.example") == ["confirmation"]  # no "already registered"
     assert IdempotentRequest.objects.count() == 1
-    assert calls == ["k-1", "k-1"]  # blind before the lock, then after the refused INSERT
+    assert calls == ["k-1"]
+
+
+def test_a_repeated_request_is_answered_from_the_locked_reads_in_their_round_trip(webinar):
+    """A new request's key is looked up with the locked reads, not in a round trip of its
+    own; a repeat finds the first answer there, writes nothing and sends nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
+    with CaptureQueriesContext(connection) as queries:
+        again = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
+    assert again.replayed and again.status == first.status == "confirmed"
+    keyed = [q["sql"] for q in queries.captured_queries if "events_idempotentrequest" in q["sql"]]
+    [read] = keyed  # one statement names the key's table: the locked reads
+    assert "FOR UPDATE" in read or connection.vendor == "sqlite"
+    assert not any(q["sql"].startswith("INSERT") for q in queries.captured_queries)
+    assert emails_to("anna@kommune.example") == ["confirmation"]
+    assert IdempotentRequest.objects.count() == 1
+
+
+def test_a_repeat_gets_the_first_answer_after_registration_closed(webinar):
+    """What changed since the first request (registration closed) does not change the answer
+    to its repeat: the key is looked up when a check before the lock refuses."""
+    first = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
+    EventPage.objects.filter(pk=webinar.pk).update(
+        registration_closes=timezone.now() - timedelta(minutes=1)
+    )
+    webinar.refresh_from_db()
+    again = sign_up(webinar, name="Anna", email="anna@kommune.example", idempotency_key="k-1")
+    assert again.replayed and again.status == first.status
+    with pytest.raises(EventsError) as refused:
+        sign_up(webinar, name="Bo", email="bo@kommune.example", idempotency_key="k-2")
+    assert refused.value.code == "closed"

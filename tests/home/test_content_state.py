@@ -95,3 +95,32 @@ def test_change_log_ids_become_visible_in_their_order():
     one.join(10)
     two.join(10)
     assert recorded["first"] < recorded["second"] == content_state().version
+
+
+def test_the_site_root_read_with_the_version_is_the_one_wagtail_finds(centre):
+    """``content_state_and_site_root``: the default site's root as
+    ``home.visibility.default_site_url_path`` finds it (the one site's, whether it is marked
+    default or not; else the default one's; else none), in the same round trip as the version."""
+    from wagtail.models import Page, Site
+
+    from home.models.pages import HomePage
+    from home.selectors import content_state_and_site_root
+    from home.visibility import default_site_url_path
+
+    def root():
+        state, site_root = content_state_and_site_root()
+        assert state == content_state()
+        return site_root
+
+    [site] = Site.objects.all()
+    assert root() == default_site_url_path() == site.root_page.url_path
+    Site.objects.filter(pk=site.pk).update(is_default_site=False)
+    Site.clear_site_root_paths_cache()
+    assert root() == default_site_url_path() == site.root_page.url_path  # the only one
+    other_root = Page.get_first_root_node().add_child(instance=HomePage(title="Andet", slug="a"))
+    other = Site.objects.create(hostname="andet.example", root_page=other_root)
+    Site.clear_site_root_paths_cache()
+    assert root() is None and default_site_url_path() is None  # two, and neither the default
+    Site.objects.filter(pk=other.pk).update(is_default_site=True)
+    Site.clear_site_root_paths_cache()
+    assert root() == default_site_url_path() == other_root.url_path

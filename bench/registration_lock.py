@@ -9,7 +9,9 @@ and unlimited places) and the same database (PostgreSQL, ``bench_registrations``
 signs people up one after another through Django's test client, so each figure is the sign-up's
 own: how many statements it sends to the database, how long it holds the event's lock (from its
 transaction's start, where it takes the lock, to the commit), how long the whole request takes,
-and the CPU it spends in this process. Run it on the code before and after a change, in turns.
+and the CPU it spends in this process; then, in turns, new sign-ups and repeated ones (an
+address already registered, a new request), whose times should not tell them apart. Run it on
+the code before and after a change, in turns.
 Exits non-zero if a sign-up is answered with anything but 201 or a full workshop's 409.
 """
 
@@ -34,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--signups", type=int, default=200)
     parser.add_argument("--seats", type=int, default=50)
+    parser.add_argument("--pairs", type=int, default=60, help="new and repeated sign-ups")
     args = parser.parse_args()
 
     bench.prepare()
@@ -70,7 +73,7 @@ def main() -> None:
     url = f"/api/v1/events/{event_id}/registrations/"
     client = Client()
 
-    def sign_up(i: int) -> int:
+    def sign_up(i: int, key_suffix: str = "") -> int:
         fields = {
             "name": f"Deltager {i}",
             "email": f"lock-{event_id}-{i}@kommune.example",
@@ -84,7 +87,7 @@ def main() -> None:
             url,
             json.dumps(fields),
             content_type="application/json",
-            headers={"Idempotency-Key": f"lock-{event_id}-{i}"},
+            headers={"Idempotency-Key": f"lock-{event_id}-{i}{key_suffix}"},
         )
         return response.status_code
 
@@ -101,15 +104,34 @@ def main() -> None:
             took.append(time.perf_counter() - started)
             unexpected += status not in (201, 409)
     cpu = time.process_time() - cpu
+    held_by_signups = list(held)
+
+    # A repeated sign-up (an address already registered, a new request) against a new one, in
+    # turns: an answer that came much sooner or later would tell a stranger who is registered.
+    new_took: list[float] = []
+    repeat_took: list[float] = []
+    for n in range(args.pairs):
+        started = time.perf_counter()
+        unexpected += sign_up(WARM_UP + args.signups + n) not in (201, 409)
+        new_took.append(time.perf_counter() - started)
+        fields_of_earlier = WARM_UP + n  # registered above (confirmed or waiting)
+        started = time.perf_counter()
+        unexpected += sign_up(fields_of_earlier, key_suffix="-again") not in (201, 409)
+        repeat_took.append(time.perf_counter() - started)
 
     print(f"\n{args.signups} sign-ups one after another, one process, PostgreSQL, Redis")
     print(f"  statements sent    {statements / args.signups:.1f} per sign-up")
     print(
-        f"  lock held          p50 {statistics.median(held) * 1000:.2f} ms "
-        f"(the {len(held)} that took a seat or a waiting-list place)"
+        f"  lock held          p50 {statistics.median(held_by_signups) * 1000:.2f} ms "
+        f"(the {len(held_by_signups)} that took a seat or a waiting-list place)"
     )
     print(f"  a sign-up          p50 {statistics.median(took) * 1000:.2f} ms")
     print(f"  CPU                {cpu / args.signups * 1000:.2f} ms per sign-up in this process")
+    if args.pairs:
+        print(
+            f"  new vs repeat      p50 {statistics.median(new_took) * 1000:.2f} ms vs "
+            f"{statistics.median(repeat_took) * 1000:.2f} ms ({args.pairs} of each, in turns)"
+        )
     print(f"  unexpected answers {unexpected}")
     sys.exit(1 if unexpected else 0)
 

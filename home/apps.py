@@ -9,7 +9,9 @@ class HomeConfig(AppConfig):
 
     def ready(self) -> None:
         from home import signal_handlers
+        from home.database import psycopg_parse_cache_widen
         from home.slugs import register_danish_slug_input
 
         signal_handlers.connect()
         register_danish_slug_input()
+        psycopg_parse_cache_widen()

@@ -158,6 +158,29 @@ def statements_refused(*, using: str = "default") -> Iterator[None]:
         yield
 
 
+# psycopg keeps what it learnt of a query's placeholders (client-side binding) for texts of up
+# to 50 parameters, and parses any longer one again on every execute. A sign-up's rows go out as
+# one text of 86 (``home.row_inserts.rows_insert_together``), under the event's lock, where
+# parsing it took 0.13 ms each time. The texts this project sends with that many are few and
+# fixed (made once per process), so they are kept like the short ones, in psycopg's own cache
+# (128 texts, least recently used first out).
+PSYCOPG_CACHED_PARAMETERS = 200
+
+
+def psycopg_parse_cache_widen() -> None:
+    """Keep psycopg's parse of texts with up to ``PSYCOPG_CACHED_PARAMETERS`` parameters.
+    Its limit is a module constant read on every execute; where a psycopg has none (it changed),
+    this does nothing, and the texts are parsed every time, as before."""
+    try:
+        from psycopg import _queries
+    except ImportError:  # no psycopg: SQLite only
+        return
+    if isinstance(getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", None), int):
+        _queries.MAX_CACHED_STATEMENT_PARAMS = max(
+            _queries.MAX_CACHED_STATEMENT_PARAMS, PSYCOPG_CACHED_PARAMETERS
+        )
+
+
 def _rows_or_none(cursor) -> list:
     return cursor.fetchall() if cursor.description else []
 

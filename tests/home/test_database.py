@@ -140,7 +140,7 @@ def _committed_object_ids(object_ids):
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_commit_sent_with_the_statements_ends_the_transaction_and_on_commit_still_runs():
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
@@ -174,7 +174,7 @@ def test_a_commit_sent_with_the_statements_ends_the_transaction_and_on_commit_st
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_refused_statement_stops_the_commit_and_leaves_nothing():
     from django.db import IntegrityError, connection, transaction
 
@@ -231,3 +231,24 @@ def test_between_a_sent_commit_and_the_blocks_end_statements_are_refused():
             cursor.execute("SELECT 1")
     with connection.cursor() as cursor:  # and after it, as before
         cursor.execute("SELECT 1")
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_text_of_many_parameters_is_parsed_once_per_process():
+    """psycopg parses the placeholders of a text with more than 50 parameters on every
+    execute unless told to keep it (``psycopg_parse_cache_widen``, at start-up): a sign-up's
+    rows go out as one such text, under the event's lock."""
+    from psycopg import _queries
+
+    from home.database import PSYCOPG_CACHED_PARAMETERS, statements_run
+
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS >= PSYCOPG_CACHED_PARAMETERS
+    values = list(range(86))
+    text = "SELECT " + ", ".join(["%s"] * len(values))
+    before = _queries._query2pg_client.cache_info()
+    for _ in range(3):
+        [[row]] = statements_run([(text, values)])
+        assert list(row) == values
+    after = _queries._query2pg_client.cache_info()
+    assert after.hits - before.hits >= 2  # parsed at most once, then found

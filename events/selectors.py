@@ -32,7 +32,7 @@ from events.models import (
 from events.registrations.selectors import option_places_taken
 from home.models import Audience, Partner, Topic
 from home.version_memo import VersionMemo
-from home.visibility import public_pages
+from home.visibility import public_pages, public_pages_under
 
 if TYPE_CHECKING:
     from wagtail.query import PageQuerySet
@@ -78,11 +78,14 @@ def seats_taken_subquery() -> Coalesce:
     return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
 
 
-def event_for_sign_up(*, pk: int, with_sessions: bool = True) -> EventPage | None:
-    """The event a sign-up through the API may reach (live, public, not expired, on the default
-    site), in the one query that checks it; None when it may not. ``with_sessions``: with its
-    sessions, for emails rendered in this process (they list them)."""
-    event = public_pages(EventPage.objects.filter(pk=pk)).first()
+def event_for_sign_up(
+    *, pk: int, site_root: str | None, with_sessions: bool = True
+) -> EventPage | None:
+    """The event a sign-up through the API may reach (live, public, not expired, under
+    ``site_root``, the default site's root as the caller read it), in the one query that checks
+    it; None when it may not. ``with_sessions``: with its sessions, for emails rendered in this
+    process (they list them)."""
+    event = public_pages_under(EventPage.objects.filter(pk=pk), site_root).first()
     if event is not None and with_sessions:
         prefetch_related_objects([event], "sessions")
     return event
@@ -115,7 +118,8 @@ def sign_up_form(
     threads and only read."""
 
     def build() -> SignUpForm | None:
-        event = event_for_sign_up(pk=pk, with_sessions=False)
+        # Built with the root it is kept under, never with another read of it.
+        event = event_for_sign_up(pk=pk, site_root=site_root, with_sessions=False)
         if event is None:
             return None
         return SignUpForm(event=event, questions=tuple(event.questions.all()))

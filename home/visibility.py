@@ -53,7 +53,13 @@ def not_restricted_q() -> Q:
 
 def public_pages(queryset: PageQuerySet) -> PageQuerySet:
     """Only live, public, non-expired pages of the default site ever leave the admin."""
-    root = default_site_url_path()
+    return public_pages_under(queryset, default_site_url_path())
+
+
+def public_pages_under(queryset: PageQuerySet, root: str | None) -> PageQuerySet:
+    """``public_pages`` with the default site's root as the caller read it (None: no default
+    site, so nothing is public): a caller that keys a cache on the root builds it with the same
+    one."""
     if root is None:
         return queryset.none()
     return queryset.live().filter(not_restricted_q(), expired=False, url_path__startswith=root)

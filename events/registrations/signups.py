@@ -318,10 +318,10 @@ def _seat_take(
     reads = seat_reads_locked(
         event.pk, request.email, limited_option_keys(answers), request.idempotency_key
     )
+    if reads is not None and reads.earlier is not None:
+        raise _Replayed(reads.earlier)  # its first answer, even if the event went since
     if reads is None or not reads.fields["live"]:
         raise EventsError("event_not_found")
-    if reads.earlier is not None:
-        raise _Replayed(reads.earlier)
     for name, value in reads.fields.items():
         setattr(event, name, value)
     _check_open(event, now)  # the event may have changed while this one waited
@@ -402,7 +402,10 @@ def _seat_take(
     join_link = status == RegistrationStatus.CONFIRMED and join_link_owed_now(
         registration=registration, kind=EmailKind.CONFIRMATION
     )
-    if not (reads.zoom_meetings or request.members or join_link) and commit_goes_with():
+    # Only a confirmed registration's people follow the event's Zoom meetings (the receiver
+    # returns at once for the others).
+    zoom = reads.zoom_meetings and status == RegistrationStatus.CONFIRMED
+    if not (zoom or request.members or join_link) and commit_goes_with():
         # Nothing else to write (the usual sign-up): the COMMIT goes with the rows, and the
         # lock is released one round trip sooner. The signal's receivers only register what
         # runs after the commit (``home.database.statements_refused`` holds them to it).

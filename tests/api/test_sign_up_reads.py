@@ -194,3 +194,18 @@ def test_an_event_is_not_found_once_the_default_site_has_another_root(api, event
     site.save()
 
     assert post(api, event.pk, body(email="b@kommune.example")).status_code == 404
+
+
+def test_the_form_is_built_with_the_site_root_it_is_kept_under(course):
+    """The memo's key holds the default site's root as the request read it; the form is
+    built with that same root, not with another read of it (Wagtail's cached site roots may
+    lag a change that the tables already show), so a root that does not hold the event keeps
+    no form of it, and the right one does."""
+    from events.selectors import sign_up_form
+
+    version = content_state().version
+    right = Site.objects.get(is_default_site=True).root_page.url_path
+    assert sign_up_form(pk=course.pk, version=version, site_root="/andet-sted/") is None
+    assert sign_up_form(pk=course.pk, version=version, site_root=None) is None
+    form = sign_up_form(pk=course.pk, version=version, site_root=right)
+    assert form is not None and form.event.pk == course.pk

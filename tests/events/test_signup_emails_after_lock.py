@@ -220,6 +220,10 @@ def test_a_usual_sign_up_sends_its_commit_with_its_rows_and_its_email_follows_th
         statements = [query["sql"] for query in queries.captured_queries]
         [written] = [sql for sql in statements if sql.startswith('INSERT INTO "events_reg')]
         assert written.endswith("; COMMIT")
+        # Short enough for psycopg to keep its parse of the text (home.database), which it
+        # does for texts of up to 4,096 bytes (the text as sent, with its values, is longer
+        # than the one parsed, with placeholders).
+        assert len(written.encode()) <= 4096
         # Django logs its own COMMIT on leaving the block, which psycopg, with no transaction
         # open, does not send; nothing ran between the two.
         assert statements[statements.index(written) + 1] == "COMMIT"
@@ -240,8 +244,9 @@ def test_a_sign_up_to_an_event_with_a_zoom_meeting_writes_its_registrant_before_
     from django.test.utils import CaptureQueriesContext
 
     from events.models import MeetingRegistrant, SessionMeeting
+    from home.database import statements_go_together
 
-    event = event_of(vive, title="Webinar om børnesamtaler", capacity=5)
+    event = event_of(vive, title="Webinar om børnesamtaler", capacity=1, waiting_list_enabled=True)
     SessionMeeting.objects.create(
         session=event.sessions.first(), event=event, kind="zoom_meeting", desired_fingerprint="x"
     )
@@ -252,6 +257,14 @@ def test_a_sign_up_to_an_event_with_a_zoom_meeting_writes_its_registrant_before_
     assert not any(sql.endswith("; COMMIT") for sql in statements)
     [registrant] = MeetingRegistrant.objects.filter(registration=outcome.registration)
     assert registrant.wanted and registrant.email == outcome.registration.email
+    # On the waiting list: nobody to register with Zoom, so the COMMIT goes with the rows.
+    with CaptureQueriesContext(connection) as queries:
+        waiting = sign_up(event)
+    assert waiting.status == "waiting_list"
+    statements = [query["sql"] for query in queries.captured_queries]
+    folded = any(sql.endswith("; COMMIT") for sql in statements)
+    assert folded is statements_go_together(connection)
+    assert not MeetingRegistrant.objects.filter(registration=waiting.registration).exists()
 
 
 @pytest.mark.parametrize("zoom_meetings", [True, False])

@@ -252,3 +252,29 @@ def test_a_text_of_many_parameters_is_parsed_once_per_process():
         assert list(row) == values
     after = _queries._query2pg_client.cache_info()
     assert after.hits - before.hits >= 2  # parsed at most once, then found
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_commit_that_fails_itself_leaves_nothing_and_runs_no_callback():
+    """Django's foreign keys are checked at the commit (DEFERRABLE INITIALLY DEFERRED): a
+    COMMIT sent with the statements can fail on its own. The server has rolled back, the error
+    is Django's, the ``on_commit`` callbacks do not run, and the connection goes on."""
+    from django.db import IntegrityError, connection, transaction
+
+    from home.database import statements_go_together, statements_run
+    from home.models import Municipality
+
+    if not statements_go_together(connection):
+        pytest.skip("values bound on the server (DB_PREPARED_STATEMENTS): no COMMIT goes with")
+    table = Municipality._meta.db_table
+    insert = f"INSERT INTO {table} (code, name, region_id) VALUES (%s, %s, %s)"  # noqa: S608
+    ran = []
+    with pytest.raises(IntegrityError), transaction.atomic():
+        transaction.on_commit(lambda: ran.append(True))
+        statements_run([(insert, ["9991", "Ingen region", 10**9])], commit=True)
+    assert ran == []
+    assert not Municipality.objects.filter(code="9991").exists()
+    with transaction.atomic():  # the connection goes on as usual
+        statements_run([("SELECT 1", [])])
+    assert connection.get_autocommit() and not connection.in_atomic_block

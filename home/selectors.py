@@ -34,13 +34,20 @@ _CONTENT_STATE_SQL = "SELECT MAX({id}), MAX({changed_at}) FROM {table}"
 
 def content_state() -> ContentState:
     """The version of everything public: one indexed aggregate, cheap enough for every GET."""
+    with connection.cursor() as cursor:
+        cursor.execute(_content_state_sql())
+        return _content_state_of(cursor.fetchone())
+
+
+def _content_state_sql() -> str:
     quote = connection.ops.quote_name
-    sql = _CONTENT_STATE_SQL.format(
+    return _CONTENT_STATE_SQL.format(
         id=quote("id"), changed_at=quote("changed_at"), table=quote(ContentChange._meta.db_table)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        version, last_modified = cursor.fetchone()
+
+
+def _content_state_of(row: tuple) -> ContentState:
+    version, last_modified = row
     return ContentState(
         version=version or 0,
         last_modified=aware_from_db(last_modified) or datetime(2021, 1, 1, tzinfo=UTC),
@@ -62,17 +69,8 @@ def content_state_and_site_root() -> tuple[ContentState, str | None]:
     """``content_state`` and the default site's root ``url_path`` in one round trip on
     PostgreSQL (``home.database.statements_run``): for a sign-up, whose form is kept per
     content version and default site (``events.selectors.sign_up_form``)."""
-    quote = connection.ops.quote_name
-    sql = _CONTENT_STATE_SQL.format(
-        id=quote("id"), changed_at=quote("changed_at"), table=quote(ContentChange._meta.db_table)
-    )
-    state_rows, root_rows = statements_run([(sql, []), (_SITE_ROOT_SQL, [])])
-    version, last_modified = state_rows[0]
-    state = ContentState(
-        version=version or 0,
-        last_modified=aware_from_db(last_modified) or datetime(2021, 1, 1, tzinfo=UTC),
-    )
-    return state, root_rows[0][0] if root_rows else None
+    state_rows, root_rows = statements_run([(_content_state_sql(), []), (_SITE_ROOT_SQL, [])])
+    return _content_state_of(state_rows[0]), root_rows[0][0] if root_rows else None
 
 
 _vocabularies: VersionMemo[dict[str, Model]] = VersionMemo(size=16)

@@ -121,12 +121,16 @@ def seat_reads_locked(
         (_SEEN_SQL, [email, event_id]),
         any_zoom_meeting_statement(event_id),
     ]
+    places_at = idempotent_at = draw_at = None  # where the optional statements' rows come
     if option_keys:
+        places_at = len(statements)
         statements.append(_option_places_statement([event_id], list(option_keys)))
     if idempotency_key:
+        idempotent_at = len(statements)
         statements.append((_IDEMPOTENT_SQL, [event_id, idempotency_key]))
     draw = key_draw_statement(Registration)
     if draw is not None:
+        draw_at = len(statements)
         statements.append(draw)
     results = statements_run(statements)
     if not results[0]:
@@ -137,12 +141,12 @@ def seat_reads_locked(
     for name in _DATETIMES:
         fields[name] = aware_from_db(fields[name])
     taken, top, existing = results[1][0]
-    earlier = results[4 if option_keys else 3] if idempotency_key else []
+    earlier = results[idempotent_at] if idempotent_at is not None else []
     return LockedReads(
         fields=fields,
         seen=SeatsSeen(taken=int(taken or 0), top=top, existing=existing),
-        held=_places_held(results[3]) if option_keys else {},
-        registration_key=results[-1][0][0] if draw is not None else None,
+        held=_places_held(results[places_at]) if places_at is not None else {},
+        registration_key=results[draw_at][0][0] if draw_at is not None else None,
         zoom_meetings=bool(results[2]),
         earlier=_earlier_answer(earlier[0]) if earlier else None,
     )

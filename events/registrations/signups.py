@@ -193,10 +193,10 @@ def registration_create(
         # A repeat of a request that was answered gets that answer, whatever has changed since
         # (registration closed, a question added). A new request's key is looked up with the
         # locked reads (``_seat_take``), in their round trip, not in one of its own.
-        earlier = idempotent_answer(event.pk, idempotency_key) if idempotency_key else None
-        if earlier is None:
+        replay = _replay_if_answered(event.pk, request)
+        if replay is None:
             raise
-        return _replay(request, earlier)
+        return replay
     new = Registration(
         name=name.strip(),
         email=request.email,
@@ -220,11 +220,11 @@ def registration_create(
     except _Replayed as replayed:  # the request's key was found under the lock
         return _replay(request, replayed.earlier)
     except IntegrityError:
-        # A twin request with the same key committed while this one waited for the lock.
-        earlier = idempotent_answer(event.pk, idempotency_key) if idempotency_key else None
-        if earlier is None:
+        # A twin request with the same key committed after the locked reads (SQLite).
+        replay = _replay_if_answered(event.pk, request)
+        if replay is None:
             raise
-        return _replay(request, earlier)
+        return replay
     if not settings.SIGNUP_EMAILS_RENDERED_BY_WORKERS:
         for row in saved:
             email_render(row, event=event)
@@ -270,6 +270,15 @@ class _Replayed(Exception):
 
     def __init__(self, earlier: tuple[str, dict]):
         self.earlier = earlier
+
+
+def _replay_if_answered(event_id: int, request: _SignUpRequest) -> SignUp | None:
+    """The first answer, when a request with this ``Idempotency-Key`` was answered before
+    (looked up on its own, away from the lock); None for a new one."""
+    if not request.idempotency_key:
+        return None
+    earlier = idempotent_answer(event_id, request.idempotency_key)
+    return None if earlier is None else _replay(request, earlier)
 
 
 def _replay(request: _SignUpRequest, earlier: tuple[str, dict]) -> SignUp:

@@ -14,6 +14,8 @@ from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from home.prepared_statements import statements_prepared
+
 # SQLSTATE classes of PostgreSQL that say the server, not the query, is the trouble:
 # 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown,
 # statement timeout), 58 system error; 40 (serialization failure, deadlock) is worth a retry.
@@ -65,7 +67,11 @@ Statement = tuple[str, Sequence[Any]]
 
 
 def statements_run(
-    statements: Sequence[Statement], *, using: str = "default", commit: bool = False
+    statements: Sequence[Statement],
+    *,
+    using: str = "default",
+    commit: bool = False,
+    prepared: bool = False,
 ) -> list[list]:
     """Run ``statements`` in order on one connection and return each one's rows (an empty list
     for a statement that returns none). Each statement is written with placeholders (a literal
@@ -79,6 +85,11 @@ def statements_run(
     lock sees what the lock's previous holder committed. What one statement returns cannot go
     into the next: they are all written before any runs. Worth it where others wait for every
     round trip, as under an event's lock (``events.registrations.seat_sql``).
+
+    ``prepared``: the server parses and plans each text once per connection
+    (``home.prepared_statements``), for texts that are fixed (made once per process, never with
+    a request's values in them) and whose every parameter takes its type from where it stands
+    (a column compared or written), not ``SELECT %s``, which a prepared text reads as text.
 
     The first error stops the rest and is raised as Django raises database errors (inside a
     transaction, which then rolls back as usual; outside one, PostgreSQL runs the message as
@@ -97,17 +108,32 @@ def statements_run(
         if not commit_goes_with(using=using):
             raise ValueError("the COMMIT goes with the statements only in Django's own transaction")
         statements = [*statements, ("COMMIT", [])]
-    if len(statements) < 2 or not statements_go_together(connection):
+    if not statements_go_together(connection):
         return [_rows_of(connection, sql, params) for sql, params in statements]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "; ".join(sql for sql, _ in statements),
-            [value for _, params in statements for value in params],
-        )
+        # Each statement the server has parsed and planned before on this connection goes as an
+        # EXECUTE of it, preceded by its PREPARE the first time (``home.prepared_statements``).
+        if prepared:
+            message, prepares, settled = statements_prepared(connection.connection, statements)
+        else:
+            message, prepares, settled = list(statements), 0, _settled_nothing
+        try:
+            cursor.execute(
+                "; ".join(sql for sql, _ in message),
+                [value for _, params in message for value in params],
+            )
+        except BaseException:
+            settled(False)
+            raise
+        settled(True)
         results = [_rows_or_none(cursor)]
         while cursor.nextset():
             results.append(_rows_or_none(cursor))
-    return results
+    return results[prepares:]
+
+
+def _settled_nothing(ran: bool) -> None:
+    return None
 
 
 def statements_go_together(connection) -> bool:

@@ -155,7 +155,7 @@ def rows_insert_together(
             )
             for objs, (model, keyed) in zip(groups, checked, strict=True)
         ]
-        results = statements_run(statements, using=using, commit=commit)
+        results = statements_run(statements, using=using, commit=commit, prepared=True)
         # (with ``commit``, the COMMIT's empty result comes last)
         for objs, (model, keyed), rows in zip(groups, checked, results[: len(groups)], strict=True):
             if model._meta.auto_field is not None and not keyed:

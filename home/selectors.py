@@ -69,7 +69,9 @@ def content_state_and_site_root() -> tuple[ContentState, str | None]:
     """``content_state`` and the default site's root ``url_path`` in one round trip on
     PostgreSQL (``home.database.statements_run``): for a sign-up, whose form is kept per
     content version and default site (``events.selectors.sign_up_form``)."""
-    state_rows, root_rows = statements_run([(_content_state_sql(), []), (_SITE_ROOT_SQL, [])])
+    state_rows, root_rows = statements_run(
+        [(_content_state_sql(), []), (_SITE_ROOT_SQL, [])], prepared=True
+    )
     return _content_state_of(state_rows[0]), root_rows[0][0] if root_rows else None
 
 

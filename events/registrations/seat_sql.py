@@ -132,7 +132,7 @@ def seat_reads_locked(
     if draw is not None:
         draw_at = len(statements)
         statements.append(draw)
-    results = statements_run(statements)
+    results = statements_run(statements, prepared=True)
     if not results[0]:
         return None
     fields = dict(zip((name for name, _ in SEAT_FIELDS), results[0][0], strict=True))
@@ -154,7 +154,7 @@ def seat_reads_locked(
 
 def idempotent_answer(event_id: int, key: str) -> tuple[str, dict] | None:
     """The fingerprint and answer of an earlier request with this ``Idempotency-Key``."""
-    (rows,) = statements_run([(_IDEMPOTENT_SQL, [event_id, key])])
+    (rows,) = statements_run([(_IDEMPOTENT_SQL, [event_id, key])], prepared=True)
     return _earlier_answer(rows[0]) if rows else None
 
 
@@ -173,7 +173,7 @@ def option_places_held(
     event_ids, keys = list(event_ids), list(keys)
     if not event_ids or not keys:
         return {}
-    (rows,) = statements_run([_option_places_statement(event_ids, keys)])
+    (rows,) = statements_run([_option_places_statement(event_ids, keys)], prepared=True)
     return _places_held(rows)
 
 

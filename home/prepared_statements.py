@@ -1,0 +1,142 @@
+"""Statements PostgreSQL parses and plans once per connection, under client-side binding.
+
+Django's default with psycopg 3 binds values on the client, so every statement reaches the
+server as new text, which it parses, analyses and plans again each time. For a sign-up's
+statements, which are few, fixed and run for every sign-up (``events.registrations.seat_sql``,
+``home.row_inserts``), that was most of the database's CPU: the reads taken under an event's
+lock cost the server 1.3-1.5 ms a time as text and 0.9 ms prepared, and took 0.45 ms less
+while the lock was held (2,000 runs in one process on ``bench/registrations.py``'s data).
+psycopg's own prepared statements come with server-side binding only, which sends every
+statement in a round trip of its own (``home.database.statements_run``), so this keeps
+client-side binding and writes SQL's own ``PREPARE`` and ``EXECUTE``: a statement's first run
+on a connection goes out as ``PREPARE name AS text; EXECUTE name(values)``, every later run as
+``EXECUTE name(values)``, in the same message as the others.
+
+What the server has prepared is kept per connection (its session's), by name: a digest of the
+text. A prepared statement outlives a rolled-back transaction (PostgreSQL's ``PREPARE`` is not
+transactional), so when a message that prepared something fails, this cannot know which of its
+``PREPARE``\\ s ran: the connection then takes new names (a generation more), and the old ones
+stay unused until it closes; after a few such failures it prepares nothing more. At most
+``NAMES_PER_CONNECTION`` texts are prepared on a connection; others go as text, as before.
+
+Written by hand because neither Django nor psycopg offers prepared statements with client-side
+binding, and the other way (``DB_PREPARED_STATEMENTS``) costs a round trip per statement.
+Not for a connection through a pooler in transaction mode (PgBouncer's), which would send a
+session's ``EXECUTE`` to another server session; Django's own pool, used here, keeps them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+NAMES_PER_CONNECTION = 100
+GENERATIONS = 4  # failed messages that prepared something, before a connection stops preparing
+# What PostgreSQL's PREPARE takes.
+_PREPARABLE = ("SELECT", "INSERT", "UPDATE", "DELETE", "VALUES", "WITH")
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+Statement = tuple[str, Sequence[Any]]
+
+
+@dataclass
+class _Prepared:
+    generation: int = 0
+    names: set[str] = field(default_factory=set)
+
+
+_sessions: weakref.WeakKeyDictionary[Any, _Prepared] = weakref.WeakKeyDictionary()
+_sessions_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1024)
+def _server_form(sql: str) -> tuple[str, str, int] | None:
+    """The text's digest, the text with PostgreSQL's numbered parameters (``$1``…) in place of
+    the client's ``%s`` (a literal ``%%`` kept for the client's formatting of the message), and
+    how many there are; None for a text PREPARE does not take."""
+    words = sql.split(None, 1)
+    if not words or words[0].upper() not in _PREPARABLE:
+        return None
+    count = 0
+
+    def numbered(match: re.Match) -> str:
+        nonlocal count
+        if match.group(0) == "%%":
+            return "%%"
+        count += 1
+        return f"${count}"
+
+    text = _PLACEHOLDER.sub(numbered, sql)
+    if "%" in text.replace("%%", ""):  # a named placeholder, or a stray %: not this module's
+        return None
+    digest = hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    if len(_texts) < _server_form.cache_info().maxsize:  # type: ignore[operator]
+        _texts[digest] = sql
+    return digest, text, count
+
+
+_texts: dict[str, str] = {}  # digest: the text, for ``executes_expanded``
+_PREPARES = re.compile(r"^(PREPARE vc\d+_[0-9a-f]{16} AS [^;]*; )+")
+_EXECUTE = re.compile(r"EXECUTE vc\d+_([0-9a-f]{16})(?:\(.*?\))?(?=; |$)")
+
+
+def executes_expanded(message: str) -> str:
+    r"""A message as sent (Django's query log, a test's captured queries) as it would read
+    unprepared: without its leading ``PREPARE``\ s, and each ``EXECUTE`` replaced by the
+    statement's text (with placeholders, not the values), to read or search."""
+    message = _PREPARES.sub("", message)
+    return _EXECUTE.sub(lambda match: _texts.get(match.group(1), match.group(0)), message)
+
+
+def statements_prepared(
+    raw_connection: Any, statements: Sequence[Statement]
+) -> tuple[list[Statement], int, Callable[[bool], None]]:
+    """``statements`` as they go in one message on this (psycopg) connection: each one this
+    module can prepare as an ``EXECUTE``, preceded by the ``PREPARE``\\ s the session lacks.
+    Returns the message's statements, how many ``PREPARE``\\ s lead them (their results come
+    first), and what to call once the message has run (True) or failed (False)."""
+    with _sessions_lock:
+        session = _sessions.get(raw_connection)
+        if session is None:
+            session = _sessions[raw_connection] = _Prepared()
+    if session.generation >= GENERATIONS:
+        return list(statements), 0, _nothing
+    prepares: list[Statement] = []
+    new: set[str] = set()
+    executes: list[Statement] = []
+    for sql, params in statements:
+        form = _server_form(sql)
+        if form is None or len(params) != form[2]:
+            executes.append((sql, params))
+            continue
+        digest, text, count = form
+        name = f"vc{session.generation}_{digest}"
+        if name not in session.names and name not in new:
+            if len(session.names) + len(new) >= NAMES_PER_CONNECTION:
+                executes.append((sql, params))
+                continue
+            new.add(name)
+            prepares.append((f"PREPARE {name} AS {text}", []))
+        arguments = f"({', '.join(['%s'] * count)})" if count else ""
+        executes.append((f"EXECUTE {name}{arguments}", params))
+
+    def settled(ran: bool) -> None:
+        if not new:
+            return
+        if ran:
+            session.names |= new
+        else:  # which of them the server prepared is unknown: new names from now on
+            session.generation += 1
+            session.names = set()
+
+    return [*prepares, *executes], len(prepares), settled
+
+
+def _nothing(ran: bool) -> None:
+    return None

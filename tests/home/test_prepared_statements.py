@@ -1,0 +1,159 @@
+"""``home.prepared_statements``: fixed texts parsed and planned once per connection, under
+client-side binding (``home.database.statements_run(..., prepared=True)``)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from home import prepared_statements
+from home.database import statements_go_together, statements_run
+from home.models.changes import ContentChange
+from home.prepared_statements import executes_expanded
+from tests.markers import needs_postgres
+
+TABLE = ContentChange._meta.db_table
+INSERT = (
+    f"INSERT INTO {TABLE} (object_type, object_id, action, changed_at) "  # noqa: S608
+    "VALUES (%s, %s, %s, CURRENT_TIMESTAMP)"
+)
+SELECT = f"SELECT object_id, action FROM {TABLE} WHERE object_id = %s ORDER BY id"  # noqa: S608
+# Object ids no other row has; the connection, and what its session has prepared, outlive a test.
+MINE = 990_000
+
+
+def select(tag: str) -> str:
+    """A text of its own per test, so that none finds it prepared by another."""
+    return f"SELECT object_id AS {tag}, action FROM {TABLE} WHERE object_id = %s ORDER BY id"  # noqa: S608
+
+
+def sent(queries) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def prepared_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.fixture
+def together():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's PREPARE")
+    if not statements_go_together(connection):
+        pytest.skip("values bound on the server (DB_PREPARED_STATEMENTS): psycopg prepares")
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_text_is_prepared_on_its_first_run_and_executed_after(together):
+    insert = INSERT.replace("INSERT INTO", "INSERT  INTO")  # a text of its own
+    query = select("first_then")
+    statements = [(insert, ["page", MINE, "published"]), (query, [MINE])]
+    with CaptureQueriesContext(connection) as first:
+        results = statements_run(statements, prepared=True)
+    assert results == [[], [(MINE, "published")]]  # the PREPAREs' own results are not given
+    [message] = sent(first)
+    assert message.startswith("PREPARE ") and message.count("PREPARE ") == 2
+
+    with CaptureQueriesContext(connection) as second:
+        results = statements_run(
+            [(insert, ["page", MINE, "unpublished"]), (query, [MINE])], prepared=True
+        )
+    assert results == [[], [(MINE, "published"), (MINE, "unpublished")]]
+    [message] = sent(second)
+    assert message.startswith("EXECUTE ") and "PREPARE" not in message and TABLE not in message
+    # Read back as it would be sent unprepared, with placeholders.
+    assert executes_expanded(message) == f"{insert}; {query}"
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_literal_percent_and_a_text_without_parameters_are_kept(together):
+    statements = [
+        (f"SELECT COUNT(*) FROM {TABLE} WHERE action LIKE 'pub%%' AND object_id = {MINE}", []),  # noqa: S608
+        (select("percent"), [MINE]),
+    ]
+    for _ in range(2):
+        assert statements_run(statements, prepared=True) == [[(0,)], []]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_what_prepare_does_not_take_goes_as_text(together):
+    with CaptureQueriesContext(connection) as queries:
+        statements_run([("SHOW TIME ZONE", []), (select("show"), [MINE])], prepared=True)
+    [message] = sent(queries)
+    assert "SHOW TIME ZONE; " in message and "PREPARE" in message  # the SELECT is prepared
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_unprepared_by_default(together):
+    with CaptureQueriesContext(connection) as queries:
+        statements_run([(select("unprepared"), [MINE]), (SELECT, [MINE])])
+        statements_run([(select("unprepared"), [MINE]), (SELECT, [MINE])])
+    assert all(message.startswith("SELECT ") for message in sent(queries))
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_failed_message_that_prepared_makes_the_connection_take_new_names(together):
+    """PREPARE is not undone by a rollback: after a message that prepared fails, which of its
+    statements the server kept is unknown, so the next run prepares under new names (the same
+    name again would be refused: "prepared statement already exists")."""
+    taken = ContentChange.objects.create(object_type="page", object_id=MINE, action="published").pk
+    query = select("failed")
+    duplicate = (
+        f"INSERT INTO {TABLE} (id, object_type, object_id, action, changed_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, CURRENT_TIMESTAMP)"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        statements_run(
+            [(query, [MINE]), (duplicate, [taken, "page", 2, "published"])], prepared=True
+        )
+    generation = prepared_statements._sessions[connection.connection].generation
+    before = prepared_names()
+    with CaptureQueriesContext(connection) as queries:
+        assert statements_run([(query, [MINE])], prepared=True) == [[(MINE, "published")]]
+    [message] = sent(queries)
+    assert message.startswith(f"PREPARE vc{generation}_")  # the next generation's name
+    assert generation >= 1
+    assert len(prepared_names() - before) == 1
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_connection_prepares_no_more_than_its_limit(together, monkeypatch):
+    statements_run([(select("limit_one"), [MINE])], prepared=True)
+    known = prepared_statements._sessions[connection.connection].names
+    monkeypatch.setattr(prepared_statements, "NAMES_PER_CONNECTION", len(known))
+    other = select("limit_two")
+    with CaptureQueriesContext(connection) as queries:
+        assert statements_run([(other, [MINE])], prepared=True) == [[]]
+    assert sent(queries) == [other.replace("%s", str(MINE))]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_after_a_few_failures_a_connection_prepares_nothing(together, monkeypatch):
+    connection.ensure_connection()
+    session = prepared_statements._sessions.setdefault(
+        connection.connection, prepared_statements._Prepared()
+    )
+    monkeypatch.setattr(session, "generation", prepared_statements.GENERATIONS)
+    with CaptureQueriesContext(connection) as queries:
+        statements_run([(select("given_up"), [MINE]), (SELECT, [MINE])], prepared=True)
+    assert sent(queries)[0].startswith("SELECT ")
+
+
+def test_the_server_form_numbers_the_placeholders_and_keeps_literal_percents():
+    digest, text, count = prepared_statements._server_form(
+        "SELECT a FROM t WHERE b = %s AND c LIKE 'x%%' AND d IN (%s, %s)"
+    )
+    assert text == "SELECT a FROM t WHERE b = $1 AND c LIKE 'x%%' AND d IN ($2, $3)"
+    assert count == 3 and len(digest) == 16
+    assert prepared_statements._server_form("COMMIT") is None
+    assert prepared_statements._server_form("SELECT %(name)s") is None

@@ -108,6 +108,8 @@ def statements_run(
         if not commit_goes_with(using=using):
             raise ValueError("the COMMIT goes with the statements only in Django's own transaction")
         statements = [*statements, ("COMMIT", [])]
+    if not statements:
+        return []
     if not statements_go_together(connection):
         return [_rows_of(connection, sql, params) for sql, params in statements]
     with connection.cursor() as cursor:
@@ -122,17 +124,17 @@ def statements_run(
                 "; ".join(sql for sql, _ in message),
                 [value for _, params in message for value in params],
             )
-        except BaseException:
-            settled(False)
+        except BaseException as error:
+            settled(error)
             raise
-        settled(True)
+        settled(None)
         results = [_rows_or_none(cursor)]
         while cursor.nextset():
             results.append(_rows_or_none(cursor))
     return results[prepares:]
 
 
-def _settled_nothing(ran: bool) -> None:
+def _settled_nothing(error: BaseException | None) -> None:
     return None
 
 

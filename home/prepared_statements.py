@@ -15,9 +15,13 @@ on a connection goes out as ``PREPARE name AS text; EXECUTE name(values)``, ever
 What the server has prepared is kept per connection (its session's), by name: a digest of the
 text. A prepared statement outlives a rolled-back transaction (PostgreSQL's ``PREPARE`` is not
 transactional), so when a message that prepared something fails, this cannot know which of its
-``PREPARE``\\ s ran: the connection then takes new names (a generation more), and the old ones
-stay unused until it closes; after a few such failures it prepares nothing more. At most
-``NAMES_PER_CONNECTION`` texts are prepared on a connection; others go as text, as before.
+``PREPARE``\\ s ran (unless a constraint refused a write, which comes after them all): the
+connection then takes new names (a generation more), and the old ones stay unused until it
+closes. So it does when a statement it had prepared fails as stale: a migration that changes
+the type of a column it reads makes PostgreSQL refuse the old plan ("cached plan must not change
+result type"); the next run prepares it anew. After ``GENERATIONS`` of those a connection
+prepares nothing more. At most ``NAMES_PER_CONNECTION`` texts are prepared on a connection;
+others go as text, as before.
 
 Written by hand because neither Django nor psycopg offers prepared statements with client-side
 binding, and the other way (``DB_PREPARED_STATEMENTS``) costs a round trip per statement.
@@ -37,7 +41,10 @@ from functools import lru_cache
 from typing import Any
 
 NAMES_PER_CONNECTION = 100
-GENERATIONS = 4  # failed messages that prepared something, before a connection stops preparing
+GENERATIONS = 8  # failed messages that prepared something, before a connection stops preparing
+# A prepared statement that no longer fits its tables ("cached plan must not change result
+# type", after a migration), is gone, or is there already: the session's are not what is kept.
+STALE_SQLSTATES = {"0A000", "26000", "42P05"}
 # What PostgreSQL's PREPARE takes.
 _PREPARABLE = ("SELECT", "INSERT", "UPDATE", "DELETE", "VALUES", "WITH")
 _PLACEHOLDER = re.compile(r"%%|%s")
@@ -76,7 +83,7 @@ def _server_form(sql: str) -> tuple[str, str, int] | None:
     if "%" in text.replace("%%", ""):  # a named placeholder, or a stray %: not this module's
         return None
     digest = hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
-    if len(_texts) < _server_form.cache_info().maxsize:  # type: ignore[operator]
+    if len(_texts) < 4 * _server_form.cache_info().maxsize:  # type: ignore[operator]
         _texts[digest] = sql
     return digest, text, count
 
@@ -91,16 +98,16 @@ def executes_expanded(message: str) -> str:
     unprepared: without its leading ``PREPARE``\ s, and each ``EXECUTE`` replaced by the
     statement's text (with placeholders, not the values), to read or search."""
     message = _PREPARES.sub("", message)
-    return _EXECUTE.sub(lambda match: _texts.get(match.group(1), match.group(0)), message)
+    return _EXECUTE.sub(lambda match: _texts[match.group(1)], message)
 
 
 def statements_prepared(
     raw_connection: Any, statements: Sequence[Statement]
-) -> tuple[list[Statement], int, Callable[[bool], None]]:
+) -> tuple[list[Statement], int, Callable[[BaseException | None], None]]:
     """``statements`` as they go in one message on this (psycopg) connection: each one this
     module can prepare as an ``EXECUTE``, preceded by the ``PREPARE``\\ s the session lacks.
     Returns the message's statements, how many ``PREPARE``\\ s lead them (their results come
-    first), and what to call once the message has run (True) or failed (False)."""
+    first), and what to call once the message has run (with None) or failed (with the error)."""
     with _sessions_lock:
         session = _sessions.get(raw_connection)
         if session is None:
@@ -126,17 +133,29 @@ def statements_prepared(
         arguments = f"({', '.join(['%s'] * count)})" if count else ""
         executes.append((f"EXECUTE {name}{arguments}", params))
 
-    def settled(ran: bool) -> None:
-        if not new:
-            return
-        if ran:
+    def settled(error: BaseException | None) -> None:
+        sqlstate = _sqlstate(error)
+        if error is None or (new and sqlstate[:2] == "23"):
+            # Run; or refused by a constraint, which only a write that follows every PREPARE
+            # can be (a twin request's key): the server has them all.
             session.names |= new
-        else:  # which of them the server prepared is unknown: new names from now on
+        elif new or sqlstate in STALE_SQLSTATES:
+            # Which of the new ones the server prepared is unknown; or one it had is gone or
+            # no longer fits (a migration changed a column it reads): new names from now on.
             session.generation += 1
             session.names = set()
 
     return [*prepares, *executes], len(prepares), settled
 
 
-def _nothing(ran: bool) -> None:
+def _sqlstate(error: BaseException | None) -> str:
+    """The SQLSTATE of a database error as Django raises it (psycopg's is its cause)."""
+    for candidate in (error, getattr(error, "__cause__", None)):
+        sqlstate = getattr(candidate, "sqlstate", None)
+        if isinstance(sqlstate, str):
+            return sqlstate
+    return ""
+
+
+def _nothing(error: BaseException | None) -> None:
     return None

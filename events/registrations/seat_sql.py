@@ -173,7 +173,8 @@ def option_places_held(
     event_ids, keys = list(event_ids), list(keys)
     if not event_ids or not keys:
         return {}
-    (rows,) = statements_run([_option_places_statement(event_ids, keys)], prepared=True)
+    # Not prepared: the text varies with how many events (a page of the list) and keys.
+    (rows,) = statements_run([_option_places_statement(event_ids, keys)])
     return _places_held(rows)
 
 

@@ -4,7 +4,7 @@ client-side binding (``home.database.statements_run(..., prepared=True)``)."""
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from home import prepared_statements
@@ -38,12 +38,23 @@ def prepared_names() -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
+def session_forget() -> None:
+    """The server's prepared statements and what this process keeps of them, both emptied:
+    the connection, and its session, outlive a test."""
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    prepared_statements._sessions.pop(connection.connection, None)
+
+
 @pytest.fixture
 def together():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's PREPARE")
     if not statements_go_together(connection):
         pytest.skip("values bound on the server (DB_PREPARED_STATEMENTS): psycopg prepares")
+    session_forget()
+    yield
+    session_forget()
 
 
 @needs_postgres
@@ -72,12 +83,16 @@ def test_a_text_is_prepared_on_its_first_run_and_executed_after(together):
 @needs_postgres
 @pytest.mark.django_db
 def test_a_literal_percent_and_a_text_without_parameters_are_kept(together):
+    ContentChange.objects.create(object_type="page", object_id=MINE, action="published")
     statements = [
-        (f"SELECT COUNT(*) FROM {TABLE} WHERE action LIKE 'pub%%' AND object_id = {MINE}", []),  # noqa: S608
+        (
+            f"SELECT COUNT(*), '5%%' FROM {TABLE} WHERE action LIKE 'pub%%' AND object_id = {MINE}",
+            [],
+        ),  # noqa: S608
         (select("percent"), [MINE]),
     ]
     for _ in range(2):
-        assert statements_run(statements, prepared=True) == [[(0,)], []]
+        assert statements_run(statements, prepared=True) == [[(1, "5%")], [(MINE, "published")]]
 
 
 @needs_postgres
@@ -104,8 +119,23 @@ def test_a_failed_message_that_prepared_makes_the_connection_take_new_names(toge
     """PREPARE is not undone by a rollback: after a message that prepared fails, which of its
     statements the server kept is unknown, so the next run prepares under new names (the same
     name again would be refused: "prepared statement already exists")."""
-    taken = ContentChange.objects.create(object_type="page", object_id=MINE, action="published").pk
     query = select("failed")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        statements_run([(query, [MINE]), ("SELECT 1 / %s", [0])], prepared=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert statements_run([(query, [MINE])], prepared=True) == [[]]
+    [message] = sent(queries)
+    assert message.startswith("PREPARE vc1_")  # the next generation's name
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_write_refused_by_a_constraint_keeps_what_was_prepared(together):
+    """A constraint refuses a write, which runs after every PREPARE of its message: the
+    server has them all, and the next run executes them (a twin request's key, on every
+    connection, would otherwise cost each a generation)."""
+    taken = ContentChange.objects.create(object_type="page", object_id=MINE, action="published").pk
+    query = select("twin")
     duplicate = (
         f"INSERT INTO {TABLE} (id, object_type, object_id, action, changed_at) "  # noqa: S608
         "VALUES (%s, %s, %s, %s, CURRENT_TIMESTAMP)"
@@ -114,14 +144,29 @@ def test_a_failed_message_that_prepared_makes_the_connection_take_new_names(toge
         statements_run(
             [(query, [MINE]), (duplicate, [taken, "page", 2, "published"])], prepared=True
         )
-    generation = prepared_statements._sessions[connection.connection].generation
-    before = prepared_names()
+    assert len(prepared_names()) == 2
     with CaptureQueriesContext(connection) as queries:
         assert statements_run([(query, [MINE])], prepared=True) == [[(MINE, "published")]]
-    [message] = sent(queries)
-    assert message.startswith(f"PREPARE vc{generation}_")  # the next generation's name
-    assert generation >= 1
-    assert len(prepared_names() - before) == 1
+    assert sent(queries)[0].startswith("EXECUTE vc0_")
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_statement_a_migration_made_stale_is_prepared_anew(together):
+    """A column's type changed under a prepared statement: PostgreSQL refuses its plan once
+    ("cached plan must not change result type"), and the next run prepares it again instead
+    of failing until the connection closes."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE stale_test (id int, status varchar(10))")
+        cursor.execute("INSERT INTO stale_test VALUES (1, 'open')")
+    query = ("SELECT status FROM stale_test WHERE id = %s", [1])
+    assert statements_run([query], prepared=True) == [[("open",)]]
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE stale_test ALTER COLUMN status TYPE varchar(30)")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        statements_run([query], prepared=True)
+    for _ in range(2):
+        assert statements_run([query], prepared=True) == [[("open",)]]
 
 
 @needs_postgres
@@ -138,12 +183,12 @@ def test_a_connection_prepares_no_more_than_its_limit(together, monkeypatch):
 
 @needs_postgres
 @pytest.mark.django_db
-def test_after_a_few_failures_a_connection_prepares_nothing(together, monkeypatch):
+def test_after_a_few_failures_a_connection_prepares_nothing(together):
     connection.ensure_connection()
     session = prepared_statements._sessions.setdefault(
         connection.connection, prepared_statements._Prepared()
     )
-    monkeypatch.setattr(session, "generation", prepared_statements.GENERATIONS)
+    session.generation = prepared_statements.GENERATIONS  # the fixture forgets it after
     with CaptureQueriesContext(connection) as queries:
         statements_run([(select("given_up"), [MINE]), (SELECT, [MINE])], prepared=True)
     assert sent(queries)[0].startswith("SELECT ")

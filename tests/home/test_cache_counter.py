@@ -1,4 +1,5 @@
-"""``home.cache.counter_incr``: the throttle's count, one round trip on Redis."""
+"""``home.cache``: the throttle's count (``counter_incr``) and ``set_many``, one script each on
+Redis."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ REDIS_CACHE = {
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-KEYS = ("window", "another-window")
+KEYS = ("window", "another-window", "seats", "seats-of-7")
 
 
 @pytest.fixture(params=["redis", "local"])
@@ -52,3 +53,47 @@ def test_the_counter_lives_from_its_first_count_only(counting_cache):
     counter_incr("window", timeout=60)
     assert 0 < client.ttl(key) <= 60
     assert int(client.get(key)) == 1
+
+
+def redis_client_of(key: str):
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    made = backend.make_and_validate_key(key)
+    return made, backend._cache.get_client(made, write=True)
+
+
+def test_a_count_survives_the_server_forgetting_its_scripts(counting_cache):
+    if counting_cache != "redis":
+        pytest.skip("Redis's scripts")
+    assert counter_incr("window", timeout=60) == 1
+    _, client = redis_client_of("window")
+    client.script_flush()  # a restarted Redis knows no script: it is loaded again
+    assert counter_incr("window", timeout=60) == 2
+
+
+def test_set_many_sets_every_value_with_its_life(counting_cache):
+    values = {"seats": "v-1", "seats-of-7": {"version": 7}}
+    assert cache.set_many(values, 60) == []
+    assert cache.get_many(values) == values
+    cache.set_many({"seats": 12}, 60)  # an int, which Django's serializer keeps as it is
+    assert cache.get("seats") == 12
+    if counting_cache == "redis":
+        for key in values:
+            made, client = redis_client_of(key)
+            assert 0 < client.ttl(made) <= 60
+        client.script_flush()
+        cache.set_many({"seats": "v-2"}, 60)
+        assert cache.get("seats") == "v-2"
+
+
+@pytest.mark.parametrize("timeout", [None, 0])
+def test_set_many_for_ever_or_at_once_as_django_does(counting_cache, timeout):
+    cache.set_many({"seats": "v-1"}, timeout)
+    if timeout is None:
+        assert cache.get("seats") == "v-1"
+        if counting_cache == "redis":
+            made, client = redis_client_of("seats")
+            assert client.ttl(made) == -1  # no expiry
+    else:
+        assert cache.get("seats") is None

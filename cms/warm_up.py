@@ -8,8 +8,8 @@ of 12 (``cProfile`` of a sign-up; 50 ms after this), and with registration write
 (``api/write_turns.py``) every sign-up to the process queued behind it: after each deploy or
 worker restart, the first people to sign up waited half a second more. ``cms/gunicorn.conf.py``
 calls it once per worker, before ``gc.freeze()`` moves what it loaded out of the collector's
-sight. The Redis connection it opens is the starting thread's (Django keeps one per thread), so
-it saves the client's imports, not a connection.
+sight. The Redis connection it opens goes into the process's pool, which every thread's cache
+uses (``home.cache``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Django's Redis cache, with one client object per connection pool instead of one per call.
+"""Django's Redis cache, with one connection pool and one client object per process instead of
+a pool per thread and a client per call.
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every cache operation;
 building one fills its table of ~170 response callbacks, which cost a 304 revalidation about
@@ -7,6 +8,13 @@ data: a third of a revalidation's CPU). A ``redis.Redis`` is safe to share betwe
 command borrows a connection from the pool), and its pool notices a fork and starts afresh, so
 the client is kept per pool for the process's life. Written here because Django offers no option
 for it and django-redis would replace the whole backend for this one line.
+
+Django keeps a cache object per thread, and with it a connection pool per thread: each of a
+web process's threads opened its own Redis connection on its first request (a TCP connect and
+redis-py's handshake: a sixth of the throttle's CPU in the first 200 sign-ups to a new process,
+``py-spy`` over ``bench/registrations.py``), and the connection the warm-up opened served its
+own thread only (``cms/warm_up.py``). The pools are kept per process, by server and options,
+so the threads share their connections, as they share the database's pool.
 
 Two writes go as one Lua script each instead of redis-py's MULTI/EXEC pipelines, whose
 queueing and parsing of four or five replies cost more of a sign-up's CPU than the command
@@ -42,20 +50,38 @@ return count
 """
 
 
+# The process's pools (by server and options), their clients and their scripts: a pool is
+# never dropped, so its id names it for as long as the process lives.
+_pools: dict[tuple[str, str], Any] = {}
+_clients: dict[int, Any] = {}
+_scripts: dict[tuple[int, str], Any] = {}
+_shared_lock = threading.Lock()
+
+
 class SharedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
-        self._clients_lock = threading.Lock()
-        self._scripts: dict[tuple[int, str], Any] = {}
+    def _get_connection_pool(self, write):
+        # Django's own private attributes, which its stubs do not declare.
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        server = self._servers[index]  # type: ignore[attr-defined]
+        key = (server, repr(sorted(self._pool_options.items())))  # type: ignore[attr-defined]
+        pool = _pools.get(key)
+        if pool is None:
+            with _shared_lock:
+                pool = _pools.get(key)
+                if pool is None:
+                    pool = _pools[key] = self._pool_class.from_url(  # type: ignore[attr-defined]
+                        server,
+                        **self._pool_options,  # type: ignore[attr-defined]
+                    )
+        return pool
 
     def script(self, source: str, client: Any) -> Any:
         """redis-py's ``Script`` of ``source`` on ``client`` (it loads itself on the server
         the first time it is not found there), kept per client."""
         key = (id(client), source)
-        script = self._scripts.get(key)
+        script = _scripts.get(key)
         if script is None:
-            script = self._scripts.setdefault(key, client.register_script(source))
+            script = _scripts.setdefault(key, client.register_script(source))
         return script
 
     def set_many(self, data, timeout):
@@ -73,12 +99,12 @@ class SharedClientRedisCacheClient(RedisCacheClient):
 
     def get_client(self, key=None, *, write=False):
         # Django's own private helpers, which its stubs do not declare.
-        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
-        client = self._clients.get(id(pool))
+        pool = self._get_connection_pool(write)
+        client = _clients.get(id(pool))
         if client is None:
-            with self._clients_lock:
+            with _shared_lock:
                 new = self._client(connection_pool=pool)  # type: ignore[attr-defined]
-                client = self._clients.setdefault(id(pool), new)
+                client = _clients.setdefault(id(pool), new)
         return client
 
 

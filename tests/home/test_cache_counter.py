@@ -97,3 +97,30 @@ def test_set_many_for_ever_or_at_once_as_django_does(counting_cache, timeout):
             assert client.ttl(made) == -1  # no expiry
     else:
         assert cache.get("seats") is None
+
+
+def test_the_threads_share_the_process_s_connections(counting_cache):
+    """Django keeps a cache object per thread; their Redis connections are the process's, so
+    a thread's first request opens none when another thread has one free (the warm-up's)."""
+    if counting_cache != "redis":
+        pytest.skip("Redis's connections")
+    import threading
+
+    from django.core.cache import caches
+
+    seen = []
+
+    def use() -> None:
+        backend = caches["default"]
+        backend.get("window")
+        seen.append((backend, backend._cache._get_connection_pool(True)))
+
+    use()
+    opened = seen[0][1]._created_connections
+    for _ in range(3):  # one after another: the connection is free each time
+        thread = threading.Thread(target=use)
+        thread.start()
+        thread.join()
+    assert len({id(backend) for backend, _ in seen}) == 4  # a cache object per thread
+    assert len({id(pool) for _, pool in seen}) == 1  # one pool
+    assert seen[0][1]._created_connections == opened  # and no new connection

@@ -160,11 +160,26 @@ class EventQuestion(Orderable):
     # --- reading ------------------------------------------------------------------------------
 
     def option_list(self) -> list[Option]:
-        """The question's options, inactive ones included (answers may still name them)."""
+        """The question's options, inactive ones included (answers may still name them).
+
+        Read from the blocks once per value of ``options``: a sign-up reads them for every
+        answer and again for the places under the event's lock, from questions its process
+        keeps per content version (``events.selectors.sign_up_form``), and reading the blocks
+        was a twentieth of a sign-up's CPU (``py-spy`` over ``bench/registrations.py``). A new
+        value (an editor's form) is read anew; a list of its own each time."""
         if self.kind not in CHOICE_KINDS:
             return []
+        raw = self.options
+        kept = self.__dict__.get("_options_read")
+        if kept is not None and kept[0] is raw and kept[1] == self.kind:
+            return list(kept[2])
+        options = self._options_from(raw)
+        self.__dict__["_options_read"] = (raw, self.kind, tuple(options))
+        return options
+
+    def _options_from(self, raw) -> list[Option]:
         options = []
-        for block in self.options or []:
+        for block in raw or []:
             value = block.value
             places = value.get("places")
             options.append(

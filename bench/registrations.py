@@ -1,7 +1,7 @@
 """200 people click "tilmeld" at once for an event with 50 seats, through the real web server.
 
     .venv/bin/python bench/registrations.py [--signups 200] [--seats 50] [--workers N]
-        [--threads 1] [--no-questions]
+        [--threads 1] [--no-questions] [--client socket|urllib]
 
 The event asks what a conference asks (issue 16): a workshop with 40 places (A), another with
 40 (B) and one without a limit (C), chosen in turn; whether the person has dietary needs and,
@@ -13,9 +13,12 @@ gunicorn as production runs it (cms/gunicorn.conf.py; ``--workers 2`` for the ea
 two sync processes) on 127.0.0.1 against PostgreSQL (its own database,
 ``bench_registrations``, created once) and Redis (the shared cache the throttle counts in, and
 the task broker the emails are queued on). A fresh event each run; 200 threads POST at once
-(released together by a barrier). Checks exactly 50 confirmed and the rest on the waiting list
-with positions 1..n in sign-up order, each workshop's places held exactly, and no errors; prints
-sign-ups per second and latency, stops the server, and exits non-zero if anything is off.
+(released together by a barrier; the clock starts then), each on a socket of its own with
+its request written out beforehand, so that the load generator, which shares the server's
+cores, spends little of them (``--client urllib``: the earlier client). Checks exactly 50
+confirmed and the rest on the waiting list with positions 1..n in sign-up order, each
+workshop's places held exactly, and no errors; prints sign-ups per second and latency, stops
+the server, and exits non-zero if anything is off.
 Bounded: requests time out after 60 s, the server is stopped in any case.
 """
 

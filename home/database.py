@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -87,9 +88,10 @@ def statements_run(
     round trip, as under an event's lock (``events.registrations.seat_sql``).
 
     ``prepared``: the server parses and plans each text once per connection
-    (``home.prepared_statements``), for texts that are fixed (made once per process, never with
-    a request's values in them) and whose every parameter takes its type from where it stands
-    (a column compared or written), not ``SELECT %s``, which a prepared text reads as text.
+    (``home.prepared_statements``; unless ``DB_PREPARED_TEXTS`` is off), for texts that are
+    fixed (made once per process, never with a request's values in them) and whose every
+    parameter takes its type from where it stands (a column compared or written), not
+    ``SELECT %s``, which a prepared text reads as text.
 
     The first error stops the rest and is raised as Django raises database errors (inside a
     transaction, which then rolls back as usual; outside one, PostgreSQL runs the message as
@@ -115,7 +117,7 @@ def statements_run(
     with connection.cursor() as cursor:
         # Each statement the server has parsed and planned before on this connection goes as an
         # EXECUTE of it, preceded by its PREPARE the first time (``home.prepared_statements``).
-        if prepared:
+        if prepared and getattr(settings, "DB_PREPARED_TEXTS", False):
             message, prepares, settled = statements_prepared(connection.connection, statements)
         else:
             message, prepares, settled = list(statements), 0, _settled_nothing

@@ -202,3 +202,16 @@ def test_the_server_form_numbers_the_placeholders_and_keeps_literal_percents():
     assert count == 3 and len(digest) == 16
     assert prepared_statements._server_form("COMMIT") is None
     assert prepared_statements._server_form("SELECT %(name)s") is None
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_nothing_is_prepared_when_turned_off(together, settings):
+    """``DB_PREPARED_TEXTS=0``: behind a pooler in transaction mode, whose server sessions
+    are not the client's."""
+    settings.DB_PREPARED_TEXTS = False
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(2):
+            assert statements_run([(select("turned_off"), [MINE])], prepared=True) == [[]]
+    assert [message.startswith("SELECT ") for message in sent(queries)] == [True, True]
+    assert prepared_names() == set()

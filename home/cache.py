@@ -52,7 +52,7 @@ return count
 
 # The process's pools (by server and options), their clients and their scripts: a pool is
 # never dropped, so its id names it for as long as the process lives.
-_pools: dict[tuple[str, str], Any] = {}
+_pools: dict[tuple[str, str], Any] = {}  # by server, and the pool's class and options
 _clients: dict[int, Any] = {}
 _scripts: dict[tuple[int, str], Any] = {}
 _shared_lock = threading.Lock()
@@ -63,7 +63,8 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         # Django's own private attributes, which its stubs do not declare.
         index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
         server = self._servers[index]  # type: ignore[attr-defined]
-        key = (server, repr(sorted(self._pool_options.items())))  # type: ignore[attr-defined]
+        options = repr(sorted(self._pool_options.items()))  # type: ignore[attr-defined]
+        key = (server, f"{self._pool_class!r} {options}")  # type: ignore[attr-defined]
         pool = _pools.get(key)
         if pool is None:
             with _shared_lock:

@@ -166,7 +166,8 @@ class EventQuestion(Orderable):
         answer and again for the places under the event's lock, from questions its process
         keeps per content version (``events.selectors.sign_up_form``), and reading the blocks
         was a twentieth of a sign-up's CPU (``py-spy`` over ``bench/registrations.py``). A new
-        value (an editor's form) is read anew; a list of its own each time."""
+        value (an editor's form) is read anew; a list of its own each time. Options are
+        replaced, never edited in place: a block changed inside the same value is not seen."""
         if self.kind not in CHOICE_KINDS:
             return []
         raw = self.options

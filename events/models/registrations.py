@@ -38,7 +38,8 @@ def token_path(name: str, token: str) -> str:
     plainly URL-safe goes through ``reverse``, which quotes it."""
     if not _URL_SAFE.fullmatch(token):
         return reverse(name, args=[token])
-    before, after = _token_path_around(name, get_language(), get_urlconf(), get_script_prefix())
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    before, after = _token_path_around(name, get_language(), urlconf, get_script_prefix())
     return before + token + after
 
 

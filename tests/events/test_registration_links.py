@@ -51,3 +51,11 @@ def test_a_script_prefix_or_a_language_is_followed():
 @pytest.mark.parametrize("token", ["kort", "med mellemrum og æøå " + "x" * 20, "a?b&c=" * 6])
 def test_a_token_that_is_not_plainly_url_safe_goes_through_reverse(token):
     assert token_path("registration:manage", token) == reverse("registration:manage", args=[token])
+
+
+def test_another_urlconf_is_followed(settings):
+    token = new_token()
+    token_path("registration:manage", token)  # the default's path, kept
+    settings.ROOT_URLCONF = "tests.events.alt_urls"
+    assert token_path("registration:manage", token) == f"/andet/{token}/"
+    assert token_path("registration:manage", token) == reverse("registration:manage", args=[token])

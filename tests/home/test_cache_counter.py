@@ -8,6 +8,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from home import cache as home_cache
 from home.cache import counter_incr
 
 REDIS_CACHE = {
@@ -55,6 +56,20 @@ def test_the_counter_lives_from_its_first_count_only(counting_cache):
     assert int(client.get(key)) == 1
 
 
+def forget_scripts() -> None:
+    """The process's scripts as after a restart of Redis: their digests unknown to the server
+    (each Script asks for a digest no server has), without SCRIPT FLUSH, which would be every
+    other test process's too."""
+    for script in home_cache._scripts.values():
+        script.sha = "0" * 40
+
+
+def scripts_run() -> set[str]:
+    """The sources of the scripts the shared client has loaded (``forget_scripts`` then a
+    call: the ones that ran since)."""
+    return {source for (_, source), script in home_cache._scripts.items() if script.sha != "0" * 40}
+
+
 def redis_client_of(key: str):
     from django.core.cache import caches
 
@@ -67,9 +82,9 @@ def test_a_count_survives_the_server_forgetting_its_scripts(counting_cache):
     if counting_cache != "redis":
         pytest.skip("Redis's scripts")
     assert counter_incr("window", timeout=60) == 1
-    _, client = redis_client_of("window")
-    client.script_flush()  # a restarted Redis knows no script: it is loaded again
+    forget_scripts()  # as after a restart of Redis: the script is loaded again
     assert counter_incr("window", timeout=60) == 2
+    assert scripts_run() == {home_cache._COUNT_SCRIPT}
 
 
 def test_set_many_sets_every_value_with_its_life(counting_cache):
@@ -78,13 +93,15 @@ def test_set_many_sets_every_value_with_its_life(counting_cache):
     assert cache.get_many(values) == values
     cache.set_many({"seats": 12}, 60)  # an int, which Django's serializer keeps as it is
     assert cache.get("seats") == 12
+    assert cache.incr("seats") == 13  # stored as a number, as Django's set_many stores it
     if counting_cache == "redis":
         for key in values:
             made, client = redis_client_of(key)
             assert 0 < client.ttl(made) <= 60
-        client.script_flush()
+        forget_scripts()
         cache.set_many({"seats": "v-2"}, 60)
         assert cache.get("seats") == "v-2"
+        assert scripts_run() == {home_cache._SET_MANY_SCRIPT}
 
 
 @pytest.mark.parametrize("timeout", [None, 0])

@@ -96,7 +96,9 @@ _EXECUTE = re.compile(r"EXECUTE vc\d+_([0-9a-f]{16})(?:\(.*?\))?(?=; |$)")
 def executes_expanded(message: str) -> str:
     r"""A message as sent (Django's query log, a test's captured queries) as it would read
     unprepared: without its leading ``PREPARE``\ s, and each ``EXECUTE`` replaced by the
-    statement's text (with placeholders, not the values), to read or search."""
+    statement's text (with placeholders, not the values), to read or search. A name it does not
+    know is a KeyError, so that a search of what it gives never passes over what it could not
+    read. For reading only: a value holding ``); `` ends its ``EXECUTE`` early."""
     message = _PREPARES.sub("", message)
     return _EXECUTE.sub(lambda match: _texts[match.group(1)], message)
 

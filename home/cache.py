@@ -121,23 +121,15 @@ def counter_incr(key: str, *, timeout: int) -> int:
     """Count one more in a counter of the shared cache that lives ``timeout`` seconds from its
     first count (a throttle's window), atomically, and return the count.
 
-    On the shared Redis client (``SharedClientRedisCache``), one script: INCR, and EXPIRE on
-    the first count. On Django's own Redis cache, SET NX with the expiry then INCR in one
-    round trip (MULTI/EXEC; any Redis version, unlike EXPIRE NX, which needs 7.0). Django's
-    ``add`` then ``incr`` took three (SET NX, EXISTS, INCRBY), each costing a sign-up CPU in
-    this process, in Redis and in the kernel (``bench/registrations.py``). Other caches (the
-    embedded default): ``add`` then ``incr``, as before."""
+    On the project's Redis cache (``SharedClientRedisCache``), one round trip: a script that
+    counts (INCR) and, on the first count, sets the expiry (EXPIRE; any Redis version, unlike
+    EXPIRE NX, which needs 7.0). Django's ``add`` then ``incr`` took three (SET NX, EXISTS,
+    INCRBY), each costing a sign-up CPU in this process, in Redis and in the kernel
+    (``bench/registrations.py``). Other caches (the embedded default, Django's own Redis
+    cache): ``add`` then ``incr``."""
     backend = caches[DEFAULT_CACHE_ALIAS]
-    if isinstance(backend, RedisCache):
-        redis_key = backend.make_and_validate_key(key)
-        if isinstance(backend._cache, SharedClientRedisCacheClient):
-            return backend._cache.count(redis_key, timeout)
-        client = backend._cache.get_client(redis_key, write=True)
-        with client.pipeline(transaction=True) as pipeline:
-            pipeline.set(redis_key, 0, ex=timeout, nx=True)
-            pipeline.incr(redis_key)
-            _, count = pipeline.execute()
-        return int(count)
+    if isinstance(backend, RedisCache) and isinstance(backend._cache, SharedClientRedisCacheClient):
+        return backend._cache.count(backend.make_and_validate_key(key), timeout)
     backend.add(key, 0, timeout=timeout)
     try:
         return backend.incr(key)

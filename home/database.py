@@ -15,7 +15,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from home.prepared_statements import statements_prepared
+from home.prepared_statements import settled_nothing, statements_prepared
 
 # SQLSTATE classes of PostgreSQL that say the server, not the query, is the trouble:
 # 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown,
@@ -120,7 +120,7 @@ def statements_run(
         if prepared and getattr(settings, "DB_PREPARED_TEXTS", False):
             message, prepares, settled = statements_prepared(connection.connection, statements)
         else:
-            message, prepares, settled = list(statements), 0, _settled_nothing
+            message, prepares, settled = list(statements), 0, settled_nothing
         try:
             cursor.execute(
                 "; ".join(sql for sql, _ in message),
@@ -134,10 +134,6 @@ def statements_run(
         while cursor.nextset():
             results.append(_rows_or_none(cursor))
     return results[prepares:]
-
-
-def _settled_nothing(error: BaseException | None) -> None:
-    return None
 
 
 def statements_go_together(connection) -> bool:

@@ -110,12 +110,12 @@ def statements_prepared(
     module can prepare as an ``EXECUTE``, preceded by the ``PREPARE``\\ s the session lacks.
     Returns the message's statements, how many ``PREPARE``\\ s lead them (their results come
     first), and what to call once the message has run (with None) or failed (with the error)."""
-    with _sessions_lock:
-        session = _sessions.get(raw_connection)
-        if session is None:
-            session = _sessions[raw_connection] = _Prepared()
+    session = _sessions.get(raw_connection)
+    if session is None:  # the connection's first message: the lock only then
+        with _sessions_lock:
+            session = _sessions.setdefault(raw_connection, _Prepared())
     if session.generation >= GENERATIONS:
-        return list(statements), 0, _nothing
+        return list(statements), 0, settled_nothing
     prepares: list[Statement] = []
     new: set[str] = set()
     executes: list[Statement] = []
@@ -159,5 +159,6 @@ def _sqlstate(error: BaseException | None) -> str:
     return ""
 
 
-def _nothing(error: BaseException | None) -> None:
+def settled_nothing(error: BaseException | None) -> None:
+    """What to call after a message that prepared nothing: there is nothing to keep."""
     return None

@@ -176,10 +176,8 @@ if IS_POSTGRES:
     # a statement prepared on a connection fails ("cached plan must not change result type")
     # once a migration changes the type of a column it selects, until the connection is
     # closed, so every web and worker process must be restarted right after such a migration.
-    # The sign-up's fixed statements, prepared once per connection with SQL's own PREPARE while
-    # values stay bound on the client (home/prepared_statements.py): on by default. A statement
-    # a migration made stale is prepared anew on its next run. Off (DB_PREPARED_TEXTS=0) behind
-    # a pooler in transaction mode (PgBouncer's), which does not keep a session's statements.
+    # A sign-up's fixed statements prepared by SQL's own PREPARE (home/prepared_statements.py);
+    # off (DB_PREPARED_TEXTS=0) behind a pooler in transaction mode, such as PgBouncer's.
     DB_PREPARED_TEXTS = env_bool("DB_PREPARED_TEXTS", True)
     if env_bool("DB_PREPARED_STATEMENTS", False):
         _db_options["server_side_binding"] = True

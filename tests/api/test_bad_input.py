@@ -372,3 +372,29 @@ def test_a_blank_item_in_a_list_is_a_400_naming_the_parameter(api, webinar, base
     response = api.get(f"{base}?{parameter}={value.format(valid=valid)}")
     assert response.status_code == 400
     assert parameter in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/%0A/registrations/",
+        "/api/v1/events/%F1%A4%87%97_%0A/registrations/",  # schemathesis found this one
+        "/api/v1/nothing%0Ahere/",
+        "/api/v1/%0A",
+    ],
+)
+def test_a_line_break_in_an_api_path_is_the_api_s_json_404(api, method, path):
+    """Not Wagtail's Danish HTML page: the catch-all's pattern takes a line break too."""
+    response = getattr(api, method)(path, data={}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Ikke fundet."}
+
+
+@pytest.mark.parametrize("path", ["/feeds/events%0A.ics", "/feeds/%0A", "/feeds/events/1%0A.ics"])
+def test_a_line_break_in_a_feed_path_is_the_feeds_plain_404(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == "Kalenderen findes ikke.\n"

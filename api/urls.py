@@ -56,7 +56,7 @@ urlpatterns = [
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, whatever the method: without this, an unknown
-    # path fell through to Wagtail's page serving (a CSRF 403 page for a POST). ``(?s)``: a
-    # path holding a line break (``%0A``) is anything else too, not Wagtail's HTML 404.
-    re_path(r"(?s)^.*$", not_found),
+    # path fell through to Wagtail's page serving (a CSRF 403 page for a POST). ``[\s\S]``, not
+    # ``.`` (and no ``(?s)``, which reverse() refuses): a line break (``%0A``) is anything too.
+    re_path(r"^[\s\S]*$", not_found),
 ]

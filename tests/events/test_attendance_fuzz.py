@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from events.courses.tokens import checkin_token
@@ -94,6 +94,9 @@ def test_a_tap_with_hostile_fields_is_refused_and_records_nothing(
 @given(session=HOSTILE)
 def test_a_scan_with_a_hostile_session_is_refused(client, setting, session):
     _session, registration = setting
+    # The session's own id is no hostile value: st.text() drew "1" on a fresh database, where
+    # the session's id is 1, and the scan was rightly recorded (CI, twelfth session).
+    assume(session != str(_session.pk))
     url = reverse("checkin_scan:scan", args=[checkin_token(registration=registration)])
     response = client.post(url, {"session": session})
     assert response.status_code == 400

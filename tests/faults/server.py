@@ -1,4 +1,5 @@
-"""The real web server (gunicorn) on 127.0.0.1, for tests of faults around it."""
+"""The real web server (Granian, as ``cms/serve.py`` runs it) on 127.0.0.1, for tests of faults
+around it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 from tests.smtp import free_port
@@ -17,32 +19,33 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class WebServer:
-    def __init__(self, *, env: dict[str, str], workers: int = 1) -> None:
+    def __init__(self, *, env: dict[str, str], workers: int = 1, log: Path | None = None) -> None:
+        """``log``: where the server's output goes (its access log, with WEB_ACCESS_LOG=1)."""
         self.port = free_port()
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", **env}
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+            "WEB_HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": str(workers),
+            **env,
+        }
         self.workers = workers
         self.process: subprocess.Popen | None = None
+        self.log = log
 
     def __enter__(self) -> WebServer:
+        output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603 - our own server
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "cms.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--timeout",
-                "30",
-            ],
+            [sys.executable, "-m", "cms.serve"],
             cwd=ROOT,
             env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
             start_new_session=True,
         )
+        if self.log:
+            output.close()  # the server has its own
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -51,7 +54,7 @@ class WebServer:
             except OSError:
                 time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError("the web server did not start")
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -61,10 +64,20 @@ class WebServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
-    def get(self, path: str, **headers) -> tuple[int, dict[str, str], bytes]:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+    def request(
+        self, method: str, path: str, body: bytes | None = None, **headers: str
+    ) -> tuple[int, Message, bytes]:
+        """Any request; the status, the headers (looked up in any case) and the body."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", data=body, headers=headers, method=method
+        )
         try:
             with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, error.headers, error.read()
+
+    def get(self, path: str, **headers: str) -> tuple[int, Message, bytes]:
+        """The status, the headers (looked up in any case: Granian sends them in lower case, as
+        HTTP/2 does) and the body."""
+        return self.request("GET", path, **headers)

@@ -1,24 +1,7 @@
-"""The web process model for production (Procfile: ``gunicorn -c cms/gunicorn.conf.py cms.wsgi``).
-
-One process per core, each with a pool of threads (gunicorn's ``gthread`` worker):
-
-- A request that waits (on PostgreSQL, Redis, a client) holds a thread, not a process: while
-  one thread builds a cold feed, the others answer 304s and cached answers. With sync workers
-  (one request per process), four slow builds took every process and a 1 ms revalidation
-  waited behind them for up to seconds (issue 20's figures, ``bench/capacity.py``).
-- Expensive builds take turns per process (``api/capacity.py``), so the threads left over are
-  for the cheap answers, and what cannot be built soon is shed with a 503 and Retry-After.
-- CPU-bound Python holds the GIL; the switch interval is shortened so a cheap request waiting
-  for it gets its turn after 1 ms, not 5 ms, of a build (a handful of handovers per request).
-
-Why not an async server: Django's ORM, Wagtail and DRF are synchronous, so under ASGI every
-request would run in a thread pool anyway, with one more hop.
-
-Every value can be set from the environment: WEB_CONCURRENCY (processes), WEB_THREADS,
-WEB_TIMEOUT. The database pool of each process is sized to its threads and its one deferred
-build (DB_POOL_SIZE), and every query is bounded by the longest request budget
-(DB_STATEMENT_TIMEOUT, milliseconds);
-see cms/settings/base.py and home/budget.py.
+"""The web process model production ran before Granian (``cms/serve.py``), kept for the benches
+that compare with it: gunicorn's ``gthread`` worker, one process per core with 8 threads,
+configured as ``cms/web.py`` readies a Granian worker (the warm-up, the switch interval, the
+collector). ``python -m gunicorn -c bench/gunicorn_gthread.py cms.wsgi``.
 """
 
 import gc

@@ -1,0 +1,165 @@
+"""The web server as production runs it (``python -m cms.serve``: Granian), tried over real
+sockets: what Django's test client cannot show. A sign-up and its answer, HEAD, a body sent in
+chunks, a client that never finishes its headers, a body over the limit, and the access log,
+which must not hold a person's secret link."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import pytest
+from django.conf import settings
+
+from api.parsers import MAX_BODY_BYTES
+from events.models import Registration
+from tests.events.registrations import vocabulary  # noqa: F401
+from tests.faults.server import WebServer
+from tests.markers import needs_postgres
+
+pytestmark = [
+    pytest.mark.cluster,
+    needs_postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("vocabulary"),
+]
+
+SECRET = "hemmeligt-link-3f9c2a7b1d"
+
+
+def _env() -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return {
+        "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}",
+        "REDIS_URL": "",
+        "WEB_ACCESS_LOG": "1",
+        "WEB_HEADER_TIMEOUT": "1",
+    }
+
+
+def _body(email: str) -> bytes:
+    return json.dumps(
+        {
+            "name": "Anna Andersen",
+            "email": email,
+            "workplace": "Familieafdelingen",
+            "municipality": "0101",
+            "job_role": "sagsbehandlere",
+            "consent": True,
+        }
+    ).encode()
+
+
+def _raw(port: int, request: bytes, *, wait: float = 10) -> bytes:
+    """What the server answers to ``request`` written as it is, until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+        return answer
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, tmp_path_factory):
+    """One server for the module (it starts in seconds), on the test database."""
+    log = tmp_path_factory.mktemp("web") / "server.log"
+    with WebServer(env=_env(), log=log) as running:
+        yield running
+
+
+def test_a_sign_up_through_the_server_is_written_and_answered(server, event_of, vive):
+    event = event_of(vive, title="Webinar over rigtige sokler", capacity=5)
+    status, headers, body = server.request(
+        "POST",
+        f"/api/v1/events/{event.pk}/registrations/",
+        _body("anna@kommune.example"),
+        **{"Content-Type": "application/json", "Origin": "https://partner.example"},
+    )
+    assert status == 201, body[:300]
+    assert json.loads(body)["status"] == "confirmed"
+    assert headers["Content-Type"] == "application/json"
+    assert Registration.objects.filter(event=event, email="anna@kommune.example").count() == 1
+
+
+def test_head_answers_the_get_s_headers_without_a_body(server, event_of, vive):
+    event = event_of(vive, title="Et arrangement", capacity=5)
+    status, _, body = server.get(f"/api/v1/events/{event.pk}/")
+    assert status == 200 and body
+    answer = _raw(
+        server.port,
+        f"HEAD /api/v1/events/{event.pk}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Connection: close\r\n\r\n".encode(),
+    )
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert rest == b""
+    assert f"content-length: {len(body)}".encode() in head.lower()  # the GET's length
+
+
+def test_a_body_sent_in_chunks_is_read_whole(server, event_of, vive):
+    """A client that does not say the body's length (Transfer-Encoding: chunked) is answered
+    as one that does: Django reads the body the server hands it."""
+    event = event_of(vive, title="Webinar i bidder", capacity=5)
+    body = _body("chunks@kommune.example")
+    half = len(body) // 2
+    chunks = b"".join(
+        f"{len(part):x}\r\n".encode() + part + b"\r\n" for part in (body[:half], body[half:])
+    )
+    answer = _raw(
+        server.port,
+        f"POST /api/v1/events/{event.pk}/registrations/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        "Connection: close\r\n\r\n".encode()
+        + chunks
+        + b"0\r\n\r\n",
+    )
+    status_line = answer.split(b"\r\n", 1)[0]
+    assert status_line.startswith((b"HTTP/1.1 201", b"HTTP/1.1 400", b"HTTP/1.1 411")), answer[:300]
+    assert b"Traceback" not in answer
+    if status_line.startswith(b"HTTP/1.1 201"):
+        assert Registration.objects.filter(email="chunks@kommune.example").count() == 1
+    else:  # refused as a whole: nothing written
+        assert not Registration.objects.filter(email="chunks@kommune.example").exists()
+
+
+def test_a_client_that_never_finishes_its_headers_is_let_go(server):
+    """WEB_HEADER_TIMEOUT (1 s here): a client holding a connection open without finishing its
+    request's headers is disconnected, and holds no Python thread meanwhile."""
+    started = time.monotonic()
+    answer = _raw(server.port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", wait=15)
+    assert time.monotonic() - started < 10
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
+    status, _, _ = server.get("/healthz")  # and the others are answered meanwhile
+    assert status == 200
+
+
+def test_a_body_over_the_limit_is_refused_unread(server, event_of, vive):
+    event = event_of(vive, title="Webinar", capacity=5)
+    status, _, body = server.request(
+        "POST",
+        f"/api/v1/events/{event.pk}/registrations/",
+        b"{" + b" " * (MAX_BODY_BYTES + 10) + b"}",
+        **{"Content-Type": "application/json"},
+    )
+    assert status == 413, body[:200]
+    assert "64 KiB" in json.loads(body)["detail"]
+    assert not Registration.objects.filter(event=event).exists()
+
+
+def test_the_access_log_hides_a_person_s_secret_link(server):
+    for path in (f"/tilmelding/{SECRET}/", f"/api/v1/registrations/{SECRET}/"):
+        status, _, _ = server.get(path)
+        assert status == 404
+    deadline = time.monotonic() + 5
+    log = ""
+    while time.monotonic() < deadline:
+        log = server.log.read_text(errors="replace")
+        if log.count("<skjult>") >= 2:
+            break
+        time.sleep(0.1)
+    assert "/tilmelding/<skjult>/" in log, log[-2000:]
+    assert "/api/v1/registrations/<skjult>/" in log
+    assert SECRET not in log

@@ -43,7 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "bench_registrations"
+# BENCH_DATABASE: another database, for other code (bench/registrations_before.py)
+DATABASE = os.environ.get("BENCH_DATABASE", "bench_registrations")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 PORT = 8791
 
@@ -337,7 +338,7 @@ def expected_refusals(signups: int, with_questions: bool) -> int:
 def verify(event_id: int, seats: int, signups: int, with_questions: bool) -> list[str]:
     from django.db.models import Count
 
-    from events.models import Registration, RegistrationAnswer
+    from events.models import Registration
 
     problems = []
     registered = signups - expected_refusals(signups, with_questions)
@@ -351,6 +352,8 @@ def verify(event_id: int, seats: int, signups: int, with_questions: bool) -> lis
     if [r.waiting_position for r in waiting] != list(range(1, len(waiting) + 1)):
         problems.append("waiting-list positions are not 1..n in sign-up order")
     if with_questions:
+        from events.models import RegistrationAnswer  # (not in the code before issue 16)
+
         chosen = dict(
             RegistrationAnswer.objects.filter(registration__event_id=event_id, key="workshop")
             .values_list("value")

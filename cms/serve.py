@@ -10,9 +10,10 @@ One process per core, each calling Django from a pool of threads (Granian's WSGI
   idle client holds no Python thread, and the CPU a request costs is Django's. gunicorn's
   ``gthread`` worker, which ran the web processes before, parsed every request and wrote every
   response in Python under the interpreter lock the request's own thread needed:
-  ``bench/registrations.py`` (200 sign-ups at once for 50 seats, with questions, in turns on one
-  machine) gave 129-160 sign-ups/s and p95 1.16-1.46 s with it, 158-166/s and p95 1.10-1.17 s
-  with this, at less web CPU per sign-up.
+  ``bench/registrations.py`` (200 sign-ups at once for 50 seats, with questions; five rounds in
+  turns on one machine) gave 113-147 sign-ups/s, p95 1.25-1.68 s and 7.7-8.2 ms of web CPU per
+  sign-up with it, 145-163/s, p95 1.15-1.27 s and 7.1-7.6 ms with this; ``bench/capacity.py``'s
+  cheap answers under cold builds 448 req/s at p99 104 ms with it, 563 at 88 ms with this.
 - Each worker process loads the application itself (``cms/web.py``): its database pool, Redis
   pool and warm-up are its own, made after the process starts.
 

@@ -67,7 +67,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run_all.py
 
-# About a minute of mixed traffic against the web server + a worker cluster on PostgreSQL and Redis.
+# About a minute of mixed traffic against gunicorn + a worker cluster on PostgreSQL and Redis.
 loadtest: $(VENV)/.bench-installed
 	$(BIN)/python bench/loadtest.py
 

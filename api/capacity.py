@@ -1,7 +1,7 @@
 """Expensive builds take turns, so cheap answers never wait behind them.
 
 A cold filtered feed or list costs hundreds of milliseconds of CPU; a 304 or an answer from the
-shared cache costs one. With threads in every web process (``cms/serve.py``) the cheap
+shared cache costs one. With threads in every web process (``cms/gunicorn.conf.py``) the cheap
 ones run beside the builds; what must not happen is that builds take every core. So:
 
 - **Bounded concurrency.** Only ``EXPENSIVE_BUILDS_PER_PROCESS`` builds of an expensive path
@@ -288,7 +288,7 @@ def _build_later(job: Callable[[], Any], claim: _Claim) -> bool:
     daemon thread: a process that stops does not wait for the queue."""
     global _deferred, _deferred_thread
     with _deferred_lock:
-        if _deferred is None:  # made in the worker process: threads do not survive a fork
+        if _deferred is None:  # made after gunicorn forks: threads do not survive a fork
             _deferred = queue.Queue(maxsize=DEFERRED_BUILDS)
         if _deferred_thread is None or not _deferred_thread.is_alive():
             _deferred_thread = threading.Thread(

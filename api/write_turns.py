@@ -1,7 +1,7 @@
 """Registration writes take turns within a web process.
 
 A sign-up, a change of answers or a transfer holds its event's row lock (and the places of its
-options) from the seat count to the commit. In a threaded web process (``cms/serve.py``)
+options) from the seat count to the commit. In a threaded web process (``cms/gunicorn.conf.py``)
 the thread holding that lock shares the interpreter lock with the process's other sign-ups,
 which parse and validate theirs meanwhile: the holder then runs a fraction of the time, every
 other sign-up of the event waits for it, and the switching costs CPU of its own. Measured with

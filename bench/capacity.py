@@ -1,4 +1,4 @@
-"""Capacity under mixed load (issue 20): the web process models against each other, in one run.
+"""Capacity under mixed load (issue 20): the old web process model against the new, in one run.
 
     .venv/bin/python bench/capacity.py [--seconds 20] [--steps 20,40,80,120,160] [--skip-search]
 
@@ -9,17 +9,14 @@ once by bench/loadtest.py's `prepare`) and Redis, for each process model in turn
    back to back (every request a new query string, so every one is a build), while sixteen
    other clients (two processes of eight threads, keep-alive) revalidate warm feeds and lists
    (304) and fetch cached answers (200). Printed: the cheap stream's requests/s, p50 and p99,
-   and how many builds were done and shed. Goal (production's model): p99 ≤ 100 ms at ≥ 500
-   requests/s.
+   and how many builds were done and shed. Goal (new model): p99 ≤ 100 ms at ≥ 500 requests/s.
 2. **Capacity.** The load test's mix (bench/locustfile.py, with a worker cluster for the
    sign-ups' emails) at rising numbers of users, `--seconds` each, after `--warm-up` seconds
    of it not counted (as the load test: an origin in service has a warm shared cache): the
    highest number whose p99 stays ≤ 500 ms with 0 errors, and its requests/s.
 
-The models: "old" is what the Procfile ran before issue 20 (gunicorn, 3 sync workers);
-"gthread" is what issue 20 made of it (gunicorn's gthread worker, a process per core with 8
-threads each: bench/gunicorn_gthread.py); "now" is production's (Granian, cms/serve.py: the same
-processes and threads, HTTP outside the interpreter). All run the same code.
+The models: "old" is what the Procfile ran before (gunicorn, 3 sync workers); "new" is
+cms/gunicorn.conf.py (gthread: a process per core, 8 threads each). Both run the same code.
 Only 127.0.0.1; every server is stopped at the end.
 """
 
@@ -69,15 +66,11 @@ CHEAP_PATHS = [
 ]
 MODELS = {
     "old: gunicorn, 3 sync workers": ["--workers", "3", "--timeout", "60"],
-    "gthread: gunicorn (bench/gunicorn_gthread.py)": ["-c", "bench/gunicorn_gthread.py"],
-    "now: Granian (cms/serve.py)": None,
+    "new: cms/gunicorn.conf.py (gthread)": ["-c", "cms/gunicorn.conf.py"],
 }
 
 
-def web_start(options: list[str] | None) -> subprocess.Popen:
-    """gunicorn with ``options``; None: the production server."""
-    if options is None:
-        return start([PYTHON, "-m", "cms.serve"], WEB_HOST=HOST, PORT=str(PORT))
+def gunicorn(options: list[str]) -> subprocess.Popen:
     return start([PYTHON, "-m", "gunicorn", *options, "cms.wsgi", "--bind", f"{HOST}:{PORT}"])
 
 
@@ -96,8 +89,7 @@ def _get(conn_box: list, path: str, headers: dict) -> tuple[int, dict, float]:
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             body = response.read()
-            # by lower-case name: servers differ in the case they send (HTTP/2 has only lower)
-            headers = {name.lower(): value for name, value in response.getheaders()}
+            headers = dict(response.getheaders())
             if response.status >= 500:
                 headers["body"] = body[:100]
             return response.status, headers, time.perf_counter() - started
@@ -185,7 +177,7 @@ def mixed(seconds: int) -> dict:
         for _ in range(2):  # built once, then from the cache
             status, headers, _ = _get(box, path, {})
         assert status == 200, (path, status)
-        etags[path] = headers["etag"]
+        etags[path] = headers["ETag"]
     context = multiprocessing.get_context("fork")
     until = time.monotonic() + seconds + 1
     pipes = []
@@ -273,7 +265,7 @@ def main() -> None:
     results = {}
     for name, options in MODELS.items():
         print(f"\n== {name}", flush=True)
-        web = web_start(options)
+        web = gunicorn(options)
         workers = None
         try:
             wait_until_up(f"http://{HOST}:{PORT}/healthz")
@@ -311,19 +303,16 @@ def main() -> None:
             else "none of the steps"
         )
         print(f"| {name} | {mix['cheap_rps']:.0f} req/s, p99 {mix['cheap_p99']:.0f} ms | {found} |")
-    runs = list(results.values())
-    old_mix, old_best, _ = runs[0]
-    for name, (new_mix, new_best, _) in list(results.items())[1:]:
-        model = name.split(":")[0]
-        if old_mix["cheap_p99"] and new_mix["cheap_p99"]:
-            print(
-                f"\ncheap stream: {new_mix['cheap_rps'] / max(old_mix['cheap_rps'], 1e-9):.1f}× "
-                f"the requests/s, p99 {old_mix['cheap_p99'] / new_mix['cheap_p99']:.1f}× shorter "
-                f"({model} against old)"
-            )
-        if old_best and new_best:
-            ratio = new_best["rps"] / old_best["rps"]
-            print(f"capacity: {ratio:.1f}× the requests/s ({model} against old)")
+    (old_mix, old_best, _), (new_mix, new_best, _) = results.values()
+    if old_mix["cheap_p99"] and new_mix["cheap_p99"]:
+        print(
+            f"\ncheap stream: {new_mix['cheap_rps'] / max(old_mix['cheap_rps'], 1e-9):.1f}× the "
+            f"requests/s, p99 {old_mix['cheap_p99'] / new_mix['cheap_p99']:.1f}× shorter "
+            "(new against old)"
+        )
+    if old_best and new_best:
+        ratio = new_best["rps"] / old_best["rps"]
+        print(f"capacity: {ratio:.1f}× the requests/s (new against old)")
 
 
 if __name__ == "__main__":

@@ -74,20 +74,15 @@ def prepare(events: int) -> None:
         manage("seed_load", "--events", str(events - seeded), "--seed", "2026")
 
 
-def start(cmd: list[str], **extra_env: str) -> subprocess.Popen:
+def start(cmd: list[str]) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603
         cmd,
         cwd=ROOT,
-        env={**env(), **extra_env},
+        env=env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-
-
-def web_server(port: int) -> subprocess.Popen:
-    """The web server as production runs it (Granian, cms/serve.py), on 127.0.0.1."""
-    return start([PYTHON, "-m", "cms.serve"], WEB_HOST="127.0.0.1", PORT=str(port))
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -182,11 +177,10 @@ def main() -> None:
     if args.sync_workers:
         model = ["--workers", str(args.sync_workers), "--timeout", "60"]
         described = f"gunicorn, {args.sync_workers} sync workers"
-        bind = ["--bind", f"127.0.0.1:{port}"]
-        web = start([PYTHON, "-m", "gunicorn", *model, "cms.wsgi", *bind])
     else:
-        described = "Granian as cms/serve.py runs it"
-        web = web_server(port)
+        model = ["-c", "cms/gunicorn.conf.py"]
+        described = "gunicorn as cms/gunicorn.conf.py runs it"
+    web = start([PYTHON, "-m", "gunicorn", *model, "cms.wsgi", "--bind", f"127.0.0.1:{port}"])
     workers = start([PYTHON, "manage.py", "qcluster"])
     prefix = Path("/tmp/videnscenter-loadtest")
     publisher = None

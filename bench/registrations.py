@@ -1,8 +1,7 @@
 """200 people click "tilmeld" at once for an event with 50 seats, through the real web server.
 
-    .venv/bin/python bench/registrations.py [--signups 200] [--seats 50]
-        [--model production|gthread] [--workers N] [--threads 1] [--no-questions]
-        [--client socket|urllib]
+    .venv/bin/python bench/registrations.py [--signups 200] [--seats 50] [--workers N]
+        [--threads 1] [--no-questions] [--client socket|urllib]
 
 The event asks what a conference asks (issue 16): a workshop with 40 places (A), another with
 40 (B) and one without a limit (C), chosen in turn; whether the person has dietary needs and,
@@ -10,8 +9,7 @@ only then, which (sensitive); and whether they work in myndighed or almenområde
 who choose A, 27 are told it is full (409), and the check is that no workshop is overbooked.
 With ``--no-questions``: a webinar asking nothing, as before issue 16.
 
-The web server as production runs it (Granian, cms/serve.py; ``--model gthread`` for the model
-before it, gunicorn's gthread worker; ``--workers 2`` for the earlier model of
+gunicorn as production runs it (cms/gunicorn.conf.py; ``--workers 2`` for the earlier model of
 two sync processes) on 127.0.0.1 against PostgreSQL (its own database,
 ``bench_registrations``, created once) and Redis (the shared cache the throttle counts in, and
 the task broker the emails are queued on). A fresh event each run; 200 threads POST at once
@@ -163,22 +161,27 @@ def create_webinar(seats: int, with_questions: bool = True) -> int:
     return page.pk
 
 
-def start_server(workers: int, threads: int = 1, model: str = "production") -> subprocess.Popen:
-    """``workers`` 0: ``model``, "production" (Granian as ``cms/serve.py`` runs it) or
-    "gthread" (gunicorn's gthread worker, the model before it: ``bench/gunicorn_gthread.py``);
-    else gunicorn with that many processes of ``threads`` threads (1: sync workers, the earlier
-    Procfile's model)."""
+def start_server(workers: int, threads: int = 1) -> subprocess.Popen:
+    """``workers`` 0: the production model (cms/gunicorn.conf.py); else that many processes
+    of ``threads`` threads (1: sync workers, the earlier Procfile's model)."""
     if workers:
-        options = ["--workers", str(workers), "--timeout", "60", "--threads", str(threads)]
+        model = ["--workers", str(workers), "--timeout", "60", "--threads", str(threads)]
     else:
-        options = ["-c", "bench/gunicorn_gthread.py"]
-    gunicorn = [PYTHON, "-m", "gunicorn", *options, "cms.wsgi"]
-    gunicorn += ["--bind", f"127.0.0.1:{PORT}", "--backlog", "512"]
-    production = not workers and model == "production"
+        model = ["-c", "cms/gunicorn.conf.py"]
     return subprocess.Popen(  # noqa: S603
-        [PYTHON, "-m", "cms.serve"] if production else gunicorn,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            *model,
+            "cms.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--backlog",
+            "512",
+        ],
         cwd=ROOT,
-        env={**os.environ, **ENV, "WEB_HOST": "127.0.0.1", "PORT": str(PORT), "WEB_BACKLOG": "512"},
+        env={**os.environ, **ENV},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -370,13 +373,7 @@ def main() -> None:
     parser.add_argument("--signups", type=int, default=200)
     parser.add_argument("--seats", type=int, default=50)
     parser.add_argument(
-        "--workers", type=int, default=0, help="0: --model; N: gunicorn with N processes"
-    )
-    parser.add_argument(
-        "--model",
-        choices=["production", "gthread"],
-        default="production",
-        help="production: Granian (cms/serve.py); gthread: gunicorn's, the model before it",
+        "--workers", type=int, default=0, help="0: cms/gunicorn.conf.py, as in production"
     )
     parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
     parser.add_argument("--no-questions", dest="questions", action="store_false")
@@ -387,7 +384,7 @@ def main() -> None:
 
     prepare()
     event_id = create_webinar(args.seats, args.questions)
-    server = start_server(args.workers, args.threads, args.model)
+    server = start_server(args.workers, args.threads)
     results: list = [None] * args.signups
     try:
         wait_until_up(f"http://127.0.0.1:{PORT}/healthz")
@@ -446,11 +443,7 @@ def main() -> None:
         + (
             f"(gunicorn × {args.workers}, {args.threads} thread(s) each, "
             if args.workers
-            else (
-                "(Granian as cms/serve.py runs it, "
-                if args.model == "production"
-                else "(gunicorn gthread as bench/gunicorn_gthread.py runs it, "
-            )
+            else "(gunicorn as cms/gunicorn.conf.py runs it, "
         )
         + "PostgreSQL, Redis, "
         + (

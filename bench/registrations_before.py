@@ -12,8 +12,8 @@ PostgreSQL and Redis:
   worktree (this checkout's history must hold it; it shares this virtualenv), as the issue
   measured it: two sync gunicorn workers, an event asking nothing; its own database
   (``bench_registrations_before``), since its migrations are older;
-- **now**: this checkout, as production runs it (``cms/serve.py``), the event asking its four
-  questions with workshops of 40, 40 and unlimited places.
+- **now**: this checkout, as production runs it (``cms/gunicorn.conf.py``), the event asking
+  its four questions with workshops of 40, 40 and unlimited places.
 
 Each is this checkout's ``bench/registrations.py`` (copied into the worktree for the code
 before), so the client, the clock and the checks are the same. Prints each round, the medians,

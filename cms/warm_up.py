@@ -3,10 +3,10 @@ that pays for it.
 
 Django loads the URLconf, builds the map ``reverse()`` reads, reads the Danish catalog, compiles
 the email validator's patterns and opens its first Redis connection on the first request that
-needs each. In a freshly started web worker process that first request cost 470 ms of CPU instead
+needs each. In a freshly started gunicorn worker that first request cost 470 ms of CPU instead
 of 12 (``cProfile`` of a sign-up; 50 ms after this), and with registration writes taking turns
 (``api/write_turns.py``) every sign-up to the process queued behind it: after each deploy or
-worker restart, the first people to sign up waited half a second more. ``cms/web.py``
+worker restart, the first people to sign up waited half a second more. ``cms/gunicorn.conf.py``
 calls it once per worker, before ``gc.freeze()`` moves what it loaded out of the collector's
 sight. The Redis connection it opens goes into the process's pool, which every thread's cache
 uses (``home.cache``).
@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 
 def web_process_warm_up() -> None:
     """Never fails: what cannot be loaded now (Redis down, say) is the first request's problem,
-    as before, and a worker that raised here would never start (the server would start it
-    again and again)."""
+    as before, and a worker that raised here would stop the whole server (gunicorn's master
+    exits when a worker fails to boot)."""
     try:
         _load()
     except Exception:  # noqa: BLE001 - see above

@@ -12,12 +12,9 @@ Three bounds, from the innermost out:
   Django sends a response only once the view has returned it. The middleware answers 503 with
   ``Retry-After``.
 - **The database.** Web processes set PostgreSQL's ``statement_timeout`` (``DB_STATEMENT_TIMEOUT``,
-  set by ``cms/serve.py``), so no query outlives the longest budget; a cancelled query
+  set by ``cms/gunicorn.conf.py``), so no query outlives the longest budget; a cancelled query
   is a 503 like any database that does not answer (``home.database``).
-- **The server.** Granian (``cms/serve.py``) starts a worker process again when one dies. It has
-  no heartbeat: a request stuck past both bounds above holds its thread (one of the process's
-  eight), not the process, as it did under gunicorn's threads, whose heartbeat came from
-  another thread.
+- **The server.** gunicorn replaces a worker process that stops answering its heartbeat.
 
 Whatever ended it, a request that took longer than its budget is logged with its method, path
 and duration (the ``home.budget`` logger), so the slow paths show up in the logs.

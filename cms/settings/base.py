@@ -74,7 +74,7 @@ BUILD_SLOTS_DIR = os.environ.get(
 )
 # Sign-ups, changes and transfers at once per web process (api/write_turns.py); 0: no bound.
 REGISTRATION_WRITES_PER_PROCESS = int(os.environ.get("REGISTRATION_WRITES_PER_PROCESS", "1"))
-# Fewer than a process's threads (cms/serve.py: 8), so waiting builds never take them
+# Fewer than a process's threads (cms/gunicorn.conf.py: 8), so waiting builds never take them
 # all: the rest are the cheap answers'.
 EXPENSIVE_BUILD_QUEUE = int(os.environ.get("EXPENSIVE_BUILD_QUEUE", "4"))
 EXPENSIVE_BUILD_WAIT_SECONDS = float(os.environ.get("EXPENSIVE_BUILD_WAIT_SECONDS", "5"))
@@ -163,7 +163,7 @@ DATABASES = {
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if IS_POSTGRES:
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    # Web processes bound every query (cms/serve.py sets it to the longest request
+    # Web processes bound every query (cms/gunicorn.conf.py sets it to the longest request
     # budget): a cancelled query is a 503, like a database that does not answer.
     if statement_timeout := os.environ.get("DB_STATEMENT_TIMEOUT", ""):
         _db_options["options"] = " ".join(
@@ -183,7 +183,7 @@ if IS_POSTGRES:
         _db_options["server_side_binding"] = True
         threshold = os.environ.get("DB_PREPARE_THRESHOLD", "2")
         _db_options["prepare_threshold"] = int(threshold) if threshold.isdigit() else None
-    # A pool per process, sized to its threads (cms/serve.py): connections are reused
+    # A pool per process, sized to its threads (cms/gunicorn.conf.py): connections are reused
     # across requests and threads, and never more are open than the process can use at once.
     # Without it (workers, tests), persistent connections per thread (DB_CONN_MAX_AGE).
     if pool_size := int(os.environ.get("DB_POOL_SIZE", "0")):

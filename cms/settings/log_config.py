@@ -7,7 +7,7 @@ import os
 # out (cms/log_redaction.py). A logger's own filter sees only what is logged on it, so each of
 # Django's path-writing loggers has it.
 _TOKEN_PATHS_HIDDEN = {"filters": ["token_paths"]}
-_GRANIAN = {"handlers": ["console"], "level": "INFO", "propagate": False}
+_SERVER = {"handlers": ["console"], "level": "INFO", "propagate": False}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -22,10 +22,10 @@ LOGGING = {
         "django.security.DisallowedHost": _TOKEN_PATHS_HIDDEN,
         "django.server": _TOKEN_PATHS_HIDDEN,
         "home.budget": _TOKEN_PATHS_HIDDEN,
-        # The web server's own (cms/serve.py), which configures them in each worker before
-        # Django does: its access lines (WEB_ACCESS_LOG=1) and errors go through the filter.
-        "granian.access": {**_GRANIAN, "filters": ["token_paths"]},
-        "_granian": {**_GRANIAN, "filters": ["token_paths"]},
+        # gunicorn's (cms/gunicorn.conf.py): configured here, Django's configuration would take
+        # away the handlers gunicorn gave them; their lines go through the filter.
+        "gunicorn.error": {**_SERVER, "filters": ["token_paths"]},
+        "gunicorn.access": {**_SERVER, "filters": ["token_paths"]},
         "django.db.backends": {"level": "INFO"},
         # One line per indexing task and page action is noise in a worker's log.
         "django_tasks": {"level": "WARNING"},

@@ -1,5 +1,5 @@
-"""The real web server (Granian, as ``cms/serve.py`` runs it) on 127.0.0.1, for tests of faults
-around it."""
+"""The real web server (gunicorn, as ``cms/gunicorn.conf.py`` runs it) on 127.0.0.1, for tests of
+faults around it."""
 
 from __future__ import annotations
 
@@ -25,8 +25,6 @@ class WebServer:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-            "WEB_HOST": "127.0.0.1",
-            "PORT": str(self.port),
             "WEB_CONCURRENCY": str(workers),
             **env,
         }
@@ -37,7 +35,16 @@ class WebServer:
     def __enter__(self) -> WebServer:
         output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603 - our own server
-            [sys.executable, "-m", "cms.serve"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "cms/gunicorn.conf.py",
+                "cms.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
             cwd=ROOT,
             env=self.env,
             stdout=output,
@@ -78,6 +85,5 @@ class WebServer:
             return error.code, error.headers, error.read()
 
     def get(self, path: str, **headers: str) -> tuple[int, Message, bytes]:
-        """The status, the headers (looked up in any case: Granian sends them in lower case, as
-        HTTP/2 does) and the body."""
+        """The status, the headers (looked up in any case) and the body."""
         return self.request("GET", path, **headers)

@@ -34,7 +34,7 @@ def test_database_outage_gives_503_then_recovers_with_nothing_lost(postgres_port
     env = {
         "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
         "DB_CONN_MAX_AGE": "0",
-        # the production model's pool (cms/serve.py): a request gives up waiting for a
+        # the production model's pool (cms/gunicorn.conf.py): a request gives up waiting for a
         # connection after this long, with a 503 (10 s by default)
         "DB_POOL_TIMEOUT": "2",
         "REDIS_URL": "",

@@ -21,6 +21,7 @@ SCRIPTS = [
     ("api.py", ["--events", "2000"], ["--events", "300", "--runs", "3"]),
     ("feeds.py", ["--events", "2000"], ["--events", "300"]),
     ("registrations.py", [], []),
+    ("registrations_before.py", ["--rounds", "5"], ["--rounds", "1"]),
     ("capacity.py", [], ["--steps", "20", "--seconds", "10"]),
     ("pipeline.py", [], ["--registrants", "200"]),
     ("webhooks.py", [], []),

@@ -7,7 +7,11 @@ import os
 # out (cms/log_redaction.py). A logger's own filter sees only what is logged on it, so each of
 # Django's path-writing loggers has it.
 _TOKEN_PATHS_HIDDEN = {"filters": ["token_paths"]}
-_SERVER = {"handlers": ["console"], "level": "INFO", "propagate": False}
+_SERVER = {
+    "handlers": ["console"],
+    "level": os.environ.get("LOG_LEVEL", "INFO"),
+    "propagate": False,
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -24,11 +24,17 @@ see cms/settings/base.py and home/budget.py.
 import gc
 import os
 import sys
+from pathlib import Path
+
+# gunicorn reads this file before it changes to ``--chdir``: the project must be importable
+# from wherever it is started.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cms.env import env_bool  # noqa: E402
 
 # WEB_ACCESS_LOG=1: a line per request, on the ``gunicorn.access`` logger, which Django's LOGGING
 # gives the console handler and the filter that hides the secret segment of a person's links
 # (cms/log_redaction.py, cms/settings/log_config.py). Off by default.
-accesslog = "-" if os.environ.get("WEB_ACCESS_LOG", "") in ("1", "true", "yes", "on") else None
+accesslog = "-" if env_bool("WEB_ACCESS_LOG") else None
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "") or os.cpu_count() or 2)

@@ -151,7 +151,8 @@ def test_the_web_process_model_sizes_the_pool_and_bounds_every_query():
     """cms/gunicorn.conf.py hands its processes a pool of one connection per thread and a
     statement timeout of the longest request budget; the settings turn them into psycopg's
     pool and PostgreSQL's statement_timeout (issue 20)."""
-    config: dict = {}
+    # as gunicorn reads it: with the file's own name
+    config: dict = {"__file__": str(ROOT / "cms" / "gunicorn.conf.py")}
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "WEB_"))}
     os_environ = os.environ.copy()
     try:

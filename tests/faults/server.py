@@ -28,7 +28,6 @@ class WebServer:
             "WEB_CONCURRENCY": str(workers),
             **env,
         }
-        self.workers = workers
         self.process: subprocess.Popen | None = None
         self.log = log
 

@@ -15,10 +15,10 @@ Why not an async server: Django's ORM, Wagtail and DRF are synchronous, so under
 request would run in a thread pool anyway, with one more hop.
 
 Every value can be set from the environment: WEB_CONCURRENCY (processes), WEB_THREADS,
-WEB_TIMEOUT. The database pool of each process is sized to its threads and its one deferred
-build (DB_POOL_SIZE), and every query is bounded by the longest request budget
-(DB_STATEMENT_TIMEOUT, milliseconds);
-see cms/settings/base.py and home/budget.py.
+WEB_CONNECTIONS (per process), WEB_TIMEOUT. The database pool of each process is sized to its
+threads and its one deferred build (DB_POOL_SIZE), and every query is bounded by the longest
+request budget (DB_STATEMENT_TIMEOUT, milliseconds); see cms/settings/base.py and
+home/budget.py.
 """
 
 import gc
@@ -42,6 +42,15 @@ threads = int(os.environ.get("WEB_THREADS", "8"))
 # gthread: a worker that stops answering its heartbeat this long is replaced; a request's own
 # bound is its budget (home/budget.py), well below this.
 timeout = int(os.environ.get("WEB_TIMEOUT", "90"))
+# How many connections a process takes from the listening socket: its threads' and as many kept
+# alive. With gunicorn's default (1,000), a process accepts whatever reaches it first and queues
+# it for its own threads: of 200 sign-ups at once, one process could take twice the other's
+# share and finish alone (0.36 against 0.63 s of CPU). Capped, what a process cannot start soon
+# stays in the kernel's queue for whichever process frees a thread first (0.47 against 0.47 s;
+# bench/registrations.py, medians 210 against 219 sign-ups/s in turns). Idle connections count
+# too, so the processes sit behind a proxy that sends a request only once it has it whole
+# (README, "The web process model").
+worker_connections = int(os.environ.get("WEB_CONNECTIONS", "") or threads * 2)
 graceful_timeout = 30
 keepalive = 5
 

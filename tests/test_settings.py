@@ -164,6 +164,8 @@ def test_the_web_process_model_sizes_the_pool_and_bounds_every_query():
         os.environ.update(os_environ)
     assert config["worker_class"] == "gthread"
     assert (config["workers"], config["threads"]) == (2, 6)
+    # a process takes what its threads can start and as many kept alive, not a whole burst
+    assert config["worker_connections"] == 12
     env = dict(item.split("=", 1) for item in config["raw_env"])
     # a connection per thread, and one for the deferred builds (api/capacity.py)
     assert env == {"DB_POOL_SIZE": "7", "DB_STATEMENT_TIMEOUT": "60000"}
@@ -176,6 +178,18 @@ def test_the_web_process_model_sizes_the_pool_and_bounds_every_query():
     s = _web_database(DATABASE_URL="postgres://u@db.internal:5432/videnscenter")
     assert "pool" not in s["options"] and "options" not in s["options"]
     assert s["max_age"] == 60
+
+
+def test_the_connections_a_web_process_takes_can_be_set():
+    config: dict = {"__file__": str(ROOT / "cms" / "gunicorn.conf.py")}
+    os_environ = os.environ.copy()
+    try:
+        os.environ.update({"WEB_THREADS": "4", "WEB_CONNECTIONS": "40"})
+        exec((ROOT / "cms" / "gunicorn.conf.py").read_text(), config)  # noqa: S102 - our file
+    finally:
+        os.environ.clear()
+        os.environ.update(os_environ)
+    assert (config["threads"], config["worker_connections"]) == (4, 40)
 
 
 def test_prepared_statements_are_opt_in_on_postgresql():

@@ -172,6 +172,7 @@ def test_the_web_process_model_sizes_the_pool_and_bounds_every_query():
 
     s = _web_database(DATABASE_URL="postgres://u@db.internal:5432/videnscenter", **env)
     assert s["options"]["pool"]["max_size"] == 7
+    assert s["options"]["pool"]["reconnect_timeout"] == 5.0  # back within seconds after an outage
     assert s["options"]["options"] == "-c statement_timeout=60000"
     assert s["max_age"] == 0  # a pool, not persistent connections per thread
     # workers and tests: no pool, persistent connections, no statement timeout

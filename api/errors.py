@@ -22,8 +22,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from home.database import database_unreachable
-from home.views import DATABASE_UNAVAILABLE
+from home.views import DATABASE_UNAVAILABLE, service_unreachable
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -83,19 +82,23 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(
             {"query": [_("Et tal i forespørgslen er uden for det gyldige område.")]}
         )
-    elif isinstance(exc, DATABASE_UNAVAILABLE):
-        if not database_unreachable(exc):
-            # A query the database refused is a bug, not an outage: a 500, logged.
-            logger.exception("Database error while answering an API request")
-            return Response(
-                {"detail": str(_("Der opstod en fejl på serveren. Fejlen er registreret."))},
-                status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-            )
-        logger.exception("Database unavailable while answering an API request")
+    elif service_unreachable(exc):
+        # The database or Redis (the cache, the throttle's counters, the broker) is away.
+        logger.exception("A service is unavailable while answering an API request")
         return Response(
-            {"detail": str(_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."))},
+            {
+                "code": "service_unavailable",
+                "detail": str(_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.")),
+            },
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "30"},
+        )
+    elif isinstance(exc, DATABASE_UNAVAILABLE):
+        # A query the database refused is a bug, not an outage: a 500, logged.
+        logger.exception("Database error while answering an API request")
+        return Response(
+            {"detail": str(_("Der opstod en fejl på serveren. Fejlen er registreret."))},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     domain = _domain_error(exc)
     if domain is not None:

@@ -2,6 +2,7 @@
 
 import sys
 
+import redis
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -49,20 +50,32 @@ def _wants_json(request: HttpRequest) -> bool:
 
 # The database errors that may mean an outage; database_unreachable tells which of them do.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Connections that failed, to Redis (the shared cache, the throttle's counters, the task
+# broker) or any other service: try again. redis-py's own are not the builtin ones.
+CONNECTION_FAILED = (
+    ConnectionError,
+    TimeoutError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
+def service_unreachable(exc: BaseException) -> bool:
+    """True for an outage that a retry later may cure (503 with Retry-After): the database or
+    Redis cannot be reached. A query the database refused is a bug, and not one of them."""
+    return database_unreachable(exc) or isinstance(exc, CONNECTION_FAILED)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a database that does not answer is a 503 (try again), not a 500.
+    """handler500: a database or Redis that does not answer is a 503 (try again), not a 500.
 
     Django calls this inside its ``except`` block, so the exception is at hand. Nothing of it
     reaches the client: no stack trace, no message from the database.
     """
     exc = sys.exc_info()[1]
-    # Only a database that cannot be reached (or a broker connection) is "try again": a query
-    # the database refused is a bug and stays a 500, as in the API (home/database.py).
-    unavailable = exc is not None and (
-        database_unreachable(exc) or isinstance(exc, (ConnectionError, TimeoutError))
-    )
+    # Only a database or Redis that cannot be reached is "try again": a query the database
+    # refused is a bug and stays a 500, as in the API (api/errors.py).
+    unavailable = exc is not None and service_unreachable(exc)
     status = 503 if unavailable else 500
     message = (
         "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import redis
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.test import Client, RequestFactory
 
@@ -22,10 +23,14 @@ from home.views import server_error
         (IntegrityError("duplicate key: db-secret-host"), 500),
         (DataError("time zone displacement out of range: db-secret-host"), 500),
         (ValueError("db-secret-host"), 500),
+        # Redis (the cache, the throttle's counters, the broker): redis-py's own errors
+        (redis.exceptions.ConnectionError("Error 111 connecting to db-secret-host"), 503),
+        (redis.exceptions.TimeoutError("Timeout reading from db-secret-host"), 503),
+        (redis.exceptions.ResponseError("WRONGTYPE db-secret-host"), 500),  # a bug, not an outage
     ],
 )
 @pytest.mark.parametrize("path", ["/api/v1/events/", "/feeds/events.ics", "/tilmelding/x/"])
-def test_only_an_unreachable_database_is_a_503(exc, status, path):
+def test_only_an_unreachable_database_or_redis_is_a_503(exc, status, path):
     try:
         raise exc
     except Exception:
@@ -55,7 +60,11 @@ def test_a_query_the_database_refused_is_a_500_outside_the_api_too(path):
 def test_the_api_answers_503_for_an_unreachable_database_and_leaves_other_faults_to_500():
     response = api_exception_handler(OperationalError("down"), {})
     assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response.data["code"] == "service_unavailable"
+    response = api_exception_handler(redis.exceptions.ConnectionError("down"), {})
+    assert response.status_code == 503 and response["Retry-After"] == "30"
     assert api_exception_handler(IntegrityError("dup"), {}) is None  # Django's 500 handler
+    assert api_exception_handler(redis.exceptions.ResponseError("WRONGTYPE"), {}) is None
 
 
 # --- the pages people land on ------------------------------------------------------------

@@ -50,6 +50,15 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class LengthRequired(exceptions.APIException):
+    """A body sent in chunks (``Transfer-Encoding: chunked``), without its length: Django reads
+    a body by its ``Content-Length`` only, so it would arrive empty."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = _("Forespørgslen skal angive sin længde (Content-Length).")
+    default_code = "length_required"
+
+
 class TooManySignUps(exceptions.Throttled):
     default_detail = _("For mange tilmeldinger fra denne adresse.")
     # Lazy, as DRF's own are (its types say str): translated when the answer is made.
@@ -61,7 +70,7 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-UNAVAILABLE = _error("The database is unavailable; try again.")
+UNAVAILABLE = _error("The database or Redis is unavailable; try again (Retry-After).")
 
 
 class _JSONBodyView(APIView):
@@ -73,6 +82,8 @@ class _JSONBodyView(APIView):
         # Before the body is read or the throttle counts the request.
         if body_too_large(request):
             raise PayloadTooLarge
+        if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
+            raise LengthRequired
         super().initial(request, *args, **kwargs)
 
     def body(self, request) -> dict:
@@ -127,6 +138,7 @@ class EventRegistrationsView(_ThrottledJSONBodyView):
                 "Registration is not open, the event is full without a waiting list, or an "
                 "option chosen (limited_choice) has no places left (`answers.<key>`)."
             ),
+            411: _error("The body was sent without its length (chunked)."),
             413: _error("The body is over 64 KiB."),
             429: _error(
                 "Too many sign-ups from this client address; or, for a staff group, the "
@@ -272,6 +284,7 @@ class RegistrationChangeView(_ThrottledJSONBodyView):
                 "Registration has closed, the registration is cancelled, or an option chosen "
                 "has no places left (`answers.<key>`)."
             ),
+            411: _error("The body was sent without its length (chunked)."),
             413: _error("The body is over 64 KiB."),
             429: _error("Too many requests from this client address."),
             503: UNAVAILABLE,
@@ -323,6 +336,7 @@ class RegistrationTransferView(_ThrottledJSONBodyView):
                 "Registration has closed, the registration is cancelled or a staff group's, or "
                 "the colleague is registered already."
             ),
+            411: _error("The body was sent without its length (chunked)."),
             413: _error("The body is over 64 KiB."),
             429: _error("Too many requests from this client address."),
             503: UNAVAILABLE,

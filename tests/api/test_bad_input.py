@@ -398,3 +398,20 @@ def test_a_line_break_in_a_feed_path_is_the_feeds_plain_404(api, path):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/plain")
     assert response.content.decode() == "Kalenderen findes ikke.\n"
+
+
+def test_a_body_sent_in_chunks_is_a_411_and_writes_nothing(api, webinar):
+    """``Transfer-Encoding: chunked`` and no ``Content-Length``: Django would read the body as
+    empty; the client is told to say its length instead (gunicorn on a socket:
+    tests/faults/test_web_server.py)."""
+    response = api.generic(
+        "POST",
+        f"/api/v1/events/{webinar.pk}/registrations/",
+        b"",
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+        CONTENT_LENGTH="",
+    )
+    assert response.status_code == 411, response.content
+    assert response.json() == {"detail": "Forespørgslen skal angive sin længde (Content-Length)."}
+    assert not Registration.objects.exists()

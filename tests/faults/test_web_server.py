@@ -100,8 +100,8 @@ def test_head_answers_the_get_s_headers_without_a_body(server, event_of, vive):
 
 def test_a_body_sent_in_chunks_is_refused_and_writes_nothing(server, event_of, vive):
     """A client that does not say the body's length (Transfer-Encoding: chunked): Django reads
-    no body without Content-Length, so the sign-up is refused as empty (400, naming the fields),
-    never half-read and never a server error."""
+    no body without Content-Length, so the sign-up is refused with 411 Length Required, saying
+    so in Danish, never read as empty, half-read or a server error."""
     event = event_of(vive, title="Webinar i bidder", capacity=5)
     body = _body("chunks@kommune.example")
     half = len(body) // 2
@@ -117,8 +117,8 @@ def test_a_body_sent_in_chunks_is_refused_and_writes_nothing(server, event_of, v
         + b"0\r\n\r\n",
     )
     head, _, rest = answer.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 400"), answer[:300]
-    assert b"Navn" in rest  # the first field it misses, in Danish
+    assert head.startswith(b"HTTP/1.1 411"), answer[:300]
+    assert json.loads(rest) == {"detail": "Forespørgslen skal angive sin længde (Content-Length)."}
     assert not Registration.objects.filter(email="chunks@kommune.example").exists()
 
 

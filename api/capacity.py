@@ -40,6 +40,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 from home.budget import budget, retry_later_response
+from home.cache import delete_if_held, touch_if_held
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +177,7 @@ class _Claim:
 
     def extend(self, seconds: float) -> None:
         try:
-            if cache.get(self.name) == self.token:
-                cache.touch(self.name, int(seconds) + 1)
+            touch_if_held(self.name, self.token, timeout=int(seconds) + 1)
         except Exception:  # noqa: BLE001 - the claim times out by itself
             logger.warning("could not extend %s: the shared cache does not answer", self.name)
 
@@ -185,8 +185,7 @@ class _Claim:
         if not self.owned:
             return
         try:
-            if cache.get(self.name) == self.token:
-                cache.delete(self.name)
+            delete_if_held(self.name, self.token)
         except Exception:  # noqa: BLE001 - the claim times out by itself
             logger.warning("could not give up %s: the shared cache does not answer", self.name)
 

@@ -22,6 +22,10 @@ queueing and parsing of four or five replies cost more of a sign-up's CPU than t
 CPU in the web process; 114 against 74 µs a call in one process): ``set_many`` (the seats'
 versions after every sign-up, ``api.seat_versions``) and ``counter_incr`` (the throttle's).
 A script runs whole or not at all, as MULTI/EXEC does.
+
+Two more are compare-and-act steps that a GET and a DELETE (or EXPIRE) could not make safe: a
+claim on building an answer (``api.capacity._Claim``) is given up or extended by its owner only
+(``delete_if_held``, ``touch_if_held``), never after it expired and another took it.
 """
 
 from __future__ import annotations
@@ -49,6 +53,20 @@ end
 return count
 """
 
+# DEL KEYS[1], or give it ARGV[2] seconds more, only while it holds ARGV[1]: a claim given up or
+# extended by its owner alone, even when it expired and another claimed it meanwhile.
+_DELETE_IF_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+_TOUCH_IF_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
 
 # The process's pools (by server and options), their clients and their scripts: a pool is
 # never dropped, so its id names it for as long as the process lives.
@@ -98,6 +116,16 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         client = self.get_client(key, write=True)
         return int(self.script(_COUNT_SCRIPT, client)(keys=[key], args=[timeout]))
 
+    def delete_if(self, key: str, value: Any) -> bool:
+        client = self.get_client(key, write=True)
+        held = self._serializer.dumps(value)  # type: ignore[attr-defined]
+        return bool(self.script(_DELETE_IF_SCRIPT, client)(keys=[key], args=[held, 0]))
+
+    def touch_if(self, key: str, value: Any, timeout: int) -> bool:
+        client = self.get_client(key, write=True)
+        held = self._serializer.dumps(value)  # type: ignore[attr-defined]
+        return bool(self.script(_TOUCH_IF_SCRIPT, client)(keys=[key], args=[held, timeout]))
+
     def get_client(self, key=None, *, write=False):
         # Django's own private helpers, which its stubs do not declare.
         pool = self._get_connection_pool(write)
@@ -128,11 +156,45 @@ def counter_incr(key: str, *, timeout: int) -> int:
     (``bench/registrations.py``). Other caches (the embedded default, Django's own Redis
     cache): ``add`` then ``incr``."""
     backend = caches[DEFAULT_CACHE_ALIAS]
-    if isinstance(backend, RedisCache) and isinstance(backend._cache, SharedClientRedisCacheClient):
-        return backend._cache.count(backend.make_and_validate_key(key), timeout)
+    client = _shared_client(backend)
+    if client is not None:
+        return client.count(backend.make_and_validate_key(key), timeout)
     backend.add(key, 0, timeout=timeout)
     try:
         return backend.incr(key)
     except ValueError:  # expired between add and incr
         backend.set(key, 1, timeout=timeout)
         return 1
+
+
+def _shared_client(backend) -> SharedClientRedisCacheClient | None:
+    if isinstance(backend, RedisCache) and isinstance(backend._cache, SharedClientRedisCacheClient):
+        return backend._cache
+    return None
+
+
+def delete_if_held(key: str, value: Any) -> bool:
+    """Delete ``key`` of the shared cache only while it holds ``value`` (a claim's owner's
+    token), in one step: a GET then a DELETE could delete the claim of another, who took it in
+    between after this one's had expired. On the project's Redis cache, one script; on other
+    caches (the embedded default: one process), GET and DELETE under the process's lock."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    client = _shared_client(backend)
+    if client is not None:
+        return client.delete_if(backend.make_and_validate_key(key), value)
+    with _held_lock:
+        return backend.get(key) == value and bool(backend.delete(key))
+
+
+def touch_if_held(key: str, value: Any, *, timeout: int) -> bool:
+    """Give ``key`` ``timeout`` seconds more only while it holds ``value``, in one step (see
+    ``delete_if_held``)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    client = _shared_client(backend)
+    if client is not None:
+        return client.touch_if(backend.make_and_validate_key(key), value, timeout)
+    with _held_lock:
+        return backend.get(key) == value and bool(backend.touch(key, timeout))
+
+
+_held_lock = threading.Lock()

@@ -1,5 +1,6 @@
-"""``home.cache``: the throttle's count (``counter_incr``) and ``set_many``, one script each on
-Redis."""
+"""``home.cache``: the throttle's count (``counter_incr``), ``set_many`` and a claim's
+compare-and-delete and compare-and-touch (``delete_if_held``, ``touch_if_held``), one script
+each on Redis."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from home import cache as home_cache
-from home.cache import counter_incr
+from home.cache import counter_incr, delete_if_held, touch_if_held
 
 REDIS_CACHE = {
     "default": {
@@ -21,7 +22,7 @@ REDIS_CACHE = {
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-KEYS = ("window", "another-window", "seats", "seats-of-7")
+KEYS = ("window", "another-window", "seats", "seats-of-7", "claim")
 
 
 @pytest.fixture(params=["redis", "local"])
@@ -141,3 +142,48 @@ def test_the_threads_share_the_process_s_connections(counting_cache):
     assert len({id(backend) for backend, _ in seen}) == 4  # a cache object per thread
     assert len({id(pool) for _, pool in seen}) == 1  # one pool
     assert seen[0][1]._created_connections == opened  # and no new connection
+
+
+def test_a_claim_is_given_up_only_by_its_owner(counting_cache):
+    cache.set("claim", "owner-a", timeout=60)
+    assert not delete_if_held("claim", "owner-b")
+    assert cache.get("claim") == "owner-a"
+    assert delete_if_held("claim", "owner-a")
+    assert cache.get("claim") is None
+    assert not delete_if_held("claim", "owner-a")  # nothing held any more
+
+
+def test_an_expired_claim_taken_by_another_is_not_given_up_or_extended_by_the_first(
+    counting_cache,
+):
+    """A's claim ran out and B claimed the answer: A, finishing late, leaves B's alone
+    (``api.capacity._Claim``)."""
+    from api.capacity import _Claim
+
+    first = _Claim("claim", 30)
+    assert first.owned
+    cache.delete("claim")  # its time ran out
+    second = _Claim("claim", 30)
+    assert second.owned
+    first.extend(30)
+    first.give_up()
+    assert cache.get("claim") == second.token
+    assert not touch_if_held("claim", first.token, timeout=60)
+    assert touch_if_held("claim", second.token, timeout=60)
+    second.give_up()
+    assert cache.get("claim") is None
+
+
+def test_a_claim_extended_by_its_owner_lives_longer(counting_cache):
+    if counting_cache != "redis":
+        pytest.skip("the local cache keeps no expiry to read")
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    key = backend.make_and_validate_key("claim")
+    client = backend._cache.get_client(key, write=True)
+    cache.set("claim", "owner-a", timeout=5)
+    assert touch_if_held("claim", "owner-a", timeout=60)
+    assert 5 < client.ttl(key) <= 60
+    assert not touch_if_held("claim", "owner-b", timeout=600)
+    assert client.ttl(key) <= 60

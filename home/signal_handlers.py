@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.models.changes import ContentChange
@@ -147,6 +147,18 @@ def on_vocabulary_deleted(sender, instance, **kwargs):
     change_record(object_type=VOCABULARY_TYPES[sender], object_id=instance.pk, action="deleted")
 
 
+def on_site_saved(sender, instance, raw: bool = False, **kwargs):
+    """A site's host, port, root page or default flag decides which pages are public and where
+    (``home.visibility``): every answer may change, so the version moves on and the change
+    feed says so (no webhook: a site is not a resource of the API)."""
+    if not raw:
+        change_record(object_type="site", object_id=instance.pk, action="changed")
+
+
+def on_site_deleted(sender, instance, **kwargs):
+    change_record(object_type="site", object_id=instance.pk, action="deleted")
+
+
 def connect() -> None:
     page_published.connect(on_page_published, dispatch_uid="home_change_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="home_change_unpublished")
@@ -158,6 +170,8 @@ def connect() -> None:
     post_delete.connect(
         on_restriction_deleted, sender=PageViewRestriction, dispatch_uid="home_restriction_deleted"
     )
+    post_save.connect(on_site_saved, sender=Site, dispatch_uid="home_site_saved")
+    post_delete.connect(on_site_deleted, sender=Site, dispatch_uid="home_site_deleted")
     for model in VOCABULARY_TYPES:
         post_save.connect(on_vocabulary_saved, sender=model, dispatch_uid=f"home_saved_{model}")
         post_delete.connect(

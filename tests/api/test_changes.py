@@ -87,3 +87,31 @@ def test_a_public_event_moved_into_a_private_folder_is_tombstoned(api, event_of,
     assert [(r["type"], r["id"], r["action"]) for r in results] == [
         ("event", event.pk, "unpublished")
     ]
+
+
+def test_a_site_changed_moves_the_version_and_is_in_the_change_feed(api, event_of, vive):
+    """Which pages are public, and where, hangs on the sites (``home.visibility``): a changed
+    site must not leave answers cached under the version from before it."""
+    from wagtail.models import Site
+
+    event_of(vive, title="Webinar om sites")
+    first = api.get("/api/v1/events/")
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert api.get("/api/v1/events/", headers={"If-None-Match": etag}).status_code == 304
+    cursor = ContentChange.objects.latest("id").pk
+
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "videnscenter.example"
+    site.save()
+    again = api.get("/api/v1/events/", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again["ETag"] != etag
+    spare = Site.objects.create(hostname="andet.example", root_page=site.root_page)
+    spare_id = spare.pk
+    spare.delete()
+    results = api.get(f"/api/v1/changes/?after={cursor}").json()["results"]
+    assert [(r["type"], r["id"], r["action"]) for r in results] == [
+        ("site", site.pk, "changed"),
+        ("site", spare_id, "changed"),
+        ("site", spare_id, "deleted"),
+    ]

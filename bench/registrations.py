@@ -236,7 +236,8 @@ def wait_until_up(url: str, seconds: int = 60) -> None:
 
 def wait_until_idle(group: int, seconds: int = 30) -> None:
     """Until the server's processes have finished starting: every worker, not only the first
-    that answered (their CPU stays still for half a second)."""
+    that answered (their CPU stays still for half a second). Says so when they had not after
+    ``seconds``, and goes on."""
     deadline = time.monotonic() + seconds
     before = cpu_seconds(group)
     while time.monotonic() < deadline:
@@ -245,6 +246,7 @@ def wait_until_idle(group: int, seconds: int = 30) -> None:
         if now - before < 0.02:
             return
         before = now
+    print(f"  (the server was still busy starting after {seconds} s: figures may be low)")
 
 
 def request_of(i: int, event_id: int, with_questions: bool) -> tuple[str, bytes, dict]:

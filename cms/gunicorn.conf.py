@@ -45,12 +45,15 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "90"))
 # How many connections a process takes from the listening socket: its threads' and as many kept
 # alive. With gunicorn's default (1,000), a process accepts whatever reaches it first and queues
 # it for its own threads: of 200 sign-ups at once, one process could take twice the other's
-# share and finish alone (0.36 against 0.63 s of CPU). Capped, what a process cannot start soon
-# stays in the kernel's queue for whichever process frees a thread first (0.47 against 0.47 s;
-# bench/registrations.py, medians 210 against 219 sign-ups/s in turns). Idle connections count
-# too, so the processes sit behind a proxy that sends a request only once it has it whole
-# (README, "The web process model").
+# share and finish alone (0.36 against 0.63 s of CPU). Capped, a process queues at most a
+# thread's worth of its own and the rest stays in the kernel's queue for whichever process frees
+# a thread first (0.47 against 0.47 s; bench/registrations.py, medians 210 against 219 sign-ups/s
+# in turns). Idle connections count too, so the processes sit behind a proxy that sends a
+# request only once it has it whole (README, "The web process model").
 worker_connections = int(os.environ.get("WEB_CONNECTIONS", "") or threads * 2)
+if worker_connections <= threads:
+    # gunicorn would take no connection at 0, and keep none alive up to the threads
+    raise ValueError(f"WEB_CONNECTIONS must be more than WEB_THREADS ({threads})")
 graceful_timeout = 30
 keepalive = 5
 

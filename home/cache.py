@@ -116,12 +116,12 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         client = self.get_client(key, write=True)
         return int(self.script(_COUNT_SCRIPT, client)(keys=[key], args=[timeout]))
 
-    def delete_if(self, key: str, value: Any) -> bool:
+    def delete_if(self, key: str, value: str) -> bool:
         client = self.get_client(key, write=True)
         held = self._serializer.dumps(value)  # type: ignore[attr-defined]
         return bool(self.script(_DELETE_IF_SCRIPT, client)(keys=[key], args=[held, 0]))
 
-    def touch_if(self, key: str, value: Any, timeout: int) -> bool:
+    def touch_if(self, key: str, value: str, timeout: int) -> bool:
         client = self.get_client(key, write=True)
         held = self._serializer.dumps(value)  # type: ignore[attr-defined]
         return bool(self.script(_TOUCH_IF_SCRIPT, client)(keys=[key], args=[held, timeout]))
@@ -173,7 +173,7 @@ def _shared_client(backend) -> SharedClientRedisCacheClient | None:
     return None
 
 
-def delete_if_held(key: str, value: Any) -> bool:
+def delete_if_held(key: str, value: str) -> bool:
     """Delete ``key`` of the shared cache only while it holds ``value`` (a claim's owner's
     token), in one step: a GET then a DELETE could delete the claim of another, who took it in
     between after this one's had expired. On the project's Redis cache, one script; on other
@@ -186,7 +186,7 @@ def delete_if_held(key: str, value: Any) -> bool:
         return backend.get(key) == value and bool(backend.delete(key))
 
 
-def touch_if_held(key: str, value: Any, *, timeout: int) -> bool:
+def touch_if_held(key: str, value: str, *, timeout: int) -> bool:
     """Give ``key`` ``timeout`` seconds more only while it holds ``value``, in one step (see
     ``delete_if_held``)."""
     backend = caches[DEFAULT_CACHE_ALIAS]

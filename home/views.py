@@ -60,9 +60,21 @@ CONNECTION_FAILED = (
 )
 
 
+# redis-py counts a refused password among its connection errors: that is a setting to fix,
+# not an outage to wait out, so it stays a 500 (and is logged as one).
+REDIS_REFUSED = (
+    redis.exceptions.AuthenticationError,
+    redis.exceptions.AuthorizationError,
+    redis.exceptions.ExternalAuthProviderError,
+)
+
+
 def service_unreachable(exc: BaseException) -> bool:
-    """True for an outage that a retry later may cure (503 with Retry-After): the database or
-    Redis cannot be reached. A query the database refused is a bug, and not one of them."""
+    """True for an outage that a retry later may cure (503 with Retry-After): the database, Redis
+    or another connection could not be reached or timed out. A query the database refused, or
+    a Redis that refused the password, is a bug, and not one of them."""
+    if isinstance(exc, REDIS_REFUSED):
+        return False
     return database_unreachable(exc) or isinstance(exc, CONNECTION_FAILED)
 
 

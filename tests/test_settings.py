@@ -191,6 +191,15 @@ def test_the_connections_a_web_process_takes_can_be_set():
         os.environ.clear()
         os.environ.update(os_environ)
     assert (config["threads"], config["worker_connections"]) == (4, 40)
+    # at or below the threads, gunicorn would take no connection (0) or keep none alive
+    for refused in ("0", "4"):
+        try:
+            os.environ.update({"WEB_THREADS": "4", "WEB_CONNECTIONS": refused})
+            with pytest.raises(ValueError, match="WEB_CONNECTIONS"):
+                exec((ROOT / "cms" / "gunicorn.conf.py").read_text(), dict(config))  # noqa: S102
+        finally:
+            os.environ.clear()
+            os.environ.update(os_environ)
 
 
 def test_prepared_statements_are_opt_in_on_postgresql():

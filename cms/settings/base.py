@@ -187,7 +187,7 @@ if IS_POSTGRES:
             # psycopg_pool retries a connection that failed after 1, 2, 4, 8… seconds, for this
             # long, and then gives up until a request asks again, which retries at once. Its
             # default (5 minutes) let the delay grow through an outage: the process answered 503
-            # for up to half as long again after the database was back
+            # for up to as long again after the database was back
             # (tests/faults/test_database_outage.py). Bounded, it is back within seconds.
             "reconnect_timeout": float(os.environ.get("DB_POOL_RECONNECT_SECONDS", "5")),
         }

@@ -5,24 +5,26 @@ and the task broker; the test reaches it through a proxy it can cut (``tests.fau
 from __future__ import annotations
 
 import json
+import os
+from urllib.parse import urlsplit
 
 import pytest
+import redis
 from django.conf import settings
 
 from events.models import Registration
 from tests.events.registrations import vocabulary  # noqa: F401
 from tests.faults.proxy import TcpProxy
 from tests.faults.server import WebServer
-from tests.markers import needs_postgres
+from tests.markers import needs_postgres_and_redis
 
 pytestmark = [
     pytest.mark.cluster,
-    needs_postgres,
+    needs_postgres_and_redis,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("vocabulary"),
 ]
 
-REDIS_PORT = 6379
 UNAVAILABLE = "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."
 
 
@@ -44,11 +46,18 @@ def test_redis_outage_gives_503_then_recovers_with_nothing_half_written(event_of
     if not db["ENGINE"].endswith("postgresql"):
         pytest.skip("needs DATABASE_URL=postgres://… (CI's second run)")
     event = event_of(vive, title="Webinar under Redis-nedbrud", capacity=10)
-    proxy = TcpProxy(REDIS_PORT).start()
+    redis_url = urlsplit(os.environ["REDIS_URL"])
+    proxy = TcpProxy(redis_url.port or 6379, target_host=redis_url.hostname or "127.0.0.1")
+    proxy.start()
+    prefix = f"redis-outage-test-{os.getpid()}"  # this run's keys only, deleted at the end
+    userinfo = redis_url.netloc.rpartition("@")[0]
+    userinfo = f"{userinfo}@" if userinfo else ""
     env = {
         "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{db.get('PORT') or 5432}/{db['NAME']}",
-        "REDIS_URL": f"redis://127.0.0.1:{proxy.port}/9",
-        "CACHE_KEY_PREFIX": "redis-outage-test",
+        "REDIS_URL": redis_url._replace(netloc=f"{userinfo}127.0.0.1:{proxy.port}").geturl(),
+        "CACHE_KEY_PREFIX": prefix,
+        "Q_CLUSTER_NAME": prefix,  # the sign-up's email task is queued under it, and deleted
+        "PYTEST_XDIST_WORKER": "",  # the server's cache is REDIS_URL's database, as given
     }
     sign_up = f"/api/v1/events/{event.pk}/registrations/"
     json_body = {"Content-Type": "application/json"}
@@ -91,6 +100,9 @@ def test_redis_outage_gives_503_then_recovers_with_nothing_half_written(event_of
             assert status == 201, body[:300]
     finally:
         proxy.cut()
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
     assert list(Registration.objects.filter(event=event).values_list("email", flat=True)) == [
         "efter@kommune.example"
     ]

@@ -146,11 +146,14 @@ def test_the_threads_share_the_process_s_connections(counting_cache):
 
 def test_a_claim_is_given_up_only_by_its_owner(counting_cache):
     cache.set("claim", "owner-a", timeout=60)
+    forget_scripts()
     assert not delete_if_held("claim", "owner-b")
     assert cache.get("claim") == "owner-a"
     assert delete_if_held("claim", "owner-a")
     assert cache.get("claim") is None
     assert not delete_if_held("claim", "owner-a")  # nothing held any more
+    if counting_cache == "redis":  # one step on the server, not a GET then a DELETE
+        assert scripts_run() == {home_cache._DELETE_IF_SCRIPT}
 
 
 def test_an_expired_claim_taken_by_another_is_not_given_up_or_extended_by_the_first(
@@ -183,7 +186,9 @@ def test_a_claim_extended_by_its_owner_lives_longer(counting_cache):
     key = backend.make_and_validate_key("claim")
     client = backend._cache.get_client(key, write=True)
     cache.set("claim", "owner-a", timeout=5)
+    forget_scripts()
     assert touch_if_held("claim", "owner-a", timeout=60)
+    assert scripts_run() == {home_cache._TOUCH_IF_SCRIPT}
     assert 5 < client.ttl(key) <= 60
     assert not touch_if_held("claim", "owner-b", timeout=600)
     assert client.ttl(key) <= 60

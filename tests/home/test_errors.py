@@ -27,6 +27,8 @@ from home.views import server_error
         (redis.exceptions.ConnectionError("Error 111 connecting to db-secret-host"), 503),
         (redis.exceptions.TimeoutError("Timeout reading from db-secret-host"), 503),
         (redis.exceptions.ResponseError("WRONGTYPE db-secret-host"), 500),  # a bug, not an outage
+        # a wrong password is a setting to fix, though redis-py calls it a connection error
+        (redis.exceptions.AuthenticationError("WRONGPASS db-secret-host"), 500),
     ],
 )
 @pytest.mark.parametrize("path", ["/api/v1/events/", "/feeds/events.ics", "/tilmelding/x/"])

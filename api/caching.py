@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
@@ -277,6 +278,18 @@ def _validators(request: HttpRequest, depends_on: str, state) -> tuple[str, floa
     return etag, int(max(moments))
 
 
+def _validator_headers(etag: str, last_modified: float) -> dict[str, str]:
+    """The answer's validators as headers. ``Last-Modified`` counts whole seconds, so two changes
+    within one second share it: a client that revalidates with ``If-Modified-Since`` alone
+    (many calendar clients do) and was given the first could be told "not modified" after the
+    second. So it is given only once the second of the last change is over: every later change
+    then falls in a later second. Until then, the ``ETag`` alone (which follows every change)."""
+    headers = {"ETag": etag}
+    if int(last_modified) < int(time.time()):
+        headers["Last-Modified"] = http_date(last_modified)
+    return headers
+
+
 def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
@@ -327,7 +340,7 @@ def _validators_by_own_versions(request: HttpRequest, depends_on: str, state, en
         return None
     cache.set(f"http:{etag}", entry, RESPONSE_TIMEOUT)
     _remember(f"http:{etag}", entry)
-    return {"ETag": etag, "Last-Modified": http_date(last_modified)}
+    return _validator_headers(etag, last_modified)
 
 
 class ConditionalContentMiddleware:
@@ -352,7 +365,7 @@ class ConditionalContentMiddleware:
         # this request only, which HttpRequest's types do not know.
         request.content_version = state.version  # type: ignore[attr-defined]
         etag, last_modified = _validators(request, depends_on, state)
-        validators = {"ETag": etag, "Last-Modified": http_date(last_modified)}
+        validators = _validator_headers(etag, last_modified)
 
         if _not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()
@@ -429,5 +442,5 @@ class ConditionalContentMiddleware:
         etag, last_modified = _validators(request, depends_on, state)
         key = f"http:{etag}"
         if _cached_entry(key) is None:
-            validators = {"ETag": etag, "Last-Modified": http_date(last_modified)}
+            validators = _validator_headers(etag, last_modified)
             self._build(request, key, depends_on, cache_control, state, validators)

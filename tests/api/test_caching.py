@@ -1,5 +1,6 @@
 """ETag, Last-Modified, 304 before any work, and no stale answer after a publish."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,12 +17,43 @@ from home.models import ContentChange, KnowledgePage
 from tests.events.registrations import sign_up, vocabulary  # noqa: F401
 
 
+def into_the_next_second() -> None:
+    """Last-Modified comes once the second of the last change is over (``api.caching``); a
+    first request draws the seats version if there is none, which is a change too."""
+    time.sleep(1.05 - time.time() % 1)
+
+
 def test_every_get_has_validators_and_cdn_cache_control(api, knowledge):
+    api.get("/api/v1/knowledge/")
+    into_the_next_second()
     response = api.get("/api/v1/knowledge/")
     assert response.status_code == 200
     assert response["ETag"].startswith('"')
     assert response["Last-Modified"]
     assert "public" in response["Cache-Control"] and "s-maxage" in response["Cache-Control"]
+
+
+def test_last_modified_waits_for_the_second_of_the_last_change_to_end(api, knowledge):
+    """Two changes in one second share one Last-Modified: given after the first, it would have
+    a client that revalidates by date alone told "not modified" after the second."""
+    change = timezone.now().replace(microsecond=100_000) + timedelta(seconds=5)
+    page = KnowledgePage.objects.get(slug="anbragte-unges-trivsel")
+    with freeze_time(change):
+        page.save_revision().publish()
+    with freeze_time(change + timedelta(milliseconds=300)):
+        first = api.get("/api/v1/knowledge/")
+    assert first.status_code == 200 and first.has_header("ETag")
+    assert not first.has_header("Last-Modified")  # another change may come within this second
+    with freeze_time(change + timedelta(milliseconds=600)):
+        page.save_revision().publish()
+    with freeze_time(change + timedelta(seconds=1, milliseconds=200)):
+        second = api.get("/api/v1/knowledge/")
+        by_tag = api.get("/api/v1/knowledge/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert by_tag.status_code == 200  # the ETag followed the second change
+    assert parse_http_date(second["Last-Modified"]) == int(change.timestamp())
+    with freeze_time(change + timedelta(seconds=3)):
+        by_date = api.get("/api/v1/knowledge/", HTTP_IF_MODIFIED_SINCE=second["Last-Modified"])
+    assert by_date.status_code == 304  # nothing changed since the date it was given
 
 
 def test_if_none_match_is_304_without_building_the_body(api, knowledge):
@@ -34,6 +66,8 @@ def test_if_none_match_is_304_without_building_the_body(api, knowledge):
 
 
 def test_if_modified_since_is_304(api, knowledge):
+    api.get("/api/v1/knowledge/")
+    into_the_next_second()
     last_modified = api.get("/api/v1/knowledge/")["Last-Modified"]
     response = api.get("/api/v1/knowledge/", HTTP_IF_MODIFIED_SINCE=last_modified)
     assert response.status_code == 304

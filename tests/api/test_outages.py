@@ -4,15 +4,13 @@ and nothing written. The database's outage and Redis' under a running server are
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import redis
 from django.core.cache import cache
 from django.test import Client
 
 from events.models import Registration
-from tests.events.registrations import vocabulary  # noqa: F401
+from tests.events.registrations import sign_up_body, vocabulary  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("vocabulary")
 
@@ -31,16 +29,7 @@ def test_a_sign_up_while_redis_is_away_is_a_503_and_writes_nothing(api, webinar,
     monkeypatch.setattr("api.throttling.counter_incr", unreachable)
     response = api.post(
         f"/api/v1/events/{webinar.pk}/registrations/",
-        data=json.dumps(
-            {
-                "name": "Anna Andersen",
-                "email": "anna@kommune.example",
-                "workplace": "Familieafdelingen",
-                "municipality": "0101",
-                "job_role": "sagsbehandlere",
-                "consent": True,
-            }
-        ),
+        data=sign_up_body(),
         content_type="application/json",
     )
     assert response.status_code == 503, response.content

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
@@ -33,6 +34,22 @@ def sign_up(event, *, email: str | None = None, **fields):
     }
     values.update(fields)
     return registration_create(**values)
+
+
+def sign_up_body(email: str = "anna@kommune.example", **fields) -> bytes:
+    """The JSON body of a sign-up through the API (``POST /api/v1/events/<id>/registrations/``)
+    with a plausible person; ``fields`` add or replace fields."""
+    return json.dumps(
+        {
+            "name": "Anna Andersen",
+            "email": email,
+            "workplace": "Familieafdelingen",
+            "municipality": "0101",
+            "job_role": "sagsbehandlere",
+            "consent": True,
+            **fields,
+        }
+    ).encode()
 
 
 def apply_group(event, *, participants: int = 5, **fields):

@@ -13,7 +13,7 @@ import redis
 from django.conf import settings
 
 from events.models import Registration
-from tests.events.registrations import vocabulary  # noqa: F401
+from tests.events.registrations import sign_up_body, vocabulary  # noqa: F401
 from tests.faults.proxy import TcpProxy
 from tests.faults.server import WebServer
 from tests.markers import needs_postgres_and_redis
@@ -26,19 +26,6 @@ pytestmark = [
 ]
 
 UNAVAILABLE = "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."
-
-
-def sign_up_body(email: str) -> bytes:
-    return json.dumps(
-        {
-            "name": "Deltager under nedbrud",
-            "email": email,
-            "workplace": "Familieafdelingen",
-            "municipality": "0101",
-            "job_role": "sagsbehandlere",
-            "consent": True,
-        }
-    ).encode()
 
 
 def test_redis_outage_gives_503_then_recovers_with_nothing_half_written(event_of, vive):

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from api.parsers import MAX_BODY_BYTES
 from events.models import Registration
-from tests.events.registrations import vocabulary  # noqa: F401
+from tests.events.registrations import sign_up_body, vocabulary  # noqa: F401
 from tests.faults.server import WebServer
 from tests.markers import needs_postgres
 
@@ -36,19 +36,6 @@ def _env() -> dict[str, str]:
         "REDIS_URL": "",
         "WEB_ACCESS_LOG": "1",
     }
-
-
-def _body(email: str) -> bytes:
-    return json.dumps(
-        {
-            "name": "Anna Andersen",
-            "email": email,
-            "workplace": "Familieafdelingen",
-            "municipality": "0101",
-            "job_role": "sagsbehandlere",
-            "consent": True,
-        }
-    ).encode()
 
 
 def _raw(port: int, request: bytes, *, wait: float = 10) -> bytes:
@@ -74,7 +61,7 @@ def test_a_sign_up_through_the_server_is_written_and_answered(server, event_of, 
     status, headers, body = server.request(
         "POST",
         f"/api/v1/events/{event.pk}/registrations/",
-        _body("anna@kommune.example"),
+        sign_up_body("anna@kommune.example"),
         **{"Content-Type": "application/json", "Origin": "https://partner.example"},
     )
     assert status == 201, body[:300]
@@ -83,7 +70,7 @@ def test_a_sign_up_through_the_server_is_written_and_answered(server, event_of, 
     assert Registration.objects.filter(event=event, email="anna@kommune.example").count() == 1
 
 
-def test_head_answers_the_get_s_headers_without_a_body(server, event_of, vive):
+def test_head_answers_the_get_s_headers_without_asign_up_body(server, event_of, vive):
     event = event_of(vive, title="Et arrangement", capacity=5)
     status, _, body = server.get(f"/api/v1/events/{event.pk}/")
     assert status == 200 and body
@@ -103,7 +90,7 @@ def test_a_body_sent_in_chunks_is_refused_and_writes_nothing(server, event_of, v
     no body without Content-Length, so the sign-up is refused with 411 Length Required, saying
     so in Danish, never read as empty, half-read or a server error."""
     event = event_of(vive, title="Webinar i bidder", capacity=5)
-    body = _body("chunks@kommune.example")
+    body = sign_up_body("chunks@kommune.example")
     half = len(body) // 2
     chunks = b"".join(
         f"{len(part):x}\r\n".encode() + part + b"\r\n" for part in (body[:half], body[half:])
@@ -138,7 +125,7 @@ def test_a_header_spelt_with_underscores_cannot_pass_for_the_proxy_s(event_of, v
             status, _, _ = server.request(
                 "POST",
                 f"/api/v1/events/{event.pk}/registrations/",
-                _body(f"person{number}@kommune.example"),
+                sign_up_body(f"person{number}@kommune.example"),
                 **{
                     "Content-Type": "application/json",
                     "X-Forwarded-For": proxy_saw,

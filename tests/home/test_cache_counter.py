@@ -180,11 +180,7 @@ def test_an_expired_claim_taken_by_another_is_not_given_up_or_extended_by_the_fi
 def test_a_claim_extended_by_its_owner_lives_longer(counting_cache):
     if counting_cache != "redis":
         pytest.skip("the local cache keeps no expiry to read")
-    from django.core.cache import caches
-
-    backend = caches["default"]
-    key = backend.make_and_validate_key("claim")
-    client = backend._cache.get_client(key, write=True)
+    key, client = redis_client_of("claim")
     cache.set("claim", "owner-a", timeout=5)
     forget_scripts()
     assert touch_if_held("claim", "owner-a", timeout=60)
